@@ -1,0 +1,33 @@
+// Builds the bundles with esbuild. `--tests` / `--bench` build the test and benchmark files instead.
+import { build } from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+
+const args = new Set(process.argv.slice(2));
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const common = { define: { IBGU_VERSION: JSON.stringify(pkg.version) }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+
+function walk(dir, pattern) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...walk(path, pattern));
+    else if (pattern.test(name)) out.push(path);
+  }
+  return out;
+}
+
+if (args.has('--tests')) {
+  rmSync('dist-test', { recursive: true, force: true });
+  await build({ ...common, entryPoints: walk('test', /\.test\.ts$/), outdir: 'dist-test', outbase: 'test', external: ['vscode'] });
+} else if (args.has('--bench')) {
+  rmSync('dist-bench', { recursive: true, force: true });
+  await build({ ...common, entryPoints: walk('bench', /\.bench\.ts$/), outdir: 'dist-bench', outbase: 'bench' });
+} else {
+  await Promise.all([
+    build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+    build({ ...common, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' }),
+    build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  ]);
+}

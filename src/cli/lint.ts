@@ -1,0 +1,142 @@
+import { promises as fs } from 'node:fs';
+import { allRules, fixFile, lintFile, parseFile, ruleById, Workspace, type Finding, type LintOptions, type LvmsMode, type Severity } from '../core/index';
+import { collect, DEFAULT_MAX_BYTES } from './files';
+import { formatJson, formatSarif, formatText, summarize, type FileResult } from './format';
+import { UsageError, type Io } from './io';
+
+export const LINT_HELP = `Usage: ibgu lint [files|dirs|globs…] [options]
+
+Validates ImageBasedGroupUpgrade, ImageBasedUpgrade, Velero Backup/Restore and the OADP and
+extra-manifests ConfigMaps that carry them. Directories are searched for *.yaml and *.yml;
+"-" reads standard input. With no path, the current directory is linted.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --previous PATH            previous versions of the same objects (file or directory, repeatable):
+                             checks plan append-only, ibuSpec/clusterLabelSelectors immutability,
+                             and IBU stage transitions
+  --lvms auto|on|off         whether the clusters use LVM Storage (default: auto, from the files)
+  --fix                      apply the unambiguous fixes in place, then report what is left
+  --disable RULE             turn a rule off (repeatable)
+  --severity RULE=LEVEL      override a rule's severity: error, warning, info, hint or off (repeatable)
+  --max-bytes N              skip files larger than N bytes (default: ${DEFAULT_MAX_BYTES})
+  --no-color                 plain text output
+
+Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.`;
+
+interface LintArgs {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  previous: string[];
+  lvms: LvmsMode;
+  fix: boolean;
+  severities: Record<string, Severity | 'off'>;
+  maxBytes: number;
+  color: boolean;
+}
+
+const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
+
+export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
+  const args: LintArgs = { paths: [], format: 'text', previous: [], lvms: 'auto', fix: false, severities: {}, maxBytes: DEFAULT_MAX_BYTES, color: isTty && !process.env.NO_COLOR };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
+        args.format = v;
+        break;
+      }
+      case '--previous':
+        args.previous.push(value());
+        break;
+      case '--lvms': {
+        const v = value();
+        if (v !== 'auto' && v !== 'on' && v !== 'off') throw new UsageError(`--lvms must be auto, on or off, not "${v}"`);
+        args.lvms = v;
+        break;
+      }
+      case '--fix':
+        args.fix = true;
+        break;
+      case '--disable': {
+        const id = value();
+        if (!ruleById.has(id)) throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+        args.severities[id] = 'off';
+        break;
+      }
+      case '--severity': {
+        const v = value();
+        const [id, level] = v.split('=');
+        if (!ruleById.has(id) && !id.startsWith('ibgu/yaml') && id !== 'ibgu/embedded-yaml') throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+        if (!SEVERITIES.includes(level)) throw new UsageError(`--severity ${v}: level must be one of ${SEVERITIES.join(', ')}`);
+        args.severities[id] = level as Severity | 'off';
+        break;
+      }
+      case '--max-bytes': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n <= 0) throw new UsageError('--max-bytes must be a positive integer');
+        args.maxBytes = n;
+        break;
+      }
+      case '--no-color':
+        args.color = false;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        args.paths.push(arg);
+    }
+  }
+  if (args.paths.length === 0) args.paths.push('.');
+  if (args.fix && args.paths.includes('-')) throw new UsageError('--fix cannot write back to standard input');
+  return args;
+}
+
+function fileFinding(message: string): Finding {
+  const at = { line: 0, character: 0 };
+  return { rule: 'ibgu/file', severity: 'error', message, range: { start: at, end: at }, fixes: [] };
+}
+
+export async function runLint(argv: string[], io: Io): Promise<number> {
+  const args = parseLintArgs(argv, io.isTty);
+  const input = await collect(args.paths, args.maxBytes, io.readStdin);
+  let previous: Workspace | undefined;
+  if (args.previous.length) {
+    const prev = await collect(args.previous, args.maxBytes, io.readStdin);
+    input.ioErrors.push(...prev.ioErrors.map((e) => `--previous ${e}`));
+    previous = new Workspace(prev.files.filter((f) => f.text !== undefined).map((f) => parseFile(f.path, f.text!)));
+  }
+  const options: LintOptions = { lvms: args.lvms, previous, severities: args.severities };
+  const workspace = new Workspace(input.files.filter((f) => f.text !== undefined).map((f) => parseFile(f.path, f.text!)));
+
+  let fixed: number | undefined;
+  if (args.fix) {
+    fixed = 0;
+    for (const file of input.files) {
+      if (file.text === undefined) continue;
+      const result = fixFile(file.path, workspace, options);
+      if (result.applied === 0) continue;
+      await fs.writeFile(file.path, result.text);
+      fixed += result.applied;
+    }
+  }
+
+  const results: FileResult[] = input.files.map((file) => {
+    if (file.text === undefined) return { path: file.path, findings: [fileFinding(file.problem ?? 'not linted')] };
+    return { path: file.path, findings: lintFile(workspace.get(file.path)!, workspace, options) };
+  });
+  const summary = summarize(results, fixed);
+  if (args.format === 'json') io.out(formatJson(results, summary));
+  else if (args.format === 'sarif') io.out(formatSarif(results, allRules, io.version, io.cwd));
+  else io.out(formatText(results, summary, args.color));
+  for (const error of input.ioErrors) io.err(`ibgu: ${error}\n`);
+  if (input.ioErrors.length) return 2;
+  return summary.errors > 0 ? 1 : 0;
+}

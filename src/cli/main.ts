@@ -1,0 +1,73 @@
+import { allRules } from '../core/index';
+import { LINT_HELP, runLint } from './lint';
+import { UsageError, type Io } from './io';
+
+declare const IBGU_VERSION: string | undefined;
+const VERSION = typeof IBGU_VERSION === 'string' ? IBGU_VERSION : '0.0.0-dev';
+
+const HELP = `Usage: ibgu <command> [options]
+
+Commands:
+  lint [paths…]   validate IBGU, IBU, Velero Backup/Restore and OADP / extra-manifests ConfigMaps
+  rules           list the rules, their ids and severities (--format json|markdown)
+
+ibgu <command> --help shows a command's options. ibgu --version prints the version.`;
+
+function rules(argv: string[], io: Io): number {
+  const format = argv.includes('--format') ? argv[argv.indexOf('--format') + 1] : 'text';
+  if (format === 'json') io.out(JSON.stringify(allRules.map(({ id, severity, title, docs, appliesTo }) => ({ id, severity, title, docs, appliesTo })), null, 2) + '\n');
+  else if (format === 'markdown') io.out(allRules.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.title} |`).join('\n') + '\n');
+  else if (format === 'text') io.out(allRules.map((r) => `${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n');
+  else throw new UsageError(`--format must be text, json or markdown`);
+  return 0;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(HELP + '\n');
+      return command ? 0 : 2;
+    }
+    if (command === '--version' || command === '-v') {
+      io.out(VERSION + '\n');
+      return 0;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      if (command === 'lint') io.out(LINT_HELP + '\n');
+      else io.out(HELP + '\n');
+      return 0;
+    }
+    if (command === 'lint') return await runLint(rest, io);
+    if (command === 'rules') return rules(rest, io);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`ibgu: ${error.message}\nRun "ibgu ${command === 'lint' ? 'lint ' : ''}--help" for usage.\n`);
+      return 2;
+    }
+    io.err(`ibgu: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    isTty: !!process.stdout.isTTY,
+    cwd: process.cwd(),
+    version: VERSION,
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

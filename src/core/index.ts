@@ -1,0 +1,8 @@
+/** The validation core: no editor, no network. Everything the server, CLI and extension need. */
+export { parseFile, parseDocuments, type ParsedFile, type Resource, type ResourceType, type YamlDocument } from './yaml/parse';
+export { LineIndex, type Position, type Range } from './yaml/lines';
+export { Workspace } from './workspace';
+export { lintFile, lintWorkspace, YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, RULE_FAILURE } from './lint';
+export { applyEdits, applyFixes, fixFile } from './fix';
+export { allRules, ruleById } from './rules/index';
+export type { Finding, Fix, LintOptions, LvmsMode, Rule, Severity, TextEdit } from './rules/types';

@@ -1,0 +1,105 @@
+import type { Range } from './yaml/lines';
+import type { ParsedFile, Resource, YamlDocument } from './yaml/parse';
+import type { Finding, Fix, LintOptions, Report, Rule, Severity } from './rules/types';
+import { Workspace } from './workspace';
+import { allRules } from './rules/index';
+import { suppressionsFor, type Suppressions } from './suppress';
+
+export const YAML_SYNTAX = 'ibgu/yaml-syntax';
+export const EMBEDDED_YAML = 'ibgu/embedded-yaml';
+export const ALIAS_BOMB = 'ibgu/yaml-alias-bomb';
+export const RULE_FAILURE = 'ibgu/internal-error';
+
+/** Lints one file of a workspace; findings are sorted by position. */
+export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules): Finding[] {
+  const findings: Finding[] = [];
+  const suppress = suppressionsFor(file.text);
+  const add = (finding: Finding | undefined) => {
+    if (finding && !suppress.hides(finding.rule, finding.range.start.line)) findings.push(finding);
+  };
+  const severityOf = (id: string, fallback: Severity): Severity | undefined => {
+    const override = options.severities?.[id];
+    return override === 'off' ? undefined : (override ?? fallback);
+  };
+
+  const yamlDocs: YamlDocument[] = [...file.documents];
+  for (const r of file.resources) if (r.type === 'ConfigMap') yamlDocs.push(...r.embedded);
+  for (const yaml of yamlDocs) {
+    const ruleId = yaml.embedding ? EMBEDDED_YAML : YAML_SYNTAX;
+    const severity = severityOf(ruleId, 'error');
+    if (severity) {
+      for (const p of yaml.problems) {
+        const where = yaml.embedding ? `in ConfigMap data key "${yaml.embedding.key}": ` : '';
+        const consequence = yaml.embedding && p.severity === 'error' ? ' LCA fails Prep with "failed to decode" on this value.' : '';
+        add(toFinding(file, yaml, ruleId, p.severity === 'error' ? severity : 'warning', { start: p.start, end: p.end, message: `${where}${p.message}${consequence}` }));
+      }
+    }
+    const bombSeverity = severityOf(ALIAS_BOMB, 'error');
+    if (yaml.aliasBomb && bombSeverity) {
+      add(toFinding(file, yaml, ALIAS_BOMB, bombSeverity, {
+        start: yaml.aliasBomb.start,
+        end: yaml.aliasBomb.end,
+        message: `Aliases in this document would expand to more than ${yaml.aliasBomb.expandedNodes.toLocaleString('en-US')} nodes; it was not expanded or validated. Kubernetes API servers refuse such documents too.`,
+      }));
+    }
+  }
+
+  const ctx = { workspace, options };
+  for (const resource of file.resources) {
+    for (const rule of rulesFor(rules, resource)) {
+      const severity = severityOf(rule.id, rule.severity);
+      if (!severity) continue;
+      let reports: Report[];
+      try {
+        reports = rule.check(resource, ctx);
+      } catch (error) {
+        // One failing rule must not hide the others' findings.
+        reports = [];
+        add(toFinding(file, resource.yaml, RULE_FAILURE, 'warning', {
+          start: resource.yaml.start,
+          end: resource.yaml.start + 1,
+          message: `Rule ${rule.id} failed on this document: ${error instanceof Error ? error.message : String(error)}. Please report it.`,
+        }));
+      }
+      for (const report of reports) add(toFinding(file, resource.yaml, rule.id, severity, report));
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
+function rulesFor(rules: readonly Rule[], resource: Resource): Rule[] {
+  return rules.filter((r) => r.appliesTo.includes(resource.type));
+}
+
+function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity: Severity, report: Report): Finding {
+  const start = yaml.map.toOuter(report.start);
+  const end = Math.max(start, yaml.map.toOuter(Math.max(report.end, report.start)));
+  const fixes: Fix[] = [];
+  for (const fix of report.fixes ?? []) {
+    const edits = [];
+    for (const edit of fix.edits) {
+      const outer = yaml.map.edit(edit);
+      if (!outer) break;
+      edits.push({ range: file.lines.range(outer.start, outer.end), newText: outer.newText });
+    }
+    if (edits.length === fix.edits.length) fixes.push({ title: fix.title, edits, preferred: !!fix.preferred, autofix: !!fix.autofix });
+  }
+  return { rule, severity, message: report.message, range: file.lines.range(start, end), fixes };
+}
+
+function comparePos(a: Range['start'], b: Range['start']): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return comparePos(a.range.start, b.range.start) || a.rule.localeCompare(b.rule);
+}
+
+/** Lints every file of the workspace. */
+export function lintWorkspace(workspace: Workspace, options: LintOptions = {}): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const file of workspace.allFiles()) out.set(file.path, lintFile(file, workspace, options));
+  return out;
+}
+
+export type { Suppressions };

@@ -1,0 +1,106 @@
+import type { Node, YAMLMap } from 'yaml';
+import { get, getSeq, items, pairOf, toPlain } from '../yaml/ast';
+import { columnOf, replaceBlock, transplant } from '../yaml/edit';
+import type { Resource } from '../yaml/parse';
+import { DEFAULT_TIMEOUT_MINUTES } from '../schema/talm';
+import { at, defineRule, specOf } from './helpers';
+import type { Report, RuleContext } from './types';
+
+/** The stored version of the same object, when `--previous` / the hub gave one. */
+export function previousOf(resource: Resource, ctx: RuleContext): Resource | undefined {
+  if (resource.yaml.embedding) return undefined;
+  return ctx.options.previous?.find(resource.type, resource.namespace, resource.name);
+}
+
+/** Canonical JSON: key order does not matter for equality, as in CEL. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** A plan step as the API server stores it: the timeout defaulted to 240. */
+function storedStep(step: unknown): string {
+  const s = (step ?? {}) as { rolloutStrategy?: Record<string, unknown> };
+  const strategy = { ...(s.rolloutStrategy ?? {}) };
+  strategy.timeout ??= DEFAULT_TIMEOUT_MINUTES;
+  return canonical({ ...s, rolloutStrategy: strategy });
+}
+
+function plainSteps(resource: Resource): { value: string; text: string; node: Node }[] {
+  const seq = getSeq(specOf(resource), 'plan', resource.yaml.anchors);
+  return items(seq, resource.yaml.anchors).map((node) => {
+    const plain = toPlain(node, resource.yaml.anchors);
+    return { value: storedStep(plain), text: describeStep(plain), node };
+  });
+}
+
+function describeStep(step: unknown): string {
+  const s = (step ?? {}) as { actions?: unknown[]; rolloutStrategy?: { maxConcurrency?: unknown; timeout?: unknown } };
+  const actions = Array.isArray(s.actions) ? s.actions.join(', ') : '?';
+  return `[${actions}] with maxConcurrency ${String(s.rolloutStrategy?.maxConcurrency ?? 'unset')}, timeout ${String(s.rolloutStrategy?.timeout ?? DEFAULT_TIMEOUT_MINUTES)}`;
+}
+
+function restoreFix(target: Resource, current: Node, previous: Resource, old: Node, title: string) {
+  const column = columnOf(target.yaml.text, current.range![0]);
+  return { title, edits: [replaceBlock(target.yaml, current, transplant(previous.yaml, old, column))], preferred: true };
+}
+
+export const planAppendOnlyRule = defineRule({
+  id: 'ibgu/plan-append-only',
+  severity: 'error',
+  title: 'An existing plan step was changed or removed',
+  docs: 'The IBGU CRD only lets steps be appended: every existing step must still be present, identical in its actions and its rollout strategy (a changed `maxConcurrency` or `timeout` counts as a change). To change how the rest of the rollout runs, append a new step, or create a new IBGU.',
+  appliesTo: ['IBGU'],
+  check(resource, ctx) {
+    const previous = previousOf(resource, ctx);
+    if (!previous) return [];
+    const before = plainSteps(previous);
+    const now = plainSteps(resource);
+    const present = new Set(now.map((s) => s.value));
+    const reports: Report[] = [];
+    const planKey = pairOf(specOf(resource), 'plan')?.key ?? resource.root;
+    before.forEach((old, i) => {
+      if (present.has(old.value)) return;
+      const replaced = now[i];
+      if (replaced) {
+        reports.push(at(replaced.node, `plan is append only: step ${i + 1} is now ${replaced.text}, but the stored step is ${old.text}. Existing steps cannot be edited; append a new step instead.`, [
+          restoreFix(resource, replaced.node, previous, old.node, `Restore step ${i + 1} as stored`),
+        ]));
+      } else {
+        reports.push(at(planKey, `plan is append only: step ${i + 1} (${old.text}) was removed. Existing steps cannot be removed.`));
+      }
+    });
+    return reports;
+  },
+});
+
+function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelectors', message: string, docs: string) {
+  return defineRule({
+    id,
+    severity: 'error',
+    title: `${field} cannot change after the IBGU is created`,
+    docs,
+    appliesTo: ['IBGU'],
+    check(resource, ctx) {
+      const previous = previousOf(resource, ctx);
+      if (!previous) return [];
+      const oldSpec = specOf(previous);
+      const newSpec = specOf(resource);
+      const oldNode = get(oldSpec, field, previous.yaml.anchors);
+      const newNode = get(newSpec, field, resource.yaml.anchors);
+      // A CEL transition rule runs only when the field exists in both versions.
+      if (!oldNode || !newNode) return [];
+      if (canonical(toPlain(oldNode, previous.yaml.anchors)) === canonical(toPlain(newNode, resource.yaml.anchors))) return [];
+      const keyNode = pairOf(newSpec as YAMLMap<unknown, unknown>, field)!.key;
+      return [at(keyNode, `${message}: spec.${field} differs from the stored IBGU. Create a new IBGU for a different ${field === 'ibuSpec' ? 'seed image or OADP content' : 'set of clusters'}.`, [
+        restoreFix(resource, newNode, previous, oldNode, `Restore spec.${field} as stored`),
+      ])];
+    },
+  });
+}
+
+export const ibuSpecImmutableRule = immutableRule('ibgu/ibuspec-immutable', 'ibuSpec', 'ibuSpec is immutable', 'The IBGU CRD refuses any change to `spec.ibuSpec` once the IBGU exists: seed image, version, OADP content and extra manifests are fixed for its lifetime.');
+export const selectorsImmutableRule = immutableRule('ibgu/selectors-immutable', 'clusterLabelSelectors', 'clusterLabelSelectors is immutable', 'The IBGU CRD refuses changes to an existing `spec.clusterLabelSelectors` list. (Adding the list to an IBGU that had none, or removing it entirely, is not blocked by the API server, but an IBGU without selectors never completes.)');

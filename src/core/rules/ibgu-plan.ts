@@ -1,0 +1,142 @@
+import { isMap, isScalar, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { getSeq, get, items, nodeEnd, nodeStart, pairOf, toPlain } from '../yaml/ast';
+import { columnOf, blockStyle } from '../yaml/edit';
+import type { Resource } from '../yaml/parse';
+import { IBGU_ACTIONS } from '../schema/talm';
+import { INVALID_PLAN_MESSAGE, explainPlan, formatPlan, isAction, isAllowedPlan, nearestAllowedPlans, type Plan } from '../talm/plan';
+import { closest } from '../text/similar';
+import { at, defineRule, sameQuoting, specOf } from './helpers';
+import type { RawFix, Report } from './types';
+
+export interface PlanStep {
+  node: YAMLMap<unknown, unknown> | undefined;
+  actionsNode: YAMLSeq<unknown> | undefined;
+  actions: { value: string; node: Scalar }[];
+}
+
+export interface PlanView {
+  node: YAMLSeq<unknown>;
+  steps: PlanStep[];
+}
+
+/** The plan of an IBGU as nodes, or undefined when `spec.plan` is not a list. */
+export function planOf(resource: Resource): PlanView | undefined {
+  const anchors = resource.yaml.anchors;
+  const node = getSeq(specOf(resource), 'plan', anchors);
+  if (!node) return undefined;
+  const steps = items(node, anchors).map((item) => {
+    const map = isMap(item) ? item : undefined;
+    const actionsNode = getSeq(map, 'actions', anchors);
+    const actions = items(actionsNode, anchors).filter(isScalar).map((n) => ({ value: String(n.value), node: n }));
+    return { node: map, actionsNode, actions };
+  });
+  return { node, steps };
+}
+
+export function planValue(view: PlanView): Plan {
+  return view.steps.map((s) => s.actions.map((a) => a.value));
+}
+
+/** Replacement name for an action that is not one: case, typos, and the pre-2024 `Finalize`. */
+export function actionSuggestions(name: string): string[] {
+  if (name.toLowerCase() === 'finalize') return ['FinalizeUpgrade', 'FinalizeRollback'];
+  return closest(name, IBGU_ACTIONS);
+}
+
+export const actionNameRule = defineRule({
+  id: 'ibgu/action-name',
+  severity: 'error',
+  title: 'Not an IBGU action name (names are case-sensitive)',
+  docs: 'The actions are Prep, Upgrade, FinalizeUpgrade, Rollback, FinalizeRollback, Abort and AbortOnFailure, spelt exactly so. Any other string makes the API server reject the plan with "invalid combinations of actions in the plan". `Finalize` was split into FinalizeUpgrade and FinalizeRollback in 2024.',
+  appliesTo: ['IBGU'],
+  check(resource) {
+    const plan = planOf(resource);
+    if (!plan) return [];
+    const reports: Report[] = [];
+    for (const step of plan.steps) {
+      for (const action of step.actions) {
+        if (isAction(action.value)) continue;
+        const suggestions = actionSuggestions(action.value);
+        const legacy = action.value.toLowerCase() === 'finalize' ? ' Finalize was renamed: FinalizeUpgrade after an upgrade, FinalizeRollback after a rollback.' : '';
+        const hint = suggestions.length && !legacy ? ` Did you mean ${suggestions.join(' or ')}?` : '';
+        const fixes: RawFix[] = suggestions.map((s, i) => ({
+          title: `Change to ${s}`,
+          edits: [{ start: nodeStart(action.node), end: nodeEnd(action.node), newText: sameQuoting(action.node, s) }],
+          preferred: i === 0,
+          autofix: suggestions.length === 1,
+        }));
+        reports.push(at(action.node, `"${action.value}" is not an action (names are case-sensitive), so the API server rejects the plan: ${INVALID_PLAN_MESSAGE}.${hint}${legacy}`, fixes));
+      }
+    }
+    return reports;
+  },
+});
+
+/** Renders a plan with the rollout strategies of the original steps (by position; new steps copy the last one). */
+function renderPlan(resource: Resource, view: PlanView, plan: Plan): string | undefined {
+  const text = resource.yaml.text;
+  if (view.node.flow || view.steps.some((s) => !s.node || s.node.flow)) return undefined;
+  const style = blockStyle(resource.yaml);
+  const dash = text.lastIndexOf('-', nodeStart(view.node.items[0]));
+  const column = columnOf(text, dash);
+  const pad = ' '.repeat(column);
+  const inner = ' '.repeat(column + 2);
+  const quote = view.steps.flatMap((s) => s.actions).some((a) => a.node.type === 'QUOTE_DOUBLE');
+  const lines: string[] = [];
+  plan.forEach((step, i) => {
+    const source = view.steps[Math.min(i, view.steps.length - 1)].node!;
+    const strategy = toPlain(get(source, 'rolloutStrategy', resource.yaml.anchors), resource.yaml.anchors) as Record<string, unknown> | null;
+    lines.push(`${pad}- actions: [${step.map((a) => (quote ? JSON.stringify(a) : a)).join(', ')}]`);
+    lines.push(`${inner}rolloutStrategy:`);
+    for (const [key, value] of Object.entries(strategy ?? { maxConcurrency: 1 })) lines.push(`${inner}${' '.repeat(style.indent)}${key}: ${String(value)}`);
+  });
+  return lines.join('\n');
+}
+
+function planFix(resource: Resource, view: PlanView, plan: Plan, preferred: boolean): RawFix | undefined {
+  // Same number of steps: rewrite only the actions lists, keeping every comment and strategy as written.
+  if (plan.length === view.steps.length && view.steps.every((s) => s.actionsNode)) {
+    const edits = [];
+    for (const [i, step] of view.steps.entries()) {
+      if (step.actions.map((a) => a.value).join(',') === plan[i].join(',')) continue;
+      const seq = step.actionsNode!;
+      const quote = step.actions.some((a) => a.node.type === 'QUOTE_DOUBLE');
+      const rendered = plan[i].map((a) => (quote ? JSON.stringify(a) : a));
+      if (seq.flow) edits.push({ start: nodeStart(seq), end: nodeEnd(seq), newText: `[${rendered.join(', ')}]` });
+      else {
+        const dash = resource.yaml.text.lastIndexOf('-', nodeStart(seq.items[0]));
+        const pad = ' '.repeat(columnOf(resource.yaml.text, dash));
+        edits.push({ start: dash, end: nodeEnd(seq.items[seq.items.length - 1]), newText: rendered.map((a, k) => `${k ? pad : ''}- ${a}`).join('\n') });
+      }
+    }
+    return { title: `Change the plan to ${formatPlan(plan)}`, edits, preferred };
+  }
+  const text = renderPlan(resource, view, plan);
+  if (text === undefined) return undefined;
+  const start = resource.yaml.text.lastIndexOf('\n', nodeStart(view.node.items[0])) + 1;
+  const last = view.node.items[view.node.items.length - 1] as Node;
+  let end = nodeEnd(last);
+  while (end > start && /\s/.test(resource.yaml.text[end - 1])) end--;
+  return { title: `Change the plan to ${formatPlan(plan)}`, edits: [{ start, end, newText: text }], preferred };
+}
+
+export const planCombinationRule = defineRule({
+  id: 'ibgu/plan-combination',
+  severity: 'error',
+  title: 'The plan is not one of the combinations TALM allows',
+  docs: 'The IBGU CRD accepts a plan only if the whole list of steps equals one of 26 allowed plans; how actions are grouped into steps and their order both matter. Every intermediate plan of one that is built up step by step must be allowed too. Rollback and FinalizeRollback belong in a separate IBGU.',
+  appliesTo: ['IBGU'],
+  check(resource) {
+    const view = planOf(resource);
+    if (!view) return [];
+    const plan = planValue(view);
+    if (plan.some((s) => s.some((a) => !isAction(a)))) return []; // ibgu/action-name reports those
+    if (view.steps.some((s) => !s.actionsNode)) return []; // ibgu/schema reports missing actions
+    if (isAllowedPlan(plan)) return [];
+    const nearest = nearestAllowedPlans(plan);
+    const fixes = nearest.map((p, i) => planFix(resource, view, p, i === 0)).filter((f): f is RawFix => !!f);
+    const message = `${INVALID_PLAN_MESSAGE}: ${formatPlan(plan)}. ${explainPlan(plan)} Closest allowed: ${nearest.map(formatPlan).join('; ')}.`;
+    return [at(pairOf(specOf(resource), 'plan')?.key ?? view.node, message, fixes)];
+  },
+});
+

@@ -1,0 +1,44 @@
+import { getMap, pairOf, toPlain } from '../yaml/ast';
+import { SINGLETON_MESSAGE, ibuUpdateViolations, type PlainIbu } from '../lca/ibu';
+import { canonical, previousOf } from './ibgu-changes';
+import { at, atKey, atResource, defineRule, sameQuoting, specOf } from './helpers';
+
+export const ibuSingletonRule = defineRule({
+  id: 'ibgu/ibu-singleton',
+  severity: 'error',
+  title: "The ImageBasedUpgrade must be named 'upgrade'",
+  docs: 'LCA manages exactly one ImageBasedUpgrade per cluster, named `upgrade`; the CRD rejects any other name.',
+  appliesTo: ['IBU'],
+  check(resource) {
+    if (resource.name === 'upgrade') return [];
+    const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
+    const node = pairOf(metadata, 'name')?.value as { range?: [number, number, number]; type?: string } | undefined;
+    if (!node?.range) return [atResource(resource, `${SINGLETON_MESSAGE}.`)];
+    return [at(node, `${SINGLETON_MESSAGE}.`, [
+      { title: "Rename to 'upgrade'", edits: [{ start: node.range[0], end: node.range[1], newText: sameQuoting(node, 'upgrade') }], preferred: true, autofix: true },
+    ])];
+  },
+});
+
+export const ibuTransitionRule = defineRule({
+  id: 'ibgu/ibu-transition',
+  severity: 'error',
+  title: 'A stage change or spec change the stored IBU does not allow',
+  docs: 'Against the stored IBU and its status, the CRD allows only a stage listed in `status.validNextStages` (or the same stage), and refuses changes to seedImageRef, oadpContent, extraManifests and autoRollbackOnFailure while an upgrade is in progress (unless moving to Idle).',
+  appliesTo: ['IBU'],
+  check(resource, ctx) {
+    const previous = previousOf(resource, ctx);
+    if (!previous) return [];
+    const old = toPlain(previous.root, previous.yaml.anchors) as PlainIbu;
+    const next = toPlain(resource.root, resource.yaml.anchors) as PlainIbu;
+    const spec = specOf(resource);
+    return ibuUpdateViolations(old, next, (a, b) => canonical(a) === canonical(b)).map((v) => {
+      if (v.field === 'stage') {
+        const valid = old.status?.validNextStages;
+        const detail = valid?.length ? ` From ${old.spec?.stage ?? 'no stage'} the valid next stages are ${valid.join(', ')}.` : ' The stored IBU lists no valid next stage.';
+        return atKey(spec, 'stage', spec ?? resource.root, `${v.message}.${detail}`);
+      }
+      return atKey(spec, v.field, spec ?? resource.root, `${v.message}. Move to Idle first (abort or finalize), or keep the stored value.`);
+    });
+  },
+});

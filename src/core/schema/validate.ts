@@ -1,0 +1,148 @@
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { deref, keyOf, nodeEnd, nodeStart } from '../yaml/ast';
+import type { YamlDocument } from '../yaml/parse';
+import { renameKey } from '../yaml/edit';
+import type { Report } from '../rules/types';
+import type { ObjectSchema, Schema } from './types';
+import { closest } from '../text/similar';
+
+export interface UnknownField {
+  path: string;
+  key: string;
+  pair: Pair<unknown, unknown>;
+  parent: YAMLMap<unknown, unknown>;
+  parentPath: string;
+  suggestions: string[];
+}
+
+export interface SchemaResult {
+  /** Violations of the schema: the API server rejects the object. */
+  errors: Report[];
+  /** Fields the schema does not have: the API server drops them silently. */
+  unknown: UnknownField[];
+}
+
+const TYPE_NAMES: Record<string, string> = { object: 'object', map: 'object', array: 'array', string: 'string', integer: 'integer', boolean: 'boolean' };
+
+function typeOfNode(node: Node | undefined): string {
+  if (isMap(node)) return 'object';
+  if (isSeq(node)) return 'array';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+    if (typeof v === 'boolean') return 'boolean';
+    if (v === null) return 'null';
+    return 'string';
+  }
+  return 'unknown';
+}
+
+/** Validates a node against a schema, as the Kubernetes API server validates a structural CRD schema. */
+export function validateSchema(yaml: YamlDocument, root: Node, schema: ObjectSchema): SchemaResult {
+  const result: SchemaResult = { errors: [], unknown: [] };
+  walk(yaml, root, schema, '', result, undefined);
+  return result;
+}
+
+function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: string, out: SchemaResult, keyNode: Node | undefined): void {
+  if (schema.type === 'any') return;
+  const actual = typeOfNode(node);
+  const at = (n: Node | undefined) => ({ start: nodeStart(n), end: nodeEnd(n) });
+  const expected = TYPE_NAMES[schema.type];
+  if (actual !== expected) {
+    const fixes = [];
+    if (isScalar(node) && schema.type === 'string' && node.source !== undefined && (actual === 'integer' || actual === 'number' || actual === 'boolean')) {
+      fixes.push({ title: `Quote ${node.source} as a string`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: JSON.stringify(node.source) }], preferred: true, autofix: true });
+    }
+    if (isScalar(node) && typeof node.value === 'string' && ((schema.type === 'integer' && /^-?\d+$/.test(node.value)) || (schema.type === 'boolean' && /^(true|false)$/.test(node.value)))) {
+      fixes.push({ title: `Write ${node.value} as ${schema.type === 'integer' ? 'a number' : 'a boolean'}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: node.value }], preferred: true, autofix: true });
+    }
+    const shown = isScalar(node) && node.source !== undefined ? ` (${JSON.stringify(node.value)})` : '';
+    out.errors.push({ ...at(node ?? keyNode), message: `${path || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.`, fixes });
+    return;
+  }
+  switch (schema.type) {
+    case 'object': {
+      const map = node as YAMLMap<unknown, unknown>;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = keyOf(pair);
+        if (key === undefined) continue;
+        seen.add(key);
+        const child = schema.properties[key];
+        const childPath = path ? `${path}.${key}` : key;
+        const value = deref(pair.value, yaml.anchors);
+        if (!child) {
+          if (schema.closed) out.unknown.push({ path: childPath, key, pair, parent: map, parentPath: path, suggestions: closest(key, Object.keys(schema.properties)) });
+          continue;
+        }
+        if (value === undefined || (isScalar(value) && value.value === null)) continue;
+        walk(yaml, value, child, childPath, out, pair.key as Node);
+      }
+      for (const required of schema.required ?? []) {
+        const present = map.items.find((p) => keyOf(p) === required);
+        const value = present && deref(present.value, yaml.anchors);
+        if (present && value && !(isScalar(value) && value.value === null)) continue;
+        const full = path ? `${path}.${required}` : required;
+        const where = present ? at(present.key as Node) : keyNode ? at(keyNode) : { start: nodeStart(map), end: nodeStart(map) + 1 };
+        out.errors.push({ ...where, message: `${full} is required: the API server rejects the object without it.` });
+      }
+      return;
+    }
+    case 'map': {
+      for (const pair of (node as YAMLMap<unknown, unknown>).items) {
+        const key = keyOf(pair);
+        const value = deref(pair.value, yaml.anchors);
+        if (key === undefined || value === undefined) continue;
+        walk(yaml, value, schema.values, `${path}.${key}`, out, pair.key as Node);
+      }
+      return;
+    }
+    case 'array': {
+      const seq = node as import('yaml').YAMLSeq<unknown>;
+      if (schema.maxItems !== undefined && seq.items.length > schema.maxItems) {
+        const extra = seq.items[schema.maxItems] as Node;
+        out.errors.push({ start: nodeStart(extra), end: nodeEnd(seq.items[seq.items.length - 1]), message: `${path} has ${seq.items.length} items; at most ${schema.maxItems} are allowed.` });
+      }
+      seq.items.forEach((item, i) => {
+        const value = deref(item, yaml.anchors);
+        if (value && !(isScalar(value) && value.value === null)) walk(yaml, value, schema.items, `${path}[${i}]`, out, undefined);
+        else out.errors.push({ start: nodeStart(item) || nodeStart(seq), end: (nodeEnd(item) || nodeStart(seq)) + 1, message: `${path}[${i}] is empty (null): the API server rejects it.` });
+      });
+      return;
+    }
+    case 'string': {
+      const value = String((node as import('yaml').Scalar).value);
+      if (schema.enum && !schema.enum.includes(value)) {
+        const suggestion = closest(value, schema.enum);
+        const fixes = suggestion.map((s, i) => ({ title: `Change to ${s}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: s }], preferred: i === 0, autofix: suggestion.length === 1 }));
+        out.errors.push({ ...at(node), message: `${path} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed.`, fixes });
+      }
+      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${path} must not be empty.` });
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${path} is longer than ${schema.maxLength} characters.` });
+      if (schema.pattern && !new RegExp(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${path} "${value}" does not match the required pattern ${schema.pattern}.` });
+      return;
+    }
+    case 'integer': {
+      const value = (node as import('yaml').Scalar<number>).value;
+      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${path} must be at least ${schema.minimum}; ${value} is rejected.` });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? 'an' : 'a';
+}
+
+/** Did-you-mean fixes for an unknown field: rename the key. */
+export function renameFixes(field: UnknownField) {
+  return field.suggestions.map((s, i) => ({
+    title: `Rename ${field.key} to ${s}`,
+    edits: [renameKey(field.pair, s)],
+    preferred: i === 0,
+    autofix: field.suggestions.length === 1,
+  }));
+}

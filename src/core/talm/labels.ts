@@ -1,0 +1,35 @@
+/** Kubernetes label syntax (apimachinery `IsQualifiedName` / `IsValidLabelValue`), as pure checks. */
+
+const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why a label key is invalid, or undefined when it is valid. */
+export function labelKeyProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return 'a label key has at most one "/" (prefix/name)';
+  const name = parts[parts.length - 1];
+  if (parts.length === 2) {
+    const prefix = parts[0];
+    if (prefix.length === 0) return 'the prefix before "/" is empty';
+    if (prefix.length > 253) return 'the prefix is longer than 253 characters';
+    if (!DNS_SUBDOMAIN.test(prefix)) return `the prefix "${prefix}" must be a lowercase DNS subdomain`;
+  }
+  if (name.length === 0) return 'the name part is empty';
+  if (name.length > 63) return 'the name part is longer than 63 characters';
+  if (!NAME.test(name)) return 'the name part must start and end with a letter or digit and contain only letters, digits, "-", "_" and "."';
+  return undefined;
+}
+
+export function labelValueProblem(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (value.length > 63) return 'a label value is at most 63 characters';
+  if (!NAME.test(value)) return 'a label value must start and end with a letter or digit and contain only letters, digits, "-", "_" and "."';
+  return undefined;
+}
+
+export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+
+/** The TALM stage labels put on ManagedClusters, e.g. `lcm.openshift.io/ibgu-prep-completed`. */
+export function stageLabel(action: string, outcome: 'completed' | 'failed'): string {
+  return `lcm.openshift.io/ibgu-${action.toLowerCase()}-${outcome}`;
+}

@@ -1,0 +1,140 @@
+import { IBGU_ACTIONS, type IbguAction } from '../schema/talm';
+
+export type Plan = readonly (readonly string[])[];
+
+/**
+ * Every whole plan TALM accepts, in upstream order (the `spec.plan` CEL allow-list of the IBGU CRD).
+ * The plan as a whole must equal one entry: grouping into steps and order both matter.
+ */
+export const ALLOWED_PLANS: readonly Plan[] = [
+  [['Prep']],
+  [['Prep'], ['Upgrade']],
+  [['Prep', 'Upgrade']],
+  [['Prep'], ['Upgrade'], ['FinalizeUpgrade']],
+  [['Prep'], ['Upgrade', 'FinalizeUpgrade']],
+  [['Prep', 'Upgrade'], ['FinalizeUpgrade']],
+  [['Prep', 'Upgrade', 'FinalizeUpgrade']],
+  [['Rollback']],
+  [['Rollback'], ['FinalizeRollback']],
+  [['Rollback', 'FinalizeRollback']],
+  [['Upgrade']],
+  [['Upgrade'], ['FinalizeUpgrade']],
+  [['Upgrade', 'FinalizeUpgrade']],
+  [['FinalizeUpgrade']],
+  [['FinalizeRollback']],
+  [['Abort']],
+  [['AbortOnFailure']],
+  [['Prep'], ['Abort']],
+  [['Prep'], ['AbortOnFailure']],
+  [['Prep'], ['AbortOnFailure'], ['Upgrade']],
+  [['Prep'], ['AbortOnFailure'], ['Upgrade'], ['AbortOnFailure']],
+  [['Prep'], ['Upgrade'], ['AbortOnFailure']],
+  [['Prep', 'Upgrade'], ['AbortOnFailure']],
+  [['Prep'], ['AbortOnFailure'], ['Upgrade'], ['AbortOnFailure'], ['FinalizeUpgrade']],
+  [['Prep'], ['Upgrade'], ['AbortOnFailure'], ['FinalizeUpgrade']],
+  [['Prep', 'Upgrade'], ['AbortOnFailure'], ['FinalizeUpgrade']],
+];
+
+/** The upstream rejection message, quoted exactly. */
+export const INVALID_PLAN_MESSAGE = 'invalid combinations of actions in the plan';
+
+export function planKey(plan: Plan): string {
+  return plan.map((step) => step.join(',')).join('|');
+}
+
+const allowedKeys = new Set(ALLOWED_PLANS.map(planKey));
+
+export function isAllowedPlan(plan: Plan): boolean {
+  return allowedKeys.has(planKey(plan));
+}
+
+export function formatPlan(plan: Plan): string {
+  return `[${plan.map((step) => `[${step.join(', ')}]`).join(', ')}]`;
+}
+
+export function isAction(name: string): name is IbguAction {
+  return (IBGU_ACTIONS as readonly string[]).includes(name);
+}
+
+/** Allowed plans that start with the given plan: what can still be appended later. */
+export function continuations(plan: Plan): Plan[] {
+  const key = planKey(plan);
+  return ALLOWED_PLANS.filter((p) => p.length > plan.length && planKey(p.slice(0, plan.length)) === key);
+}
+
+function tokens(plan: Plan): string[] {
+  const out: string[] = [];
+  plan.forEach((step, i) => {
+    if (i > 0) out.push('|');
+    out.push(...step);
+  });
+  return out;
+}
+
+function distance(a: string[], b: string[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The allowed plans closest to a rejected one (fewest action or step-boundary changes), best first. */
+export function nearestAllowedPlans(plan: Plan, limit = 3): Plan[] {
+  const mine = tokens(plan);
+  return ALLOWED_PLANS.map((p, index) => ({ p, index, d: distance(mine, tokens(p)) }))
+    .sort((x, y) => x.d - y.d || Math.abs(x.p.length - plan.length) - Math.abs(y.p.length - plan.length) || x.index - y.index)
+    .slice(0, limit)
+    .map((s) => s.p);
+}
+
+const ROLLBACK_FAMILY = new Set(['Rollback', 'FinalizeRollback']);
+const UPGRADE_FAMILY = new Set(['Prep', 'Upgrade', 'FinalizeUpgrade', 'Abort', 'AbortOnFailure']);
+const ORDER: Record<string, number> = { Prep: 0, Upgrade: 1, FinalizeUpgrade: 2 };
+
+/** Why a plan is not allowed, in plain words. Assumes every action name is valid. */
+export function explainPlan(plan: Plan): string {
+  if (plan.length === 0) return 'The plan has no steps; it needs at least one.';
+  const emptyStep = plan.findIndex((s) => s.length === 0);
+  if (emptyStep !== -1) return `Step ${emptyStep + 1} has no actions.`;
+  const flat = plan.flat();
+  const hasRollback = flat.some((a) => ROLLBACK_FAMILY.has(a));
+  const hasUpgrade = flat.some((a) => UPGRADE_FAMILY.has(a));
+  if (hasRollback && hasUpgrade) {
+    return 'Rollback and FinalizeRollback cannot share a plan with Prep, Upgrade, FinalizeUpgrade, Abort or AbortOnFailure: roll back from a separate IBGU ([[Rollback], [FinalizeRollback]] or [[Rollback, FinalizeRollback]]).';
+  }
+  for (const [i, step] of plan.entries()) {
+    const seen = new Set<string>();
+    for (const action of step) {
+      if (seen.has(action)) return `Step ${i + 1} lists ${action} twice.`;
+      seen.add(action);
+    }
+  }
+  const abortAt = plan.findIndex((s) => s.includes('Abort'));
+  if (abortAt !== -1 && plan[abortAt].length > 1) return `Abort must be a step of its own (step ${abortAt + 1} combines it with ${plan[abortAt].filter((a) => a !== 'Abort').join(', ')}).`;
+  if (abortAt !== -1 && abortAt < plan.length - 1) return `Nothing may follow an Abort step: Abort returns the clusters to Idle and ends the plan (step ${abortAt + 1} is followed by ${plan.length - abortAt - 1} more).`;
+  if (abortAt > 1 || (abortAt === 1 && planKey(plan.slice(0, 1)) !== 'Prep')) return 'Abort can only follow a single Prep step, or stand alone in a new IBGU.';
+  const aofAt = plan.findIndex((s) => s.includes('AbortOnFailure') && s.length > 1);
+  if (aofAt !== -1) return `AbortOnFailure must be a step of its own (step ${aofAt + 1} combines it with ${plan[aofAt].filter((a) => a !== 'AbortOnFailure').join(', ')}).`;
+  for (let i = 1; i < plan.length; i++) {
+    if (plan[i][0] === 'AbortOnFailure' && plan[i - 1][0] === 'AbortOnFailure') return `Steps ${i} and ${i + 1} are both AbortOnFailure; one is enough.`;
+  }
+  // Order of the upgrade flow.
+  const order = flat.filter((a) => a in ORDER);
+  for (let i = 1; i < order.length; i++) {
+    if (ORDER[order[i]] < ORDER[order[i - 1]]) return `${order[i]} cannot come after ${order[i - 1]}: the flow is Prep, then Upgrade, then FinalizeUpgrade.`;
+    if (ORDER[order[i]] === ORDER[order[i - 1]]) return `${order[i]} appears twice in the plan.`;
+  }
+  const rollbackOrder = flat.filter((a) => ROLLBACK_FAMILY.has(a));
+  if (rollbackOrder.length > 1 && rollbackOrder[0] !== 'Rollback') return 'FinalizeRollback cannot come before Rollback.';
+  if (rollbackOrder.length > 2 || new Set(rollbackOrder).size !== rollbackOrder.length) return 'Rollback and FinalizeRollback may each appear only once.';
+  const finalizeStep = plan.findIndex((s) => s.includes('FinalizeUpgrade'));
+  const aofSteps = plan.map((s, i) => (s[0] === 'AbortOnFailure' ? i : -1)).filter((i) => i >= 0);
+  if (finalizeStep !== -1 && aofSteps.some((i) => i < finalizeStep) && !plan[finalizeStep - 1]?.includes('AbortOnFailure')) {
+    return 'Once the plan has an AbortOnFailure step, FinalizeUpgrade must come in its own step right after an AbortOnFailure step, so that clusters that failed Upgrade are cleaned up first.';
+  }
+  if (aofSteps.length && aofSteps[0] === 0) return 'AbortOnFailure as the first step is only allowed alone, in a new IBGU ([[AbortOnFailure]]).';
+  return 'This exact sequence of steps is not one of the 26 plans TALM accepts.';
+}

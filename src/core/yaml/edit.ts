@@ -1,0 +1,197 @@
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { RawEdit } from '../rules/types';
+import { nodeEnd, nodeStart } from './ast';
+import type { YamlDocument } from './parse';
+
+/**
+ * Text edits that change one thing and keep everything else as written: comments, quoting, the
+ * document's indentation unit and its sequence style (`- ` under the key, or indented).
+ */
+
+export function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** End of the line holding `offset` (before `\r\n`/`\n`). */
+function lineEndOf(text: string, offset: number): number {
+  let i = text.indexOf('\n', offset);
+  if (i === -1) return text.length;
+  if (i > 0 && text[i - 1] === '\r') i--;
+  return i;
+}
+
+/** Offset just past the last non-blank character of a node (its range may include a trailing line break). */
+function contentEnd(text: string, node: unknown): number {
+  let end = nodeEnd(node);
+  while (end > nodeStart(node) && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+/** How this document writes nested blocks: indentation unit and whether `- ` items are indented under their key. */
+export interface BlockStyle {
+  indent: number;
+  indentedSequences: boolean;
+}
+
+export function blockStyle(yaml: YamlDocument): BlockStyle {
+  let indent = 0;
+  let indentedSequences: boolean | undefined;
+  const visit = (node: unknown, keyColumn: number, depth: number): void => {
+    if (depth > 8 || (indent && indentedSequences !== undefined)) return;
+    if (isMap(node) && node.items.length && !node.flow) {
+      const column = columnOf(yaml.text, nodeStart(node.items[0].key));
+      if (!indent && keyColumn >= 0 && column > keyColumn) indent = column - keyColumn;
+      for (const pair of node.items) visit(pair.value, columnOf(yaml.text, nodeStart(pair.key)), depth + 1);
+    } else if (isSeq(node) && node.items.length && !node.flow) {
+      const dash = yaml.text.lastIndexOf('-', nodeStart(node.items[0]));
+      if (keyColumn >= 0 && indentedSequences === undefined) indentedSequences = columnOf(yaml.text, dash) > keyColumn;
+      for (const item of node.items) visit(item, columnOf(yaml.text, dash), depth + 1);
+    }
+  };
+  visit(yaml.doc.contents, -1, 0);
+  return { indent: indent || 2, indentedSequences: indentedSequences ?? true };
+}
+
+/** A YAML scalar as it should be written: plain when safe, else double-quoted. */
+export function scalarText(value: string | number | boolean): string {
+  if (typeof value !== 'string') return String(value);
+  const plainSafe = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~|[-+]?[0-9.][0-9._eE+-]*)$/i.test(value);
+  return plainSafe ? value : JSON.stringify(value);
+}
+
+export function replaceNode(node: Node, newText: string): RawEdit {
+  return { start: nodeStart(node), end: nodeEnd(node), newText };
+}
+
+export function renameKey(pair: Pair<unknown, unknown>, newKey: string): RawEdit {
+  return replaceNode(pair.key as Node, scalarText(newKey));
+}
+
+/** Appends pre-rendered scalar items to a sequence, block or flow. */
+export function appendToSeq(yaml: YamlDocument, seq: YAMLSeq<unknown>, ...added: string[]): RawEdit {
+  const text = yaml.text;
+  if (seq.flow || seq.items.length === 0) {
+    const close = text.lastIndexOf(']', nodeEnd(seq));
+    const empty = seq.items.length === 0;
+    return { start: close, end: close, newText: (empty ? '' : ', ') + added.join(', ') };
+  }
+  const last = seq.items[seq.items.length - 1];
+  const dash = text.lastIndexOf('-', nodeStart(seq.items[0]));
+  const at = lineEndOf(text, contentEnd(text, last));
+  const pad = ' '.repeat(columnOf(text, dash));
+  return { start: at, end: at, newText: added.map((item) => `\n${pad}- ${item}`).join('') };
+}
+
+/** Renders `key: value` lines for a block mapping at `column`; `value` may be a scalar or a list of scalars. */
+function blockEntry(key: string, value: string | string[] | Record<string, string[] | string>, column: number, style: BlockStyle): string[] {
+  const pad = ' '.repeat(column);
+  if (typeof value === 'string') return [`${pad}${key}: ${value}`];
+  if (Array.isArray(value)) {
+    const itemPad = ' '.repeat(column + (style.indentedSequences ? style.indent : 0));
+    return [`${pad}${key}:`, ...value.map((v) => `${itemPad}- ${v}`)];
+  }
+  return [`${pad}${key}:`, ...Object.entries(value).flatMap(([k, v]) => blockEntry(k, v, column + style.indent, style))];
+}
+
+function flowValue(value: string | string[] | Record<string, string[] | string>): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${k}: ${flowValue(v)}`).join(', ')}}`;
+}
+
+/**
+ * Adds `key: value` to a mapping after its last entry. Values are pre-rendered scalars (see `scalarText`),
+ * lists of them, or one level of nested mapping.
+ */
+export function addToMap(
+  yaml: YamlDocument,
+  map: YAMLMap<unknown, unknown>,
+  key: string,
+  value: string | string[] | Record<string, string[] | string>,
+): RawEdit {
+  const text = yaml.text;
+  if (map.flow || map.items.length === 0) {
+    const close = text.lastIndexOf('}', nodeEnd(map));
+    const entry = `${key}: ${flowValue(value)}`;
+    return { start: close, end: close, newText: map.items.length ? `, ${entry}` : entry };
+  }
+  const column = columnOf(text, nodeStart(map.items[0].key));
+  const at = endOfBlockMap(yaml, map);
+  return { start: at, end: at, newText: '\n' + blockEntry(key, value, column, blockStyle(yaml)).join('\n') };
+}
+
+/** Offset at the end of the last line of a non-empty block mapping: where a new entry goes. */
+export function endOfBlockMap(yaml: YamlDocument, map: YAMLMap<unknown, unknown>): number {
+  const last = map.items[map.items.length - 1];
+  return lineEndOf(yaml.text, contentEnd(yaml.text, last.value ?? last.key));
+}
+
+/** Sets `key` in a mapping: replaces the value if the key exists (scalar values only), else adds it. */
+export function setInMap(yaml: YamlDocument, map: YAMLMap<unknown, unknown>, key: string, value: string): RawEdit {
+  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  if (pair && isScalar(pair.value)) return replaceNode(pair.value, value);
+  if (pair && pair.value == null) {
+    const at = nodeEnd(pair.key);
+    const colon = yaml.text.indexOf(':', at);
+    return { start: colon + 1, end: colon + 1, newText: ` ${value}` };
+  }
+  return addToMap(yaml, map, key, value);
+}
+
+/** Removes a whole `key: value` entry of a block mapping, its lines included. */
+export function removePair(yaml: YamlDocument, map: YAMLMap<unknown, unknown>, pair: Pair<unknown, unknown>): RawEdit {
+  const text = yaml.text;
+  if (map.flow) {
+    const index = map.items.indexOf(pair);
+    const start = nodeStart(pair.key);
+    const end = contentEnd(text, pair.value ?? pair.key);
+    if (index < map.items.length - 1) return { start, end: nodeStart(map.items[index + 1].key), newText: '' };
+    const comma = index > 0 ? text.lastIndexOf(',', start) : start;
+    return { start: comma, end, newText: '' };
+  }
+  const start = lineStartOf(text, nodeStart(pair.key));
+  const endLine = lineEndOf(text, contentEnd(text, pair.value ?? pair.key));
+  const end = text[endLine] === '\r' ? endLine + 2 : text[endLine] === '\n' ? endLine + 1 : endLine;
+  return { start, end, newText: '' };
+}
+
+/** The source lines of a block entry re-indented to a new column (for moving an entry to another mapping). */
+export function reindentPair(yaml: YamlDocument, pair: Pair<unknown, unknown>, column: number): string | undefined {
+  const text = yaml.text;
+  const start = nodeStart(pair.key);
+  const endLine = lineEndOf(text, contentEnd(text, pair.value ?? pair.key));
+  const from = columnOf(text, start);
+  const lines = text.slice(lineStartOf(text, start), endLine).split(/\r?\n/);
+  const shifted: string[] = [];
+  for (const line of lines) {
+    const lead = line.length - line.trimStart().length;
+    if (line.trim() !== '' && lead < from) return undefined;
+    shifted.push(line.trim() === '' ? '' : ' '.repeat(column) + line.slice(from));
+  }
+  return shifted.join('\n');
+}
+
+/**
+ * The source of a block node from another document, moved to start at `column` (its first line is
+ * placed by the caller; the following lines keep their relative indentation).
+ */
+export function transplant(from: YamlDocument, node: Node, column: number): string {
+  const text = from.text;
+  const start = nodeStart(node);
+  const end = contentEnd(text, node);
+  const shift = column - columnOf(text, start);
+  return text
+    .slice(start, end)
+    .split(/\r?\n/)
+    .map((line, i) => (i === 0 || line.trim() === '' ? line.trimEnd() : shift >= 0 ? ' '.repeat(shift) + line : line.slice(Math.min(-shift, line.length - line.trimStart().length))))
+    .join('\n');
+}
+
+/** Replaces a node with text, up to the end of its content (its trailing line break stays). */
+export function replaceBlock(yaml: YamlDocument, node: Node, newText: string): RawEdit {
+  return { start: nodeStart(node), end: contentEnd(yaml.text, node), newText };
+}

@@ -1,0 +1,192 @@
+import type { Scalar } from 'yaml';
+
+/** A text edit by offsets, in the coordinates of the text it applies to. */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/**
+ * Maps offsets of an embedded YAML text (a ConfigMap `data` value) to offsets of the file that holds it,
+ * and re-encodes edits so that they stay valid inside the enclosing scalar.
+ */
+export interface OffsetMap {
+  /** `true` when every inner offset has an exact outer position. */
+  readonly exact: boolean;
+  toOuter(offset: number): number;
+  /** The outer edit for an inner edit, or `undefined` when the scalar's style cannot express it. */
+  edit(edit: OffsetEdit): OffsetEdit | undefined;
+}
+
+export const identityMap: OffsetMap = {
+  exact: true,
+  toOuter: (offset) => offset,
+  edit: (edit) => edit,
+};
+
+/** Everything maps to the scalar as a whole; used when the source cannot be mapped character by character. */
+export function coarseMap(start: number, end: number): OffsetMap {
+  return { exact: false, toOuter: (offset) => (offset <= 0 ? start : end), edit: () => undefined };
+}
+
+/** Builds the map for a scalar value of `source`, or a coarse map when the style is not mappable. */
+export function mapScalar(source: string, scalar: Scalar, value: string): OffsetMap {
+  const [start, valueEnd] = scalar.range ?? [0, 0];
+  switch (scalar.type) {
+    case 'BLOCK_LITERAL':
+      return blockLiteralMap(source, start, valueEnd, value) ?? coarseMap(start, valueEnd);
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+    case 'PLAIN':
+      return flowMap(source, start, valueEnd, scalar.type, value) ?? coarseMap(start, valueEnd);
+    default:
+      return coarseMap(start, valueEnd);
+  }
+}
+
+interface BlockLine {
+  inner: number;
+  outerLineStart: number;
+  outerContent: number;
+  length: number;
+}
+
+function blockLiteralMap(source: string, start: number, valueEnd: number, value: string): OffsetMap | undefined {
+  const headerEnd = source.indexOf('\n', start);
+  if (headerEnd === -1 || headerEnd >= valueEnd) return value === '' ? coarseMap(start, valueEnd) : undefined;
+  const eol = source[headerEnd - 1] === '\r' ? '\r\n' : '\n';
+  const raw: { lineStart: number; text: string }[] = [];
+  for (let lineStart = headerEnd + 1; lineStart < valueEnd; ) {
+    let newline = source.indexOf('\n', lineStart);
+    if (newline === -1 || newline > valueEnd) newline = valueEnd;
+    const lineEnd = newline > lineStart && source[newline - 1] === '\r' ? newline - 1 : newline;
+    raw.push({ lineStart, text: source.slice(lineStart, lineEnd) });
+    lineStart = newline + 1;
+  }
+  let indent = Infinity;
+  for (const line of raw) {
+    const trimmed = line.text.replace(/^ +/, '');
+    if (trimmed !== '') indent = Math.min(indent, line.text.length - trimmed.length);
+  }
+  if (indent === Infinity || indent === 0) return undefined;
+  const lines: BlockLine[] = [];
+  const parts: string[] = [];
+  let inner = 0;
+  for (const line of raw) {
+    const taken = Math.min(indent, line.text.length);
+    const content = line.text.slice(taken);
+    lines.push({ inner, outerLineStart: line.lineStart, outerContent: line.lineStart + taken, length: content.length });
+    parts.push(content);
+    inner += content.length + 1;
+  }
+  // A virtual line after the last one: where text appended at the end of the value goes.
+  const after = raw.length ? lineAfter(source, raw[raw.length - 1].lineStart) : valueEnd;
+  lines.push({ inner, outerLineStart: after, outerContent: after, length: 0 });
+  const candidate = parts.join('\n');
+  if (candidate.replace(/\n+$/, '') !== value.replace(/\n+$/, '')) return undefined;
+  const pad = ' '.repeat(indent);
+
+  const find = (offset: number): BlockLine => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid].inner <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lines[lo];
+  };
+  const toOuter = (offset: number): number => {
+    const line = find(offset);
+    return line.outerContent + Math.min(offset - line.inner, line.length);
+  };
+  return {
+    exact: true,
+    toOuter,
+    edit({ start: s, end: e, newText }) {
+      const atLineStart = s === 0 || value[s - 1] === '\n';
+      const outerStart = atLineStart ? find(s).outerLineStart : toOuter(s);
+      const endAtLineStart = e === 0 || value[e - 1] === '\n';
+      const outerEnd = endAtLineStart && e > s ? find(e).outerLineStart : e === s ? outerStart : toOuter(e);
+      const pieces = newText.split('\n');
+      let text = '';
+      pieces.forEach((piece, i) => {
+        const last = i === pieces.length - 1;
+        if (i > 0) text += eol;
+        if (piece === '') {
+          // An inserted line break that ends the text re-opens the line that follows: indent it, unless
+          // the edit started at a line start (then the original line keeps its own indentation).
+          if (last && i > 0 && !atLineStart) text += pad;
+          return;
+        }
+        text += (i > 0 || atLineStart ? pad : '') + piece;
+      });
+      return { start: outerStart, end: outerEnd, newText: text };
+    },
+  };
+}
+
+function lineAfter(source: string, lineStart: number): number {
+  const newline = source.indexOf('\n', lineStart);
+  return newline === -1 ? source.length : newline + 1;
+}
+
+const simpleEscapes: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+};
+const hexEscapes: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+function flowMap(source: string, start: number, valueEnd: number, type: Scalar.Type, value: string): OffsetMap | undefined {
+  const quoted = type !== 'PLAIN';
+  const first = quoted ? start + 1 : start;
+  const last = quoted ? valueEnd - 1 : valueEnd;
+  const body = source.slice(first, last);
+  if (body.includes('\n')) return undefined;
+  const outerAt: number[] = [];
+  let decoded = '';
+  for (let i = 0; i < body.length; ) {
+    const at = first + i;
+    if (type === 'QUOTE_DOUBLE' && body[i] === '\\') {
+      const code = body[i + 1];
+      let text: string | undefined = simpleEscapes[code];
+      let width = 2;
+      if (text === undefined && code in hexEscapes) {
+        const hex = body.slice(i + 2, i + 2 + hexEscapes[code]);
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== hexEscapes[code]) return undefined;
+        text = String.fromCodePoint(parseInt(hex, 16));
+        width = 2 + hex.length;
+      }
+      if (text === undefined) return undefined;
+      for (let k = 0; k < text.length; k++) outerAt.push(at);
+      decoded += text;
+      i += width;
+    } else if (type === 'QUOTE_SINGLE' && body[i] === "'" && body[i + 1] === "'") {
+      outerAt.push(at);
+      decoded += "'";
+      i += 2;
+    } else {
+      outerAt.push(at);
+      decoded += body[i];
+      i += 1;
+    }
+  }
+  outerAt.push(last);
+  if (decoded !== value) return undefined;
+  const encode = (text: string): string | undefined => {
+    if (type === 'QUOTE_DOUBLE') return JSON.stringify(text).slice(1, -1);
+    if (text.includes('\n')) return undefined;
+    if (type === 'QUOTE_SINGLE') return text.replace(/'/g, "''");
+    return /: |\s#|^[\s#]/.test(text) ? undefined : text;
+  };
+  const toOuter = (offset: number): number => outerAt[Math.min(Math.max(offset, 0), outerAt.length - 1)];
+  return {
+    exact: true,
+    toOuter,
+    edit({ start: s, end: e, newText }) {
+      const text = encode(newText);
+      return text === undefined ? undefined : { start: toOuter(s), end: toOuter(e), newText: text };
+    },
+  };
+}
