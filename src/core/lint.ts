@@ -72,6 +72,7 @@ function rulesFor(rules: readonly Rule[], resource: Resource): Rule[] {
 }
 
 function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity: Severity, report: Report): Finding {
+  const crlf = file.lines.eol() === '\r\n';
   const start = yaml.map.toOuter(report.start);
   const end = Math.max(start, yaml.map.toOuter(Math.max(report.end, report.start)));
   const fixes: Fix[] = [];
@@ -80,7 +81,7 @@ function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity:
     for (const edit of fix.edits) {
       const outer = yaml.map.edit(edit);
       if (!outer) break;
-      edits.push({ range: file.lines.range(outer.start, outer.end), newText: outer.newText });
+      edits.push({ range: file.lines.range(outer.start, outer.end), newText: crlf ? outer.newText.replace(/\r?\n/g, '\r\n') : outer.newText });
     }
     if (edits.length === fix.edits.length) fixes.push({ title: fix.title, edits, preferred: !!fix.preferred, autofix: !!fix.autofix });
   }

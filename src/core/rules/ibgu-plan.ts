@@ -72,19 +72,51 @@ export const actionNameRule = defineRule({
   },
 });
 
-/** Renders a plan with the rollout strategies of the original steps (by position; new steps copy the last one). */
+/** Matches new steps to original ones with equal actions, in order (longest common subsequence). */
+function alignSteps(old: Plan, next: Plan): (number | undefined)[] {
+  const key = (step: readonly string[]) => step.join(',');
+  const n = old.length;
+  const m = next.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) lcs[i][j] = key(old[i]) === key(next[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  }
+  const out: (number | undefined)[] = new Array(m).fill(undefined);
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    if (key(old[i]) === key(next[j])) out[j++] = i++;
+    else if (lcs[i + 1][j] >= lcs[i][j + 1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+/**
+ * Renders a plan: steps kept from the original are copied as written (comments included); new steps
+ * take the rollout strategy of the original step before them.
+ */
 function renderPlan(resource: Resource, view: PlanView, plan: Plan): string | undefined {
   const text = resource.yaml.text;
-  if (view.node.flow || view.steps.some((s) => !s.node || s.node.flow)) return undefined;
+  if (view.node.flow || view.steps.some((s) => !s.node)) return undefined;
   const style = blockStyle(resource.yaml);
-  const dash = text.lastIndexOf('-', nodeStart(view.node.items[0]));
-  const column = columnOf(text, dash);
+  const dashes = view.node.items.map((item) => text.lastIndexOf('-', nodeStart(item)));
+  const column = columnOf(text, dashes[0]);
   const pad = ' '.repeat(column);
   const inner = ' '.repeat(column + 2);
   const quote = view.steps.flatMap((s) => s.actions).some((a) => a.node.type === 'QUOTE_DOUBLE');
+  const original = planValue(view);
+  const aligned = alignSteps(original, plan);
   const lines: string[] = [];
-  plan.forEach((step, i) => {
-    const source = view.steps[Math.min(i, view.steps.length - 1)].node!;
+  let lastOriginal = 0;
+  plan.forEach((step, j) => {
+    const i = aligned[j];
+    if (i !== undefined) {
+      lastOriginal = i;
+      let end = nodeEnd(view.node.items[i]);
+      while (end > dashes[i] && /\s/.test(text[end - 1])) end--;
+      lines.push(pad + text.slice(dashes[i], end).replace(/\r\n/g, '\n'));
+      return;
+    }
+    const source = view.steps[lastOriginal].node!;
     const strategy = toPlain(get(source, 'rolloutStrategy', resource.yaml.anchors), resource.yaml.anchors) as Record<string, unknown> | null;
     lines.push(`${pad}- actions: [${step.map((a) => (quote ? JSON.stringify(a) : a)).join(', ')}]`);
     lines.push(`${inner}rolloutStrategy:`);

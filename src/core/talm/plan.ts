@@ -71,21 +71,40 @@ function tokens(plan: Plan): string[] {
   return out;
 }
 
+/** Edit distance where adding is cheaper than dropping: a fix should keep what the user wrote. */
+const INSERT = 1;
+const DELETE = 1.5;
+const SUBSTITUTE = 2;
+
 function distance(a: string[], b: string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j * INSERT);
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    const cur = [i * DELETE];
+    for (let j = 1; j <= b.length; j++) {
+      cur.push(Math.min(prev[j] + DELETE, cur[j - 1] + INSERT, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : SUBSTITUTE)));
+    }
     prev = cur;
   }
   return prev[b.length];
 }
 
+/** Whether `plan` keeps every action of `mine` (as many times). */
+function keepsActions(mine: Plan, plan: Plan): boolean {
+  const count = new Map<string, number>();
+  for (const a of plan.flat()) count.set(a, (count.get(a) ?? 0) + 1);
+  for (const a of mine.flat()) {
+    const n = count.get(a) ?? 0;
+    if (n === 0) return false;
+    count.set(a, n - 1);
+  }
+  return true;
+}
+
 /** The allowed plans closest to a rejected one (fewest action or step-boundary changes), best first. */
 export function nearestAllowedPlans(plan: Plan, limit = 3): Plan[] {
   const mine = tokens(plan);
-  return ALLOWED_PLANS.map((p, index) => ({ p, index, d: distance(mine, tokens(p)) }))
-    .sort((x, y) => x.d - y.d || Math.abs(x.p.length - plan.length) - Math.abs(y.p.length - plan.length) || x.index - y.index)
+  return ALLOWED_PLANS.map((p, index) => ({ p, index, d: distance(mine, tokens(p)), keeps: keepsActions(plan, p) ? 0 : 1 }))
+    .sort((x, y) => x.d - y.d || x.keeps - y.keeps || Math.abs(x.p.length - plan.length) - Math.abs(y.p.length - plan.length) || x.index - y.index)
     .slice(0, limit)
     .map((s) => s.p);
 }
