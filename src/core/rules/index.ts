@@ -9,6 +9,7 @@ import { ibuSingletonRule, ibuTransitionRule } from './ibu';
 import { filterMixRule, veleroFiltersRule } from './velero-filters';
 import { backupLvmsRule, restoreLvmsRule } from './lvms';
 import { applyLabelRule, applyWaveRule, oadpIgnoredKindRule, oadpNamespaceRule, oadpPairingRule, restoreBackupNameRule, storageLocationLabelRule } from './oadp';
+import { referenceNameRule } from './references';
 import { extraManifestDecodeRule, extraManifestKindRule, extraManifestNameRule } from './extra-manifests';
 
 /** Every rule, in the order their findings are best read. */
@@ -28,6 +29,7 @@ export const allRules: readonly Rule[] = [
   seedRequiredRule,
   seedVersionRule,
   configMapRefRule,
+  referenceNameRule,
   configMapMissingRule,
   extraManifestsOnSpokesRule,
   planAppendOnlyRule,

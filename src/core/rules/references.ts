@@ -1,0 +1,52 @@
+import { isMap, type Node } from 'yaml';
+import { getMap, getSeq, getString, items, pairOf } from '../yaml/ast';
+import { ibuSpecOf } from '../oadp';
+import { at, defineRule } from './helpers';
+import type { Report } from './types';
+
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Why a name cannot be the name of a Secret or ConfigMap (a DNS subdomain), or undefined. */
+export function objectNameProblem(name: string): string | undefined {
+  if (name.length > 253) return 'longer than 253 characters';
+  if (!SUBDOMAIN.test(name)) return /^<.*>$/.test(name) ? 'a placeholder left from an example' : 'not a lowercase DNS subdomain (letters, digits, "-" and ".")';
+  return undefined;
+}
+
+export function namespaceProblem(namespace: string): string | undefined {
+  if (namespace.length > 63) return 'longer than 63 characters';
+  if (!LABEL.test(namespace)) return /^<.*>$/.test(namespace) ? 'a placeholder left from an example' : 'not a lowercase DNS label (letters, digits and "-")';
+  return undefined;
+}
+
+export const referenceNameRule = defineRule({
+  id: 'ibgu/reference-name',
+  severity: 'error',
+  title: 'A referenced Secret or ConfigMap name that no object can have',
+  docs: 'The CRDs accept any string in `seedImageRef.pullSecretRef.name`, `oadpContent` and `extraManifests`, but Kubernetes object names are lowercase DNS subdomains and namespaces DNS labels. A name like `<seed_pull_secret>` (a placeholder copied from an example) can never resolve: Prep fails on every cluster.',
+  appliesTo: ['IBGU', 'IBU'],
+  check(resource) {
+    const anchors = resource.yaml.anchors;
+    const spec = ibuSpecOf(resource);
+    const reports: Report[] = [];
+    const pull = getMap(getMap(spec, 'seedImageRef', anchors), 'pullSecretRef', anchors);
+    const secret = getString(pull, 'name', anchors);
+    const secretProblem = secret !== undefined && secret !== '' ? objectNameProblem(secret) : undefined;
+    if (secretProblem) {
+      reports.push(at(pairOf(pull, 'name')!.value as Node, `"${secret}" cannot be a Secret name (${secretProblem}): the seed image cannot be pulled and Prep fails.`));
+    }
+    for (const field of ['oadpContent', 'extraManifests'] as const) {
+      for (const item of items(getSeq(spec, field, anchors), anchors)) {
+        if (!isMap(item)) continue;
+        const name = getString(item, 'name', anchors);
+        const namespace = getString(item, 'namespace', anchors);
+        const nameProblem = name ? objectNameProblem(name) : undefined;
+        const nsProblem = namespace ? namespaceProblem(namespace) : undefined;
+        if (nameProblem) reports.push(at(pairOf(item, 'name')!.value as Node, `"${name}" cannot be a ConfigMap name (${nameProblem}): LCA cannot find it and Prep fails.`));
+        if (nsProblem) reports.push(at(pairOf(item, 'namespace')!.value as Node, `"${namespace}" cannot be a namespace (${nsProblem}): LCA cannot find the ConfigMap and Prep fails.`));
+      }
+    }
+    return reports;
+  },
+});

@@ -1,0 +1,141 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { runCli, withTempDir } from '../helpers/run';
+
+const GOOD = `apiVersion: lcm.openshift.io/v1alpha1
+kind: ImageBasedGroupUpgrade
+metadata:
+  name: upgrade-4-17
+  namespace: ztp
+spec:
+  clusterLabelSelectors:
+    - matchLabels:
+        upgrade: wave-1
+  ibuSpec:
+    seedImageRef:
+      image: quay.io/example/seed:4.17.2
+      version: 4.17.2
+  plan:
+    - actions: [Prep]
+      rolloutStrategy:
+        maxConcurrency: 10
+        timeout: 120
+`;
+const BAD = GOOD.replace('[Prep]', '[prep]').replace('maxConcurrency: 10', 'maxConcurrncy: 10');
+
+describe('ibgu lint', () => {
+  test('exit 0 and a summary on a clean file', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(path.join(dir, 'ok.yaml'), GOOD);
+      const r = await runCli(['lint', 'ok.yaml'], { cwd: dir });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^0 errors, 0 warnings in 1 file\n$/);
+    });
+  });
+
+  test('compiler-style text lines and exit 1 on errors', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(path.join(dir, 'bad.yaml'), BAD);
+      const r = await runCli(['lint', 'bad.yaml'], { cwd: dir });
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /^bad\.yaml:15:17 error ibgu\/action-name "prep" is not an action .* \[fixable\]$/m);
+      assert.match(r.stdout, /^bad\.yaml:17:9 warning ibgu\/unknown-field Unknown field spec\.plan\[0\]\.rolloutStrategy\.maxConcurrncy/m);
+      assert.match(r.stdout, /^\d+ errors?, \d+ warnings? in 1 file$/m);
+    });
+  });
+
+  test('json: the documented shape, 0-based positions', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(path.join(dir, 'bad.yaml'), BAD);
+      const r = await runCli(['lint', '--format', 'json', 'bad.yaml'], { cwd: dir });
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.version, 1);
+      assert.equal(out.files[0].path, 'bad.yaml');
+      const action = out.files[0].diagnostics.find((d: { rule: string }) => d.rule === 'ibgu/action-name');
+      assert.deepEqual(action.range, { start: { line: 14, character: 16 }, end: { line: 14, character: 20 } });
+      assert.equal(action.severity, 'error');
+      assert.deepEqual(action.fixes[0].edits, [{ range: action.range, newText: 'Prep' }]);
+      assert.equal(out.summary.errors, out.files[0].diagnostics.filter((d: { severity: string }) => d.severity === 'error').length);
+    });
+  });
+
+  test('sarif 2.1.0 with rules, 1-based regions and fixes', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(path.join(dir, 'bad.yaml'), BAD);
+      const r = await runCli(['lint', '--format=sarif', '.'], { cwd: dir });
+      const sarif = JSON.parse(r.stdout);
+      assert.equal(sarif.version, '2.1.0');
+      const run = sarif.runs[0];
+      const result = run.results.find((x: { ruleId: string }) => x.ruleId === 'ibgu/action-name');
+      assert.equal(run.tool.driver.rules[result.ruleIndex].id, 'ibgu/action-name');
+      assert.equal(result.level, 'error');
+      assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 15, startColumn: 17, endLine: 15, endColumn: 21 });
+      assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'bad.yaml');
+      assert.equal(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, 'Prep');
+    });
+  });
+
+  test('--fix rewrites the file with the unambiguous fixes and reports what is left', async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, 'bad.yaml');
+      writeFileSync(file, '# keep me\n' + BAD);
+      const r = await runCli(['lint', '--fix', 'bad.yaml'], { cwd: dir });
+      assert.equal(r.code, 0, r.stdout);
+      assert.match(r.stdout, /2 problems fixed/);
+      assert.equal(readFileSync(file, 'utf8'), '# keep me\n' + GOOD);
+    });
+  });
+
+  test('directories are walked for *.yaml/*.yml; binary and oversized files are reported, not crashed on', async () => {
+    await withTempDir(async (dir) => {
+      mkdirSync(path.join(dir, 'a', 'node_modules'), { recursive: true });
+      writeFileSync(path.join(dir, 'a', 'one.yml'), GOOD);
+      writeFileSync(path.join(dir, 'a', 'node_modules', 'skip.yaml'), BAD);
+      writeFileSync(path.join(dir, 'a', 'notes.txt'), 'not yaml');
+      writeFileSync(path.join(dir, 'a', 'blob.yaml'), Buffer.from([0x61, 0x00, 0xff, 0x10]));
+      writeFileSync(path.join(dir, 'a', 'big.yaml'), GOOD + '#'.repeat(5000));
+      const r = await runCli(['lint', '--max-bytes', '4000', 'a'], { cwd: dir });
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /^a\/blob\.yaml:1:1 error ibgu\/file binary file/m);
+      assert.match(r.stdout, /^a\/big\.yaml:1:1 error ibgu\/file file is [\d,]+ bytes, over the 4,000-byte limit/m);
+      assert.doesNotMatch(r.stdout, /node_modules|notes\.txt/);
+      assert.match(r.stdout, /in 3 files/);
+    });
+  });
+
+  test('globs, standard input and usage errors', async () => {
+    await withTempDir(async (dir) => {
+      mkdirSync(path.join(dir, 'x', 'y'), { recursive: true });
+      writeFileSync(path.join(dir, 'x', 'y', 'bad.yaml'), BAD);
+      writeFileSync(path.join(dir, 'x', 'good.yaml'), GOOD);
+      const glob = await runCli(['lint', 'x/**/bad.yaml'], { cwd: dir });
+      assert.match(glob.stdout, /in 1 file$/m);
+      const stdin = await runCli(['lint', '-'], { cwd: dir, stdin: BAD });
+      assert.match(stdin.stdout, /^<stdin>:15:17 error ibgu\/action-name/m);
+      for (const args of [['lint', '--format', 'xml'], ['lint', '--bogus'], ['lint', 'missing.yaml'], ['frobnicate'], ['lint', '--disable', 'ibgu/nope']]) {
+        const r = await runCli(args, { cwd: dir });
+        assert.equal(r.code, 2, `${args.join(' ')} → ${r.code}`);
+        assert.match(r.stderr, /^ibgu: /);
+      }
+    });
+  });
+
+  test('--previous catches an edited plan step; --lvms off silences the LVM Storage rules', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(path.join(dir, 'old.yaml'), GOOD);
+      writeFileSync(path.join(dir, 'new.yaml'), GOOD.replace('maxConcurrency: 10', 'maxConcurrency: 20'));
+      const r = await runCli(['lint', '--previous', 'old.yaml', 'new.yaml'], { cwd: dir });
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /ibgu\/plan-append-only plan is append only: step 1/);
+
+      const backup = 'apiVersion: velero.io/v1\nkind: Backup\nmetadata:\n  name: app\n  namespace: openshift-adp\n  labels: {velero.io/storage-location: default}\nspec:\n  includedNamespaces: [app]\n';
+      writeFileSync(path.join(dir, 'backup.yaml'), backup);
+      const on = await runCli(['lint', '--lvms', 'on', 'backup.yaml'], { cwd: dir });
+      assert.match(on.stdout, /ibgu\/backup-lvms/);
+      const off = await runCli(['lint', '--lvms', 'off', 'backup.yaml'], { cwd: dir });
+      assert.doesNotMatch(off.stdout, /ibgu\/backup-lvms/);
+    });
+  });
+});

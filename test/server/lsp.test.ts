@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LspClient } from '../helpers/lsp';
+
+const URI = 'file:///work/ibgu.yaml';
+const TEXT = `apiVersion: lcm.openshift.io/v1alpha1
+kind: ImageBasedGroupUpgrade
+metadata: {name: u, namespace: ztp}
+spec:
+  clusterLabelSelectors: [{matchLabels: {wave: "1"}}]
+  ibuSpec: {seedImageRef: {image: "quay.io/x/seed:4.17.0", version: "4.17.0"}}
+  plan:
+    - actions: [prep]
+      rolloutStrategy: {maxConcurrency: 5}
+`;
+
+test('the server over stdio publishes diagnostics and answers quick-fixes from recorded findings', async (t) => {
+  const client = new LspClient();
+  t.after(() => client.close());
+  const init = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  assert.ok(init.capabilities.codeActionProvider);
+  client.notify('initialized', {});
+  client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'yaml', version: 1, text: TEXT } });
+  const published = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === URI && p.version === 1);
+  const diagnostic = published.diagnostics.find((d: any) => d.code === 'ibgu/action-name');
+  assert.ok(diagnostic, JSON.stringify(published));
+  assert.equal(diagnostic.source, 'ibgu');
+  assert.equal(diagnostic.severity, 1);
+  assert.deepEqual(diagnostic.range, { start: { line: 7, character: 16 }, end: { line: 7, character: 20 } });
+
+  const actions = await client.request('textDocument/codeAction', { textDocument: { uri: URI }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+  assert.equal(actions[0].title, 'Change to Prep');
+  assert.equal(actions[0].isPreferred, true);
+  assert.deepEqual(actions[0].edit.changes[URI], [{ range: diagnostic.range, newText: 'Prep' }]);
+
+  client.notify('textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ range: diagnostic.range, text: 'Prep' }] });
+  const after = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === URI && p.version === 2);
+  assert.deepEqual(after.diagnostics, []);
+});
