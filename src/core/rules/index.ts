@@ -10,6 +10,7 @@ import { filterMixRule, veleroFiltersRule } from './velero-filters';
 import { backupLvmsRule, restoreLvmsRule } from './lvms';
 import { applyLabelRule, applyWaveRule, oadpIgnoredKindRule, oadpNamespaceRule, oadpPairingRule, restoreBackupNameRule, storageLocationLabelRule } from './oadp';
 import { referenceNameRule } from './references';
+import { klusterletIbuRoleRule } from './acm';
 import { extraManifestDecodeRule, extraManifestKindRule, extraManifestNameRule } from './extra-manifests';
 
 /** Every rule, in the order their findings are best read. */
@@ -46,6 +47,7 @@ export const allRules: readonly Rule[] = [
   oadpIgnoredKindRule,
   applyWaveRule,
   applyLabelRule,
+  klusterletIbuRoleRule,
   oadpNamespaceRule,
   storageLocationLabelRule,
   extraManifestKindRule,

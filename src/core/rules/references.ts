@@ -9,14 +9,14 @@ const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Why a name cannot be the name of a Secret or ConfigMap (a DNS subdomain), or undefined. */
 export function objectNameProblem(name: string): string | undefined {
-  if (name.length > 253) return 'longer than 253 characters';
-  if (!SUBDOMAIN.test(name)) return /^<.*>$/.test(name) ? 'a placeholder left from an example' : 'not a lowercase DNS subdomain (letters, digits, "-" and ".")';
+  if (name.length > 253) return 'it is longer than 253 characters';
+  if (!SUBDOMAIN.test(name)) return /^<.*>$/.test(name) ? 'it is a placeholder left from an example' : 'it is not a lowercase DNS subdomain (letters, digits, "-" and ".")';
   return undefined;
 }
 
 export function namespaceProblem(namespace: string): string | undefined {
-  if (namespace.length > 63) return 'longer than 63 characters';
-  if (!LABEL.test(namespace)) return /^<.*>$/.test(namespace) ? 'a placeholder left from an example' : 'not a lowercase DNS label (letters, digits and "-")';
+  if (namespace.length > 63) return 'it is longer than 63 characters';
+  if (!LABEL.test(namespace)) return /^<.*>$/.test(namespace) ? 'it is a placeholder left from an example' : 'it is not a lowercase DNS label (letters, digits and "-")';
   return undefined;
 }
 
@@ -34,7 +34,7 @@ export const referenceNameRule = defineRule({
     const secret = getString(pull, 'name', anchors);
     const secretProblem = secret !== undefined && secret !== '' ? objectNameProblem(secret) : undefined;
     if (secretProblem) {
-      reports.push(at(pairOf(pull, 'name')!.value as Node, `"${secret}" cannot be a Secret name (${secretProblem}): the seed image cannot be pulled and Prep fails.`));
+      reports.push(at(pairOf(pull, 'name')!.value as Node, `"${secret}" cannot be a Secret name: ${secretProblem}. The seed image cannot be pulled, and Prep fails.`));
     }
     for (const field of ['oadpContent', 'extraManifests'] as const) {
       for (const item of items(getSeq(spec, field, anchors), anchors)) {
@@ -43,8 +43,8 @@ export const referenceNameRule = defineRule({
         const namespace = getString(item, 'namespace', anchors);
         const nameProblem = name ? objectNameProblem(name) : undefined;
         const nsProblem = namespace ? namespaceProblem(namespace) : undefined;
-        if (nameProblem) reports.push(at(pairOf(item, 'name')!.value as Node, `"${name}" cannot be a ConfigMap name (${nameProblem}): LCA cannot find it and Prep fails.`));
-        if (nsProblem) reports.push(at(pairOf(item, 'namespace')!.value as Node, `"${namespace}" cannot be a namespace (${nsProblem}): LCA cannot find the ConfigMap and Prep fails.`));
+        if (nameProblem) reports.push(at(pairOf(item, 'name')!.value as Node, `"${name}" cannot be a ConfigMap name: ${nameProblem}. LCA cannot find it, and Prep fails.`));
+        if (nsProblem) reports.push(at(pairOf(item, 'namespace')!.value as Node, `"${namespace}" cannot be a namespace: ${nsProblem}. LCA cannot find the ConfigMap, and Prep fails.`));
       }
     }
     return reports;
