@@ -132,6 +132,9 @@ const TOPOLVM = /topolvm|lvmcluster/i;
 
 export function lvmsEvidence(ws: Workspace): LvmsEvidence | undefined {
   return ws.derive('lvmsEvidence', () => {
+    // Objects that exist only where LVM Storage runs are the best evidence; Velero filters that merely
+    // mention logical volumes come last, so messages point at the LVMCluster or StorageClass when there is one.
+    let weak: LvmsEvidence | undefined;
     for (const r of ws.resources()) {
       const where = `${r.kind} ${r.name ?? ''}`.trim();
       if (/(^|\.)topolvm\.io$/.test(r.group)) return { resource: r, why: `${where} (${r.apiVersion})` };
@@ -144,16 +147,16 @@ export function lvmsEvidence(ws: Workspace): LvmsEvidence | undefined {
         return { resource: r, why: `PersistentVolumeClaim ${r.name} uses storage class ${getString(spec, 'storageClassName', r.yaml.anchors)}` };
       }
       if (r.kind === 'Subscription' && /^lvms-operator/.test(getString(spec, 'name', r.yaml.anchors) ?? '')) return { resource: r, why: `Subscription to lvms-operator` };
-      if (r.type === 'Backup' || r.type === 'Restore') {
+      if (!weak && (r.type === 'Backup' || r.type === 'Restore')) {
         for (const field of ['includedClusterScopedResources', 'includedNamespaceScopedResources', 'includedResources']) {
           const hit = stringItems(getSeq(spec, field, r.yaml.anchors), r.yaml.anchors).find((s) => TOPOLVM.test(s.value));
-          if (hit) return { resource: r, why: `${where} lists ${hit.value}` };
+          if (hit) weak = { resource: r, why: `${where} lists ${hit.value}` };
         }
         const status = getSeq(getMap(spec, 'restoreStatus', r.yaml.anchors), 'includedResources', r.yaml.anchors);
-        if (stringItems(status, r.yaml.anchors).some((s) => /logicalvolume/i.test(s.value))) return { resource: r, why: `${where} restores logicalvolumes status` };
+        if (!weak && stringItems(status, r.yaml.anchors).some((s) => /logicalvolume/i.test(s.value))) weak = { resource: r, why: `${where} restores logicalvolumes status` };
       }
     }
-    return undefined;
+    return weak;
   });
 }
 

@@ -163,3 +163,11 @@ describe('edits inside embedded documents', () => {
     assert.equal(roundTrip(outer, 'b.yaml', { start: 1, end: 1, newText: "it's " }), "{it's apiVersion: velero.io/v1, kind: Backup, metadata: {name: x}}");
   });
 });
+
+describe('lists', () => {
+  test('the items of a v1 List (kubectl -o yaml exports) are resources', () => {
+    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: cluster.open-cluster-management.io/v1\n  kind: ManagedCluster\n  metadata: {name: sno1, labels: {common: "true"}}\n- apiVersion: cluster.open-cluster-management.io/v1\n  kind: ManagedCluster\n  metadata: {name: sno2}\nmetadata: {resourceVersion: ""}\n';
+    const file = parseFile('clusters.yaml', text);
+    assert.deepEqual(file.resources.map((r) => [r.type, r.name]), [['ManagedCluster', 'sno1'], ['ManagedCluster', 'sno2']]);
+  });
+});

@@ -38,6 +38,19 @@ export interface BlockStyle {
 }
 
 export function blockStyle(yaml: YamlDocument): BlockStyle {
+  const own = observedStyle(yaml);
+  if (own.indent && own.indentedSequences !== undefined) return { indent: own.indent, indentedSequences: own.indentedSequences };
+  // A short embedded document takes after the other documents of its ConfigMap.
+  for (const sibling of yaml.embedding?.configMap.embedded ?? []) {
+    if (sibling === yaml) continue;
+    const other = observedStyle(sibling);
+    own.indent ||= other.indent;
+    own.indentedSequences ??= other.indentedSequences;
+  }
+  return { indent: own.indent || 2, indentedSequences: own.indentedSequences ?? true };
+}
+
+function observedStyle(yaml: YamlDocument): { indent: number; indentedSequences?: boolean } {
   let indent = 0;
   let indentedSequences: boolean | undefined;
   const visit = (node: unknown, keyColumn: number, depth: number): void => {
@@ -53,7 +66,7 @@ export function blockStyle(yaml: YamlDocument): BlockStyle {
     }
   };
   visit(yaml.doc.contents, -1, 0);
-  return { indent: indent || 2, indentedSequences: indentedSequences ?? true };
+  return { indent, indentedSequences };
 }
 
 /** A YAML scalar as it should be written: plain when safe, else double-quoted. */

@@ -147,24 +147,35 @@ function walkAnchors(root: unknown): { anchors: Map<string, Node>; bomb?: { star
 export function parseFile(path: string, text: string): ParsedFile {
   const documents = parseDocuments(text);
   const resources: Resource[] = [];
+  const add = (resource: Resource) => {
+    resources.push(resource);
+    if (resource.type !== 'ConfigMap') return;
+    embed(resource);
+    for (const inner of resource.embedded) {
+      const embedded = identify(inner, path);
+      if (embedded) resources.push(embedded);
+    }
+  };
   for (const yaml of documents) {
     const resource = identify(yaml, path);
     if (!resource) continue;
-    resources.push(resource);
-    if (resource.type === 'ConfigMap') {
-      embed(resource);
-      for (const inner of resource.embedded) {
-        const embedded = identify(inner, path);
-        if (embedded) resources.push(embedded);
+    if (resource.group === '' && resource.kind === 'List') {
+      // `kubectl get … -o yaml` exports: the items are the objects.
+      const list = get(resource.root, 'items', yaml.anchors);
+      if (isSeq(list)) for (const item of list.items) {
+        const inner = isMap(item) ? identify(yaml, path, item) : undefined;
+        if (inner) add(inner);
       }
+    } else {
+      add(resource);
     }
   }
   return { path, text, lines: new LineIndex(text), documents, resources };
 }
 
-export function identify(yaml: YamlDocument, path: string): Resource | undefined {
+export function identify(yaml: YamlDocument, path: string, node: unknown = yaml.doc.contents): Resource | undefined {
   if (yaml.aliasBomb) return undefined;
-  const root = yaml.doc.contents;
+  const root = node;
   if (!isMap(root)) return undefined;
   const apiVersion = getString(root, 'apiVersion', yaml.anchors);
   const kind = getString(root, 'kind', yaml.anchors);
