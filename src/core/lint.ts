@@ -31,7 +31,7 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
       for (const p of yaml.problems) {
         const where = yaml.embedding ? `in ConfigMap data key "${yaml.embedding.key}": ` : '';
         const consequence = yaml.embedding && p.severity === 'error' ? ' LCA fails Prep with "failed to decode" on this value.' : '';
-        add(toFinding(file, yaml, ruleId, p.severity === 'error' ? severity : 'warning', { start: p.start, end: p.end, message: `${where}${p.message}${consequence}` }));
+        add(toFinding(file, yaml, ruleId, p.severity === 'error' ? severity : 'warning', { start: p.start, end: p.end, message: `${where}${sentence(p.message)}${consequence}` }));
       }
     }
     const bombSeverity = severityOf(ALIAS_BOMB, 'error');
@@ -67,14 +67,22 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
   return findings.sort(compareFindings);
 }
 
+/** YAML library messages do not always end a sentence. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+}
+
 function rulesFor(rules: readonly Rule[], resource: Resource): Rule[] {
   return rules.filter((r) => r.appliesTo.includes(resource.type));
 }
 
 function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity: Severity, report: Report): Finding {
   const crlf = file.lines.eol() === '\r\n';
+  // Block nodes end after their line break; a finding ends where the text does.
+  let innerEnd = Math.max(report.end, report.start);
+  while (innerEnd > report.start + 1 && /\s/.test(yaml.text[innerEnd - 1] ?? '')) innerEnd--;
   const start = yaml.map.toOuter(report.start);
-  const end = Math.max(start, yaml.map.toOuter(Math.max(report.end, report.start)));
+  const end = Math.max(start, yaml.map.toOuter(innerEnd));
   const fixes: Fix[] = [];
   for (const fix of report.fixes ?? []) {
     const edits = [];

@@ -1,5 +1,5 @@
 import { isMap } from 'yaml';
-import { getMap, getSeq, getString, stringItems } from './yaml/ast';
+import { deref, getMap, getSeq, getString, stringItems } from './yaml/ast';
 import type { Resource } from './yaml/parse';
 import type { LvmsMode } from './rules/types';
 import type { Workspace } from './workspace';
@@ -20,7 +20,8 @@ export function configMapRefs(resource: Resource, field: 'oadpContent' | 'extraM
   const seq = getSeq(ibuSpecOf(resource), field, anchors);
   if (!seq) return [];
   return seq.items.map((item) => {
-    const map = isMap(item) ? item : undefined;
+    const node = deref(item, anchors);
+    const map = isMap(node) ? node : undefined;
     return { name: getString(map, 'name', anchors), namespace: getString(map, 'namespace', anchors) };
   });
 }

@@ -67,7 +67,7 @@ for (const ruleDir of listDirs(root).filter((r) => !only || only.includes(r))) {
         const fixedDir = path.join(dir, 'fixed');
         if (!existsSync(fixedDir) && !update) return;
         for (const file of workspace.allFiles()) {
-          const edits = actual.filter((a) => a.file === file.path && a.finding.fixes.length).flatMap((a) => a.finding.fixes[0].edits);
+          const edits = actual.filter((a) => a.file === file.path && a.finding.fixes.length).flatMap((a) => (a.finding.fixes.find((f) => f.preferred) ?? a.finding.fixes[0]).edits);
           if (edits.length === 0) continue;
           const fixedText = applyEdits(file.text, edits).text;
           const target = path.join(fixedDir, file.path);

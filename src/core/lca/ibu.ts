@@ -9,7 +9,7 @@ export const inProgressMessage = (field: GuardedField) => `can not change spec.$
 
 interface Condition {
   type?: string;
-  status?: string;
+  status?: string | boolean;
   reason?: string;
 }
 
@@ -33,7 +33,8 @@ function condition(ibu: PlainIbu, type: string): Condition | undefined {
 export function ibuUpdateViolations(old: PlainIbu, next: PlainIbu, equal: (a: unknown, b: unknown) => boolean): IbuViolation[] {
   if (!old.status) return [];
   const out: IbuViolation[] = [];
-  const idle = condition(old, 'Idle')?.status === 'True';
+  // A hand-written status may carry an unquoted True, which YAML reads as a boolean.
+  const idle = String(condition(old, 'Idle')?.status) === 'True';
   const toIdle = next.spec?.stage === 'Idle';
   for (const field of GUARDED_FIELDS) {
     if (idle || toIdle || equal(old.spec?.[field], next.spec?.[field])) continue;

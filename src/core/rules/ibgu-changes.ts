@@ -1,5 +1,5 @@
 import type { Node, YAMLMap } from 'yaml';
-import { get, getSeq, items, pairOf, toPlain } from '../yaml/ast';
+import { asMap, get, getSeq, items, pairOf, toPlain } from '../yaml/ast';
 import { columnOf, replaceBlock, transplant } from '../yaml/edit';
 import type { Resource } from '../yaml/parse';
 import { DEFAULT_TIMEOUT_MINUTES } from '../schema/talm';
@@ -9,7 +9,12 @@ import type { Report, RuleContext } from './types';
 /** The stored version of the same object, when `--previous` / the hub gave one. */
 export function previousOf(resource: Resource, ctx: RuleContext): Resource | undefined {
   if (resource.yaml.embedding) return undefined;
-  return ctx.options.previous?.find(resource.type, resource.namespace, resource.name);
+  const previous = ctx.options.previous;
+  if (!previous) return undefined;
+  const found = previous.find(resource.type, resource.namespace, resource.name);
+  if (found || resource.type !== 'IBU') return found;
+  // The IBU is cluster-scoped: a namespace written in one version and not the other means nothing.
+  return previous.ofType('IBU').find((r) => !r.yaml.embedding && r.name === resource.name);
 }
 
 /** Canonical JSON: key order does not matter for equality, as in CEL. */
@@ -29,11 +34,20 @@ function storedStep(step: unknown): string {
   return canonical({ ...s, rolloutStrategy: strategy });
 }
 
-function plainSteps(resource: Resource): { value: string; text: string; node: Node }[] {
+interface PlainStep {
+  /** The step as stored, canonical: for comparison. */
+  value: string;
+  actions: string;
+  plain: { actions?: unknown; rolloutStrategy?: Record<string, unknown> } | null;
+  text: string;
+  node: Node;
+}
+
+function plainSteps(resource: Resource): PlainStep[] {
   const seq = getSeq(specOf(resource), 'plan', resource.yaml.anchors);
   return items(seq, resource.yaml.anchors).map((node) => {
-    const plain = toPlain(node, resource.yaml.anchors);
-    return { value: storedStep(plain), text: describeStep(plain), node };
+    const plain = toPlain(node, resource.yaml.anchors) as PlainStep['plain'];
+    return { value: storedStep(plain), actions: canonical(plain?.actions), plain, text: describeStep(plain), node };
   });
 }
 
@@ -41,6 +55,35 @@ function describeStep(step: unknown): string {
   const s = (step ?? {}) as { actions?: unknown[]; rolloutStrategy?: { maxConcurrency?: unknown; timeout?: unknown } };
   const actions = Array.isArray(s.actions) ? s.actions.join(', ') : '?';
   return `[${actions}] with maxConcurrency ${String(s.rolloutStrategy?.maxConcurrency ?? 'unset')}, timeout ${String(s.rolloutStrategy?.timeout ?? DEFAULT_TIMEOUT_MINUTES)}`;
+}
+
+/** A block mapping's range runs into the next line; its first key is a tidier place to point at. */
+function firstKey(node: Node): Node {
+  const map = asMap(node);
+  return (map?.items[0]?.key as Node | undefined) ?? node;
+}
+
+/** Where a step differs from the stored one: its actions if they changed, else the first changed rolloutStrategy value. */
+function changedNode(resource: Resource, step: PlainStep, old: PlainStep): Node {
+  const anchors = resource.yaml.anchors;
+  const map = asMap(step.node, anchors);
+  const strategyPair = pairOf(map, 'rolloutStrategy');
+  const strategy = asMap(strategyPair?.value, anchors);
+  if (step.actions !== old.actions) {
+    const actions = pairOf(map, 'actions');
+    return ((actions?.value ?? actions?.key) as Node | undefined) ?? firstKey(step.node);
+  }
+  if (!strategy) return firstKey(step.node);
+  const before = old.plain?.rolloutStrategy ?? {};
+  const after = step.plain?.rolloutStrategy ?? {};
+  for (const key of ['maxConcurrency', 'timeout']) {
+    const a = after[key] ?? (key === 'timeout' ? DEFAULT_TIMEOUT_MINUTES : undefined);
+    const b = before[key] ?? (key === 'timeout' ? DEFAULT_TIMEOUT_MINUTES : undefined);
+    if (canonical(a) === canonical(b)) continue;
+    const pair = pairOf(strategy, key);
+    return ((pair?.value ?? pair?.key) as Node | undefined) ?? (strategyPair!.key as Node);
+  }
+  return strategyPair!.key as Node;
 }
 
 function restoreFix(target: Resource, current: Node, previous: Resource, old: Node, title: string) {
@@ -57,16 +100,20 @@ export const planAppendOnlyRule = defineRule({
   check(resource, ctx) {
     const previous = previousOf(resource, ctx);
     if (!previous) return [];
+    // Like every CEL transition rule, this one runs only when both versions have a plan.
+    if (!getSeq(specOf(resource), 'plan', resource.yaml.anchors) || !getSeq(specOf(previous), 'plan', previous.yaml.anchors)) return [];
     const before = plainSteps(previous);
     const now = plainSteps(resource);
     const present = new Set(now.map((s) => s.value));
+    const stored = new Set(before.map((s) => s.value));
     const reports: Report[] = [];
     const planKey = pairOf(specOf(resource), 'plan')?.key ?? resource.root;
     before.forEach((old, i) => {
       if (present.has(old.value)) return;
       const replaced = now[i];
-      if (replaced) {
-        reports.push(at(replaced.node, `plan is append only: step ${i + 1} is now ${replaced.text}, but the stored step is ${old.text}. Existing steps cannot be edited; append a new step instead.`, [
+      // A step at the same place that is itself a stored step means this one was removed, not edited.
+      if (replaced && !stored.has(replaced.value)) {
+        reports.push(at(changedNode(resource, replaced, old), `plan is append only: step ${i + 1} is now ${replaced.text}, but the stored step is ${old.text}. Existing steps cannot be edited; append a new step instead.`, [
           restoreFix(resource, replaced.node, previous, old.node, `Restore step ${i + 1} as stored`),
         ]));
       } else {
@@ -76,6 +123,32 @@ export const planAppendOnlyRule = defineRule({
     return reports;
   },
 });
+
+/** Where two plain values first differ, in words, for messages: `after` is the new value. */
+export function firstDifference(after: unknown, before: unknown, path: string): string | undefined {
+  if (canonical(after) === canonical(before)) return undefined;
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(after) && Array.isArray(before)) {
+    if (after.length !== before.length) return `${path} has ${after.length} items, the stored IBGU ${before.length}`;
+    for (let i = 0; i < after.length; i++) {
+      const d = firstDifference(after[i], before[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+  }
+  if (isObject(after) && isObject(before)) {
+    for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])]) {
+      const d = firstDifference(after[key], before[key], `${path}.${key}`);
+      if (d) return d;
+    }
+  }
+  if (after === undefined || after === null) return `${path} was removed (stored: ${shown(before)})`;
+  if (before === undefined || before === null) return `${path} was added (${shown(after)})`;
+  return `${path} is ${shown(after)}, the stored IBGU has ${shown(before)}`;
+}
+
+function shown(value: unknown): string {
+  return value && typeof value === 'object' ? canonical(value) : String(value);
+}
 
 function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelectors', message: string, docs: string) {
   return defineRule({
@@ -95,7 +168,8 @@ function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelectors', m
       if (!oldNode || !newNode) return [];
       if (canonical(toPlain(oldNode, previous.yaml.anchors)) === canonical(toPlain(newNode, resource.yaml.anchors))) return [];
       const keyNode = pairOf(newSpec as YAMLMap<unknown, unknown>, field)!.key;
-      return [at(keyNode, `${message}: spec.${field} differs from the stored IBGU. Create a new IBGU for a different ${field === 'ibuSpec' ? 'seed image or OADP content' : 'set of clusters'}.`, [
+      const detail = firstDifference(toPlain(newNode, resource.yaml.anchors), toPlain(oldNode, previous.yaml.anchors), `spec.${field}`);
+      return [at(keyNode, `${message}: ${detail}. Create a new IBGU for a different ${field === 'ibuSpec' ? 'seed image or OADP content' : 'set of clusters'}.`, [
         restoreFix(resource, newNode, previous, oldNode, `Restore spec.${field} as stored`),
       ])];
     },

@@ -27,7 +27,8 @@ export function planOf(resource: Resource): PlanView | undefined {
   const steps = items(node, anchors).map((item) => {
     const map = isMap(item) ? item : undefined;
     const actionsNode = getSeq(map, 'actions', anchors);
-    const actions = items(actionsNode, anchors).filter(isScalar).map((n) => ({ value: String(n.value), node: n }));
+    // A null item is ibgu/schema's to report; it is not an action name.
+    const actions = items(actionsNode, anchors).filter((n): n is Scalar => isScalar(n) && n.value !== null).map((n) => ({ value: String(n.value), node: n }));
     return { node: map, actionsNode, actions };
   });
   return { node, steps };
@@ -53,10 +54,14 @@ export const actionNameRule = defineRule({
     const plan = planOf(resource);
     if (!plan) return [];
     const reports: Report[] = [];
+    const names = plan.steps.flatMap((s) => s.actions.map((a) => a.value));
+    // In a rollback plan the old Finalize means FinalizeRollback.
+    const rollingBack = names.includes('Rollback') && !names.includes('Upgrade');
     for (const step of plan.steps) {
       for (const action of step.actions) {
         if (isAction(action.value)) continue;
         const suggestions = actionSuggestions(action.value);
+        if (rollingBack && suggestions.includes('FinalizeRollback')) suggestions.sort((a, b) => Number(b === 'FinalizeRollback') - Number(a === 'FinalizeRollback'));
         const legacy = action.value.toLowerCase() === 'finalize' ? ' Finalize was renamed: FinalizeUpgrade after an upgrade, FinalizeRollback after a rollback.' : '';
         const hint = suggestions.length && !legacy ? ` Did you mean ${suggestions.join(' or ')}?` : '';
         const fixes: RawFix[] = suggestions.map((s, i) => ({

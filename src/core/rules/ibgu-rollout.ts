@@ -47,13 +47,15 @@ export const timeoutUnitsRule = defineRule({
   id: 'ibgu/timeout-units',
   severity: 'warning',
   title: 'A timeout that looks like seconds (the unit is minutes)',
-  docs: '`rolloutStrategy.timeout` is in minutes and covers the whole step, across all its batches. A value of a day or more that is a whole number of minutes in seconds (3600, 7200…) was usually meant as seconds. If it really is minutes, suppress this with `# ibgu-disable-next-line ibgu/timeout-units`.',
+  docs: '`rolloutStrategy.timeout` is in minutes and covers the whole step, across all its batches. A value of a day or more that is a whole number of minutes in seconds (3600, 7200…) was usually meant as seconds; whole days in minutes (1440, 2880) are taken as meant. If it really is minutes, suppress this with `# ibgu-disable-next-line ibgu/timeout-units`.',
   appliesTo: ['IBGU'],
   check(resource) {
     const reports: Report[] = [];
     for (const s of strategies(resource)) {
       const value = s.timeout?.value as number | undefined;
       if (value === undefined || value < SECONDS_LIKE || value % 60 !== 0) continue;
+      // Whole days in minutes (1440, 2880) are deliberate; a day in seconds (86400) is not.
+      if (value % SECONDS_LIKE === 0 && value < SECONDS_LIKE * 60) continue;
       const hours = value / 60;
       reports.push(at(s.timeout, `timeout ${value} is in minutes: ${hours} hours for step ${s.index + 1}. If you meant ${value} seconds, write ${value / 60}.`, [
         { title: `Convert ${value} seconds to ${value / 60} minutes`, edits: [{ start: s.timeout!.range![0], end: s.timeout!.range![1], newText: String(value / 60) }], preferred: true },
@@ -79,11 +81,19 @@ export const maxConcurrencyRule = defineRule({
 /** Name limit of the IBGU, from the CRD's CEL rule (message quoted exactly). */
 export const NAME_LENGTH_MESSAGE = 'Name length must be less than 230 characters';
 
+/** Kubernetes limit on a label value; TALM puts derived names into labels. */
+const LABEL_VALUE_MAX = 63;
+
+/** `<ibgu>-<lowercased actions joined by ->-<index>`: the ClusterGroupUpgrade TALM creates for a step. */
+export function cguName(ibgu: string, actions: readonly string[], index: number): string {
+  return `${ibgu}-${actions.map((a) => a.toLowerCase()).join('-')}-${index}`;
+}
+
 export const nameLengthRule = defineRule({
   id: 'ibgu/name-length',
   severity: 'error',
-  title: 'IBGU name of 230 characters or more',
-  docs: 'The CRD rejects IBGU names of 230 characters or more. Shorter names can still fail at run time: TALM names each step\'s ClusterGroupUpgrade `<ibgu>-<actions>-<index>`, and that name must fit in 253 characters.',
+  title: 'IBGU name too long for the CRD or for the objects TALM derives from it',
+  docs: 'The CRD rejects IBGU names of 230 characters or more, but much shorter names already fail at run time. TALM labels every ClusterGroupUpgrade it creates with `ibgu: <IBGU name>`, and names each step\'s ClusterGroupUpgrade `<ibgu>-<actions>-<index>` and puts that name in a label of every ManifestWork of the step. Label values are limited to 63 characters, so the API server rejects those objects and the step never runs.',
   appliesTo: ['IBGU'],
   check(resource) {
     const name = resource.name;
@@ -91,12 +101,14 @@ export const nameLengthRule = defineRule({
     const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
     const node = pairOf(metadata, 'name')?.value;
     if (name.length >= 230) return [at(node, `${NAME_LENGTH_MESSAGE} (this one has ${name.length}).`)];
-    const plan = planOf(resource);
-    const longest = (plan?.steps ?? [])
-      .map((s, i) => `${name}-${s.actions.map((a) => a.value.toLowerCase()).join('-')}-${i}`)
-      .reduce((a, b) => (b.length > a.length ? b : a), '');
-    if (longest.length > 253) return [at(node, `TALM names this IBGU's ClusterGroupUpgrade "${longest.slice(0, 40)}…" (${longest.length} characters); names over 253 characters cannot be created and the step never starts. Shorten the IBGU name.`)];
-    return [];
+    if (name.length > LABEL_VALUE_MAX) {
+      return [at(node, `The name has ${name.length} characters: TALM labels each ClusterGroupUpgrade it creates with "ibgu: <IBGU name>", and a label value is at most ${LABEL_VALUE_MAX} characters, so no step can start. Shorten the name to ${LABEL_VALUE_MAX} characters or fewer.`)];
+    }
+    const steps = (planOf(resource)?.steps ?? []).map((s, i) => ({ index: i, cgu: cguName(name, s.actions.map((a) => a.value), i) }));
+    const worst = steps.reduce<(typeof steps)[number] | undefined>((a, b) => (b.cgu.length > (a?.cgu.length ?? LABEL_VALUE_MAX) ? b : a), undefined);
+    if (!worst) return [];
+    const fits = name.length - (worst.cgu.length - LABEL_VALUE_MAX);
+    return [at(node, `TALM names the ClusterGroupUpgrade of step ${worst.index + 1} "${worst.cgu}" (${worst.cgu.length} characters) and puts that name in a label of each ManifestWork of the step; a label value is at most ${LABEL_VALUE_MAX} characters, so the ManifestWorks are rejected and the step never runs. Shorten the IBGU name to ${fits} characters or fewer.`)];
   },
 });
 

@@ -1,7 +1,8 @@
 import { isMap, isScalar, type Node } from 'yaml';
-import { getMap, getSeq, getString, items, keyOf, pairOf, stringItems } from '../yaml/ast';
-import { SELECTOR_OPERATORS, labelKeyProblem, labelValueProblem } from '../talm/labels';
+import { get, getMap, getSeq, getString, items, keyOf, nodeEnd, nodeStart, pairOf, stringItems } from '../yaml/ast';
+import { SELECTOR_OPERATORS, labelKeyProblem, labelValueProblem, operatorSuggestions } from '../talm/labels';
 import { closest } from '../text/similar';
+import { removePair } from '../yaml/edit';
 import { at, atKey, defineRule, sameQuoting, specOf } from './helpers';
 import type { Report } from './types';
 
@@ -17,9 +18,12 @@ export const clusterSelectorMissingRule = defineRule({
     const spec = specOf(resource);
     if (!spec) return [];
     const selectors = getSeq(spec, 'clusterLabelSelectors', resource.yaml.anchors);
+    const value = get(spec, 'clusterLabelSelectors', resource.yaml.anchors);
+    // A value that is not a list (nor null) is a type error, which ibgu/schema reports.
+    if (!selectors && value && !(isScalar(value) && value.value === null)) return [];
     if (!selectors || selectors.items.length === 0) {
       const where = pairOf(spec, 'clusterLabelSelectors')?.key ?? pairOf(resource.root, 'spec')?.key ?? resource.root;
-      return [at(where, `spec.clusterLabelSelectors is ${selectors ? 'empty' : 'missing'}: the API server accepts this, but ${NEVER}`)];
+      return [at(where, `spec.clusterLabelSelectors is ${selectors || value ? 'empty' : 'missing'}: the API server accepts this, but ${NEVER}`)];
     }
     const reports: Report[] = [];
     for (const selector of items(selectors, resource.yaml.anchors)) {
@@ -27,7 +31,11 @@ export const clusterSelectorMissingRule = defineRule({
       const labels = getMap(selector, 'matchLabels', resource.yaml.anchors);
       const exprs = getSeq(selector, 'matchExpressions', resource.yaml.anchors);
       if ((labels?.items.length ?? 0) === 0 && (exprs?.items.length ?? 0) === 0) {
-        reports.push(at(selector, 'This selector is empty, and an empty label selector matches every ManagedCluster on the hub: every cluster would be upgraded. Add matchLabels or matchExpressions.'));
+        // A block mapping's range runs into the next line: stop at its last character.
+        const start = nodeStart(selector);
+        let end = nodeEnd(selector);
+        while (end > start + 1 && /\s/.test(resource.yaml.text[end - 1])) end--;
+        reports.push(at({ range: [start, end] }, 'This selector is empty, and an empty label selector matches every ManagedCluster on the hub: every cluster would be upgraded. Add matchLabels or matchExpressions.'));
       }
     }
     return reports;
@@ -66,8 +74,8 @@ export const labelSelectorRule = defineRule({
         if (keyProblem) reports.push(atKey(expr, 'key', expr, `Invalid label key "${key}": ${keyProblem}. ${NEVER}`));
         if (operator !== undefined && !(SELECTOR_OPERATORS as readonly string[]).includes(operator)) {
           const node = pairOf(expr, 'operator')!.value as Node & { type?: string };
-          const suggestions = closest(operator, SELECTOR_OPERATORS);
-          reports.push(at(node, `"${operator}" is not a label selector operator (In, NotIn, Exists, DoesNotExist). ${NEVER}`, suggestions.map((s, i) => ({
+          const suggestions = operatorSuggestions(operator, closest);
+          reports.push(at(node, `"${operator}" is not a label selector operator (In, NotIn, Exists, DoesNotExist).${suggestions.length ? ` Did you mean ${suggestions.join(' or ')}?` : ''} ${NEVER}`, suggestions.map((s, i) => ({
             title: `Change to ${s}`,
             edits: [{ start: node.range![0], end: node.range![1], newText: sameQuoting(node, s) }],
             preferred: i === 0,
@@ -79,7 +87,9 @@ export const labelSelectorRule = defineRule({
         }
         if ((operator === 'Exists' || operator === 'DoesNotExist') && valueCount > 0) {
           const pair = pairOf(expr, 'values')!;
-          reports.push(at(pair.key, `${operator} takes no values; remove "values". ${NEVER}`));
+          reports.push(at(pair.key, `${operator} takes no values; remove "values". ${NEVER}`, [
+            { title: 'Remove values', edits: [removePair(resource.yaml, expr, pair)], preferred: true, autofix: true },
+          ]));
         }
         for (const value of stringItems(values, anchors)) {
           const problem = labelValueProblem(value.value);

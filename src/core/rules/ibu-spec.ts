@@ -1,9 +1,10 @@
-import { isMap, type Node } from 'yaml';
-import { getMap, getSeq, getString, items, pairOf } from '../yaml/ast';
+import { isMap, isScalar, type Node, type YAMLSeq } from 'yaml';
+import { deref, getMap, getSeq, getString, nodeEnd, nodeStart, pairOf } from '../yaml/ast';
+import type { Resource } from '../yaml/parse';
 import { configMapRefs, ibuSpecOf } from '../oadp';
 import { planOf } from './ibgu-plan';
-import { at, atKey, defineRule, describe } from './helpers';
-import type { Report } from './types';
+import { at, atKey, defineRule, describe, sameQuoting } from './helpers';
+import type { RawFix, Report } from './types';
 
 /** The version-like part of an image tag (`4.17.0-rc.1` in `…/seed:4.17.0-rc.1`), if any. */
 export function tagVersion(image: string): string | undefined {
@@ -35,8 +36,11 @@ export const seedVersionRule = defineRule({
     const a = splitVersion(tag);
     const b = splitVersion(version);
     if (a.core === b.core && (a.pre === undefined || b.pre === undefined || a.pre === b.pre)) return [];
+    const versionNode = pairOf(seed, 'version')!.value as Node & { type?: string };
+    // A tag version always has two dots, so it stays a string when written plain.
+    const newText = isScalar(versionNode) && versionNode.type !== 'PLAIN' ? sameQuoting(versionNode, tag) : tag;
     return [atKey(seed, 'version', seed, `seedImageRef.version is ${version} but the image tag says ${tag}: one of them is wrong.`, [
-      { title: `Set version to ${tag}`, edits: [{ start: (pairOf(seed, 'version')!.value as Node).range![0], end: (pairOf(seed, 'version')!.value as Node).range![1], newText: JSON.stringify(tag) }], preferred: true },
+      { title: `Set version to ${tag}`, edits: [{ start: versionNode.range![0], end: versionNode.range![1], newText }], preferred: true },
     ])];
   },
 });
@@ -56,34 +60,66 @@ export const seedRequiredRule = defineRule({
     const seed = getMap(spec, 'seedImageRef', resource.yaml.anchors);
     const missing = ['image', 'version'].filter((k) => !getString(seed, k, resource.yaml.anchors));
     if (missing.length === 0) return [];
-    const where = seed ? pairOf(spec, 'seedImageRef')!.key : (pairOf(resource.type === 'IBGU' ? getMap(resource.root, 'spec') : resource.root, resource.type === 'IBGU' ? 'ibuSpec' : 'spec')?.key ?? resource.root);
+    const specMap = getMap(resource.root, 'spec', resource.yaml.anchors);
+    const where = seed
+      ? pairOf(spec, 'seedImageRef')!.key
+      : (resource.type === 'IBGU' ? pairOf(specMap, 'ibuSpec')?.key : undefined) ?? pairOf(resource.root, 'spec')?.key ?? pairOf(resource.root, 'kind')?.key;
     return [at(where, `seedImageRef.${missing.join(' and seedImageRef.')} ${missing.length > 1 ? 'are' : 'is'} missing: LCA cannot ${resource.type === 'IBGU' ? 'run Prep or Upgrade' : 'prepare or upgrade'} without the seed image and its version.`)];
   },
 });
 
 const ROLES = { oadpContent: 'OADP', extraManifests: 'extra-manifests' } as const;
 
+/** A report on a list item, up to its last character (a block item's range runs into the next line). */
+function atItem(resource: Resource, item: unknown, message: string, fixes?: RawFix[]): Report {
+  const start = nodeStart(item);
+  let end = nodeEnd(item);
+  while (end > start + 1 && /\s/.test(resource.yaml.text[end - 1])) end--;
+  return { start, end: Math.max(end, start + 1), message, fixes };
+}
+
+/** Deletes a whole `- item` of a block list, its lines included; undefined for flow lists. */
+function removeItem(resource: Resource, seq: YAMLSeq<unknown>, item: unknown): RawFix | undefined {
+  if (seq.flow) return undefined;
+  const text = resource.yaml.text;
+  const dash = text.lastIndexOf('-', nodeStart(item));
+  const lineStart = text.lastIndexOf('\n', dash - 1) + 1;
+  if (text.slice(lineStart, dash).trim() !== '') return undefined;
+  let end = nodeEnd(item);
+  while (end > dash && /\s/.test(text[end - 1])) end--;
+  const newline = text.indexOf('\n', end);
+  return { title: 'Remove the repeated reference', edits: [{ start: lineStart, end: newline === -1 ? text.length : newline + 1, newText: '' }], preferred: true, autofix: true };
+}
+
 export const configMapRefRule = defineRule({
   id: 'ibgu/configmap-ref',
   severity: 'warning',
   title: 'Duplicate or incomplete oadpContent / extraManifests reference',
-  docs: 'Each reference needs a non-empty `name` and `namespace`. A ConfigMap listed twice is read twice: LCA de-duplicates OADP ConfigMaps but applies a duplicated extra-manifests ConfigMap twice.',
+  docs: 'Each reference needs a non-empty `name` and `namespace`, or LCA cannot find the ConfigMap and Prep fails. A ConfigMap listed twice is a copy-paste slip: remove the repeat.',
   appliesTo: ['IBGU', 'IBU'],
   check(resource) {
     const reports: Report[] = [];
+    const anchors = resource.yaml.anchors;
     const spec = ibuSpecOf(resource);
     for (const field of ['oadpContent', 'extraManifests'] as const) {
       const seen = new Map<string, number>();
-      items(getSeq(spec, field, resource.yaml.anchors), resource.yaml.anchors).forEach((item, i) => {
+      const seq = getSeq(spec, field, anchors);
+      // Raw items: an alias is reported and removed where it is written, not at its anchor.
+      (seq?.items ?? []).forEach((raw, i) => {
+        const item = deref(raw, anchors);
         if (!isMap(item)) return;
         for (const key of ['name', 'namespace']) {
           const pair = pairOf(item, key);
-          if (pair && getString(item, key) === '') reports.push(at(pair.key, `${field}[${i}].${key} is empty: LCA cannot find the ${ROLES[field]} ConfigMap.`));
+          if (pair && getString(item, key, anchors) === '') reports.push(at(pair.key, `${field}[${i}].${key} is empty: LCA cannot find the ${ROLES[field]} ConfigMap, and Prep fails.`));
         }
-        const ref = `${getString(item, 'namespace') ?? ''}/${getString(item, 'name') ?? ''}`;
+        const ref = `${getString(item, 'namespace', anchors) ?? ''}/${getString(item, 'name', anchors) ?? ''}`;
         const first = seen.get(ref);
-        if (first !== undefined) reports.push(at(item, `${field}[${i}] repeats ${field}[${first}] (${ref}).`));
-        else seen.set(ref, i);
+        if (first === undefined) {
+          seen.set(ref, i);
+          return;
+        }
+        const fix = removeItem(resource, seq!, raw);
+        reports.push(atItem(resource, raw, `${field}[${i}] repeats ${field}[${first}] (${ref}): remove the repeat.`, fix ? [fix] : undefined));
       });
     }
     return reports;
@@ -94,20 +130,27 @@ export const configMapMissingRule = defineRule({
   id: 'ibgu/configmap-missing',
   severity: 'warning',
   title: 'A referenced ConfigMap is not among the files given',
-  docs: 'When the files include ConfigMaps, every `oadpContent` and `extraManifests` reference should resolve to one of them. A missing OADP ConfigMap is skipped by TALM with only a log line, and Prep then fails on the cluster with "OADP configmap not found".',
+  docs: 'When the files include ConfigMaps, the ConfigMaps an IBGU\'s `oadpContent` (which TALM copies from the hub) or an IBU\'s `oadpContent` and `extraManifests` refer to should be among them. A missing OADP ConfigMap is skipped by TALM with only a log line, and Prep then fails on the cluster with "OADP configmap not found". An IBGU\'s `extraManifests` ConfigMaps live on the clusters, not the hub, so they are not looked for (see ibgu/extra-manifests-on-spokes).',
   appliesTo: ['IBGU', 'IBU'],
   check(resource, ctx) {
     if (ctx.workspace.ofType('ConfigMap').length === 0) return [];
     const reports: Report[] = [];
     const spec = ibuSpecOf(resource);
-    for (const field of ['oadpContent', 'extraManifests'] as const) {
+    const fields = resource.type === 'IBGU' ? (['oadpContent'] as const) : (['oadpContent', 'extraManifests'] as const);
+    for (const field of fields) {
       const seq = getSeq(spec, field, resource.yaml.anchors);
       configMapRefs(resource, field).forEach((ref, i) => {
         if (!ref.name || !ref.namespace || ctx.workspace.find('ConfigMap', ref.namespace, ref.name)) return;
-        const consequence = field === 'oadpContent'
-          ? 'TALM skips a missing OADP ConfigMap with only a log line, and Prep fails on the cluster with "OADP configmap not found".'
-          : 'It must exist on every cluster before Prep, or Prep fails with "the extraManifests configMap is not found".';
-        reports.push(at(seq?.items[i], `ConfigMap ${ref.namespace}/${ref.name} (${field}) is not in the files given. ${consequence}`));
+        // A ConfigMap written without a namespace gets one when it is applied (oc -n, kustomize): it may be this one.
+        if (ctx.workspace.find('ConfigMap', undefined, ref.name)) return;
+        const elsewhere = ctx.workspace.ofType('ConfigMap').filter((c) => !c.yaml.embedding && c.name === ref.name && c.namespace).map((c) => c.namespace!);
+        const hint = elsewhere.length ? ` A ConfigMap of that name is in namespace ${[...new Set(elsewhere)].join(', ')}.` : '';
+        const consequence = field === 'extraManifests'
+          ? 'Prep fails with "the extraManifests configMap is not found".'
+          : resource.type === 'IBGU'
+            ? 'TALM skips a missing OADP ConfigMap with only a log line, and Prep fails on the cluster with "OADP configmap not found".'
+            : 'Prep fails with "OADP configmap not found".';
+        reports.push(atItem(resource, seq?.items[i], `ConfigMap ${ref.namespace}/${ref.name} (${field}) is not in the files given.${hint} ${consequence}`));
       });
     }
     return reports;

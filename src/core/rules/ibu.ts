@@ -32,13 +32,16 @@ export const ibuTransitionRule = defineRule({
     const old = toPlain(previous.root, previous.yaml.anchors) as PlainIbu;
     const next = toPlain(resource.root, resource.yaml.anchors) as PlainIbu;
     const spec = specOf(resource);
+    // Without the field itself, point at the `spec` key rather than the whole spec block.
+    const fallback = pairOf(resource.root, 'spec')?.key ?? pairOf(resource.root, 'kind')?.key ?? resource.root;
     return ibuUpdateViolations(old, next, (a, b) => canonical(a) === canonical(b)).map((v) => {
       if (v.field === 'stage') {
         const valid = old.status?.validNextStages;
-        const detail = valid?.length ? ` From ${old.spec?.stage ?? 'no stage'} the valid next stages are ${valid.join(', ')}.` : ' The stored IBU lists no valid next stage.';
-        return atKey(spec, 'stage', spec ?? resource.root, `${v.message}.${detail}`);
+        const detail = (next.spec?.stage === undefined ? ' spec.stage is not set.' : '')
+          + (valid?.length ? ` From ${old.spec?.stage ?? 'no stage'} the valid next stages are ${valid.join(', ')}.` : ' The stored IBU lists no valid next stage.');
+        return atKey(spec, 'stage', fallback, `${v.message}.${detail}`);
       }
-      return atKey(spec, v.field, spec ?? resource.root, `${v.message}. Move to Idle first (abort or finalize), or keep the stored value.`);
+      return atKey(spec, v.field, fallback, `${v.message}. Move to Idle first (abort or finalize), or keep the stored value.`);
     });
   },
 });

@@ -7,7 +7,7 @@ import { backupSchema, restoreSchema } from '../schema/velero';
 import type { Resource, ResourceType } from '../yaml/parse';
 import { getMap, keyOf, nodeEnd, nodeStart } from '../yaml/ast';
 import { endOfBlockMap, removePair, reindentPair, columnOf } from '../yaml/edit';
-import { defineRule, at, atKey } from './helpers';
+import { defineRule, at, atKey, sameQuoting } from './helpers';
 import type { RawFix, Report } from './types';
 
 export const SCHEMAS: Partial<Record<ResourceType, ObjectSchema>> = {
@@ -53,7 +53,7 @@ export const apiVersionRule = defineRule({
     const pair = resource.root.items.find((p) => keyOf(p) === 'apiVersion');
     const node = pair?.value as Node;
     return [at(node, `no matches for kind "${resource.kind}" in version "${resource.apiVersion}": it is served only as ${served}.`, [
-      { title: `Change to ${served}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: served }], preferred: true, autofix: true },
+      { title: `Change to ${served}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: sameQuoting(node as { type?: string }, served) }], preferred: true, autofix: true },
     ])];
   },
 });

@@ -5,6 +5,7 @@ import { renameKey } from '../yaml/edit';
 import type { Report } from '../rules/types';
 import type { ObjectSchema, Schema } from './types';
 import { closest } from '../text/similar';
+import { sameQuoting } from '../rules/helpers';
 
 export interface UnknownField {
   path: string;
@@ -24,13 +25,23 @@ export interface SchemaResult {
 
 const TYPE_NAMES: Record<string, string> = { object: 'object', map: 'object', array: 'array', string: 'string', integer: 'integer', boolean: 'boolean' };
 
+/**
+ * kubectl, oc and Argo CD turn YAML into JSON with a YAML 1.1 parser, where these plain words are
+ * booleans; the YAML 1.2 parser used here reads them as strings.
+ */
+const YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
+export function isYaml11Boolean(node: unknown): boolean {
+  return isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'string' && YAML11_BOOLEANS.test(node.value);
+}
+
 function typeOfNode(node: Node | undefined): string {
   if (isMap(node)) return 'object';
   if (isSeq(node)) return 'array';
   if (isScalar(node)) {
     const v = node.value;
     if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-    if (typeof v === 'boolean') return 'boolean';
+    if (typeof v === 'boolean' || isYaml11Boolean(node)) return 'boolean';
     if (v === null) return 'null';
     return 'string';
   }
@@ -57,8 +68,13 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
     if (isScalar(node) && typeof node.value === 'string' && ((schema.type === 'integer' && /^-?\d+$/.test(node.value)) || (schema.type === 'boolean' && /^(true|false)$/.test(node.value)))) {
       fixes.push({ title: `Write ${node.value} as ${schema.type === 'integer' ? 'a number' : 'a boolean'}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: node.value }], preferred: true, autofix: true });
     }
+    if (isScalar(node) && schema.type === 'array' && schema.items.type === 'string' && typeof node.value === 'string' && node.range) {
+      const text = yaml.text.slice(node.range[0], node.range[1]);
+      fixes.push({ title: `Make it a list: [${text}]`, edits: [{ start: node.range[0], end: node.range[1], newText: `[${text}]` }], preferred: true, autofix: true });
+    }
     const shown = isScalar(node) && node.source !== undefined ? ` (${JSON.stringify(node.value)})` : '';
-    out.errors.push({ ...at(node ?? keyNode), message: `${path || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.`, fixes });
+    const yaml11 = isYaml11Boolean(node) ? ` Kubernetes tools read YAML 1.1, where a plain ${String((node as import('yaml').Scalar).value)} is a boolean: quote it.` : '';
+    out.errors.push({ ...at(node ?? keyNode), message: `${path || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.${yaml11}`, fixes });
     return;
   }
   switch (schema.type) {
@@ -84,7 +100,9 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
         const value = present && deref(present.value, yaml.anchors);
         if (present && value && !(isScalar(value) && value.value === null)) continue;
         const full = path ? `${path}.${required}` : required;
-        const where = present ? at(present.key as Node) : keyNode ? at(keyNode) : { start: nodeStart(map), end: nodeStart(map) + 1 };
+        const first = map.items[0]?.key as Node | undefined;
+        // A list item has no key of its own: its first key stands for it.
+        const where = present ? at(present.key as Node) : keyNode ? at(keyNode) : first && !map.flow ? at(first) : { start: nodeStart(map), end: nodeStart(map) + 1 };
         out.errors.push({ ...where, message: `${full} is required: the API server rejects the object without it.` });
       }
       return;
@@ -102,12 +120,19 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
       const seq = node as import('yaml').YAMLSeq<unknown>;
       if (schema.maxItems !== undefined && seq.items.length > schema.maxItems) {
         const extra = seq.items[schema.maxItems] as Node;
-        out.errors.push({ start: nodeStart(extra), end: nodeEnd(seq.items[seq.items.length - 1]), message: `${path} has ${seq.items.length} items; at most ${schema.maxItems} are allowed.` });
+        let end = nodeEnd(seq.items[seq.items.length - 1]);
+        while (end > nodeStart(extra) && /\s/.test(yaml.text[end - 1])) end--;
+        out.errors.push({ start: nodeStart(extra), end, message: `${path} has ${seq.items.length} items; at most ${schema.maxItems} are allowed: the API server rejects it.` });
       }
       seq.items.forEach((item, i) => {
         const value = deref(item, yaml.anchors);
         if (value && !(isScalar(value) && value.value === null)) walk(yaml, value, schema.items, `${path}[${i}]`, out, undefined);
-        else out.errors.push({ start: nodeStart(item) || nodeStart(seq), end: (nodeEnd(item) || nodeStart(seq)) + 1, message: `${path}[${i}] is empty (null): the API server rejects it.` });
+        else {
+          let start = isScalar(item) && item.range ? item.range[0] : nodeStart(seq);
+          // An item with nothing after its dash has an empty range: point at the dash.
+          if (!seq.flow && nodeEnd(item) <= start) start = Math.max(yaml.text.lastIndexOf('-', start), 0);
+          out.errors.push({ start, end: Math.max(nodeEnd(item), start + 1), message: `${path}[${i}] is empty (null): the API server rejects it.` });
+        }
       });
       return;
     }
@@ -115,17 +140,18 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
       const value = String((node as import('yaml').Scalar).value);
       if (schema.enum && !schema.enum.includes(value)) {
         const suggestion = closest(value, schema.enum);
-        const fixes = suggestion.map((s, i) => ({ title: `Change to ${s}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: s }], preferred: i === 0, autofix: suggestion.length === 1 }));
-        out.errors.push({ ...at(node), message: `${path} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed.`, fixes });
+        const fixes = suggestion.map((s, i) => ({ title: `Change to ${s}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: sameQuoting(node as { type?: string }, s) }], preferred: i === 0, autofix: suggestion.length === 1 }));
+        out.errors.push({ ...at(node), message: `${path} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed: the API server rejects it.`, fixes });
       }
-      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${path} must not be empty.` });
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${path} is longer than ${schema.maxLength} characters.` });
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${path} "${value}" does not match the required pattern ${schema.pattern}.` });
+      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${path} must not be empty: the API server rejects it.` });
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${path} is longer than ${schema.maxLength} characters: the API server rejects it.` });
+      // An empty value already failed minLength; the pattern would only say it again.
+      if (schema.pattern && value !== '' && !new RegExp(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${path} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
       return;
     }
     case 'integer': {
       const value = (node as import('yaml').Scalar<number>).value;
-      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${path} must be at least ${schema.minimum}; ${value} is rejected.` });
+      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${path} must be at least ${schema.minimum}; the API server rejects ${value}.` });
       return;
     }
     default:

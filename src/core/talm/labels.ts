@@ -33,3 +33,19 @@ export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as c
 export function stageLabel(action: string, outcome: 'completed' | 'failed'): string {
   return `lcm.openshift.io/ibgu-${action.toLowerCase()}-${outcome}`;
 }
+
+/** Operators as people write them from other selector syntaxes, to the Kubernetes spelling. */
+const OPERATOR_SYNONYMS: Record<string, string> = {
+  '=': 'In', '==': 'In', equals: 'In', eq: 'In',
+  '!=': 'NotIn', notequals: 'NotIn', ne: 'NotIn',
+  exist: 'Exists', present: 'Exists',
+  notexists: 'DoesNotExist', notexist: 'DoesNotExist', doesnotexists: 'DoesNotExist', '!exists': 'DoesNotExist', absent: 'DoesNotExist',
+};
+
+/** The operators an invalid one most likely meant; a negated word never maps to a positive operator or back. */
+export function operatorSuggestions(operator: string, closest: (word: string, candidates: readonly string[]) => string[]): string[] {
+  const synonym = OPERATOR_SYNONYMS[operator.toLowerCase().replace(/[\s_-]/g, '')];
+  if (synonym) return [synonym];
+  const negated = /not|!/i.test(operator);
+  return closest(operator, SELECTOR_OPERATORS).filter((s) => /Not/.test(s) === negated);
+}

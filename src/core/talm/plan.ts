@@ -76,12 +76,20 @@ const INSERT = 1;
 const DELETE = 1.5;
 const SUBSTITUTE = 2;
 
+/** Both cancel the upgrade and return to Idle: swapping one for the other is a small change of mind. */
+const CANCELS = new Set(['Abort', 'AbortOnFailure']);
+
+function substitution(a: string, b: string): number {
+  if (a === b) return 0;
+  return CANCELS.has(a) && CANCELS.has(b) ? SUBSTITUTE / 2 : SUBSTITUTE;
+}
+
 function distance(a: string[], b: string[]): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j * INSERT);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i * DELETE];
     for (let j = 1; j <= b.length; j++) {
-      cur.push(Math.min(prev[j] + DELETE, cur[j - 1] + INSERT, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : SUBSTITUTE)));
+      cur.push(Math.min(prev[j] + DELETE, cur[j - 1] + INSERT, prev[j - 1] + substitution(a[i - 1], b[j - 1])));
     }
     prev = cur;
   }
@@ -100,13 +108,50 @@ function keepsActions(mine: Plan, plan: Plan): boolean {
   return true;
 }
 
+const FLOW_RANK: Record<string, number> = { Prep: 0, Upgrade: 1, FinalizeUpgrade: 2, Rollback: 0, FinalizeRollback: 1 };
+
+/**
+ * Repairs the edit distance cannot see as cheap: steps written in the wrong order (a swap costs two
+ * substitutions), and an action repeated by mistake. Abort and AbortOnFailure are left alone: where
+ * they go is a choice, not a slip.
+ */
+function obviousRepairs(plan: Plan): Plan[] {
+  const out: Plan[] = [];
+  if (plan.flat().every((a) => a in FLOW_RANK)) {
+    const rank = (a: string) => FLOW_RANK[a];
+    const sorted = plan.map((step) => [...step].sort((a, b) => rank(a) - rank(b))).sort((a, b) => rank(a[0] ?? '') - rank(b[0] ?? ''));
+    out.push(sorted);
+  }
+  const seen = new Set<string>();
+  const deduped = plan.map((step) => step.filter((a) => a === 'AbortOnFailure' || (!seen.has(a) && !!seen.add(a)))).filter((step) => step.length);
+  out.push(deduped);
+  // A plan that both upgrades and rolls back is two IBGUs: keep each half that stands on its own.
+  if (mixesFamilies(plan)) {
+    for (const family of [UPGRADE_FAMILY, ROLLBACK_FAMILY]) out.push(plan.map((step) => step.filter((a) => family.has(a))).filter((step) => step.length));
+  }
+  return out.filter((p) => planKey(p) !== planKey(plan) && isAllowedPlan(p));
+}
+
+function mixesFamilies(plan: Plan): boolean {
+  const flat = plan.flat();
+  return flat.some((a) => ROLLBACK_FAMILY.has(a)) && flat.some((a) => UPGRADE_FAMILY.has(a));
+}
+
+/** What a plan that loses some of the user's actions costs on top of its edit distance. */
+const DROP_PENALTY = 2;
+
 /** The allowed plans closest to a rejected one (fewest action or step-boundary changes), best first. */
 export function nearestAllowedPlans(plan: Plan, limit = 3): Plan[] {
   const mine = tokens(plan);
-  return ALLOWED_PLANS.map((p, index) => ({ p, index, d: distance(mine, tokens(p)), keeps: keepsActions(plan, p) ? 0 : 1 }))
-    .sort((x, y) => x.d - y.d || x.keeps - y.keeps || Math.abs(x.p.length - plan.length) - Math.abs(y.p.length - plan.length) || x.index - y.index)
-    .slice(0, limit)
+  const written = new Set(plan.flat());
+  // Never turn a rollback into a finalize or the reverse: with both families, only offer the user's own actions.
+  const candidates = mixesFamilies(plan) ? ALLOWED_PLANS.filter((p) => p.flat().every((a) => written.has(a))) : ALLOWED_PLANS;
+  const ranked = candidates.map((p) => ({ p, index: ALLOWED_PLANS.indexOf(p), d: distance(mine, tokens(p)) + (keepsActions(plan, p) ? 0 : DROP_PENALTY) }))
+    .sort((x, y) => x.d - y.d || Math.abs(x.p.length - plan.length) - Math.abs(y.p.length - plan.length) || x.index - y.index)
     .map((s) => s.p);
+  const out: Plan[] = [];
+  for (const p of [...obviousRepairs(plan), ...ranked]) if (!out.some((q) => planKey(q) === planKey(p))) out.push(p);
+  return out.slice(0, limit);
 }
 
 const ROLLBACK_FAMILY = new Set(['Rollback', 'FinalizeRollback']);
@@ -150,10 +195,20 @@ export function explainPlan(plan: Plan): string {
   if (rollbackOrder.length > 1 && rollbackOrder[0] !== 'Rollback') return 'FinalizeRollback cannot come before Rollback.';
   if (rollbackOrder.length > 2 || new Set(rollbackOrder).size !== rollbackOrder.length) return 'Rollback and FinalizeRollback may each appear only once.';
   const finalizeStep = plan.findIndex((s) => s.includes('FinalizeUpgrade'));
+  if (finalizeStep !== -1 && finalizeStep < plan.length - 1) {
+    return `FinalizeUpgrade ends the upgrade, so it belongs in the last step (step ${finalizeStep + 1} is followed by ${plan.length - finalizeStep - 1} more).`;
+  }
+  if (finalizeStep !== -1 && flat.includes('Prep') && !flat.includes('Upgrade')) {
+    return 'FinalizeUpgrade can only follow Upgrade: add an Upgrade step before it, or finalize from a new IBGU ([[FinalizeUpgrade]]) once the clusters are upgraded.';
+  }
   const aofSteps = plan.map((s, i) => (s[0] === 'AbortOnFailure' ? i : -1)).filter((i) => i >= 0);
-  if (finalizeStep !== -1 && aofSteps.some((i) => i < finalizeStep) && !plan[finalizeStep - 1]?.includes('AbortOnFailure')) {
+  // With AbortOnFailure in the plan, the allowed plans all end in [..., [AbortOnFailure], [FinalizeUpgrade]].
+  if (finalizeStep !== -1 && aofSteps.length && (plan[finalizeStep].length > 1 || plan[finalizeStep - 1]?.[0] !== 'AbortOnFailure')) {
     return 'Once the plan has an AbortOnFailure step, FinalizeUpgrade must come in its own step right after an AbortOnFailure step, so that clusters that failed Upgrade are cleaned up first.';
   }
   if (aofSteps.length && aofSteps[0] === 0) return 'AbortOnFailure as the first step is only allowed alone, in a new IBGU ([[AbortOnFailure]]).';
+  if (aofSteps.length && plan[0][0] !== 'Prep') {
+    return 'A plan with AbortOnFailure steps must start with Prep; to clean up clusters that failed in an earlier IBGU, use [[AbortOnFailure]] alone in a new IBGU.';
+  }
   return 'This exact sequence of steps is not one of the 26 plans TALM accepts.';
 }
