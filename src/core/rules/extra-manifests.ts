@@ -1,5 +1,5 @@
-import { isMap, isScalar } from 'yaml';
-import { get, keyOf } from '../yaml/ast';
+import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { asMap, get, getString, keyOf, type AnchorTable } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
 import { configMapRole } from '../oadp';
 import { at, atKey, defineRule } from './helpers';
@@ -24,8 +24,9 @@ export const extraManifestKindRule = defineRule({
   docs: 'LCA rejects MachineConfig, ClusterServiceVersion, InstallPlan and Subscription objects in extra-manifests ConfigMaps, and Prep fails. Such changes belong in the seed image or in policies applied after the upgrade.',
   appliesTo: EMBEDDED_TYPES,
   check(resource, ctx) {
-    if (!inExtraManifests(resource, ctx) || !REJECTED[resource.apiVersion]?.includes(resource.kind)) return [];
-    return [atKey(resource.root, 'kind', resource.root, `${resource.kind}[${resource.name ?? ''}] in extramanifests is not allowed: Prep fails.`)];
+    // Without a name LCA stops at "resource name is empty" (ibgu/extra-manifest-name) and never looks at the kind.
+    if (!resource.name || !inExtraManifests(resource, ctx) || !REJECTED[resource.apiVersion]?.includes(resource.kind)) return [];
+    return [atKey(resource.root, 'kind', resource.root, `${resource.kind}[${resource.name}] in extramanifests is not allowed: Prep fails.`)];
   },
 });
 
@@ -41,11 +42,21 @@ export const extraManifestNameRule = defineRule({
   },
 });
 
+/**
+ * Why LCA's decoder (YAML or JSON into an object with a kind) refuses a document, or undefined. A document
+ * with a kind but no apiVersion decodes; it fails later, when LCA looks up its API.
+ */
+function decodeProblem(root: unknown, anchors?: AnchorTable): string | undefined {
+  if (!isMap(root)) return 'is not an object';
+  if (!getString(root, 'kind', anchors)) return 'has no kind';
+  return undefined;
+}
+
 export const extraManifestDecodeRule = defineRule({
   id: 'ibgu/extra-manifest-decode',
   severity: 'error',
   title: 'A value of an extra-manifests ConfigMap that does not decode into objects',
-  docs: 'LCA decodes every value of an extra-manifests ConfigMap as Kubernetes objects. A value that is not YAML or JSON objects with `apiVersion` and `kind` fails Prep with "failed to decode".',
+  docs: 'LCA decodes every value of an extra-manifests ConfigMap as Kubernetes objects (YAML or JSON). A value that is not objects with a `kind` fails Prep with "failed to decode"; an object without `apiVersion` decodes, but LCA cannot find its API.',
   appliesTo: ['ConfigMap'],
   check(resource, ctx) {
     if (configMapRole(ctx.workspace, resource) !== 'extraManifests') return [];
@@ -54,19 +65,35 @@ export const extraManifestDecodeRule = defineRule({
     const reports: Report[] = [];
     for (const pair of data.items) {
       const key = keyOf(pair) ?? '';
-      const docs = resource.embedded.filter((d) => d.embedding?.key === key);
       const failed = `failed to decode ${key} in the configMap ${resource.name ?? ''}`;
+      let docs: { root: unknown; anchors?: AnchorTable; broken: boolean }[] = resource.embedded
+        .filter((d) => d.embedding?.key === key)
+        .map((d) => ({ root: d.doc.contents, anchors: d.anchors, broken: !!d.aliasBomb || d.problems.some((p) => p.severity === 'error') }));
       if (docs.length === 0) {
-        if (isScalar(pair.value) && typeof pair.value.value === 'string' && pair.value.value.trim() === '') continue;
-        reports.push(at(pair.key, `${failed}: the value is not Kubernetes objects (no apiVersion and kind). Prep fails.`));
-        continue;
+        // Values that do not look like manifests are not parsed with the file; LCA decodes them all the same.
+        if (!isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+        docs = parseAllDocuments(pair.value.value).map((d) => ({ root: d.contents, broken: d.errors.length > 0 }));
+        if (docs.some((d) => d.broken)) {
+          reports.push(at(pair.key, `${failed}: the value is neither YAML nor JSON objects. Prep fails.`));
+          continue;
+        }
       }
-      for (const doc of docs) {
-        const root = doc.doc.contents;
-        if (root === null || doc.problems.some((p) => p.severity === 'error')) continue; // empty documents are skipped; syntax errors are reported by ibgu/embedded-yaml
-        const ok = isMap(root) && get(root, 'apiVersion', doc.anchors) && get(root, 'kind', doc.anchors);
-        if (!ok) reports.push(at(pair.key, `${failed}: document ${doc.index + 1} has no apiVersion or kind. Prep fails.`));
-      }
+      docs.forEach((doc, index) => {
+        // Empty documents are skipped; syntax errors of parsed values are reported by ibgu/embedded-yaml.
+        const empty = doc.root === null || (isScalar(doc.root) && doc.root.value === null);
+        if (empty || doc.broken) return;
+        const problem = decodeProblem(doc.root, doc.anchors);
+        const which = docs.length > 1 ? `document ${index + 1}` : 'the value';
+        if (problem) reports.push(at(pair.key, `${failed}: ${which} ${problem}. Prep fails.`));
+        else if (isMap(doc.root) && !getString(doc.root, 'apiVersion', doc.anchors)) {
+          const what = `${which[0].toUpperCase()}${which.slice(1)} of ${key} in the configMap ${resource.name ?? ''} has no apiVersion`;
+          const kind = getString(doc.root, 'kind', doc.anchors);
+          const named = !!getString(asMap(get(doc.root, 'metadata', doc.anchors), doc.anchors), 'name', doc.anchors);
+          reports.push(at(pair.key, named
+            ? `${what}: LCA decodes it but cannot find its API, and the upgrade fails when it applies it.`
+            : `${what} and no name: Prep fails with "${kind} resource name is empty".`));
+        }
+      });
     }
     return reports;
   },

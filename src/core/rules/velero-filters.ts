@@ -1,64 +1,103 @@
-import type { Pair, YAMLMap } from 'yaml';
+import { isScalar, type Pair, type YAMLMap } from 'yaml';
 import { getSeq, pairOf, stringItems } from '../yaml/ast';
+import type { Resource } from '../yaml/parse';
 import { at, defineRule, specOf } from './helpers';
 import type { Report } from './types';
 
 const OLD_FILTERS = ['includedResources', 'excludedResources', 'includeClusterResources'];
 const SCOPED_FILTERS = ['includedClusterScopedResources', 'excludedClusterScopedResources', 'includedNamespaceScopedResources', 'excludedNamespaceScopedResources'];
 
+// Velero's own validation errors, as they appear in status.validationErrors (line breaks as spaces).
+const MIX_ERROR = 'include-resources, exclude-resources and include-cluster-resources are old filter parameters. include-cluster-scoped-resources, exclude-cluster-scoped-resources, include-namespace-scoped-resources and exclude-namespace-scoped-resources are new filter parameters. They cannot be used together';
+
+/** Velero counts a list filter only when it has items, and includeClusterResources only when it is not null. */
+function inEffect(resource: Resource, pair: Pair<unknown, unknown>): boolean {
+  const key = String((pair.key as { value: unknown }).value);
+  if (key === 'includeClusterResources') return isScalar(pair.value) ? pair.value.value !== null : !!pair.value;
+  return stringItems(getSeq(specOf(resource), key, resource.yaml.anchors), resource.yaml.anchors).length > 0;
+}
+
 export const filterMixRule = defineRule({
   id: 'ibgu/backup-filter-mix',
   severity: 'error',
   title: 'Old and scoped resource filters mixed in one Backup',
-  docs: 'Velero rejects a Backup (phase `FailedValidation`) that combines the old filters (`includedResources`, `excludedResources`, `includeClusterResources`) with the scoped ones (`included/excludedClusterScopedResources`, `included/excludedNamespaceScopedResources`). LCA then reports the upgrade as failed at the backup step.',
+  docs: 'Velero rejects a Backup (phase `FailedValidation`) that combines the old filters (`includedResources`, `excludedResources`, `includeClusterResources`) with the scoped ones (`included/excludedClusterScopedResources`, `included/excludedNamespaceScopedResources`). LCA then reports the upgrade as failed at the backup step. Empty lists do not count.',
   appliesTo: ['Backup'],
   check(resource) {
     const spec = specOf(resource);
-    const present = (keys: string[]) => keys.map((k) => pairOf(spec, k)).filter((p): p is Pair<unknown, unknown> => !!p);
+    const present = (keys: string[]) => keys.map((k) => pairOf(spec, k)).filter((p): p is Pair<unknown, unknown> => !!p && inEffect(resource, p));
     const old = present(OLD_FILTERS);
     const scoped = present(SCOPED_FILTERS);
     if (!old.length || !scoped.length) return [];
     const names = (pairs: Pair<unknown, unknown>[]) => pairs.map((p) => String((p.key as { value: unknown }).value)).join(', ');
-    return old.map((pair) => at(pair.key, `Velero rejects this Backup (FailedValidation): old filter parameters (${names(old)}) cannot be used together with the new scoped ones (${names(scoped)}). Use only the scoped filters.`));
+    return old.map((pair) => at(pair.key, `Velero refuses this Backup (FailedValidation), and the upgrade fails at the backup step: "${MIX_ERROR}". This Backup sets old (${names(old)}) and scoped (${names(scoped)}) filters: keep only the scoped ones.`));
   },
 });
 
-const INCLUDE_EXCLUDE: [string, string][] = [
-  ['includedNamespaces', 'excludedNamespaces'],
-  ['includedResources', 'excludedResources'],
-  ['includedClusterScopedResources', 'excludedClusterScopedResources'],
-  ['includedNamespaceScopedResources', 'excludedNamespaceScopedResources'],
+/** Which of Velero's include/exclude validations applies to a pair of lists, and how Velero names the pair. */
+type ListKind = 'namespaces' | 'resources' | 'scoped';
+
+const INCLUDE_EXCLUDE: [string, string, ListKind, string][] = [
+  ['includedNamespaces', 'excludedNamespaces', 'namespaces', 'Invalid included/excluded namespace lists'],
+  ['includedResources', 'excludedResources', 'resources', 'Invalid included/excluded resource lists'],
+  ['includedClusterScopedResources', 'excludedClusterScopedResources', 'scoped', 'Invalid cluster-scoped included/excluded resource lists'],
+  ['includedNamespaceScopedResources', 'excludedNamespaceScopedResources', 'scoped', 'Invalid namespace-scoped included/excluded resource lists'],
 ];
+
+const STAR_INCLUDE = "includes list must either contain '*' only, or a non-empty list of items";
 
 export const veleroFiltersRule = defineRule({
   id: 'ibgu/velero-filters',
   severity: 'error',
   title: 'Include/exclude lists or selectors Velero refuses',
-  docs: "Velero validates its filters before it starts: an include list with `*` must contain only `*`, an exclude list may not contain `*` or an item of the matching include list, and `labelSelector` cannot be combined with `orLabelSelectors`. A Backup or Restore that breaks this ends in `FailedValidation`.",
+  docs: "Velero validates its filters before it starts: an include list with `*` must contain only `*`; an exclude list may not contain an item of the matching include list; the old exclude lists (`excludedNamespaces`, `excludedResources`) may not contain `*`, while a scoped exclude list may be `*` alone when its include list is empty; `labelSelector` cannot be combined with `orLabelSelectors`; a Restore names either `backupName` or `scheduleName`. A Backup or Restore that breaks this ends in `FailedValidation`: the upgrade fails at the backup step, or the Restore fails after the pivot.",
   appliesTo: ['Backup', 'Restore'],
   check(resource) {
     const spec = specOf(resource) as YAMLMap<unknown, unknown> | undefined;
     if (!spec) return [];
     const anchors = resource.yaml.anchors;
     const reports: Report[] = [];
-    for (const [include, exclude] of INCLUDE_EXCLUDE) {
+    const kind = resource.type === 'Backup' ? 'Backup' : 'Restore';
+    const refuse = (node: unknown, error: string, advice: string) => reports.push(at(node, `Velero refuses this ${kind} (FailedValidation): "${error}". ${advice}`));
+    for (const [include, exclude, listKind, prefix] of INCLUDE_EXCLUDE) {
+      // Velero compares the strings as written, after removing duplicates.
       const inc = stringItems(getSeq(spec, include, anchors), anchors);
       const exc = stringItems(getSeq(spec, exclude, anchors), anchors);
-      if (inc.length > 1 && inc.some((i) => i.value === '*')) {
-        reports.push(at(inc.find((i) => i.value === '*')!.node, `${include} contains "*" and other items; Velero requires "*" alone or a list without it (FailedValidation).`));
+      const incSet = new Set(inc.map((i) => i.value));
+      const excSet = new Set(exc.map((e) => e.value));
+      if (incSet.size > 1 && incSet.has('*')) {
+        refuse(inc.find((i) => i.value === '*')!.node, `${prefix}: ${STAR_INCLUDE}`, `Keep "*" alone in ${include}, or remove it to list only the items.`);
       }
       const star = exc.find((e) => e.value === '*');
-      if (star) reports.push(at(star.node, `${exclude} cannot contain "*" (FailedValidation).`));
-      const included = new Set(inc.map((i) => i.value.toLowerCase()));
+      if (star && listKind !== 'scoped') {
+        refuse(star.node, `${prefix}: excludes list cannot contain '*'`, `Remove "*" from ${exclude}.`);
+      } else if (star && excSet.size > 1) {
+        refuse(star.node, `${prefix}: excludes list must either contain '*' only, or a non-empty list of items`, `Keep "*" alone in ${exclude}, or remove it to list only the items.`);
+      } else if (star && incSet.size > 0) {
+        refuse(star.node, `${prefix}: when exclude is '*', include cannot have value`, `Empty ${include}, or list the exclusions in ${exclude} instead of "*".`);
+      }
+      const reported = new Set<string>();
       for (const e of exc) {
-        if (e.value !== '*' && included.has(e.value.toLowerCase())) reports.push(at(e.node, `"${e.value}" is both in ${include} and ${exclude}; Velero refuses an exclude list that contains an included item (FailedValidation).`));
+        if (e.value === '*' || !incSet.has(e.value) || reported.has(e.value)) continue;
+        reported.add(e.value);
+        refuse(e.node, `${prefix}: excludes list cannot contain an item in the includes list: ${e.value}`, `Remove "${e.value}" from ${include} or from ${exclude}.`);
       }
     }
-    if (pairOf(spec, 'labelSelector') && pairOf(spec, 'orLabelSelectors')) {
-      reports.push(at(pairOf(spec, 'orLabelSelectors')!.key, 'labelSelector and orLabelSelectors cannot both be set; Velero accepts only one (FailedValidation).'));
+    const present = (key: string) => {
+      const pair = pairOf(spec, key);
+      return pair && !(isScalar(pair.value) && pair.value.value === null) ? pair : undefined;
+    };
+    if (present('labelSelector') && present('orLabelSelectors')) {
+      refuse(pairOf(spec, 'orLabelSelectors')!.key, `encountered labelSelector as well as orLabelSelectors in ${kind.toLowerCase()} spec, only one can be specified`, 'Keep one of them.');
     }
-    if (resource.type === 'Restore' && pairOf(spec, 'backupName') && pairOf(spec, 'scheduleName')) {
-      reports.push(at(pairOf(spec, 'scheduleName')!.key, 'A Restore takes either backupName or scheduleName, not both (FailedValidation). LCA needs backupName.'));
+    if (resource.type === 'Restore') {
+      const named = (key: string) => {
+        const node = pairOf(spec, key)?.value;
+        return isScalar(node) && node.value !== null && String(node.value) !== '';
+      };
+      if (named('backupName') && named('scheduleName')) {
+        refuse(pairOf(spec, 'scheduleName')!.key, 'Either a backup or schedule must be specified as a source for the restore, but not both', 'LCA needs backupName: remove scheduleName.');
+      }
     }
     return reports;
   },
