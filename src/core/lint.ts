@@ -1,5 +1,6 @@
 import type { Range } from './yaml/lines';
-import type { ParsedFile, Resource, YamlDocument } from './yaml/parse';
+import { MAX_EXPANDED_NODES, type ParsedFile, type Resource, type YamlDocument } from './yaml/parse';
+import { configMapRole } from './oadp';
 import type { Finding, Fix, LintOptions, Report, Rule, Severity } from './rules/types';
 import { Workspace } from './workspace';
 import { allRules } from './rules/index';
@@ -30,7 +31,8 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
     if (severity) {
       for (const p of yaml.problems) {
         const where = yaml.embedding ? `in ConfigMap data key "${yaml.embedding.key}": ` : '';
-        const consequence = yaml.embedding && p.severity === 'error' ? ' LCA fails Prep with "failed to decode" on this value.' : '';
+        const readByLca = yaml.embedding && configMapRole(workspace, yaml.embedding.configMap) !== 'other';
+        const consequence = readByLca && p.severity === 'error' ? ' LCA fails Prep with "failed to decode" on this value.' : '';
         add(toFinding(file, yaml, ruleId, p.severity === 'error' ? severity : 'warning', { start: p.start, end: p.end, message: `${where}${sentence(p.message)}${consequence}` }));
       }
     }
@@ -39,13 +41,15 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
       add(toFinding(file, yaml, ALIAS_BOMB, bombSeverity, {
         start: yaml.aliasBomb.start,
         end: yaml.aliasBomb.end,
-        message: `Aliases in this document would expand to more than ${yaml.aliasBomb.expandedNodes.toLocaleString('en-US')} nodes; it was not expanded or validated. Kubernetes API servers refuse such documents too.`,
+        message: `Aliases in this document would expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb); it was not expanded or validated. Kubernetes API servers refuse such documents too.`,
       }));
     }
   }
 
   const ctx = { workspace, options };
   for (const resource of file.resources) {
+    // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
+    if (resource.yaml.problems.some((p) => p.severity === 'error')) continue;
     for (const rule of rulesFor(rules, resource)) {
       const severity = severityOf(rule.id, rule.severity);
       if (!severity) continue;

@@ -1,9 +1,10 @@
 import { isMap, isScalar } from 'yaml';
 import { getMap, getSeq, getString, pairOf, stringItems } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
+import { appendToSeq, setInMap } from '../yaml/edit';
 import { lvmsInUse, oadpSetsOf } from '../oadp';
 import { at, atResource, defineRule, describe, specOf } from './helpers';
-import { appendItems, readByLca, setEntry } from './oadp';
+import { readByLca } from './oadp';
 import type { RawEdit, RawFix, Report, RuleContext } from './types';
 
 const LOGICAL_VOLUMES = 'logicalvolumes.topolvm.io';
@@ -104,8 +105,8 @@ export const backupLvmsRule = defineRule({
       const missing = included && !included.has('*') ? [PERSISTENT_VOLUMES, LOGICAL_VOLUMES].filter((r) => !included.has(normal(r))) : [];
       if (all && missing.length === 0) return [];
       const edits: RawEdit[] = [];
-      if (missing.length) edits.push(appendItems(resource.yaml, getSeq(spec, 'includedResources', anchors)!, missing));
-      if (!all) edits.push(setEntry(resource.yaml, spec, 'includeClusterResources', true));
+      if (missing.length) edits.push(appendToSeq(resource.yaml, getSeq(spec, 'includedResources', anchors)!, ...missing));
+      if (!all) edits.push(setInMap(resource.yaml, spec, 'includeClusterResources', true));
       const needs = [...(missing.length ? [`${missing.join(' and ')} in includedResources`] : []), ...(all ? [] : ['includeClusterResources: true'])].join(' and ');
       const fix: RawFix = {
         title: `Add ${needs}`,
@@ -124,8 +125,8 @@ export const backupLvmsRule = defineRule({
     if (missing.length === 0) return [];
     const seq = getSeq(spec, field, anchors);
     const fix: RawFix = seq
-      ? { title: `Add ${missing.join(' and ')} to ${field}`, edits: [appendItems(resource.yaml, seq, missing)], preferred: true, autofix: true }
-      : { title: `Add ${field} with ${missing.join(' and ')}`, edits: [setEntry(resource.yaml, spec, field, missing)], preferred: true, autofix: true };
+      ? { title: `Add ${missing.join(' and ')} to ${field}`, edits: [appendToSeq(resource.yaml, seq, ...missing)], preferred: true, autofix: true }
+      : { title: `Add ${field} with ${missing.join(' and ')}`, edits: [setInMap(resource.yaml, spec, field, missing)], preferred: true, autofix: true };
     return report(field, `${lvms.why}, but ${describe(resource)} backs up volume claims without ${missing.join(' and ')} in ${field}: ${EMPTY_VOLUMES}.`, fix);
   },
 });
@@ -155,16 +156,16 @@ export const restoreLvmsRule = defineRule({
     const restorePVs = pairOf(spec, 'restorePVs');
     if ((restorePVs?.value as { value?: unknown } | undefined)?.value !== true) {
       reports.push(at(restorePVs?.key ?? pairOf(spec, 'backupName')?.key ?? spec, `${lvms.why}: restorePVs must be true to restore the volumes of Backup ${backups[0].name}.`, [
-        { title: 'Set restorePVs: true', edits: [setEntry(resource.yaml, spec, 'restorePVs', true)], preferred: true, autofix: true },
+        { title: 'Set restorePVs: true', edits: [setInMap(resource.yaml, spec, 'restorePVs', true)], preferred: true, autofix: true },
       ]));
     }
     const status = getMap(spec, 'restoreStatus', anchors);
     const included = getSeq(status, 'includedResources', anchors);
     const has = stringItems(included, anchors).some((s) => s.value === '*' || normal(s.value) === LOGICAL_VOLUMES);
     if (!has) {
-      const edit = included ? appendItems(resource.yaml, included, ['logicalvolumes'])
-        : status ? setEntry(resource.yaml, status, 'includedResources', ['logicalvolumes'])
-        : setEntry(resource.yaml, spec, 'restoreStatus', { includedResources: ['logicalvolumes'] });
+      const edit = included ? appendToSeq(resource.yaml, included, 'logicalvolumes')
+        : status ? setInMap(resource.yaml, status, 'includedResources', ['logicalvolumes'])
+        : setInMap(resource.yaml, spec, 'restoreStatus', { includedResources: ['logicalvolumes'] });
       const where = pairOf(status, 'includedResources')?.key ?? pairOf(spec, 'restoreStatus')?.key ?? pairOf(spec, 'backupName')?.key ?? spec;
       reports.push(at(where, `${lvms.why}: restoreStatus.includedResources must contain logicalvolumes, or the volumes of Backup ${backups[0].name} are not found after the pivot.`, [
         { title: 'Restore the status of logicalvolumes', edits: [edit], preferred: true, autofix: true },

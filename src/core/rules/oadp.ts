@@ -1,11 +1,11 @@
-import { isScalar, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isScalar, type Node } from 'yaml';
 import { getMap, getString, nodeEnd, nodeStart, pairOf } from '../yaml/ast';
-import { addToMap, appendToSeq, scalarText } from '../yaml/edit';
+import { addToMap, setInMap } from '../yaml/edit';
 import type { Resource, YamlDocument } from '../yaml/parse';
 import { configMapRole, oadpSetFor, oadpSetsOf, configMapRefs, ibuSpecOf, type OadpSet } from '../oadp';
 import { closest } from '../text/similar';
 import { at, atKey, atResource, defineRule, describe, sameQuoting, specOf } from './helpers';
-import type { RawEdit, RawFix, Report } from './types';
+import type { RawFix, Report } from './types';
 
 export const PAIRING_MESSAGE = 'Both backup and restore CRs should be specified in OADP configmaps and each backup CR should be paired with a corresponding restore CR.';
 
@@ -14,73 +14,6 @@ function annotation(resource: Resource, key: string): { value?: string; node?: N
   const pair = pairOf(annotations, key);
   const node = pair?.value as Node | undefined;
   return { value: isScalar(node) && node.value !== null ? String(node.value) : undefined, node, pair };
-}
-
-// Edits for fixes inside Backups and Restores. Their documents are often JSON strings in a ConfigMap, and LCA
-// decodes a value that starts with `{` with a JSON decoder: unquoted keys or strings added there break it.
-
-/** Whether LCA reads the text of this document as JSON rather than YAML. */
-export function isJsonText(yaml: YamlDocument): boolean {
-  return yaml.text.trimStart().startsWith('{');
-}
-
-type Plain = string | boolean;
-export type EntryValue = Plain | Plain[] | Record<string, Plain | Plain[]>;
-
-function render(value: Plain, json: boolean): string {
-  if (typeof value === 'boolean') return String(value);
-  return json ? JSON.stringify(value) : scalarText(value);
-}
-
-function flowText(value: EntryValue, json: boolean): string {
-  if (Array.isArray(value)) return `[${value.map((v) => render(v, json)).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${render(k, json)}: ${flowText(v, json)}`).join(', ')}}`;
-  return render(value, json);
-}
-
-function blockValue(value: EntryValue): string | string[] | Record<string, string | string[]> {
-  if (Array.isArray(value)) return value.map((v) => render(v, false));
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? v.map((i) => render(i, false)) : render(v, false)]));
-  return render(value, false);
-}
-
-/** Inserts before the closing bracket of a flow collection (its range ends just after that bracket). */
-function intoFlow(yaml: YamlDocument, node: YAMLMap<unknown, unknown> | YAMLSeq<unknown>, closer: '}' | ']', entry: string): RawEdit {
-  const close = yaml.text.lastIndexOf(closer, nodeEnd(node) - 1);
-  const before = yaml.text.slice(nodeStart(node) + 1, close).trimEnd();
-  const separator = before === '' ? '' : before.endsWith(',') ? ' ' : ', ';
-  return { start: close, end: close, newText: separator + entry };
-}
-
-/** Adds `key: value` at the end of a mapping, block or flow, YAML or JSON. */
-export function addEntry(yaml: YamlDocument, map: YAMLMap<unknown, unknown>, key: string, value: EntryValue): RawEdit {
-  const json = isJsonText(yaml);
-  if (map.flow || map.items.length === 0) return intoFlow(yaml, map, '}', `${render(key, json)}: ${flowText(value, json)}`);
-  return addToMap(yaml, map, key, blockValue(value));
-}
-
-/** Appends items to a sequence, block or flow, YAML or JSON. */
-export function appendItems(yaml: YamlDocument, seq: YAMLSeq<unknown>, items: string[]): RawEdit {
-  const json = isJsonText(yaml);
-  if (seq.flow || seq.items.length === 0) return intoFlow(yaml, seq, ']', items.map((i) => render(i, json)).join(', '));
-  return appendToSeq(yaml, seq, ...items.map((i) => render(i, false)));
-}
-
-/** Sets `key` in a mapping: replaces a scalar value keeping its quotes, fills an empty value, or adds the entry. */
-export function setEntry(yaml: YamlDocument, map: YAMLMap<unknown, unknown>, key: string, value: EntryValue): RawEdit {
-  const json = isJsonText(yaml);
-  const pair = pairOf(map, key);
-  if (!pair) return addEntry(yaml, map, key, value);
-  const node = pair.value as Node | null;
-  if (isScalar(node) && node.value !== null && typeof value === 'string') {
-    return { start: nodeStart(node), end: nodeEnd(node), newText: node.type === 'PLAIN' ? render(value, json) : sameQuoting(node, value) };
-  }
-  if (!node || (isScalar(node) && !node.source)) {
-    // No value written: put it right after the colon, before any comment on that line.
-    const colon = yaml.text.indexOf(':', nodeEnd(pair.key));
-    return { start: colon + 1, end: colon + 1, newText: ` ${flowText(value, json)}` };
-  }
-  return { start: nodeStart(node), end: nodeEnd(node), newText: flowText(value, json) };
 }
 
 /** LCA reads exactly velero.io/v1 Backup and Restore from OADP ConfigMaps; other versions are skipped. */
@@ -133,7 +66,7 @@ export const restoreBackupNameRule = defineRule({
       const pair = pairOf(spec, 'backupName');
       const fixes: RawFix[] = spec ? suggestions.map((s, i) => ({
         title: `Restore from Backup ${s}`,
-        edits: [setEntry(resource.yaml, spec, 'backupName', s)],
+        edits: [setInMap(resource.yaml, spec, 'backupName', s)],
         preferred: i === 0,
         // Only a near spelling is unambiguous; an unpaired Backup with another name is a guess.
         autofix: suggestions.length === 1 && candidates.includes(s),
@@ -308,7 +241,7 @@ export const oadpNamespaceRule = defineRule({
     if (resource.namespace === 'openshift-adp') return [];
     const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
     if (!metadata) return [];
-    const fix: RawFix = { title: 'Use namespace openshift-adp', edits: [setEntry(resource.yaml, metadata, 'namespace', 'openshift-adp')], preferred: true };
+    const fix: RawFix = { title: 'Use namespace openshift-adp', edits: [setInMap(resource.yaml, metadata, 'namespace', 'openshift-adp')], preferred: true };
     const message = `${describe(resource)} is ${resource.namespace ? `in namespace ${resource.namespace}` : 'without a namespace'}; Velero only processes Backups and Restores in openshift-adp, where OADP is installed.`;
     return [pairOf(metadata, 'namespace') ? atKey(metadata, 'namespace', metadata, message, [fix]) : atResource(resource, message, [fix])];
   },
@@ -324,7 +257,7 @@ export const storageLocationLabelRule = defineRule({
     const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
     const labels = getMap(metadata, 'labels', resource.yaml.anchors);
     if (!metadata || pairOf(labels, 'velero.io/storage-location')) return [];
-    const edit = labels ? addEntry(resource.yaml, labels, 'velero.io/storage-location', 'default') : setEntry(resource.yaml, metadata, 'labels', { 'velero.io/storage-location': 'default' });
+    const edit = labels ? addToMap(resource.yaml, labels, 'velero.io/storage-location', 'default') : setInMap(resource.yaml, metadata, 'labels', { 'velero.io/storage-location': 'default' });
     return [atResource(resource, `${describe(resource)} has no velero.io/storage-location label, as the LCA documentation shows for OADP content.`, [
       { title: 'Add velero.io/storage-location: default', edits: [edit], preferred: true },
     ])];

@@ -84,55 +84,66 @@ export function renameKey(pair: Pair<unknown, unknown>, newKey: string): RawEdit
   return replaceNode(pair.key as Node, scalarText(newKey));
 }
 
-/** Appends pre-rendered scalar items to a sequence, block or flow. */
-export function appendToSeq(yaml: YamlDocument, seq: YAMLSeq<unknown>, ...added: string[]): RawEdit {
+/** A value to write: scalars, a list of scalars, or one level of mapping. Rendering is the editor's job. */
+export type Plain = string | boolean | number;
+export type EntryValue = Plain | Plain[] | Record<string, Plain | Plain[]>;
+
+/**
+ * Whether this document is JSON text. LCA decodes a ConfigMap value that starts with `{` as JSON, so
+ * anything added there needs quoted keys and strings.
+ */
+export function isJsonText(yaml: YamlDocument): boolean {
+  return yaml.text.trimStart().startsWith('{');
+}
+
+function render(value: Plain, json: boolean): string {
+  if (typeof value !== 'string') return String(value);
+  return json ? JSON.stringify(value) : scalarText(value);
+}
+
+function flowText(value: EntryValue, json: boolean): string {
+  if (Array.isArray(value)) return `[${value.map((v) => render(v, json)).join(', ')}]`;
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${render(k, json)}: ${flowText(v, json)}`).join(', ')}}`;
+  return render(value, json);
+}
+
+/** Inserts before the closing bracket of a flow collection (its range ends just after that bracket). */
+function intoFlow(yaml: YamlDocument, node: YAMLMap<unknown, unknown> | YAMLSeq<unknown>, closer: '}' | ']', entry: string): RawEdit {
+  const close = yaml.text.lastIndexOf(closer, nodeEnd(node) - 1);
+  const before = yaml.text.slice(nodeStart(node) + 1, close).trimEnd();
+  const separator = before === '' ? '' : before.endsWith(',') ? ' ' : ', ';
+  return { start: close, end: close, newText: separator + entry };
+}
+
+/** Appends items to a sequence, block or flow, YAML or JSON. */
+export function appendToSeq(yaml: YamlDocument, seq: YAMLSeq<unknown>, ...added: Plain[]): RawEdit {
   const text = yaml.text;
-  if (seq.flow || seq.items.length === 0) {
-    const close = text.lastIndexOf(']', nodeEnd(seq));
-    const empty = seq.items.length === 0;
-    return { start: close, end: close, newText: (empty ? '' : ', ') + added.join(', ') };
-  }
+  if (seq.flow || seq.items.length === 0) return intoFlow(yaml, seq, ']', added.map((i) => render(i, isJsonText(yaml))).join(', '));
   const last = seq.items[seq.items.length - 1];
   const dash = text.lastIndexOf('-', nodeStart(seq.items[0]));
   const at = lineEndOf(text, contentEnd(text, last));
   const pad = ' '.repeat(columnOf(text, dash));
-  return { start: at, end: at, newText: added.map((item) => `\n${pad}- ${item}`).join('') };
+  return { start: at, end: at, newText: added.map((item) => `\n${pad}- ${render(item, false)}`).join('') };
 }
 
-/** Renders `key: value` lines for a block mapping at `column`; `value` may be a scalar or a list of scalars. */
-function blockEntry(key: string, value: string | string[] | Record<string, string[] | string>, column: number, style: BlockStyle): string[] {
+/** `key: value` lines for a block mapping at `column`. */
+function blockEntry(key: string, value: EntryValue, column: number, style: BlockStyle): string[] {
   const pad = ' '.repeat(column);
-  if (typeof value === 'string') return [`${pad}${key}: ${value}`];
   if (Array.isArray(value)) {
     const itemPad = ' '.repeat(column + (style.indentedSequences ? style.indent : 0));
-    return [`${pad}${key}:`, ...value.map((v) => `${itemPad}- ${v}`)];
+    return [`${pad}${render(key, false)}:`, ...value.map((v) => `${itemPad}- ${render(v, false)}`)];
   }
-  return [`${pad}${key}:`, ...Object.entries(value).flatMap(([k, v]) => blockEntry(k, v, column + style.indent, style))];
+  if (typeof value === 'object') return [`${pad}${render(key, false)}:`, ...Object.entries(value).flatMap(([k, v]) => blockEntry(k, v, column + style.indent, style))];
+  return [`${pad}${render(key, false)}: ${render(value, false)}`];
 }
 
-function flowValue(value: string | string[] | Record<string, string[] | string>): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return `[${value.join(', ')}]`;
-  return `{${Object.entries(value).map(([k, v]) => `${k}: ${flowValue(v)}`).join(', ')}}`;
-}
-
-/**
- * Adds `key: value` to a mapping after its last entry. Values are pre-rendered scalars (see `scalarText`),
- * lists of them, or one level of nested mapping.
- */
-export function addToMap(
-  yaml: YamlDocument,
-  map: YAMLMap<unknown, unknown>,
-  key: string,
-  value: string | string[] | Record<string, string[] | string>,
-): RawEdit {
-  const text = yaml.text;
+/** Adds `key: value` at the end of a mapping, block or flow, YAML or JSON. */
+export function addToMap(yaml: YamlDocument, map: YAMLMap<unknown, unknown>, key: string, value: EntryValue): RawEdit {
   if (map.flow || map.items.length === 0) {
-    const close = text.lastIndexOf('}', nodeEnd(map));
-    const entry = `${key}: ${flowValue(value)}`;
-    return { start: close, end: close, newText: map.items.length ? `, ${entry}` : entry };
+    const json = isJsonText(yaml);
+    return intoFlow(yaml, map, '}', `${render(key, json)}: ${flowText(value, json)}`);
   }
-  const column = columnOf(text, nodeStart(map.items[0].key));
+  const column = columnOf(yaml.text, nodeStart(map.items[0].key));
   const at = endOfBlockMap(yaml, map);
   return { start: at, end: at, newText: '\n' + blockEntry(key, value, column, blockStyle(yaml)).join('\n') };
 }
@@ -143,16 +154,22 @@ export function endOfBlockMap(yaml: YamlDocument, map: YAMLMap<unknown, unknown>
   return lineEndOf(yaml.text, contentEnd(yaml.text, last.value ?? last.key));
 }
 
-/** Sets `key` in a mapping: replaces the value if the key exists (scalar values only), else adds it. */
-export function setInMap(yaml: YamlDocument, map: YAMLMap<unknown, unknown>, key: string, value: string): RawEdit {
+/** Sets `key` in a mapping: replaces a scalar value keeping its quotes, fills an empty value, or adds the entry. */
+export function setInMap(yaml: YamlDocument, map: YAMLMap<unknown, unknown>, key: string, value: EntryValue): RawEdit {
+  const json = isJsonText(yaml);
   const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
-  if (pair && isScalar(pair.value)) return replaceNode(pair.value, value);
-  if (pair && pair.value == null) {
-    const at = nodeEnd(pair.key);
-    const colon = yaml.text.indexOf(':', at);
-    return { start: colon + 1, end: colon + 1, newText: ` ${value}` };
+  if (!pair) return addToMap(yaml, map, key, value);
+  const node = pair.value as Node | null;
+  if (isScalar(node) && node.value !== null && typeof value === 'string') {
+    const quoted = node.type === 'QUOTE_DOUBLE' ? JSON.stringify(value) : node.type === 'QUOTE_SINGLE' ? `'${value.replace(/'/g, "''")}'` : render(value, json);
+    return { start: nodeStart(node), end: nodeEnd(node), newText: quoted };
   }
-  return addToMap(yaml, map, key, value);
+  if (!node || (isScalar(node) && !node.source)) {
+    // No value written: put it right after the colon, before any comment on that line.
+    const colon = yaml.text.indexOf(':', nodeEnd(pair.key));
+    return { start: colon + 1, end: colon + 1, newText: ` ${flowText(value, json)}` };
+  }
+  return { start: nodeStart(node), end: nodeEnd(node), newText: flowText(value, json) };
 }
 
 /** Removes a whole `key: value` entry of a block mapping, its lines included. */

@@ -100,6 +100,10 @@ function toYamlDocument(doc: Document.Parsed, text: string, map: OffsetMap, inde
     const walked = walkAnchors(doc.contents);
     anchors = walked.anchors;
     if (walked.bomb) aliasBomb = walked.bomb;
+    for (const alias of walked.unresolved) {
+      const [s, e] = alias.range ?? [start, start + 1];
+      problems.push({ start: s, end: Math.max(e, s + 1), message: `Alias *${(alias as { source?: string }).source} has no anchor before it in this document (anchors do not reach across "---").`, code: 'BAD_ALIAS', severity: 'error' });
+    }
   }
   return { doc, text, map, index, embedding, anchors, problems, aliasBomb, start, end };
 }
@@ -107,8 +111,9 @@ function toYamlDocument(doc: Document.Parsed, text: string, map: OffsetMap, inde
 const EMPTY_ANCHORS: AnchorTable = new Map();
 
 /** Records anchors in document order and measures how far aliases would expand. */
-function walkAnchors(root: unknown): { anchors: Map<string, Node>; bomb?: { start: number; end: number; expandedNodes: number } } {
+function walkAnchors(root: unknown): { anchors: Map<string, Node>; unresolved: Node[]; bomb?: { start: number; end: number; expandedNodes: number } } {
   const anchors = new Map<string, Node>();
+  const unresolved: Node[] = [];
   const sizes = new Map<string, number>();
   let firstAlias: Node | undefined;
   let total = 0;
@@ -117,6 +122,7 @@ function walkAnchors(root: unknown): { anchors: Map<string, Node>; bomb?: { star
     let n = 1;
     if (isAlias(node)) {
       firstAlias ??= node;
+      if (!anchors.has(node.source)) unresolved.push(node);
       n = sizes.get(node.source) ?? 1;
       total += n;
       return n;
@@ -138,9 +144,9 @@ function walkAnchors(root: unknown): { anchors: Map<string, Node>; bomb?: { star
   size(root);
   if (total > MAX_EXPANDED_NODES && firstAlias) {
     const [start, end] = firstAlias.range ?? [0, 0];
-    return { anchors, bomb: { start, end, expandedNodes: total } };
+    return { anchors, unresolved, bomb: { start, end, expandedNodes: total } };
   }
-  return { anchors };
+  return { anchors, unresolved };
 }
 
 /** Parses a whole file, identifies its resources and the manifests embedded in its ConfigMaps. */
