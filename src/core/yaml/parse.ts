@@ -96,7 +96,8 @@ function toYamlDocument(doc: Document.Parsed, text: string, map: OffsetMap, inde
   let anchors: AnchorTable = EMPTY_ANCHORS;
   let aliasBomb: YamlDocument['aliasBomb'];
   // Anchors need a walk; most manifests have none, and a text without `*` has no alias.
-  if (text.indexOf('*', start) !== -1 && text.slice(start, end).includes('*')) {
+  const star = text.indexOf('*', start);
+  if (star !== -1 && star < end) {
     const walked = walkAnchors(doc.contents);
     anchors = walked.anchors;
     if (walked.bomb) aliasBomb = walked.bomb;
