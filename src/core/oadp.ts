@@ -65,11 +65,38 @@ export interface OadpSet {
 }
 
 function embeddedOf(configMaps: Resource[], ws: Workspace, type: 'Backup' | 'Restore'): Resource[] {
-  const hosts = new Set(configMaps);
-  return ws.ofType(type).filter((r) => r.yaml.embedding && hosts.has(r.yaml.embedding.configMap));
+  const byHost = ws.derive(`embedded:${type}`, () => {
+    const map = new Map<Resource, Resource[]>();
+    for (const r of ws.ofType(type)) {
+      const host = r.yaml.embedding?.configMap;
+      if (host) map.set(host, [...(map.get(host) ?? []), r]);
+    }
+    return map;
+  });
+  return configMaps.flatMap((cm) => byHost.get(cm) ?? []);
 }
 
+/** The set an IBGU/IBU's `oadpContent` defines (computed once per workspace version). */
 export function oadpSetFor(ws: Workspace, owner: Resource): OadpSet {
+  const cache = ws.derive('oadpSetFor', () => new Map<Resource, OadpSet>());
+  let set = cache.get(owner);
+  if (!set) cache.set(owner, (set = computeOadpSet(ws, owner)));
+  return set;
+}
+
+/** Backups of a set by name. */
+export function backupsNamed(set: OadpSet, name: string): Resource[] {
+  let index = backupIndex.get(set);
+  if (!index) {
+    index = new Map();
+    for (const b of set.backups) if (b.name !== undefined) index.set(b.name, [...(index.get(b.name) ?? []), b]);
+    backupIndex.set(set, index);
+  }
+  return index.get(name) ?? [];
+}
+const backupIndex = new WeakMap<OadpSet, Map<string, Resource[]>>();
+
+function computeOadpSet(ws: Workspace, owner: Resource): OadpSet {
   const configMaps: Resource[] = [];
   const missing: ConfigMapRef[] = [];
   const seen = new Set<string>();

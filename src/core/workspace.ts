@@ -47,6 +47,16 @@ export class Workspace {
     return this.derive(`type:${type}`, () => this.resources().filter((r) => r.type === type));
   }
 
+  /** Top-level (not embedded) resources of a kind with a name, in any namespace. */
+  named(type: ResourceType, name: string): Resource[] {
+    const index = this.derive(`named:${type}`, () => {
+      const map = new Map<string, Resource[]>();
+      for (const r of this.ofType(type)) if (!r.yaml.embedding && r.name !== undefined) map.set(r.name, [...(map.get(r.name) ?? []), r]);
+      return map;
+    });
+    return index.get(name) ?? [];
+  }
+
   /** Top-level (not embedded) resources of a kind by namespace and name. */
   find(type: ResourceType, namespace: string | undefined, name: string | undefined): Resource | undefined {
     const index = this.derive(`index:${type}`, () => {

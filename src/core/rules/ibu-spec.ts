@@ -143,7 +143,7 @@ export const configMapMissingRule = defineRule({
         if (!ref.name || !ref.namespace || ctx.workspace.find('ConfigMap', ref.namespace, ref.name)) return;
         // A ConfigMap written without a namespace gets one when it is applied (oc -n, kustomize): it may be this one.
         if (ctx.workspace.find('ConfigMap', undefined, ref.name)) return;
-        const elsewhere = ctx.workspace.ofType('ConfigMap').filter((c) => !c.yaml.embedding && c.name === ref.name && c.namespace).map((c) => c.namespace!);
+        const elsewhere = ctx.workspace.named('ConfigMap', ref.name).filter((c) => c.namespace).map((c) => c.namespace!);
         const hint = elsewhere.length ? ` A ConfigMap of that name is in namespace ${[...new Set(elsewhere)].join(', ')}.` : '';
         const consequence = field === 'extraManifests'
           ? 'Prep fails with "the extraManifests configMap is not found".'

@@ -2,7 +2,7 @@ import { isMap, isScalar } from 'yaml';
 import { getMap, getSeq, getString, pairOf, stringItems } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
 import { appendToSeq, setInMap } from '../yaml/edit';
-import { lvmsInUse, oadpSetsOf } from '../oadp';
+import { backupsNamed, lvmsInUse, oadpSetsOf } from '../oadp';
 import { at, atResource, defineRule, describe, specOf } from './helpers';
 import { readByLca } from './oadp';
 import type { RawEdit, RawFix, Report, RuleContext } from './types';
@@ -135,7 +135,7 @@ export const backupLvmsRule = defineRule({
 function backupsOf(restore: Resource, ctx: RuleContext): Resource[] {
   const name = getString(specOf(restore), 'backupName', restore.yaml.anchors);
   if (!name) return [];
-  return oadpSetsOf(ctx.workspace, restore).flatMap((set) => set.backups.filter((b) => b.name === name && readByLca(b)));
+  return oadpSetsOf(ctx.workspace, restore).flatMap((set) => backupsNamed(set, name).filter(readByLca));
 }
 
 export const restoreLvmsRule = defineRule({

@@ -2,7 +2,7 @@ import { isScalar, type Node } from 'yaml';
 import { getMap, getString, nodeEnd, nodeStart, pairOf } from '../yaml/ast';
 import { addToMap, setInMap } from '../yaml/edit';
 import type { Resource, YamlDocument } from '../yaml/parse';
-import { configMapRole, oadpSetFor, oadpSetsOf, configMapRefs, ibuSpecOf, type OadpSet } from '../oadp';
+import { backupsNamed, configMapRole, oadpSetFor, oadpSetsOf, configMapRefs, ibuSpecOf, type OadpSet } from '../oadp';
 import { closest } from '../text/similar';
 import { at, atKey, atResource, defineRule, describe, sameQuoting, specOf } from './helpers';
 import type { RawFix, Report } from './types';
@@ -22,8 +22,16 @@ export function readByLca(resource: Resource): boolean {
 }
 
 /** Whether every document of the set's ConfigMaps could be read: otherwise Backups or Restores may be hidden. */
+const readableSets = new WeakMap<OadpSet, boolean>();
+
+/** Whether every document of the set parsed: otherwise LCA fails on decoding first, and counts mean nothing. */
 function readable(set: OadpSet): boolean {
-  return set.configMaps.every((cm) => cm.embedded.every((d) => !d.aliasBomb && !d.problems.some((p) => p.severity === 'error')));
+  let ok = readableSets.get(set);
+  if (ok === undefined) {
+    ok = set.configMaps.every((cm) => cm.embedded.every((d) => !d.aliasBomb && !d.problems.some((p) => p.severity === 'error')));
+    readableSets.set(set, ok);
+  }
+  return ok;
 }
 
 function plural(n: number, word: string): string {
@@ -50,8 +58,8 @@ export const restoreBackupNameRule = defineRule({
     // A set with ConfigMaps that are not in the files, or that cannot be read, may hold the Backup.
     const sets = oadpSetsOf(ctx.workspace, resource).filter((s) => (s.configMaps.length || s.backups.length) && !s.missing.length && readable(s));
     for (const set of sets) {
+      if (backupName && backupsNamed(set, backupName).some(readByLca)) continue;
       const names = set.backups.filter(readByLca).map((b) => b.name).filter((n): n is string => !!n);
-      if (backupName && names.includes(backupName)) continue;
       // Standalone files without any Backup: the Backups may be in files not given.
       if (set.configMaps.length === 0 && names.length === 0) continue;
       const lca = `The backup CR ${backupName ?? ''} defined in restore CR ${resource.name ?? ''} not found in OADP configmaps`;

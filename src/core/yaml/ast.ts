@@ -94,20 +94,26 @@ export function keySpan(pair: Pair<unknown, unknown>): [number, number] {
   return [nodeStart(pair.key), nodeEnd(pair.key)];
 }
 
-/** JS value of a node, bounded: aliases are resolved but their expansion is limited. */
-export function toPlain(node: unknown, anchors?: AnchorTable, budget = { left: 100_000 }): unknown {
+/** JS value of a node, bounded: aliases are resolved, but their expansion is limited and cycles are cut. */
+export function toPlain(node: unknown, anchors?: AnchorTable, budget = { left: 100_000 }, inside = new Set<Node>()): unknown {
   if (--budget.left < 0) throw new Error('value too large to compare');
   const n = deref(node, anchors);
   if (!n) return null;
   if (isScalar(n)) return n.value;
-  if (isSeq(n)) return n.items.map((item) => toPlain(item, anchors, budget));
-  if (isMap(n)) {
-    const out: Record<string, unknown> = {};
-    for (const pair of n.items) {
-      const key = keyOf(pair);
-      if (key !== undefined) out[key] = toPlain(pair.value, anchors, budget);
+  if (inside.has(n)) throw new Error('value refers to itself through an alias');
+  inside.add(n);
+  try {
+    if (isSeq(n)) return n.items.map((item) => toPlain(item, anchors, budget, inside));
+    if (isMap(n)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of n.items) {
+        const key = keyOf(pair);
+        if (key !== undefined) out[key] = toPlain(pair.value, anchors, budget, inside);
+      }
+      return out;
     }
-    return out;
+    return null;
+  } finally {
+    inside.delete(n);
   }
-  return null;
 }
