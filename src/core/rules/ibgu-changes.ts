@@ -12,9 +12,12 @@ export function previousOf(resource: Resource, ctx: RuleContext): Resource | und
   const previous = ctx.options.previous;
   if (!previous) return undefined;
   const found = previous.find(resource.type, resource.namespace, resource.name);
-  if (found || resource.type !== 'IBU') return found;
-  // The IBU is cluster-scoped: a namespace written in one version and not the other means nothing.
-  return previous.ofType('IBU').find((r) => !r.yaml.embedding && r.name === resource.name);
+  if (found || resource.name === undefined) return found;
+  // The IBU is cluster-scoped, so a namespace in one version means nothing; and a GitOps file often leaves
+  // the namespace to kustomize or `oc -n` while `oc get -o yaml` always has it. A unique name decides.
+  if (resource.type !== 'IBU' && resource.namespace !== undefined) return undefined;
+  const candidates = previous.named(resource.type, resource.name);
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 /** Canonical JSON: key order does not matter for equality, as in CEL. */
