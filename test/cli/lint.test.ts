@@ -139,3 +139,27 @@ describe('ibgu lint', () => {
     });
   });
 });
+
+describe('ibgu lint --fix on the examples', () => {
+  test('fixes what it can, leaves valid YAML, and a second run finds nothing more to fix', async () => {
+    const { cpSync, readdirSync, statSync } = await import('node:fs');
+    const { parseAllDocuments } = await import('yaml');
+    const { repoRoot } = await import('../helpers/fixtures');
+    await withTempDir(async (dir) => {
+      cpSync(path.join(repoRoot(), 'examples'), path.join(dir, 'examples'), { recursive: true });
+      const before = JSON.parse((await runCli(['lint', '--format', 'json', 'examples'], { cwd: dir })).stdout);
+      const fixed = await runCli(['lint', '--fix', '--format', 'json', 'examples'], { cwd: dir });
+      const after = JSON.parse(fixed.stdout);
+      assert.ok(after.summary.fixed > 0);
+      assert.ok(after.summary.errors < before.summary.errors, `${after.summary.errors} errors after, ${before.summary.errors} before`);
+      const automatic = after.files.flatMap((f: { diagnostics: { fixes: { automatic: boolean }[] }[] }) => f.diagnostics.filter((d) => d.fixes.some((x) => x.automatic)));
+      assert.deepEqual(automatic, [], 'an automatic fix is still offered after --fix');
+      const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? walk(path.join(d, n)) : [path.join(d, n)]));
+      for (const file of walk(path.join(dir, 'examples')).filter((f) => f.endsWith('.yaml'))) {
+        for (const doc of parseAllDocuments(readFileSync(file, 'utf8')) as { errors: unknown[] }[]) assert.deepEqual(doc.errors, [], file);
+      }
+      const again = await runCli(['lint', '--fix', 'examples'], { cwd: dir });
+      assert.match(again.stdout, /, 0 problems fixed$/m);
+    });
+  });
+});
