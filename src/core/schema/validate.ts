@@ -80,11 +80,9 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
   switch (schema.type) {
     case 'object': {
       const map = node as YAMLMap<unknown, unknown>;
-      const seen = new Set<string>();
       for (const pair of map.items) {
         const key = keyOf(pair);
         if (key === undefined) continue;
-        seen.add(key);
         const child = schema.properties[key];
         const childPath = path ? `${path}.${key}` : key;
         const value = deref(pair.value, yaml.anchors);
