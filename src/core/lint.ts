@@ -11,8 +11,19 @@ export const EMBEDDED_YAML = 'ibgu/embedded-yaml';
 export const ALIAS_BOMB = 'ibgu/yaml-alias-bomb';
 export const RULE_FAILURE = 'ibgu/internal-error';
 
+/**
+ * Reports of document-scoped rules, kept per resource: a resource object that survives an incremental
+ * parse (its document's text did not change) is not checked again by those rules.
+ */
+export type LintCache = WeakMap<Resource, Map<string, Report[]>>;
+
+/** A rule that does not take the context cannot depend on other documents. */
+export function isDocumentScoped(rule: Rule): boolean {
+  return rule.check.length < 2;
+}
+
 /** Lints one file of a workspace; findings are sorted by position. */
-export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules): Finding[] {
+export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules, cache?: LintCache): Finding[] {
   const findings: Finding[] = [];
   const suppress = suppressionsFor(file.text);
   const add = (finding: Finding | undefined) => {
@@ -53,9 +64,14 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
     for (const rule of rulesFor(rules, resource)) {
       const severity = severityOf(rule.id, rule.severity);
       if (!severity) continue;
-      let reports: Report[];
+      let reports: Report[] | undefined;
+      const cached = cache && isDocumentScoped(rule) ? (cache.get(resource) ?? cache.set(resource, new Map()).get(resource)!) : undefined;
       try {
-        reports = rule.check(resource, ctx);
+        reports = cached?.get(rule.id);
+        if (!reports) {
+          reports = rule.check(resource, ctx);
+          cached?.set(rule.id, reports);
+        }
       } catch (error) {
         // One failing rule must not hide the others' findings.
         reports = [];

@@ -53,6 +53,10 @@ export interface Rule {
   /** Why it matters and what to do, in a few sentences (Markdown). */
   readonly docs: string;
   readonly appliesTo: readonly ResourceType[];
+  /**
+   * A check declared without the `ctx` parameter depends on its own document only, and editors cache its
+   * result while that document's text is unchanged; one that takes `ctx` runs again on every change.
+   */
   check(resource: Resource, ctx: RuleContext): Report[];
 }
 

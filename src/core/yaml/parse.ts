@@ -153,6 +153,11 @@ function walkAnchors(root: unknown): { anchors: Map<string, Node>; unresolved: N
 /** Parses a whole file, identifies its resources and the manifests embedded in its ConfigMaps. */
 export function parseFile(path: string, text: string): ParsedFile {
   const documents = parseDocuments(text);
+  return { path, text, lines: new LineIndex(text), documents, resources: documents.flatMap((yaml) => resourcesOf(yaml, path)) };
+}
+
+/** The resources of one document: itself, the items of a List, and the documents embedded in ConfigMaps. */
+export function resourcesOf(yaml: YamlDocument, path: string): Resource[] {
   const resources: Resource[] = [];
   const add = (resource: Resource) => {
     resources.push(resource);
@@ -163,21 +168,19 @@ export function parseFile(path: string, text: string): ParsedFile {
       if (embedded) resources.push(embedded);
     }
   };
-  for (const yaml of documents) {
-    const resource = identify(yaml, path);
-    if (!resource) continue;
-    if (resource.group === '' && resource.kind === 'List') {
-      // `kubectl get … -o yaml` exports: the items are the objects.
-      const list = get(resource.root, 'items', yaml.anchors);
-      if (isSeq(list)) for (const item of list.items) {
-        const inner = isMap(item) ? identify(yaml, path, item) : undefined;
-        if (inner) add(inner);
-      }
-    } else {
-      add(resource);
+  const resource = identify(yaml, path);
+  if (!resource) return resources;
+  if (resource.group === '' && resource.kind === 'List') {
+    // `kubectl get … -o yaml` exports: the items are the objects.
+    const list = get(resource.root, 'items', yaml.anchors);
+    if (isSeq(list)) for (const item of list.items) {
+      const inner = isMap(item) ? identify(yaml, path, item) : undefined;
+      if (inner) add(inner);
     }
+  } else {
+    add(resource);
   }
-  return { path, text, lines: new LineIndex(text), documents, resources };
+  return resources;
 }
 
 export function identify(yaml: YamlDocument, path: string, node: unknown = yaml.doc.contents): Resource | undefined {
