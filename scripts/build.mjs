@@ -2,7 +2,8 @@
 import { build } from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
 const args = new Set(process.argv.slice(2));
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -30,4 +31,6 @@ if (args.has('--tests')) {
     build({ ...common, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' }),
     build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   ]);
+  // The rules reference that diagnostics link to (codeDescription), shipped next to the server.
+  writeFileSync('dist/rules.md', execFileSync(process.execPath, ['dist/cli.js', 'rules', '--format', 'docs']));
 }

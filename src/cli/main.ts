@@ -1,4 +1,5 @@
 import { allRules } from '../core/index';
+import { rulesMarkdown } from '../core/rules/docs';
 import { LINT_HELP, runLint } from './lint';
 import { UsageError, type Io } from './io';
 
@@ -9,7 +10,7 @@ const HELP = `Usage: ibgu <command> [options]
 
 Commands:
   lint [paths…]   validate IBGU, IBU, Velero Backup/Restore and OADP / extra-manifests ConfigMaps
-  rules           list the rules, their ids and severities (--format json|markdown)
+  rules           list the rules, their ids and severities (--format json|markdown|docs)
 
 ibgu <command> --help shows a command's options. ibgu --version prints the version.`;
 
@@ -17,8 +18,9 @@ function rules(argv: string[], io: Io): number {
   const format = argv.includes('--format') ? argv[argv.indexOf('--format') + 1] : 'text';
   if (format === 'json') io.out(JSON.stringify(allRules.map(({ id, severity, title, docs, appliesTo }) => ({ id, severity, title, docs, appliesTo })), null, 2) + '\n');
   else if (format === 'markdown') io.out(allRules.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.title} |`).join('\n') + '\n');
+  else if (format === 'docs') io.out(rulesMarkdown(io.version));
   else if (format === 'text') io.out(allRules.map((r) => `${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n');
-  else throw new UsageError(`--format must be text, json or markdown`);
+  else throw new UsageError(`--format must be text, json, markdown or docs`);
   return 0;
 }
 

@@ -22,23 +22,32 @@ export function applyEdits(text: string, edits: TextEdit[]): { text: string; app
   return { text: out + text.slice(cursor), applied };
 }
 
-/** Applies the preferred automatic fix of each finding, whole fixes only: a fix is taken with all its edits or not at all. */
-export function applyFixes(text: string, findings: Finding[]): { text: string; applied: number } {
+/**
+ * The edits of the preferred automatic fix of each finding, whole fixes only: a fix is taken with all its
+ * edits or not at all, and none that overlaps (or inserts at the same place as) one already taken.
+ */
+export function autofixEdits(text: string, findings: Finding[]): { edits: TextEdit[]; fixes: number } {
   const taken: { start: number; end: number }[] = [];
   const edits: TextEdit[] = [];
   const lines = new LineIndex(text);
-  let applied = 0;
+  let fixes = 0;
   for (const finding of findings) {
     const fix = finding.fixes.find((f) => f.autofix && f.preferred) ?? finding.fixes.find((f) => f.autofix);
     if (!fix) continue;
     const spans = fix.edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end) }));
-    const clash = spans.some((s) => taken.some((t) => s.start < t.end && t.start < s.end || (s.start === s.end && s.start === t.start) || (t.start === t.end && t.start === s.start)));
+    const clash = spans.some((s) => taken.some((t) => (s.start < t.end && t.start < s.end) || (s.start === s.end && s.start === t.start) || (t.start === t.end && t.start === s.start)));
     if (clash) continue;
     taken.push(...spans);
     edits.push(...fix.edits);
-    applied++;
+    fixes++;
   }
-  return { text: applyEdits(text, edits).text, applied };
+  return { edits, fixes };
+}
+
+/** Applies the preferred automatic fix of each finding (see `autofixEdits`). */
+export function applyFixes(text: string, findings: Finding[]): { text: string; applied: number } {
+  const { edits, fixes } = autofixEdits(text, findings);
+  return { text: applyEdits(text, edits).text, applied: fixes };
 }
 
 /**

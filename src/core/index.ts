@@ -4,6 +4,6 @@ export { LineIndex, type Position, type Range } from './yaml/lines';
 export { Workspace } from './workspace';
 export { lintFile, lintWorkspace, isDocumentScoped, YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, RULE_FAILURE, type LintCache } from './lint';
 export { parseIncremental, documentStarts, type IncrementalFile } from './yaml/incremental';
-export { applyEdits, applyFixes, fixFile } from './fix';
+export { applyEdits, applyFixes, autofixEdits, fixFile } from './fix';
 export { allRules, ruleById } from './rules/index';
 export type { Finding, Fix, LintOptions, LvmsMode, Rule, Severity, TextEdit } from './rules/types';

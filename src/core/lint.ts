@@ -113,7 +113,7 @@ function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity:
     }
     if (edits.length === fix.edits.length) fixes.push({ title: fix.title, edits, preferred: !!fix.preferred, autofix: !!fix.autofix });
   }
-  return { rule, severity, message: report.message, range: file.lines.range(start, end), fixes };
+  return { rule, severity, message: report.message, range: file.lines.range(start, end), fixes, ...(yaml.embedding ? { embedded: true } : {}) };
 }
 
 function comparePos(a: Range['start'], b: Range['start']): number {

@@ -4,71 +4,146 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CodeActionKind,
-  DiagnosticSeverity,
-  type CodeAction,
-  type Diagnostic,
+  FileChangeType,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintFile, parseFile, Workspace, type Finding, type Severity } from '../core/index';
+import { DEFAULT_SETTINGS, VALIDATE_WORKSPACE_REQUEST, type InitializationOptions, type ServerSettings, type ValidateWorkspaceResult } from '../core/protocol';
+import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { planLenses } from './lenses';
+import { normalize, pull } from './settings';
+import { Store } from './store';
+import { Validator } from './validation';
 
 /**
- * The language server: LSP wiring over the core. Runs over stdio (`node dist/server.js --stdio`) for any
- * editor, or over IPC from the VS Code extension.
+ * The IBGU language server: LSP wiring over the core. Runs over stdio (`node dist/server.js --stdio`) for
+ * any editor, or over IPC from the VS Code extension.
  */
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const workspace = new Workspace();
-/** Findings recorded at validation, so code actions are a lookup and never a re-lint. */
-const recorded = new Map<string, { version: number; findings: Finding[] }>();
+const store = new Store();
+let settings: ServerSettings = DEFAULT_SETTINGS;
+let yamlExtensionActive = false;
+let configurationSupported = false;
+let watchedFilesSupported = false;
+let foldersChangeSupported = false;
+let folders: string[] = [];
+let indexGeneration = 0;
+const validator = new Validator(connection, store, () => settings, () => yamlExtensionActive);
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const options = (params.initializationOptions ?? {}) as InitializationOptions;
+  yamlExtensionActive = !!options.yamlExtensionActive;
+  settings = normalize({ ...DEFAULT_SETTINGS, ...(options.settings ?? {}) });
+  configurationSupported = !!params.capabilities.workspace?.configuration;
+  watchedFilesSupported = !!params.capabilities.workspace?.didChangeWatchedFiles;
+  foldersChangeSupported = !!params.capabilities.workspace?.workspaceFolders;
+  folders = (params.workspaceFolders ?? []).map((f) => f.uri);
+  if (folders.length === 0 && params.rootUri) folders = [params.rootUri];
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'ibgu-language-server' },
+  };
+});
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, 'source.fixAll.ibgu'] },
-  },
-  serverInfo: { name: 'ibgu-language-server' },
-}));
+connection.onInitialized(async () => {
+  settings = await pull(connection, configurationSupported, settings);
+  if (foldersChangeSupported) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      folders = [...folders.filter((f) => !event.removed.some((r) => r.uri === f)), ...event.added.map((a) => a.uri)];
+      void index();
+    });
+  }
+  await index();
+});
 
-function toDiagnostic(finding: Finding, index: number): Diagnostic {
-  return { range: finding.range, severity: SEVERITY[finding.severity], source: 'ibgu', code: finding.rule, message: finding.message, data: { index } };
+/** Reads the workspace folders for cross-file rules; a newer call (folders changed) stops an older one. */
+async function index(): Promise<void> {
+  const generation = ++indexGeneration;
+  if (!settings.workspaceContext || folders.length === 0) {
+    validator.status('ready');
+    return;
+  }
+  validator.status('indexing');
+  const started = performance.now();
+  const count = await store.index(folders, settings.maxFileSizeKb * 1024, () => generation !== indexGeneration);
+  if (generation !== indexGeneration) return;
+  connection.console.info(`Read ${count} YAML files of the workspace in ${Math.round(performance.now() - started)} ms${watchedFilesSupported ? '' : ' (the client does not report file changes: restart to refresh)'}.`);
+  validator.status('ready');
+  validator.scheduleOpen(0);
 }
 
-function validate(document: TextDocument): void {
-  const file = parseFile(document.uri, document.getText());
-  workspace.set(file);
-  const findings = lintFile(file, workspace);
-  recorded.set(document.uri, { version: document.version, findings });
-  void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: findings.map(toDiagnostic) });
-}
+connection.onDidChangeConfiguration(async (change) => {
+  const pushed = (change.settings as { ibgu?: unknown } | null)?.ibgu;
+  settings = pushed ? normalize(pushed) : await pull(connection, configurationSupported, settings);
+  validator.scheduleOpen(0);
+});
 
-documents.onDidChangeContent((event) => validate(event.document));
-documents.onDidClose((event) => {
-  workspace.delete(event.document.uri);
-  recorded.delete(event.document.uri);
-  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+documents.onDidChangeContent((event) => {
+  const { uri, version } = event.document;
+  const firstVersion = !store.isOpen(uri);
+  store.update(uri, version, event.document.getText());
+  validator.schedule(uri, firstVersion ? 0 : 150);
+  // Other open files may have findings that depend on this one (OADP sets, LVM Storage evidence).
+  for (const other of store.openDocuments()) if (other !== uri) validator.schedule(other, 600);
+});
+
+documents.onDidClose(async (event) => {
+  const uri = event.document.uri;
+  validator.clear(uri);
+  await store.close(uri, settings.maxFileSizeKb * 1024);
+  validator.scheduleOpen();
+});
+
+connection.onDidChangeWatchedFiles(async (params) => {
+  let changed = false;
+  for (const change of params.changes) changed = (await store.changed(change.uri, change.type === FileChangeType.Deleted, settings.maxFileSizeKb * 1024)) || changed;
+  if (changed) validator.scheduleOpen();
 });
 
 connection.onCodeAction((params) => {
-  const entry = recorded.get(params.textDocument.uri);
-  if (!entry) return [];
-  const actions: CodeAction[] = [];
-  for (const diagnostic of params.context.diagnostics) {
-    if (diagnostic.source !== 'ibgu') continue;
-    const index = (diagnostic.data as { index?: number } | undefined)?.index;
-    const finding = index === undefined ? undefined : entry.findings[index];
-    if (!finding || finding.rule !== diagnostic.code) continue;
-    for (const fix of finding.fixes) {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: { changes: { [params.textDocument.uri]: fix.edits } } });
+  const document = documents.get(params.textDocument.uri);
+  const recorded = validator.findings(params.textDocument.uri);
+  // Findings of an older version would point at the wrong text.
+  if (!document || !recorded || recorded.version !== document.version) return [];
+  return codeActions(params, recorded, document.getText());
+});
+
+connection.onCodeLens((params) => {
+  const doc = store.document(params.textDocument.uri);
+  return doc ? planLenses(doc.file) : [];
+});
+
+connection.onRequest(VALIDATE_WORKSPACE_REQUEST, async (_params: unknown, token): Promise<ValidateWorkspaceResult> => {
+  const started = performance.now();
+  const progress = await connection.window.createWorkDoneProgress();
+  const files = [...store.workspaceFiles().filter((f) => !store.isOpen(f.path)), ...store.openDocuments().map((uri) => store.document(uri)!.file)];
+  progress.begin('Validating IBGU files', 0, `${files.length} files`, true);
+  const result: ValidateWorkspaceResult = { files: 0, filesWithProblems: 0, errors: 0, warnings: 0, ms: 0, cancelled: false };
+  for (const [i, file] of files.entries()) {
+    if (token.isCancellationRequested || progress.token.isCancellationRequested) {
+      result.cancelled = true;
+      break;
+    }
+    const findings = validator.publish(file, store.document(file.path)?.version);
+    result.files++;
+    if (findings.length) result.filesWithProblems++;
+    result.errors += findings.filter((f) => f.severity === 'error').length;
+    result.warnings += findings.filter((f) => f.severity === 'warning').length;
+    if (i % 20 === 0) {
+      progress.report(Math.round((100 * i) / files.length), `${i} of ${files.length}`);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  return actions;
+  progress.done();
+  result.ms = Math.round(performance.now() - started);
+  return result;
 });
 
 documents.listen(connection);

@@ -79,4 +79,6 @@ export interface Finding {
   message: string;
   range: Range;
   fixes: Fix[];
+  /** Set when the finding is inside a document embedded in a ConfigMap value. */
+  embedded?: boolean;
 }

@@ -1,0 +1,46 @@
+/**
+ * The custom part of the protocol between the IBGU language server and its clients: names and shapes only,
+ * shared by the server and the VS Code extension (which never import each other).
+ */
+
+/** Server → client: what the server is doing, for the language status item. */
+export const STATUS_NOTIFICATION = 'ibgu/status';
+export interface StatusParams {
+  state: 'starting' | 'indexing' | 'ready';
+  /** Milliseconds the last validation took, and of which file. */
+  lastValidationMs?: number;
+  lastUri?: string;
+  /** Files known from the workspace folders (cross-file rules see all of them). */
+  workspaceFiles: number;
+}
+
+/** Client → server: validate every YAML file of the workspace and publish the diagnostics of each. */
+export const VALIDATE_WORKSPACE_REQUEST = 'ibgu/validateWorkspace';
+export interface ValidateWorkspaceResult {
+  files: number;
+  filesWithProblems: number;
+  errors: number;
+  warnings: number;
+  ms: number;
+  cancelled: boolean;
+}
+
+/** Settings under `ibgu.*` that the server reads (pulled with workspace/configuration, section `ibgu`). */
+export interface ServerSettings {
+  lvms: 'auto' | 'on' | 'off';
+  /** Severity overrides by rule id: error, warning, info, hint, or off. */
+  rules: Record<string, string>;
+  /** Read the YAML files of the workspace folders for cross-file rules. */
+  workspaceContext: boolean;
+  /** Files larger than this (KiB) are not validated. */
+  maxFileSizeKb: number;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { lvms: 'auto', rules: {}, workspaceContext: true, maxFileSizeKb: 5120 };
+
+/** initializationOptions the extension sends. */
+export interface InitializationOptions {
+  /** Red Hat's YAML extension is active and validates syntax and schemas: do not report the same problems twice. */
+  yamlExtensionActive?: boolean;
+  settings?: Partial<ServerSettings>;
+}

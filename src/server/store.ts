@@ -1,0 +1,139 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseFile, parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
+
+const YAML_FILE = /\.ya?ml$/i;
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out']);
+/** Bounds for reading workspace folders, so that a huge monorepo cannot stall the server. */
+const MAX_WORKSPACE_FILES = 20_000;
+
+export interface OpenDocument {
+  version: number;
+  file: IncrementalFile;
+}
+
+/**
+ * Everything the server knows: the documents open in the editor (their current text, parsed incrementally)
+ * over the YAML files of the workspace folders (read from disk for cross-file rules).
+ */
+export class Store {
+  readonly workspace = new Workspace();
+  /** Document-scoped rule results, reused while a document's text is unchanged. */
+  readonly lintCache: LintCache = new WeakMap();
+  private readonly open = new Map<string, OpenDocument>();
+  private readonly onDisk = new Set<string>();
+  private folders: string[] = [];
+
+  isOpen(uri: string): boolean {
+    return this.open.has(uri);
+  }
+
+  openDocuments(): string[] {
+    return [...this.open.keys()];
+  }
+
+  document(uri: string): OpenDocument | undefined {
+    return this.open.get(uri);
+  }
+
+  /** Parses a new version of an open document, reusing the documents of its previous version. */
+  update(uri: string, version: number, text: string): OpenDocument {
+    const previous = this.open.get(uri);
+    if (previous && previous.version === version) return previous;
+    const file = parseIncremental(uri, text, previous?.file);
+    const entry = { version, file };
+    this.open.set(uri, entry);
+    this.workspace.set(file);
+    return entry;
+  }
+
+  /** A closed document falls back to its file on disk, if it is part of the workspace. */
+  async close(uri: string, maxBytes: number): Promise<void> {
+    this.open.delete(uri);
+    if (this.onDisk.has(uri)) await this.readFromDisk(uri, maxBytes);
+    else this.workspace.delete(uri);
+  }
+
+  /** Files of the workspace folders (not the open ones), for "Validate Workspace". */
+  workspaceFiles(): ParsedFile[] {
+    return [...this.onDisk].map((uri) => this.workspace.get(uri)).filter((f): f is ParsedFile => !!f);
+  }
+
+  get workspaceFileCount(): number {
+    return this.onDisk.size;
+  }
+
+  inFolders(uri: string): boolean {
+    if (!uri.startsWith('file:')) return false;
+    const file = fileURLToPath(uri);
+    return this.folders.some((folder) => file === folder || file.startsWith(folder + path.sep));
+  }
+
+  /** Reads the YAML files of the folders, yielding to the event loop so requests are still answered. */
+  async index(folderUris: string[], maxBytes: number, shouldStop: () => boolean): Promise<number> {
+    this.folders = folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    const files: string[] = [];
+    for (const folder of this.folders) await walk(folder, files, new Set());
+    let read = 0;
+    for (const file of files.slice(0, MAX_WORKSPACE_FILES)) {
+      if (shouldStop()) break;
+      const uri = pathToFileURL(file).href;
+      if (!this.open.has(uri)) await this.readFromDisk(uri, maxBytes);
+      this.onDisk.add(uri);
+      if (++read % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return read;
+  }
+
+  /** A watched file changed on disk. Returns whether the workspace changed. */
+  async changed(uri: string, deleted: boolean, maxBytes: number): Promise<boolean> {
+    if (!YAML_FILE.test(uri) || !this.inFolders(uri)) return false;
+    if (deleted) {
+      this.onDisk.delete(uri);
+      if (!this.open.has(uri)) this.workspace.delete(uri);
+      return true;
+    }
+    this.onDisk.add(uri);
+    if (this.open.has(uri)) return false;
+    await this.readFromDisk(uri, maxBytes);
+    return true;
+  }
+
+  private async readFromDisk(uri: string, maxBytes: number): Promise<void> {
+    try {
+      const file = fileURLToPath(uri);
+      const stat = await fs.stat(file);
+      if (stat.size > maxBytes) {
+        this.workspace.delete(uri);
+        return;
+      }
+      const bytes = await fs.readFile(file);
+      if (bytes.subarray(0, 8192).includes(0)) return;
+      this.workspace.set(parseFile(uri, bytes.toString('utf8')));
+    } catch {
+      this.workspace.delete(uri);
+    }
+  }
+}
+
+async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
+  if (out.length >= MAX_WORKSPACE_FILES) return;
+  let real: string;
+  try {
+    real = await fs.realpath(dir);
+  } catch {
+    return;
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) await walk(full, out, seen);
+    } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
+      out.push(full);
+    }
+  }
+}
