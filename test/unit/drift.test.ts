@@ -70,3 +70,18 @@ describe('drift against the upstream CRDs', { skip }, () => {
     sameFields(restoreSpec, openApi('velero-restore-crd.yaml').properties.spec, 'Restore spec');
   });
 });
+
+describe('JSON schema for other YAML tools', () => {
+  test('each kind is selected by apiVersion and kind, with required fields and limits', async () => {
+    const { kindsJsonSchema, mentionsKnownKind } = await import('../../src/core/schema/json-schema');
+    const schema = kindsJsonSchema() as { allOf: { if: any; then: any }[] };
+    const ibgu = schema.allOf.find((s) => s.if.properties.kind.const === 'ImageBasedGroupUpgrade')!;
+    assert.equal(ibgu.if.properties.apiVersion.const, 'lcm.openshift.io/v1alpha1');
+    assert.deepEqual(ibgu.then.properties.spec.required, ['ibuSpec', 'plan']);
+    assert.equal(ibgu.then.properties.spec.properties.plan.maxItems, 6);
+    assert.deepEqual(ibgu.then.properties.spec.properties.ibuSpec.properties.stage.enum, ['Idle', 'Prep', 'Upgrade', 'Rollback']);
+    assert.equal(ibgu.then.additionalProperties, undefined, 'unknown fields are reported by ibgu/unknown-field, not twice');
+    assert.equal(mentionsKnownKind('apiVersion: velero.io/v1\nkind: Backup\n'), true);
+    assert.equal(mentionsKnownKind('apiVersion: apps/v1\nkind: Deployment\n'), false);
+  });
+});

@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, VALIDATE_WORKSPACE_REQUEST, type StatusParams, type ValidateWorkspaceResult } from '../core/protocol';
+import { createClient } from './client';
+import { createLog } from './log';
+import { Status } from './status';
+import { registerSchemas, yamlExtensionValidates } from './yaml-extension';
+
+/**
+ * The one object that owns everything the extension creates: the log, the status item, the commands and
+ * the language client. It alone creates and disposes them.
+ */
+export class IbguExtension implements vscode.Disposable {
+  readonly log = createLog();
+  private readonly status = new Status();
+  private readonly disposables: vscode.Disposable[] = [this.log, this.status];
+  private client: LanguageClient | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  async start(): Promise<void> {
+    this.registerCommands();
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ibgu')) void this.client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    }));
+    if (!vscode.workspace.isTrusted) this.log.info('Untrusted workspace: validation only.');
+    await registerSchemas(this.log);
+    await this.startClient();
+  }
+
+  private registerCommands(): void {
+    const command = (id: string, run: () => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
+    command('ibgu.showLogs', () => this.log.show(true));
+    command('ibgu.restartServer', () => this.restart());
+    command('ibgu.validateWorkspace', () => this.validateWorkspace());
+  }
+
+  private async startClient(): Promise<void> {
+    this.status.starting();
+    const client = createClient(this.context, this.log, yamlExtensionValidates());
+    this.client = client;
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped && this.client === client) this.status.stopped(vscode.l10n.t('The language server stopped. See the logs.'));
+    });
+    try {
+      await client.start();
+      client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => this.status.update(params));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`The language server did not start: ${message}`);
+      this.status.stopped(message);
+    }
+  }
+
+  private async restart(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      try {
+        await client.stop();
+      } catch (error) {
+        this.log.warn(`Stopping the language server: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    await this.startClient();
+    this.log.info('Language server restarted.');
+  }
+
+  private async validateWorkspace(): Promise<ValidateWorkspaceResult | undefined> {
+    const client = this.client;
+    if (!client || client.state !== State.Running) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('The IBGU language server is not running.'), vscode.l10n.t('Restart')).then((choice) => {
+        if (choice) void this.restart();
+      });
+      return undefined;
+    }
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Validating IBGU files'), cancellable: true },
+      async (_progress, token) => {
+        const result = await client.sendRequest<ValidateWorkspaceResult>(VALIDATE_WORKSPACE_REQUEST, {}, token);
+        const summary = vscode.l10n.t('{0} files validated in {1} ms: {2} errors, {3} warnings in {4} files.', result.files, result.ms, result.errors, result.warnings, result.filesWithProblems);
+        this.log.info(summary);
+        if (!result.cancelled) void vscode.window.showInformationMessage(summary);
+        return result;
+      },
+    );
+  }
+
+  async dispose(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.stop().catch(() => undefined);
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}
