@@ -7,3 +7,4 @@ export { parseIncremental, documentStarts, type IncrementalFile } from './yaml/i
 export { applyEdits, applyFixes, autofixEdits, fixFile } from './fix';
 export { allRules, ruleById } from './rules/index';
 export type { Finding, Fix, LintOptions, LvmsMode, Rule, Severity, TextEdit } from './rules/types';
+export { hover, complete, documentSymbols, foldingRanges, type HoverResult, type CompletionItem, type DocSymbol, type FoldingRange } from './service/index';

@@ -9,15 +9,15 @@ export const backupSpec: ObjectSchema = obj({
   includedResources: strings('Old-style filter: resources to back up. Cannot be mixed with the scoped filters.'),
   excludedResources: strings('Old-style filter: resources not to back up. Cannot be mixed with the scoped filters.'),
   includeClusterResources: bool('Old-style filter: whether cluster-scoped resources are backed up. Cannot be mixed with the scoped filters.'),
-  includedClusterScopedResources: strings('Cluster-scoped resources to back up ("*" for all). With LVM Storage this must list logicalvolumes.topolvm.io.'),
+  includedClusterScopedResources: strings('Cluster-scoped resources to back up ("*" for all; empty: only those related to the namespaced objects). With LVM Storage this must list logicalvolumes.topolvm.io and persistentVolumes.'),
   excludedClusterScopedResources: strings('Cluster-scoped resources not to back up.'),
   includedNamespaceScopedResources: strings('Namespace-scoped resources to back up; default all.'),
   excludedNamespaceScopedResources: strings('Namespace-scoped resources not to back up.'),
   labelSelector: { ...labelSelector, description: 'Only objects with these labels. Cannot be combined with orLabelSelectors.' },
   orLabelSelectors: arr(labelSelector, 'Objects matching any of these selectors. Cannot be combined with labelSelector.'),
   snapshotVolumes: bool('Whether to take volume snapshots.'),
-  ttl: duration('How long the backup is kept.'),
-  storageLocation: str('BackupStorageLocation to use.'),
+  ttl: duration('How long the backup is kept, as a Go duration (e.g. 720h).'),
+  storageLocation: str('BackupStorageLocation to use; the default one when empty.'),
   volumeSnapshotLocations: strings('VolumeSnapshotLocations to use.'),
   defaultVolumesToFsBackup: bool('Back up all pod volumes with file-system backup.'),
   defaultVolumesToRestic: bool('Deprecated: use defaultVolumesToFsBackup.'),
@@ -30,7 +30,7 @@ export const backupSpec: ObjectSchema = obj({
   uploaderConfig: obj({ parallelFilesUpload: int() }),
   hooks: any('Backup hooks.'),
   metadata: obj({ labels: stringMap('Labels put on the backup.') }),
-}, 'What Velero backs up.');
+}, 'What Velero backs up. For an upgrade, LCA creates the Backup on the cluster before the pivot, wave by wave, and waits for it to complete; a failed Backup fails the Upgrade.');
 
 export const restoreSpec: ObjectSchema = obj({
   backupName: str('The Backup to restore from. For LCA it must name a Backup in the same OADP ConfigMaps.'),
@@ -43,9 +43,9 @@ export const restoreSpec: ObjectSchema = obj({
   namespaceMapping: stringMap('Restore namespaces under other names.'),
   labelSelector: { ...labelSelector, description: 'Only objects with these labels.' },
   orLabelSelectors: arr(labelSelector, 'Objects matching any of these selectors.'),
-  restorePVs: bool('Whether persistent volumes are restored. With LVM Storage this must be true.'),
+  restorePVs: bool('Whether persistent volumes are restored. With LVM Storage this must be true, so that the claims get their volumes back.'),
   restoreStatus: obj({
-    includedResources: strings('Resources whose status is restored. With LVM Storage this must include logicalvolumes.'),
+    includedResources: strings('Resources whose status is restored (Velero drops status otherwise). With LVM Storage this must include logicalvolumes.'),
     excludedResources: strings('Resources whose status is not restored.'),
   }, 'Which resources get their status restored.'),
   preserveNodePorts: bool('Keep node ports of services.'),
@@ -54,7 +54,7 @@ export const restoreSpec: ObjectSchema = obj({
   resourceModifier: any('Reference to a resource modifier ConfigMap.'),
   uploaderConfig: obj({ writeSparseFiles: bool(), parallelFilesDownload: int() }),
   hooks: any('Restore hooks.'),
-}, 'What Velero restores.');
+}, 'What Velero restores. LCA creates the Restores after the pivot, once Velero has found the Backups again; a failed Restore triggers an automatic rollback unless it is disabled.');
 
 export const backupSchema: ObjectSchema = resource(backupSpec, obj({}, undefined), {});
 export const restoreSchema: ObjectSchema = resource(restoreSpec, obj({}, undefined), {});

@@ -15,6 +15,11 @@ export interface OffsetMap {
   /** `true` when every inner offset has an exact outer position. */
   readonly exact: boolean;
   toOuter(offset: number): number;
+  /**
+   * The inner offset at an outer one, or `undefined` when the outer offset is not inside the embedded text
+   * (outside the scalar, in the indentation of a block scalar line, or in a scalar that only maps coarsely).
+   */
+  toInner(outerOffset: number): number | undefined;
   /** The outer edit for an inner edit, or `undefined` when the scalar's style cannot express it. */
   edit(edit: OffsetEdit): OffsetEdit | undefined;
 }
@@ -22,12 +27,13 @@ export interface OffsetMap {
 export const identityMap: OffsetMap = {
   exact: true,
   toOuter: (offset) => offset,
+  toInner: (offset) => offset,
   edit: (edit) => edit,
 };
 
 /** Everything maps to the scalar as a whole; used when the source cannot be mapped character by character. */
 export function coarseMap(start: number, end: number): OffsetMap {
-  return { exact: false, toOuter: (offset) => (offset <= 0 ? start : end), edit: () => undefined };
+  return { exact: false, toOuter: (offset) => (offset <= 0 ? start : end), toInner: () => undefined, edit: () => undefined };
 }
 
 /** Builds the map for a scalar value of `source`, or a coarse map when the style is not mappable. */
@@ -101,9 +107,24 @@ function blockLiteralMap(source: string, start: number, valueEnd: number, value:
     const line = find(offset);
     return line.outerContent + Math.min(offset - line.inner, line.length);
   };
+  // The virtual last line is left out: its outer start is already the next line of the file.
+  const toInner = (outer: number): number | undefined => {
+    let lo = 0;
+    let hi = lines.length - 2;
+    if (hi < 0 || outer < lines[0].outerLineStart) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid].outerLineStart <= outer) lo = mid;
+      else hi = mid - 1;
+    }
+    const line = lines[lo];
+    if (outer < line.outerContent || outer > line.outerContent + line.length) return undefined;
+    return line.inner + (outer - line.outerContent);
+  };
   return {
     exact: true,
     toOuter,
+    toInner,
     edit({ start: s, end: e, newText }) {
       const atLineStart = s === 0 || value[s - 1] === '\n';
       const outerStart = atLineStart ? find(s).outerLineStart : toOuter(s);
@@ -181,9 +202,22 @@ function flowMap(source: string, start: number, valueEnd: number, type: Scalar.T
     return /: |\s#|^[\s#]/.test(text) ? undefined : text;
   };
   const toOuter = (offset: number): number => outerAt[Math.min(Math.max(offset, 0), outerAt.length - 1)];
+  // Inside an escape sequence, the decoded character it stands for.
+  const toInner = (outer: number): number | undefined => {
+    if (outer < first || outer > last) return undefined;
+    let lo = 0;
+    let hi = outerAt.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (outerAt[mid] <= outer) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
   return {
     exact: true,
     toOuter,
+    toInner,
     edit({ start: s, end: e, newText }) {
       const text = encode(newText);
       return text === undefined ? undefined : { start: toOuter(s), end: toOuter(e), newText: text };

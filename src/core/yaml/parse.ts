@@ -232,6 +232,10 @@ function composeMaps(outer: OffsetMap, inner: OffsetMap): OffsetMap {
   return {
     exact: outer.exact && inner.exact,
     toOuter: (offset) => outer.toOuter(inner.toOuter(offset)),
+    toInner: (offset) => {
+      const mid = outer.toInner(offset);
+      return mid === undefined ? undefined : inner.toInner(mid);
+    },
     edit: (edit) => {
       const mid = inner.edit(edit);
       return mid && outer.edit(mid);
