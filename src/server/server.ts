@@ -11,6 +11,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS, VALIDATE_WORKSPACE_REQUEST, type InitializationOptions, type ServerSettings, type ValidateWorkspaceResult } from '../core/protocol';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { completionsAt, foldingOf, hoverAt, symbolsOf } from './features';
 import { planLenses } from './lenses';
 import { normalize, pull } from './settings';
 import { Store } from './store';
@@ -46,6 +47,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', '-', '[', ','], resolveProvider: false },
+      documentSymbolProvider: { label: 'IBGU' },
+      foldingRangeProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'ibgu-language-server' },
@@ -113,6 +118,31 @@ connection.onCodeAction((params) => {
   // Findings of an older version would point at the wrong text.
   if (!document || !recorded || recorded.version !== document.version) return [];
   return codeActions(params, recorded, document.getText());
+});
+
+/** The parse of the document's current version; features never parse again. */
+function current(uri: string) {
+  return store.document(uri)?.file;
+}
+
+connection.onHover((params) => {
+  const file = current(params.textDocument.uri);
+  return file ? hoverAt(file, params.position) : null;
+});
+
+connection.onCompletion((params) => {
+  const file = current(params.textDocument.uri);
+  return file ? completionsAt(file, params.position) : [];
+});
+
+connection.onDocumentSymbol((params) => {
+  const file = current(params.textDocument.uri);
+  return file ? symbolsOf(file) : [];
+});
+
+connection.onFoldingRanges((params) => {
+  const file = current(params.textDocument.uri);
+  return file ? foldingOf(file) : [];
 });
 
 connection.onCodeLens((params) => {
