@@ -94,9 +94,9 @@ documents.onDidChangeContent((event) => {
   const { uri, version } = event.document;
   const firstVersion = !store.isOpen(uri);
   store.update(uri, version, event.document.getText());
-  validator.schedule(uri, firstVersion ? 0 : 150);
+  validator.schedule(uri);
   // Other open files may have findings that depend on this one (OADP sets, LVM Storage evidence).
-  for (const other of store.openDocuments()) if (other !== uri) validator.schedule(other, 600);
+  if (!firstVersion) for (const other of store.openDocuments()) if (other !== uri) validator.schedule(other, 500);
 });
 
 documents.onDidClose(async (event) => {

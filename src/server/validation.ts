@@ -49,13 +49,22 @@ export class Validator {
     return this.recorded.get(uri);
   }
 
-  /** Validates after a pause in typing; a newer change to the same document replaces the pending run. */
-  schedule(uri: string, delayMs = 150): void {
-    clearTimeout(this.timers.get(uri));
+  private readonly lastRun = new Map<string, number>();
+
+  /**
+   * Validates soon. A change after a quiet moment is validated at once (diagnostics follow a single
+   * keystroke without delay); during fast typing, changes within `windowMs` of the last run are gathered
+   * into one run at the end of the window. A pending run is never duplicated.
+   */
+  schedule(uri: string, windowMs = 100): void {
+    if (this.timers.has(uri)) return;
+    const since = performance.now() - (this.lastRun.get(uri) ?? -Infinity);
+    const delay = since >= windowMs ? 0 : windowMs - since;
     this.timers.set(uri, setTimeout(() => {
       this.timers.delete(uri);
+      this.lastRun.set(uri, performance.now());
       this.validateOpen(uri);
-    }, delayMs));
+    }, delay));
   }
 
   /** Other files changed: every open document may have new cross-file findings. */
@@ -66,6 +75,7 @@ export class Validator {
   cancel(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.lastRun.delete(uri);
   }
 
   validateOpen(uri: string): void {
