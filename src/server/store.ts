@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseFile, parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
+import { parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out']);
@@ -41,7 +41,9 @@ export class Store {
   update(uri: string, version: number, text: string): OpenDocument {
     const previous = this.open.get(uri);
     if (previous && previous.version === version) return previous;
-    const file = parseIncremental(uri, text, previous?.file);
+    // Opening a file read from the workspace reuses its documents: nothing is parsed twice.
+    const base = previous?.file ?? (this.workspace.get(uri) as IncrementalFile | undefined);
+    const file = parseIncremental(uri, text, base && 'chunks' in base ? base : undefined);
     const entry = { version, file };
     this.open.set(uri, entry);
     this.workspace.set(file);
@@ -110,7 +112,7 @@ export class Store {
       }
       const bytes = await fs.readFile(file);
       if (bytes.subarray(0, 8192).includes(0)) return;
-      this.workspace.set(parseFile(uri, bytes.toString('utf8')));
+      this.workspace.set(parseIncremental(uri, bytes.toString('utf8')));
     } catch {
       this.workspace.delete(uri);
     }

@@ -14,8 +14,11 @@ export class LspClient {
   private readonly waiters: { method: string; match: (p: any) => boolean; resolve: (p: any) => void }[] = [];
   stderr = '';
 
-  constructor() {
-    this.child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'server.js'), '--stdio']);
+  /** Answers to server requests by method (e.g. `workspace/configuration`); others get `null`. */
+  responders: Record<string, (params: any) => unknown> = {};
+
+  constructor(args: string[] = [path.join(repoRoot(), 'dist', 'server.js'), '--stdio']) {
+    this.child = spawn(process.execPath, args);
     this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on('data', (d) => (this.stderr += d));
   }
@@ -36,8 +39,9 @@ export class LspClient {
 
   private onNotification(message: Message): void {
     if (message.id !== undefined) {
-      // A request from the server (e.g. workspace/configuration): answer with nothing.
-      this.write({ id: message.id, result: null });
+      // A request from the server (e.g. workspace/configuration).
+      const respond = this.responders[message.method!];
+      this.write({ id: message.id, result: respond ? respond(message.params) : null });
       return;
     }
     const i = this.waiters.findIndex((w) => w.method === message.method && w.match(message.params));
