@@ -92,8 +92,14 @@ function sentence(message: string): string {
   return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
 }
 
+const rulesByType = new WeakMap<readonly Rule[], Map<string, Rule[]>>();
+
 function rulesFor(rules: readonly Rule[], resource: Resource): Rule[] {
-  return rules.filter((r) => r.appliesTo.includes(resource.type));
+  let byType = rulesByType.get(rules);
+  if (!byType) rulesByType.set(rules, (byType = new Map()));
+  let list = byType.get(resource.type);
+  if (!list) byType.set(resource.type, (list = rules.filter((r) => r.appliesTo.includes(resource.type))));
+  return list;
 }
 
 function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity: Severity, report: Report): Finding {

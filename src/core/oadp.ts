@@ -1,6 +1,7 @@
 import { isMap } from 'yaml';
 import { deref, getMap, getSeq, getString, stringItems } from './yaml/ast';
 import type { Resource } from './yaml/parse';
+import { perResource } from './memo';
 import type { LvmsMode } from './rules/types';
 import type { Workspace } from './workspace';
 
@@ -16,6 +17,13 @@ export function ibuSpecOf(resource: Resource) {
 }
 
 export function configMapRefs(resource: Resource, field: 'oadpContent' | 'extraManifests'): ConfigMapRef[] {
+  return field === 'oadpContent' ? oadpRefs(resource) : extraRefs(resource);
+}
+
+const oadpRefs = perResource((r) => readConfigMapRefs(r, 'oadpContent'));
+const extraRefs = perResource((r) => readConfigMapRefs(r, 'extraManifests'));
+
+function readConfigMapRefs(resource: Resource, field: 'oadpContent' | 'extraManifests'): ConfigMapRef[] {
   const anchors = resource.yaml.anchors;
   const seq = getSeq(ibuSpecOf(resource), field, anchors);
   if (!seq) return [];
@@ -158,31 +166,41 @@ export interface LvmsEvidence {
 
 const TOPOLVM = /topolvm|lvmcluster/i;
 
+/** What one resource says about LVM Storage: strong evidence, weak evidence (a Velero filter), or nothing. */
+const evidenceOf = perResource((r): { strong: boolean; why: string } | undefined => {
+  const where = `${r.kind} ${r.name ?? ''}`.trim();
+  if (/(^|\.)topolvm\.io$/.test(r.group)) return { strong: true, why: `${where} (${r.apiVersion})` };
+  const spec = getMap(r.root, 'spec', r.yaml.anchors);
+  if (r.kind === 'StorageClass') {
+    const provisioner = getString(r.root, 'provisioner', r.yaml.anchors) ?? '';
+    if (provisioner === 'topolvm.io' || (r.name ?? '').startsWith('lvms-')) return { strong: true, why: `StorageClass ${r.name} (LVM Storage)` };
+  }
+  if (r.kind === 'PersistentVolumeClaim' && (getString(spec, 'storageClassName', r.yaml.anchors) ?? '').startsWith('lvms-')) {
+    return { strong: true, why: `PersistentVolumeClaim ${r.name} uses storage class ${getString(spec, 'storageClassName', r.yaml.anchors)}` };
+  }
+  if (r.kind === 'Subscription' && /^lvms-operator/.test(getString(spec, 'name', r.yaml.anchors) ?? '')) return { strong: true, why: `Subscription to lvms-operator` };
+  if (r.type === 'Backup' || r.type === 'Restore') {
+    let weak: string | undefined;
+    for (const field of ['includedClusterScopedResources', 'includedNamespaceScopedResources', 'includedResources']) {
+      const hit = stringItems(getSeq(spec, field, r.yaml.anchors), r.yaml.anchors).find((s) => TOPOLVM.test(s.value));
+      if (hit) weak = `${where} lists ${hit.value}`;
+    }
+    const status = getSeq(getMap(spec, 'restoreStatus', r.yaml.anchors), 'includedResources', r.yaml.anchors);
+    if (!weak && stringItems(status, r.yaml.anchors).some((s) => /logicalvolume/i.test(s.value))) weak = `${where} restores logicalvolumes status`;
+    if (weak) return { strong: false, why: weak };
+  }
+  return undefined;
+});
+
 export function lvmsEvidence(ws: Workspace): LvmsEvidence | undefined {
   return ws.derive('lvmsEvidence', () => {
     // Objects that exist only where LVM Storage runs are the best evidence; Velero filters that merely
     // mention logical volumes come last, so messages point at the LVMCluster or StorageClass when there is one.
     let weak: LvmsEvidence | undefined;
     for (const r of ws.resources()) {
-      const where = `${r.kind} ${r.name ?? ''}`.trim();
-      if (/(^|\.)topolvm\.io$/.test(r.group)) return { resource: r, why: `${where} (${r.apiVersion})` };
-      const spec = getMap(r.root, 'spec', r.yaml.anchors);
-      if (r.kind === 'StorageClass') {
-        const provisioner = getString(r.root, 'provisioner', r.yaml.anchors) ?? '';
-        if (provisioner === 'topolvm.io' || (r.name ?? '').startsWith('lvms-')) return { resource: r, why: `StorageClass ${r.name} (LVM Storage)` };
-      }
-      if (r.kind === 'PersistentVolumeClaim' && (getString(spec, 'storageClassName', r.yaml.anchors) ?? '').startsWith('lvms-')) {
-        return { resource: r, why: `PersistentVolumeClaim ${r.name} uses storage class ${getString(spec, 'storageClassName', r.yaml.anchors)}` };
-      }
-      if (r.kind === 'Subscription' && /^lvms-operator/.test(getString(spec, 'name', r.yaml.anchors) ?? '')) return { resource: r, why: `Subscription to lvms-operator` };
-      if (!weak && (r.type === 'Backup' || r.type === 'Restore')) {
-        for (const field of ['includedClusterScopedResources', 'includedNamespaceScopedResources', 'includedResources']) {
-          const hit = stringItems(getSeq(spec, field, r.yaml.anchors), r.yaml.anchors).find((s) => TOPOLVM.test(s.value));
-          if (hit) weak = { resource: r, why: `${where} lists ${hit.value}` };
-        }
-        const status = getSeq(getMap(spec, 'restoreStatus', r.yaml.anchors), 'includedResources', r.yaml.anchors);
-        if (!weak && stringItems(status, r.yaml.anchors).some((s) => /logicalvolume/i.test(s.value))) weak = { resource: r, why: `${where} restores logicalvolumes status` };
-      }
+      const found = evidenceOf(r);
+      if (found?.strong) return { resource: r, why: found.why };
+      if (found && !weak) weak = { resource: r, why: found.why };
     }
     return weak;
   });

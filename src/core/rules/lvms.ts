@@ -1,6 +1,7 @@
 import { isMap, isScalar } from 'yaml';
 import { getMap, getSeq, getString, pairOf, stringItems } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
+import { perResource } from '../memo';
 import { appendToSeq, setInMap } from '../yaml/edit';
 import { backupsNamed, lvmsInUse, oadpSetsOf } from '../oadp';
 import { at, atResource, defineRule, describe, specOf } from './helpers';
@@ -37,7 +38,7 @@ function usesOldFilters(resource: Resource): boolean {
   return !!listed(resource, 'includedResources') || !!listed(resource, 'excludedResources') || includeClusterResources(resource) !== undefined;
 }
 
-function applyLabelResources(resource: Resource): Set<string> | undefined {
+const applyLabelResources = perResource((resource): Set<string> | undefined => {
   const annotations = getMap(getMap(resource.root, 'metadata', resource.yaml.anchors), 'annotations', resource.yaml.anchors);
   const value = getString(annotations, 'lca.openshift.io/apply-label', resource.yaml.anchors);
   if (!value) return undefined;
@@ -48,10 +49,10 @@ function applyLabelResources(resource: Resource): Set<string> | undefined {
     if (res) out.add(normal(res));
   }
   return out;
-}
+});
 
 /** Whether a Backup takes persistent volume claims or volumes, judging from its filters. */
-export function backupCoversVolumes(resource: Resource): boolean {
+export const backupCoversVolumes = perResource((resource): boolean => {
   const labelled = applyLabelResources(resource);
   if (labelled) return labelled.has(CLAIMS) || labelled.has('persistentvolumes');
   const takes = (set: Set<string> | undefined) => !!set && (set.has('*') || set.has(CLAIMS) || set.has('persistentvolumes'));
@@ -65,7 +66,7 @@ export function backupCoversVolumes(resource: Resource): boolean {
   const scoped = listed(resource, 'includedNamespaceScopedResources');
   if (scoped && !takes(scoped)) return false;
   return !drops(listed(resource, 'excludedNamespaceScopedResources'));
-}
+});
 
 /** Two insertions at the same place (the end of a mapping) become one, so that no editor reorders them. */
 function merged(edits: RawEdit[]): RawEdit[] {
