@@ -1,4 +1,6 @@
-// Builds the bundles with esbuild. `--tests` / `--bench` build the test and benchmark files instead.
+// Builds the bundles with esbuild. `--tests` / `--bench` build the test and benchmark files instead;
+// `--vscode` builds the real-VS-Code harness into dist-vscode/ (kept out of dist-test, so `node --test` skips it):
+// the runner and its test-electron launcher, the browser check, and the mocha suite that runs inside VS Code.
 import { build } from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +26,18 @@ function walk(dir, pattern) {
 if (args.has('--tests')) {
   rmSync('dist-test', { recursive: true, force: true });
   await build({ ...common, entryPoints: walk('test', /\.test\.ts$/), outdir: 'dist-test', outbase: 'test', external: ['vscode'] });
+} else if (args.has('--vscode')) {
+  rmSync('dist-vscode', { recursive: true, force: true });
+  // Run from the work tree with node_modules beside them: packages stay external (playwright-core comes from the toolchain).
+  const tools = { ...common, packages: 'external', outdir: 'dist-vscode', outbase: 'test' };
+  await Promise.all([
+    build({ ...tools, entryPoints: ['test/vscode/runner/run.ts', 'test/vscode/launch.ts'], outbase: 'test/vscode' }),
+    build({ ...tools, entryPoints: walk('test/e2e', /^(?!.*\.test\.ts$).*\.ts$/) }),
+    // Loaded by the extension host: mocha is bundled in, only `vscode` is left to the host.
+    build({ ...common, entryPoints: ['test/vscode/suite/index.ts', ...walk('test/vscode/suite', /\.suite\.ts$/)], outdir: 'dist-vscode/suite', external: ['vscode'],
+      // mocha's parallel mode (unused here) resolves its worker files at run time.
+      logOverride: { 'require-resolve-not-external': 'silent' } }),
+  ]);
 } else if (args.has('--bench')) {
   rmSync('dist-bench', { recursive: true, force: true });
   await build({ ...common, entryPoints: walk('bench', /\.bench\.ts$/), outdir: 'dist-bench', outbase: 'bench' });

