@@ -1,0 +1,152 @@
+/**
+ * Time from didOpen to diagnostics: the IBGU language server vs yaml-language-server configured with our
+ * JSON schemas, on the same files in the same run; then keystroke-to-diagnostics in one document of a
+ * 500-document file; bundle sizes and server start-up. Prints one table; asserts nothing.
+ *
+ *   npm run bench:lsp        (BENCH_REPS=5 by default)
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { kindsJsonSchema } from '../src/core/schema/json-schema';
+import { LspClient } from '../test/helpers/lsp';
+import { repoRoot } from '../test/helpers/fixtures';
+import { generateTree, rng } from './gitops-tree';
+
+const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
+const root = repoRoot();
+const ours = [path.join(root, 'dist', 'server.js'), '--stdio'];
+const theirsBin = process.env.IBGU_YAMLLS_BIN ?? path.join(root, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
+
+/** Multi-document text of about `lines` lines, from the generated GitOps tree. */
+function gitopsFile(lines: number, seed: number): string {
+  const { files } = generateTree({ seed, waves: 200, clusters: 400, apps: 300, policies: 100 });
+  const docs: string[] = [];
+  let count = 0;
+  for (const file of files) {
+    for (const doc of file.text.split(/^---\s*$/m)) {
+      if (!doc.trim()) continue;
+      docs.push(doc.replace(/^\n+/, ''));
+      count += doc.split('\n').length;
+      if (count >= lines) return docs.join('---\n');
+    }
+  }
+  return docs.join('---\n');
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+async function start(args: string[], schemaFile: string): Promise<{ client: LspClient; startupMs: number }> {
+  const t0 = performance.now();
+  const client = new LspClient(args);
+  const yamlSettings = { validate: true, hover: true, completion: true, format: { enable: false }, schemas: { [pathToFileURL(schemaFile).href]: ['*.yaml'] }, schemaStore: { enable: false } };
+  client.responders['workspace/configuration'] = (params: { items: { section?: string }[] }) =>
+    params.items.map((i) => (i.section === 'yaml' ? yamlSettings : i.section === 'ibgu' ? { workspaceContext: false } : null));
+  await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: {} });
+  client.notify('initialized', {});
+  client.notify('workspace/didChangeConfiguration', { settings: { yaml: yamlSettings } });
+  return { client, startupMs: performance.now() - t0 };
+}
+
+let opened = 0;
+/** didOpen → the first publishDiagnostics for that document. */
+async function openToDiagnostics(client: LspClient, name: string, text: string): Promise<{ ms: number; count: number }> {
+  const uri = `file:///bench/${name}-${opened++}.yaml`;
+  const t0 = performance.now();
+  const published = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri, 120_000);
+  client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  const result = await published;
+  const elapsed = performance.now() - t0;
+  client.notify('textDocument/didClose', { textDocument: { uri } });
+  return { ms: elapsed, count: result.diagnostics.length };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(ours[0])) throw new Error('dist/server.js is missing: run npm run build first');
+  if (!existsSync(theirsBin)) throw new Error('yaml-language-server is not installed (npm ci)');
+  const work = mkdtempSync(path.join(tmpdir(), 'ibgu-bench-lsp-'));
+  try {
+    const schemaFile = path.join(work, 'ibgu-kinds.json');
+    writeFileSync(schemaFile, JSON.stringify(kindsJsonSchema()));
+    const files: [string, string][] = [
+      ['one IBGU', readFileSync(path.join(root, 'examples', 'mistakes', 'ibgu-plan-missing-abortonfailure.yaml'), 'utf8')],
+      ['3,000 lines', gitopsFile(3_000, 7)],
+      ['30,000 lines', gitopsFile(30_000, 11)],
+    ];
+    const servers: [string, string[]][] = [['ibgu', ours], ['yaml-language-server', [theirsBin, '--stdio']]];
+    const rows: string[][] = [];
+    const started: Record<string, number> = {};
+    const results: Record<string, Record<string, { ms: number; count: number }>> = {};
+    for (const [name, args] of servers) {
+      const { client, startupMs } = await start(args, schemaFile);
+      started[name] = startupMs;
+      results[name] = {};
+      try {
+        for (const [label, text] of files) {
+          await openToDiagnostics(client, 'warmup', text);
+          const runs: { ms: number; count: number }[] = [];
+          for (let i = 0; i < reps; i++) runs.push(await openToDiagnostics(client, label.replace(/\W+/g, '-'), text));
+          results[name][label] = { ms: median(runs.map((r) => r.ms)), count: runs[0].count };
+        }
+      } finally {
+        await client.close();
+      }
+    }
+    for (const [label, text] of files) {
+      const a = results.ibgu[label];
+      const b = results['yaml-language-server'][label];
+      const ratio = a.ms / b.ms;
+      rows.push([label, `${text.split('\n').length}`, ms(a.ms), ms(b.ms), `${ratio.toFixed(2)}x`, ratio <= 0.5 ? 'met' : 'NOT met', `${a.count}`, `${b.count}`]);
+    }
+
+    // Keystrokes in one document of a 500-document file.
+    const { files: tree } = generateTree({ seed: 3, waves: 60 });
+    const docs = tree.flatMap((f) => f.text.split(/^---\s*$/m)).filter((d) => d.trim()).slice(0, 500).map((d) => d.replace(/^\n+/, ''));
+    const big = docs.join('---\n');
+    const { client } = await start(ours, schemaFile);
+    const latencies: number[] = [];
+    try {
+      const uri = 'file:///bench/keystrokes.yaml';
+      const first = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri);
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: big } });
+      await first;
+      const random = rng(42);
+      const lines = big.split('\n');
+      for (let version = 2; version < 62; version++) {
+        const line = Math.floor(random() * lines.length);
+        const character = lines[line].length;
+        const published = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === version);
+        const t0 = performance.now();
+        client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: ' ' }] });
+        await published;
+        latencies.push(performance.now() - t0);
+        lines[line] += ' ';
+        // Typing pace: a keystroke every 120 ms.
+        await new Promise((resolve) => setTimeout(resolve, 120));
+      }
+    } finally {
+      await client.close();
+    }
+
+    const size = (f: string) => `${Math.round(statSync(path.join(root, 'dist', f)).size / 1024)} KB`;
+    console.log('IBGU language server benchmark (medians of %d runs each; same files, same run)', reps);
+    console.log('');
+    console.log('| file | lines | ibgu didOpen→diagnostics | yaml-language-server | ratio (target ≤ 0.5x) | | ibgu findings | yaml-ls findings |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    console.log('');
+    console.log(`| keystroke→diagnostics, 500-document file (${big.split('\n').length} lines), 60 edits | p50 ${ms(percentile(latencies, 50))} | p95 ${ms(percentile(latencies, 95))} | target p95 ≤ 30 ms: ${percentile(latencies, 95) <= 30 ? 'met' : 'NOT met'} |`);
+    console.log(`| server start-up to initialize result | ibgu ${ms(started.ibgu)} | yaml-language-server ${ms(started['yaml-language-server'])} |`);
+    console.log(`| bundles | server.js ${size('server.js')} (target ≤ 500 KB: ${statSync(path.join(root, 'dist', 'server.js')).size <= 500 * 1024 ? 'met' : 'NOT met'}) | extension.js ${size('extension.js')} | cli.js ${size('cli.js')} |`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
