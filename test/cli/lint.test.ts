@@ -41,7 +41,7 @@ describe('ibgu lint', () => {
       const r = await runCli(['lint', 'bad.yaml'], { cwd: dir });
       assert.equal(r.code, 1);
       assert.match(r.stdout, /^bad\.yaml:15:17 error ibgu\/action-name "prep" is not an action .* \[fixable\]$/m);
-      assert.match(r.stdout, /^bad\.yaml:17:9 warning ibgu\/unknown-field Unknown field spec\.plan\[0\]\.rolloutStrategy\.maxConcurrncy/m);
+      assert.match(r.stdout, /^bad\.yaml:17:9 error ibgu\/schema spec\.plan\[0\]\.rolloutStrategy\.maxConcurrency is required, and maxConcurrncy is not a field: did you mean maxConcurrency\?.* \[fixable\]$/m);
       assert.match(r.stdout, /^\d+ errors?, \d+ warnings? in 1 file$/m);
     });
   });

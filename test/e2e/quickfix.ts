@@ -20,7 +20,7 @@ import { projectRoot, setUpToolchain, ToolchainUnavailable, UNAVAILABLE_EXIT } f
 const FILE = 'ibgu-wrong.yaml';
 /** Words of the ibgu/action-name message for `prep`, and of the ibgu/unknown-field one that must stay. */
 const ACTION_PROBLEM = 'is not an action';
-const FIELD_PROBLEM = 'maxConcurrncy';
+const FIELD_PROBLEM = 'timout';
 
 class CheckFailed extends Error {}
 
@@ -104,7 +104,7 @@ async function checkQuickFix(page: Page, url: string, screenshot: string): Promi
   await expectGone(actionProblem, 'the ibgu/action-name problem in the Problems panel');
   // The panel was refreshed, not emptied: the misspelt field is still reported.
   await expectVisible(problems.locator('.monaco-list-row', { hasText: FIELD_PROBLEM }), 'the ibgu/unknown-field problem, which must stay');
-  step('after the fix the editor shows [Prep], the action problem is gone and the maxConcurrncy one stays');
+  step('after the fix the editor shows [Prep], the action problem is gone and the timout one stays');
 
   await page.keyboard.press('Escape');
   await page.mouse.move(700, 150);

@@ -100,7 +100,7 @@ export const unknownFieldRule = defineRule({
   check(resource) {
     const result = schemaResult(resource);
     if (!result) return [];
-    return result.unknown.map((field) => {
+    return result.unknown.filter((field) => !field.misspellsRequired).map((field) => {
       const misplaced = misplacedInIbgu(resource, field);
       if (misplaced) return misplaced;
       const hint = field.suggestions.length ? ` Did you mean ${field.suggestions.join(' or ')}?` : '';

@@ -14,6 +14,8 @@ export interface UnknownField {
   parent: YAMLMap<unknown, unknown>;
   parentPath: string;
   suggestions: string[];
+  /** The misspelling of a required field: reported once, by the required-field error that carries the fix. */
+  misspellsRequired?: boolean;
 }
 
 export interface SchemaResult {
@@ -101,6 +103,13 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
         const first = map.items[0]?.key as Node | undefined;
         // A list item has no key of its own: its first key stands for it.
         const where = present ? at(present.key as Node) : keyNode ? at(keyNode) : first && !map.flow ? at(first) : { start: nodeStart(map), end: nodeStart(map) + 1 };
+        // `maxConcurrncy: 10` beside a missing maxConcurrency: one problem, reported where the typo is.
+        const typo = out.unknown.find((u) => u.parent === map && u.suggestions.length === 1 && u.suggestions[0] === required);
+        if (typo) {
+          typo.misspellsRequired = true;
+          out.errors.push({ ...at(typo.pair.key as Node), message: `${full} is required, and ${typo.key} is not a field: did you mean ${required}? The API server rejects the object as written.`, fixes: renameFixes(typo) });
+          continue;
+        }
         out.errors.push({ ...where, message: `${full} is required: the API server rejects the object without it.` });
       }
       return;

@@ -37,8 +37,8 @@ suite('IBGU in a real VS Code: diagnostics and quick-fixes', () => {
     const [field] = withRule(diagnostics, 'ibgu/unknown-field');
     assert.equal(field.source, 'ibgu');
     assert.equal(field.severity, vscode.DiagnosticSeverity.Warning);
-    assertRange(field.range, rangeOf(document, 'maxConcurrncy'), 'the key maxConcurrncy');
-    assert.match(field.message, /maxConcurrncy.*Did you mean maxConcurrency\?/);
+    assertRange(field.range, rangeOf(document, 'timout'), 'the key timout');
+    assert.match(field.message, /timout.*Did you mean timeout\?/);
   });
 
   test('the preferred quick-fix for ibgu/action-name writes Prep and the diagnostic goes away', async () => {
@@ -63,7 +63,7 @@ suite('IBGU in a real VS Code: diagnostics and quick-fixes', () => {
     assert.deepEqual(withRule(after, 'ibgu/action-name'), []);
   });
 
-  test('the preferred quick-fix for ibgu/unknown-field renames maxConcurrncy', async () => {
+  test('the preferred quick-fix for ibgu/unknown-field renames timout', async () => {
     const document = await openInEditor(WRONG);
     const [diagnostic] = withRule(
       await waitForDiagnostics(document.uri, (all) => withRule(all, 'ibgu/unknown-field').length > 0, 'ibgu/unknown-field'),
@@ -71,7 +71,7 @@ suite('IBGU in a real VS Code: diagnostics and quick-fixes', () => {
     );
     const fix = await preferredQuickFix(document.uri, diagnostic);
     assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'VS Code refused the WorkspaceEdit');
-    assert.equal(document.lineAt(diagnostic.range.start.line).text, '        maxConcurrency: 2');
+    assert.equal(document.lineAt(diagnostic.range.start.line).text, '        timeout: 60');
     await waitForDiagnostics(document.uri, (all) => withRule(all, 'ibgu/unknown-field').length === 0, 'ibgu/unknown-field to disappear');
   });
 
