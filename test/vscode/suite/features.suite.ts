@@ -62,6 +62,14 @@ suite('IBGU in a real VS Code: hover, completion, outline and commands', () => {
     assert.deepEqual(plan?.children.map((c) => c.name), ['Step 1: Prep', 'Step 2: Upgrade', 'Step 3: FinalizeUpgrade']);
   });
 
+  test('a lens above the IBGU sums up its plan', async () => {
+    const document = await openInEditor(CLEAN);
+    await ready(document);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    const titles = lenses.map((l) => l.command?.title);
+    assert.ok(titles.includes('Plan [[Prep], [Upgrade], [FinalizeUpgrade]] · complete'), JSON.stringify(titles));
+  });
+
   test('IBGU: Validate Workspace reports files that are not open', async () => {
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['ibgu.validateWorkspace', 'ibgu.restartServer', 'ibgu.showLogs']) assert.ok(commands.includes(id), `${id} is not registered`);
