@@ -57,7 +57,7 @@ if (args.has('--tests')) {
   await build({ ...common, entryPoints: walk('bench', /\.bench\.ts$/), outdir: 'dist-bench', outbase: 'bench' });
 } else {
   await Promise.all([
-    build({ ...shipped, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+    build({ ...shipped, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], banner: { js: '"use strict";var __ibguLoadStart = performance.now();' } }),
     build({ ...shipped, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' }),
     build({ ...shipped, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   ]);

@@ -18,15 +18,20 @@ export class IbguExtension implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
-  async start(): Promise<void> {
+  /**
+   * Registers what the user can reach at once and returns; the language server starts in the background, so
+   * activation never waits for a process to spawn. `ready` settles when the server is up (or failed).
+   */
+  start(): void {
     this.registerCommands();
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ibgu')) void this.client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
     }));
     if (!vscode.workspace.isTrusted) this.log.info('Untrusted workspace: validation only.');
-    await registerSchemas(this.log);
-    await this.startClient();
+    this.ready = registerSchemas(this.log).then(() => this.startClient());
   }
+
+  ready: Promise<void> = Promise.resolve();
 
   private registerCommands(): void {
     const command = (id: string, run: () => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
