@@ -5,6 +5,7 @@
  * Exit status: 0 passed, otherwise the runner's (1 failed, 2 broken run, 3 no toolchain).
  */
 import { runTests, TestRunFailedError } from '@vscode/test-electron';
+import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +23,25 @@ async function main(): Promise<number> {
   } catch {
     chmodSync(shim, 0o755); // a checkout or copy that lost the executable bit; test-electron execs the file
   }
+  const main = await session(root, shim, 'main');
+  // Red Hat's YAML extension cannot be installed offline: a stand-in with its contributor API takes its place,
+  // installed from a .vsix (a second development extension would not be loaded by code-server).
+  const scratch = mkdtempSync(path.join(process.env.IBGU_VSCODE_RUN_ROOT ?? tmpdir(), 'yaml-standin-'));
+  try {
+    const vsix = path.join(scratch, 'yaml-standin.vsix');
+    const vsce = spawnSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], {
+      cwd: path.join(root, 'test', 'vscode', 'yaml-standin'),
+      encoding: 'utf8',
+    });
+    if (vsce.status !== 0) throw new Error(`vsce package of the YAML stand-in failed:\n${vsce.stdout}${vsce.stderr}`);
+    const withYaml = await session(root, shim, 'yaml-extension', { IBGU_VSCODE_VSIXES: vsix });
+    return main || withYaml;
+  } finally {
+    removeDir(scratch);
+  }
+}
+
+async function session(root: string, shim: string, suites: string, env: Record<string, string> = {}): Promise<number> {
   const workspace = mkdtempSync(path.join(process.env.IBGU_VSCODE_RUN_ROOT ?? tmpdir(), 'ws-'));
   cpSync(path.join(root, 'test', 'vscode', 'workspace'), workspace, { recursive: true });
   try {
@@ -29,6 +49,7 @@ async function main(): Promise<number> {
       vscodeExecutablePath: shim,
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(root, 'dist-vscode', 'suite', 'index.js'),
+      extensionTestsEnv: { IBGU_SUITES: suites, ...env },
       launchArgs: [workspace],
     });
   } catch (error) {

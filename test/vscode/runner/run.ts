@@ -136,7 +136,9 @@ async function main(): Promise<number> {
 
   try {
     const toolchain = setUpToolchain();
-    session = await VsCodeSession.start({ toolchain, smokeTestDriver: true });
+    // Extensions to install from .vsix before start (e.g. a stand-in for a third-party extension), by path.
+    const vsixes = (process.env.IBGU_VSCODE_VSIXES ?? '').split(path.delimiter).filter(Boolean);
+    session = await VsCodeSession.start({ toolchain, smokeTestDriver: true, vsixes });
     note(`code-server listening on ${session.baseUrl} (run folder ${session.runDir})`);
     return await runTests(options, session);
   } catch (error) {
