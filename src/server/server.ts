@@ -93,7 +93,7 @@ connection.onDidChangeConfiguration(async (change) => {
 documents.onDidChangeContent((event) => {
   const { uri, version } = event.document;
   const firstVersion = !store.isOpen(uri);
-  store.update(uri, version, event.document.getText());
+  store.update(uri, version, event.document.getText(), settings.maxFileSizeKb * 1024);
   validator.schedule(uri);
   // Other open files may have findings that depend on this one (OADP sets, LVM Storage evidence).
   if (!firstVersion) for (const other of store.openDocuments()) if (other !== uri) validator.schedule(other, 500);

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
+import { LineIndex, parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out']);
@@ -38,9 +38,16 @@ export class Store {
   }
 
   /** Parses a new version of an open document, reusing the documents of its previous version. */
-  update(uri: string, version: number, text: string): OpenDocument {
+  update(uri: string, version: number, text: string, maxBytes = Infinity): OpenDocument {
     const previous = this.open.get(uri);
     if (previous && previous.version === version) return previous;
+    if (text.length > maxBytes) {
+      // Too large to validate (ibgu.maxFileSizeKb): not parsed at all; the validator says so.
+      const entry = { version, file: { path: uri, text, lines: new LineIndex(text), documents: [], resources: [], chunks: new Map(), reparsed: 0 } };
+      this.open.set(uri, entry);
+      this.workspace.delete(uri);
+      return entry;
+    }
     // Opening a file read from the workspace reuses its documents: nothing is parsed twice.
     const base = previous?.file ?? (this.workspace.get(uri) as IncrementalFile | undefined);
     const file = parseIncremental(uri, text, base && 'chunks' in base ? base : undefined);

@@ -204,3 +204,15 @@ describe('language server: workspace, settings and actions', () => {
     });
   });
 });
+
+test('a document over ibgu.maxFileSizeKb is not parsed, and says so', async (t) => {
+  await withTempDir(async (dir) => {
+    const client = await start(dir, { settings: { maxFileSizeKb: 1 } });
+    t.after(() => client.close());
+    const uri = pathToFileURL(path.join(dir, 'big.yaml')).href;
+    open(client, uri, IBGU + '#'.repeat(2048));
+    const published = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    assert.deepEqual(published.diagnostics.map((d: any) => [d.code, d.severity]), [['ibgu/file', 3]]);
+    assert.match(published.diagnostics[0].message, /larger than 1 KiB/);
+  });
+});
