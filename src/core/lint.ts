@@ -1,6 +1,7 @@
 import type { Range } from './yaml/lines';
 import { MAX_EXPANDED_NODES, type ParsedFile, type Resource, type YamlDocument } from './yaml/parse';
 import { configMapRole } from './oadp';
+import { workspaceFactsKey } from './facts';
 import type { Finding, Fix, LintOptions, Report, Rule, Severity } from './rules/types';
 import { Workspace } from './workspace';
 import { allRules } from './rules/index';
@@ -12,10 +13,11 @@ export const ALIAS_BOMB = 'ibgu/yaml-alias-bomb';
 export const RULE_FAILURE = 'ibgu/internal-error';
 
 /**
- * Reports of document-scoped rules, kept per resource: a resource object that survives an incremental
- * parse (its document's text did not change) is not checked again by those rules.
+ * Reports kept per resource, for editors: a resource object that survives an incremental parse (its
+ * document's text did not change) is not checked again by document-scoped rules, nor by workspace-scoped
+ * ones while the workspace facts they read (see facts.ts) are the same.
  */
-export type LintCache = WeakMap<Resource, Map<string, Report[]>>;
+export type LintCache = WeakMap<Resource, { document: Map<string, Report[]>; workspace: Map<string, Report[]>; factsKey: string }>;
 
 /** A rule that does not take the context cannot depend on other documents. */
 export function isDocumentScoped(rule: Rule): boolean {
@@ -58,6 +60,7 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
   }
 
   const ctx = { workspace, options };
+  const factsKey = cache ? workspaceFactsKey(workspace, options) : '';
   for (const resource of file.resources) {
     // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
     if (resource.yaml.problems.some((p) => p.severity === 'error')) continue;
@@ -65,7 +68,7 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
       const severity = severityOf(rule.id, rule.severity);
       if (!severity) continue;
       let reports: Report[] | undefined;
-      const cached = cache && isDocumentScoped(rule) ? (cache.get(resource) ?? cache.set(resource, new Map()).get(resource)!) : undefined;
+      const cached = cache ? cachedReports(cache, resource, factsKey, isDocumentScoped(rule)) : undefined;
       try {
         reports = cached?.get(rule.id);
         if (!reports) {
@@ -90,6 +93,17 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
 /** YAML library messages do not always end a sentence. */
 function sentence(message: string): string {
   return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+}
+
+function cachedReports(cache: LintCache, resource: Resource, factsKey: string, documentScoped: boolean): Map<string, Report[]> {
+  let entry = cache.get(resource);
+  if (!entry) cache.set(resource, (entry = { document: new Map(), workspace: new Map(), factsKey }));
+  if (documentScoped) return entry.document;
+  if (entry.factsKey !== factsKey) {
+    entry.factsKey = factsKey;
+    entry.workspace = new Map();
+  }
+  return entry.workspace;
 }
 
 const rulesByType = new WeakMap<readonly Rule[], Map<string, Rule[]>>();

@@ -167,7 +167,7 @@ export interface LvmsEvidence {
 const TOPOLVM = /topolvm|lvmcluster/i;
 
 /** What one resource says about LVM Storage: strong evidence, weak evidence (a Velero filter), or nothing. */
-const evidenceOf = perResource((r): { strong: boolean; why: string } | undefined => {
+export const evidenceOf = perResource((r): { strong: boolean; why: string } | undefined => {
   const where = `${r.kind} ${r.name ?? ''}`.trim();
   if (/(^|\.)topolvm\.io$/.test(r.group)) return { strong: true, why: `${where} (${r.apiVersion})` };
   const spec = getMap(r.root, 'spec', r.yaml.anchors);
