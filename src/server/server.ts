@@ -92,11 +92,11 @@ connection.onDidChangeConfiguration(async (change) => {
 
 documents.onDidChangeContent((event) => {
   const { uri, version } = event.document;
-  const firstVersion = !store.isOpen(uri);
   store.update(uri, version, event.document.getText(), settings.maxFileSizeKb * 1024);
   validator.schedule(uri);
-  // Other open files may have findings that depend on this one (OADP sets, LVM Storage evidence).
-  if (!firstVersion) for (const other of store.openDocuments()) if (other !== uri) validator.schedule(other, 500);
+  // Other open files may have findings that depend on this one (OADP sets, LVM Storage evidence); while no
+  // cross-document fact changed, their validation is answered from the cache.
+  for (const other of store.openDocuments()) if (other !== uri) validator.schedule(other, 500);
 });
 
 documents.onDidClose(async (event) => {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { URI } from 'vscode-uri';
 import { LineIndex, parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -87,7 +88,9 @@ export class Store {
     let read = 0;
     for (const file of files.slice(0, MAX_WORKSPACE_FILES)) {
       if (shouldStop()) break;
-      const uri = pathToFileURL(file).href;
+      // Written the way VS Code writes it (e.g. `@` as %40), so a file read here and the same file opened
+      // in the editor are one entry, not two.
+      const uri = URI.file(file).toString();
       if (!this.open.has(uri)) await this.readFromDisk(uri, maxBytes);
       this.onDisk.add(uri);
       if (++read % 50 === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -216,3 +216,23 @@ test('a document over ibgu.maxFileSizeKb is not parsed, and says so', async (t) 
     assert.match(published.diagnostics[0].message, /larger than 1 KiB/);
   });
 });
+
+test('a workspace file opened in the editor replaces its disk copy, whatever characters its name has', async (t) => {
+  await withTempDir(async (dir) => {
+    const { URI } = await import('vscode-uri');
+    writeFileSync(path.join(dir, 'cm@site.yaml'), OADP_CM);
+    const ibguText = IBGU.replace('[prep]', '[Prep]').replace('[Upgrad]', '[Upgrade]').replace('timeout: 0', 'timeout: 60');
+    writeFileSync(path.join(dir, 'ibgu.yaml'), ibguText);
+    const client = await start(dir);
+    t.after(() => client.close());
+    const ibgu = URI.file(path.join(dir, 'ibgu.yaml')).toString();
+    open(client, ibgu, ibguText);
+    assert.deepEqual(rulesOf(await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === ibgu)), []);
+    // VS Code writes `@` as %40: the open document must take the place of the file read from disk.
+    const cm = URI.file(path.join(dir, 'cm@site.yaml')).toString();
+    assert.match(cm, /%40/);
+    open(client, cm, OADP_CM.replace('name: oadp-cm', 'name: renamed'));
+    const after = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === ibgu && p.diagnostics.length > 0);
+    assert.deepEqual(rulesOf(after), ['ibgu/configmap-missing']);
+  });
+});
