@@ -16,13 +16,20 @@ import { complete, documentSymbols, foldingRanges, hover, type DocSymbol, type P
 const COMPLETION_KIND = { field: CompletionItemKind.Field, value: CompletionItemKind.Value, snippet: CompletionItemKind.Snippet, keyword: CompletionItemKind.Keyword } as const;
 const SYMBOL_KIND = { object: SymbolKind.Object, array: SymbolKind.Array, key: SymbolKind.Key, event: SymbolKind.Event, string: SymbolKind.String } as const;
 
-export function hoverAt(file: ParsedFile, position: Position): Hover | null {
+/**
+ * With Red Hat's YAML extension holding our JSON schemas, it already describes and completes the schema's
+ * fields of top-level documents: we leave those to it and keep what only we know (actions, plans, labels,
+ * annotations, LVM Storage) and everything inside ConfigMap values, which it does not read.
+ */
+export function hoverAt(file: ParsedFile, position: Position, yamlExtensionActive = false): Hover | null {
   const result = hover(file, position);
-  return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
+  if (!result || (yamlExtensionActive && result.schemaOnly && !result.embedded)) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range };
 }
 
-export function completionsAt(file: ParsedFile, position: Position): CompletionItem[] {
-  return complete(file, position).map((item) => ({
+export function completionsAt(file: ParsedFile, position: Position, yamlExtensionActive = false): CompletionItem[] {
+  const items = complete(file, position).filter((item) => !(yamlExtensionActive && item.fromSchema && !item.embedded));
+  return items.map((item) => ({
     label: item.label,
     kind: COMPLETION_KIND[item.kind],
     detail: item.detail,

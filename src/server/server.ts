@@ -127,12 +127,12 @@ function current(uri: string) {
 
 connection.onHover((params) => {
   const file = current(params.textDocument.uri);
-  return file ? hoverAt(file, params.position) : null;
+  return file ? hoverAt(file, params.position, yamlExtensionActive) : null;
 });
 
 connection.onCompletion((params) => {
   const file = current(params.textDocument.uri);
-  return file ? completionsAt(file, params.position) : [];
+  return file ? completionsAt(file, params.position, yamlExtensionActive) : [];
 });
 
 connection.onDocumentSymbol((params) => {

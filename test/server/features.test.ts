@@ -72,3 +72,23 @@ test('hover, completion, outline and folding over LSP, inside embedded documents
   const folding = await client.request('textDocument/foldingRange', { textDocument: { uri: URI } });
   assert.ok(folding.some((f: any) => f.startLine === 21 && f.endLine >= 27), 'the embedded Backup folds');
 });
+
+test('with Red Hat YAML active, schema-only hovers and field completions of top-level documents are left to it', async (t) => {
+  const client = new LspClient();
+  t.after(() => client.close());
+  await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { yamlExtensionActive: true } });
+  client.notify('initialized', {});
+  client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'yaml', version: 1, text: TEXT } });
+  await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === URI);
+  const lines = TEXT.split('\n');
+  const field = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 14, character: 10 } });
+  assert.equal(field, null, 'maxConcurrency is described by the YAML extension');
+  const action = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 12, character: lines[12].indexOf('Upgrade') + 2 } });
+  assert.match(action.contents.value, /ibgu-prep-completed/, 'actions are ours alone');
+  const embedded = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 26, character: 10 } });
+  assert.match(embedded.contents.value, /includedClusterScopedResources/, 'the YAML extension does not read ConfigMap values');
+  const strategy = await client.request('textDocument/completion', { textDocument: { uri: URI }, position: { line: 15, character: 8 } });
+  assert.ok(!strategy.some((i: any) => i.label === 'timeout'), 'schema field names are left to the YAML extension');
+  const lvm = await client.request('textDocument/completion', { textDocument: { uri: URI }, position: { line: 27, character: 10 } });
+  assert.ok(lvm.some((i: any) => i.label === 'logicalvolumes.topolvm.io'));
+});

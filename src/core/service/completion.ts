@@ -29,6 +29,10 @@ export interface CompletionItem {
   filterText?: string;
   /** What the item replaces: the partial word before the cursor (empty at the cursor), in file coordinates. */
   range: Range;
+  /** A field name straight from the schema: what any schema-driven YAML tool offers too. */
+  fromSchema?: boolean;
+  /** Inside a document embedded in a ConfigMap value, where other YAML tools see only a string. */
+  embedded?: boolean;
 }
 
 /** A candidate in the coordinates of the document's own text, before it is placed in the file. */
@@ -51,7 +55,7 @@ export function complete(file: ParsedFile, position: Position): CompletionItem[]
   const out: CompletionItem[] = [];
   for (const c of candidates(env)) {
     const item = place(file, env, c);
-    if (item) out.push(item);
+    if (item) out.push(loc.yaml.embedding ? { ...item, embedded: true } : item);
   }
   return out;
 }
@@ -99,7 +103,7 @@ function fieldNames(env: Env, schema: Extract<Schema, { type: 'object' }>): Cand
     let text = `${name}: `;
     if (child.type === 'object' || child.type === 'map') text = `${name}:\n${' '.repeat(ctx.column + 2)}`;
     else if (child.type === 'array' && child.items.type === 'object') text = `${name}:\n${' '.repeat(ctx.column + ctx.sequenceIndent)}- `;
-    out.push({ label: name, kind: 'field', text, detail: `${typeName(child)}${required ? ' · required' : ''}`, documentation: child.description, sortText: `${required ? 0 : 1}${name}` });
+    out.push({ label: name, kind: 'field', text, detail: `${typeName(child)}${required ? ' · required' : ''}`, documentation: child.description, sortText: `${required ? 0 : 1}${name}`, fromSchema: true });
   }
   return out;
 }
@@ -169,7 +173,7 @@ const KIND_GROUP: Record<string, string> = {
 const KINDS = Object.keys(KIND_GROUP);
 
 function rootFallback(ctx: TextContext): Candidate[] {
-  return ['apiVersion', 'kind'].filter((k) => !ctx.siblings.has(k)).map((k) => ({ label: k, kind: 'field', text: `${k}: `, sortText: `0${k}` }));
+  return ['apiVersion', 'kind'].filter((k) => !ctx.siblings.has(k)).map((k) => ({ label: k, kind: 'field', text: `${k}: `, sortText: `0${k}`, fromSchema: true }));
 }
 
 function annotationKeys(env: Env): Candidate[] {

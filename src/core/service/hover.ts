@@ -12,6 +12,10 @@ export interface HoverResult {
   markdown: string;
   /** The key or value hovered, in the file's coordinates. */
   range: Range;
+  /** Only the schema's description of a field: what any schema-driven YAML tool shows too. */
+  schemaOnly: boolean;
+  /** Inside a document embedded in a ConfigMap value, where other YAML tools see only a string. */
+  embedded: boolean;
 }
 
 /** What the key or value under the cursor means, and what TALM or LCA do with it. */
@@ -21,11 +25,13 @@ export function hover(file: ParsedFile, position: Position): HoverResult | undef
   const hit = hitAt(loc.resource?.root ?? loc.yaml.doc.contents, loc.offset);
   const range = hit?.node.range;
   if (!hit || !range) return undefined;
-  const markdown = describe(hit, loc.resource, loc.yaml);
-  return markdown ? { markdown, range: outerRange(file, loc.yaml, range[0], range[1]) } : undefined;
+  const described = describe(hit, loc.resource, loc.yaml);
+  if (!described) return undefined;
+  const markdown = typeof described === 'string' ? described : described.field;
+  return markdown ? { markdown, range: outerRange(file, loc.yaml, range[0], range[1]), schemaOnly: typeof described !== 'string', embedded: !!loc.yaml.embedding } : undefined;
 }
 
-function describe(hit: Hit, resource: Resource | undefined, yaml: YamlDocument): string | undefined {
+function describe(hit: Hit, resource: Resource | undefined, yaml: YamlDocument): string | { field: string | undefined } | undefined {
   const text = isScalar(hit.node) && hit.node.value !== null ? String(hit.node.value) : '';
   const { path } = hit;
   const last = path[path.length - 1];
@@ -44,7 +50,7 @@ function describe(hit: Hit, resource: Resource | undefined, yaml: YamlDocument):
     if (path.length === 2 && hit.onKey) return planDocs(resource, yaml);
     if (path.length === 5 && path[3] === 'actions' && !hit.onKey) return actionDocs(text, resource, yaml, path[2] as number, path[4] as number);
   }
-  return fieldDocs(SCHEMAS[type], path, hit.onKey ? undefined : text);
+  return { field: fieldDocs(SCHEMAS[type], path, hit.onKey ? undefined : text) };
 }
 
 function fieldDocs(root: Schema | undefined, path: PathKey[], value: string | undefined): string | undefined {
