@@ -340,7 +340,7 @@ describe('complete', () => {
     assert.equal(item.insertText, 'labelSelector:\n        ');
     const result = apply(text, item).replace('labelSelector:\n        ', 'labelSelector:\n        matchLabels: {app: db}');
     const backup = parseFile('t.yaml', result).resources.find((x) => x.kind === 'Backup')!;
-    assert.deepEqual(backup.yaml.doc.toJS().spec.labelSelector, { matchLabels: { app: 'db' } });
+    assert.deepEqual(backup.root.toJSON().spec.labelSelector, { matchLabels: { app: 'db' } });
   });
 });
 

@@ -1,4 +1,5 @@
-import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { fastParse, type ParsedYaml } from './fast';
 import { LineIndex } from './lines';
 import { identityMap, mapScalar, type OffsetMap } from './offset-map';
 import { get, getMap, getString, keyOf, type AnchorTable } from './ast';
@@ -20,7 +21,7 @@ export interface Embedding {
 
 /** One YAML document: the file's own, or one embedded in a ConfigMap value. */
 export interface YamlDocument {
-  readonly doc: Document.Parsed;
+  readonly doc: ParsedYaml;
   /** The text that node ranges refer to: the file's text, or the embedded value. */
   readonly text: string;
   /** Offsets of `text` to offsets of the file. */
@@ -76,15 +77,21 @@ const KIND_TYPES: Record<string, ResourceType | undefined> = {
 };
 
 export function parseDocuments(text: string, map: OffsetMap = identityMap, embedding?: Embedding): YamlDocument[] {
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
   const out: YamlDocument[] = [];
-  const push = (doc: Document.Parsed) => out.push(toYamlDocument(doc, text, map, out.length, embedding));
-  for (const token of new Parser().parse(text)) for (const doc of composer.next(token)) push(doc as Document.Parsed);
-  for (const doc of composer.end(false, text.length)) push(doc as Document.Parsed);
+  const push = (doc: ParsedYaml) => out.push(toYamlDocument(doc, text, map, out.length, embedding));
+  // Plain block manifests take the fast path; everything else, and every text with a problem, the library.
+  const fast = fastParse(text);
+  if (fast) {
+    for (const doc of fast) push(doc);
+    return out;
+  }
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+  for (const token of new Parser().parse(text)) for (const doc of composer.next(token)) push(doc as ParsedYaml);
+  for (const doc of composer.end(false, text.length)) push(doc as ParsedYaml);
   return out;
 }
 
-function toYamlDocument(doc: Document.Parsed, text: string, map: OffsetMap, index: number, embedding?: Embedding): YamlDocument {
+function toYamlDocument(doc: ParsedYaml, text: string, map: OffsetMap, index: number, embedding?: Embedding): YamlDocument {
   const problems: YamlProblem[] = [];
   for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
     for (const e of list) {
@@ -230,7 +237,9 @@ function embed(configMap: Resource): void {
 function composeMaps(outer: OffsetMap, inner: OffsetMap): OffsetMap {
   if (outer === identityMap) return inner;
   return {
-    exact: outer.exact && inner.exact,
+    get exact() {
+      return outer.exact && inner.exact;
+    },
     toOuter: (offset) => outer.toOuter(inner.toOuter(offset)),
     toInner: (offset) => {
       const mid = outer.toInner(offset);
