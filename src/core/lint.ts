@@ -17,7 +17,15 @@ export const RULE_FAILURE = 'ibgu/internal-error';
  * document's text did not change) is not checked again by document-scoped rules, nor by workspace-scoped
  * ones while the workspace facts they read (see facts.ts) are the same.
  */
-export type LintCache = WeakMap<Resource, { document: Map<string, Report[]>; workspace: Map<string, Report[]>; factsKey: string }>;
+export type LintCache = WeakMap<Resource, CacheEntry>;
+
+/** Reports by the rule's position in the rule list (arrays: a cold open fills thousands of these). */
+interface CacheEntry {
+  rules: readonly Rule[];
+  document: (Report[] | undefined)[];
+  workspace: (Report[] | undefined)[];
+  factsKey: string;
+}
 
 /** A rule that does not take the context cannot depend on other documents. */
 export function isDocumentScoped(rule: Rule): boolean {
@@ -64,16 +72,18 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
   for (const resource of file.resources) {
     // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
     if (resource.yaml.problems.some((p) => p.severity === 'error')) continue;
-    for (const rule of rulesFor(rules, resource)) {
+    const entry = cache ? cacheEntry(cache, resource, rules, factsKey) : undefined;
+    for (const index of rulesFor(rules, resource)) {
+      const rule = rules[index];
       const severity = severityOf(rule.id, rule.severity);
       if (!severity) continue;
       let reports: Report[] | undefined;
-      const cached = cache ? cachedReports(cache, resource, factsKey, isDocumentScoped(rule)) : undefined;
+      const cached = entry ? (isDocumentScoped(rule) ? entry.document : entry.workspace) : undefined;
       try {
-        reports = cached?.get(rule.id);
+        reports = cached?.[index];
         if (!reports) {
           reports = rule.check(resource, ctx);
-          cached?.set(rule.id, reports);
+          if (cached) cached[index] = reports;
         }
       } catch (error) {
         // One failing rule must not hide the others' findings.
@@ -95,24 +105,28 @@ function sentence(message: string): string {
   return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
 }
 
-function cachedReports(cache: LintCache, resource: Resource, factsKey: string, documentScoped: boolean): Map<string, Report[]> {
+function cacheEntry(cache: LintCache, resource: Resource, rules: readonly Rule[], factsKey: string): CacheEntry {
   let entry = cache.get(resource);
-  if (!entry) cache.set(resource, (entry = { document: new Map(), workspace: new Map(), factsKey }));
-  if (documentScoped) return entry.document;
+  if (!entry || entry.rules !== rules) cache.set(resource, (entry = { rules, document: [], workspace: [], factsKey }));
   if (entry.factsKey !== factsKey) {
     entry.factsKey = factsKey;
-    entry.workspace = new Map();
+    entry.workspace = [];
   }
-  return entry.workspace;
+  return entry;
 }
 
-const rulesByType = new WeakMap<readonly Rule[], Map<string, Rule[]>>();
+/** Per rule list and resource type: the positions of the rules that apply. */
+const rulesByType = new WeakMap<readonly Rule[], Map<string, number[]>>();
 
-function rulesFor(rules: readonly Rule[], resource: Resource): Rule[] {
+function rulesFor(rules: readonly Rule[], resource: Resource): number[] {
   let byType = rulesByType.get(rules);
   if (!byType) rulesByType.set(rules, (byType = new Map()));
   let list = byType.get(resource.type);
-  if (!list) byType.set(resource.type, (list = rules.filter((r) => r.appliesTo.includes(resource.type))));
+  if (!list) {
+    list = [];
+    for (let i = 0; i < rules.length; i++) if (rules[i].appliesTo.includes(resource.type)) list.push(i);
+    byType.set(resource.type, list);
+  }
   return list;
 }
 

@@ -53,14 +53,37 @@ function typeOfNode(node: Node | undefined): string {
 /** Validates a node against a schema, as the Kubernetes API server validates a structural CRD schema. */
 export function validateSchema(yaml: YamlDocument, root: Node, schema: ObjectSchema): SchemaResult {
   const result: SchemaResult = { errors: [], unknown: [] };
-  walk(yaml, root, schema, '', result, undefined);
+  walk(yaml, root, schema, undefined, result, undefined);
   return result;
 }
 
-function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: string, out: SchemaResult, keyNode: Node | undefined): void {
+/** A field path, turned into text only for a message (most fields have none). */
+class Path {
+  constructor(
+    readonly parent: Path | undefined,
+    readonly key: string | number,
+  ) {}
+  toString(): string {
+    const up = this.parent ? this.parent.toString() : '';
+    if (typeof this.key === 'number') return `${up}[${this.key}]`;
+    return up ? `${up}.${this.key}` : this.key;
+  }
+}
+
+const text = (path: Path | undefined) => (path ? path.toString() : '');
+const at = (n: Node | undefined) => ({ start: nodeStart(n), end: nodeEnd(n) });
+
+/** Compiled schema patterns. */
+const patterns = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source)));
+  return re;
+}
+
+function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: Path | undefined, out: SchemaResult, keyNode: Node | undefined): void {
   if (schema.type === 'any') return;
   const actual = typeOfNode(node);
-  const at = (n: Node | undefined) => ({ start: nodeStart(n), end: nodeEnd(n) });
   const expected = TYPE_NAMES[schema.type];
   if (actual !== expected) {
     const fixes = [];
@@ -76,7 +99,7 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
     }
     const shown = isScalar(node) && node.source !== undefined ? ` (${JSON.stringify(node.value)})` : '';
     const yaml11 = isYaml11Boolean(node) ? ` Kubernetes tools read YAML 1.1, where a plain ${String((node as import('yaml').Scalar).value)} is a boolean: quote it.` : '';
-    out.errors.push({ ...at(node ?? keyNode), message: `${path || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.${yaml11}`, fixes });
+    out.errors.push({ ...at(node ?? keyNode), message: `${text(path) || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.${yaml11}`, fixes });
     return;
   }
   switch (schema.type) {
@@ -86,10 +109,10 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
         const key = keyOf(pair);
         if (key === undefined) continue;
         const child = schema.properties[key];
-        const childPath = path ? `${path}.${key}` : key;
+        const childPath = new Path(path, key);
         const value = deref(pair.value, yaml.anchors);
         if (!child) {
-          if (schema.closed) out.unknown.push({ path: childPath, key, pair, parent: map, parentPath: path, suggestions: closest(key, Object.keys(schema.properties)) });
+          if (schema.closed) out.unknown.push({ path: text(childPath), key, pair, parent: map, parentPath: text(path), suggestions: closest(key, Object.keys(schema.properties)) });
           continue;
         }
         if (value === undefined || (isScalar(value) && value.value === null)) continue;
@@ -99,7 +122,7 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
         const present = map.items.find((p) => keyOf(p) === required);
         const value = present && deref(present.value, yaml.anchors);
         if (present && value && !(isScalar(value) && value.value === null)) continue;
-        const full = path ? `${path}.${required}` : required;
+        const full = text(new Path(path, required));
         const first = map.items[0]?.key as Node | undefined;
         // A list item has no key of its own: its first key stands for it.
         const where = present ? at(present.key as Node) : keyNode ? at(keyNode) : first && !map.flow ? at(first) : { start: nodeStart(map), end: nodeStart(map) + 1 };
@@ -119,7 +142,7 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
         const key = keyOf(pair);
         const value = deref(pair.value, yaml.anchors);
         if (key === undefined || value === undefined) continue;
-        walk(yaml, value, schema.values, `${path}.${key}`, out, pair.key as Node);
+        walk(yaml, value, schema.values, new Path(path, key), out, pair.key as Node);
       }
       return;
     }
@@ -129,16 +152,16 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
         const extra = seq.items[schema.maxItems] as Node;
         let end = nodeEnd(seq.items[seq.items.length - 1]);
         while (end > nodeStart(extra) && /\s/.test(yaml.text[end - 1])) end--;
-        out.errors.push({ start: nodeStart(extra), end, message: `${path} has ${seq.items.length} items; at most ${schema.maxItems} are allowed: the API server rejects it.` });
+        out.errors.push({ start: nodeStart(extra), end, message: `${text(path)} has ${seq.items.length} items; at most ${schema.maxItems} are allowed: the API server rejects it.` });
       }
       seq.items.forEach((item, i) => {
         const value = deref(item, yaml.anchors);
-        if (value && !(isScalar(value) && value.value === null)) walk(yaml, value, schema.items, `${path}[${i}]`, out, undefined);
+        if (value && !(isScalar(value) && value.value === null)) walk(yaml, value, schema.items, new Path(path, i), out, undefined);
         else {
           let start = isScalar(item) && item.range ? item.range[0] : nodeStart(seq);
           // An item with nothing after its dash has an empty range: point at the dash.
           if (!seq.flow && nodeEnd(item) <= start) start = Math.max(yaml.text.lastIndexOf('-', start), 0);
-          out.errors.push({ start, end: Math.max(nodeEnd(item), start + 1), message: `${path}[${i}] is empty (null): the API server rejects it.` });
+          out.errors.push({ start, end: Math.max(nodeEnd(item), start + 1), message: `${text(path)}[${i}] is empty (null): the API server rejects it.` });
         }
       });
       return;
@@ -148,17 +171,17 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
       if (schema.enum && !schema.enum.includes(value)) {
         const suggestion = closest(value, schema.enum);
         const fixes = suggestion.map((s, i) => ({ title: `Change to ${s}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: sameQuoting(node as { type?: string }, s) }], preferred: i === 0, autofix: suggestion.length === 1 }));
-        out.errors.push({ ...at(node), message: `${path} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed: the API server rejects it.`, fixes });
+        out.errors.push({ ...at(node), message: `${text(path)} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed: the API server rejects it.`, fixes });
       }
-      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${path} must not be empty: the API server rejects it.` });
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${path} is longer than ${schema.maxLength} characters: the API server rejects it.` });
+      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${text(path)} must not be empty: the API server rejects it.` });
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${text(path)} is longer than ${schema.maxLength} characters: the API server rejects it.` });
       // An empty value already failed minLength; the pattern would only say it again.
-      if (schema.pattern && value !== '' && !new RegExp(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${path} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
+      if (schema.pattern && value !== '' && !pattern(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${text(path)} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
       return;
     }
     case 'integer': {
       const value = (node as import('yaml').Scalar<number>).value;
-      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${path} must be at least ${schema.minimum}; the API server rejects ${value}.` });
+      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${text(path)} must be at least ${schema.minimum}; the API server rejects ${value}.` });
       return;
     }
     default:

@@ -36,8 +36,35 @@ export function coarseMap(start: number, end: number): OffsetMap {
   return { exact: false, toOuter: (offset) => (offset <= 0 ? start : end), toInner: () => undefined, edit: () => undefined };
 }
 
-/** Builds the map for a scalar value of `source`, or a coarse map when the style is not mappable. */
+/**
+ * The map for a scalar value of `source`, or a coarse map when the style is not mappable. Built when first
+ * used: most embedded documents never need a position mapped (only findings, hovers and fixes do).
+ */
 export function mapScalar(source: string, scalar: Scalar, value: string): OffsetMap {
+  return new LazyMap(() => buildMap(source, scalar, value));
+}
+
+class LazyMap implements OffsetMap {
+  private built?: OffsetMap;
+  constructor(private build: () => OffsetMap) {}
+  private get map(): OffsetMap {
+    return (this.built ??= this.build());
+  }
+  get exact(): boolean {
+    return this.map.exact;
+  }
+  toOuter(offset: number): number {
+    return this.map.toOuter(offset);
+  }
+  toInner(outerOffset: number): number | undefined {
+    return this.map.toInner(outerOffset);
+  }
+  edit(edit: OffsetEdit): OffsetEdit | undefined {
+    return this.map.edit(edit);
+  }
+}
+
+function buildMap(source: string, scalar: Scalar, value: string): OffsetMap {
   const [start, valueEnd] = scalar.range ?? [0, 0];
   switch (scalar.type) {
     case 'BLOCK_LITERAL':
