@@ -1,0 +1,92 @@
+/**
+ * The test-only control API under /__sandbox/: compaction, dropped watches, the request log, fault
+ * injection and extra tokens. It sits behind the same bearer token as the Kubernetes API, and its own
+ * calls never appear in the request log, so protocol assertions see only client traffic.
+ */
+import type { Tokens, DenyRule } from './auth';
+import { badRequest, notFound } from './status';
+import type { Store } from './store';
+import type { WatchHub } from './watch';
+
+export const CONTROL_PREFIX = '/__sandbox/';
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: string[];
+  accept?: string;
+  contentType?: string;
+  status: number;
+  userAgent?: string;
+}
+
+export interface Injection {
+  match: { method?: string; pathPrefix: string };
+  status?: number;
+  delayMs?: number;
+  /** How many matching requests are affected; 1 when not given. */
+  remaining: number;
+}
+
+export class ControlState {
+  readonly log: RequestLogEntry[] = [];
+  readonly injections: Injection[] = [];
+
+  /** The injection that applies to a request, consumed by one use; undefined when none matches. */
+  takeInjection(method: string, path: string): Injection | undefined {
+    const i = this.injections.findIndex((inj) => (!inj.match.method || inj.match.method.toUpperCase() === method) && path.startsWith(inj.match.pathPrefix));
+    if (i < 0) return undefined;
+    const inj = this.injections[i]!;
+    if (--inj.remaining <= 0) this.injections.splice(i, 1);
+    return inj;
+  }
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the control request body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+export function handleControl(
+  method: string,
+  path: string,
+  body: unknown,
+  deps: { store: Store; watches: WatchHub; tokens: Tokens; state: ControlState },
+): unknown {
+  const route = `${method} ${path.slice(CONTROL_PREFIX.length)}`;
+  switch (route) {
+    case 'POST compact':
+      deps.store.compact();
+      return { compactedAt: String(deps.store.currentRv()) };
+    case 'POST drop-watches': {
+      const dropped = deps.watches.count;
+      deps.watches.dropAll();
+      return { dropped };
+    }
+    case 'GET requests':
+      return deps.state.log;
+    case 'POST requests/clear':
+      deps.state.log.length = 0;
+      return { cleared: true };
+    case 'POST inject': {
+      const b = asObject(body);
+      const match = asObject(b.match);
+      if (typeof match.pathPrefix !== 'string') throw badRequest('inject: match.pathPrefix is required');
+      if (b.status === undefined && b.delayMs === undefined) throw badRequest('inject: give status, delayMs or both');
+      const inj: Injection = { match: { pathPrefix: match.pathPrefix }, remaining: typeof b.count === 'number' && b.count > 0 ? b.count : 1 };
+      if (typeof match.method === 'string') inj.match.method = match.method;
+      if (typeof b.status === 'number') inj.status = b.status;
+      if (typeof b.delayMs === 'number') inj.delayMs = b.delayMs;
+      deps.state.injections.push(inj);
+      return { injected: true };
+    }
+    case 'POST tokens': {
+      const b = asObject(body);
+      if (typeof b.name !== 'string' || !b.name) throw badRequest('tokens: name is required');
+      const deny = Array.isArray(b.deny) ? (b.deny as DenyRule[]).filter((d) => d && typeof d.verb === 'string') : [];
+      return { token: deps.tokens.add({ name: b.name, deny, expired: b.expired === true }) };
+    }
+    default:
+      throw notFound('__sandbox', '', path);
+  }
+}

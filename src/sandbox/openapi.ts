@@ -1,0 +1,212 @@
+/**
+ * OpenAPI v3 documents generated from the registry. kubectl needs them for `apply` (it refuses to run
+ * without either v3 or v2, and we serve only v3), `explain`, and to decide that the server validates fields
+ * (`fieldValidation` on PATCH). Schemas are deliberately loose: spec and status keep unknown fields.
+ */
+import { createHash } from 'node:crypto';
+import { apiVersionOf, groupVersions, groupVersionPath, type ResourceType } from './registry';
+
+type Schema = Record<string, unknown>;
+
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
+const STATUS = 'io.k8s.apimachinery.pkg.apis.meta.v1.Status';
+const PATCH = 'io.k8s.apimachinery.pkg.apis.meta.v1.Patch';
+
+/** Schema names the way the real server spells them: reversed group, version, kind. */
+export function schemaName(t: ResourceType): string {
+  if (!t.group) return `io.k8s.api.core.${t.version}.${t.kind}`;
+  if (t.group === 'apps') return `io.k8s.api.apps.${t.version}.${t.kind}`;
+  return `${t.group.split('.').reverse().join('.')}.${t.version}.${t.kind}`;
+}
+
+const str = (description: string): Schema => ({ type: 'string', description });
+const stringMap = (description: string): Schema => ({ type: 'object', additionalProperties: { type: 'string', default: '' }, description });
+const open = (description: string): Schema => ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
+
+/** The top-level fields a kind has besides apiVersion/kind/metadata. */
+function bodyFields(t: ResourceType): Record<string, Schema> {
+  switch (t.kind) {
+    case 'ConfigMap':
+      return { data: stringMap('Data contains the configuration data.'), binaryData: { type: 'object', additionalProperties: { type: 'string', format: 'byte' }, description: 'Binary configuration data.' }, immutable: { type: 'boolean', description: 'Immutable, if set to true, ensures the data cannot be updated.' } };
+    case 'Secret':
+      return { data: { type: 'object', additionalProperties: { type: 'string', format: 'byte' }, description: 'Secret data, base64 encoded.' }, stringData: stringMap('Write-only convenience field for non-binary secret data.'), type: str('Used to facilitate programmatic handling of secret data.'), immutable: { type: 'boolean', description: 'Immutable, if set to true, ensures the data cannot be updated.' } };
+    case 'Event':
+      return Object.fromEntries(['involvedObject', 'source', 'related', 'series'].map((f) => [f, open(f)]).concat(['reason', 'message', 'type', 'action', 'reportingComponent', 'reportingInstance', 'firstTimestamp', 'lastTimestamp', 'eventTime'].map((f) => [f, str(f)])).concat([['count', { type: 'integer', format: 'int32' }]]));
+    default:
+      return { spec: open(`The desired state of the ${t.kind}.`), status: open(`The observed state of the ${t.kind}.`) };
+  }
+}
+
+function kindSchema(t: ResourceType): Schema {
+  return {
+    type: 'object',
+    description: `${t.kind} served by the IBGU sandbox hub (${apiVersionOf(t)}).`,
+    properties: {
+      apiVersion: str('APIVersion defines the versioned schema of this representation of an object.'),
+      kind: str('Kind is a string value representing the REST resource this object represents.'),
+      metadata: { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], default: {}, description: "Standard object's metadata." },
+      ...bodyFields(t),
+    },
+    'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }],
+  };
+}
+
+function listSchema(t: ResourceType): Schema {
+  return {
+    type: 'object',
+    required: ['items'],
+    description: `${t.kind}List is a list of ${t.kind}.`,
+    properties: {
+      apiVersion: str('APIVersion of the list.'),
+      kind: str('Kind of the list.'),
+      metadata: { allOf: [{ $ref: `#/components/schemas/${LIST_META}` }], default: {} },
+      items: { type: 'array', items: { allOf: [{ $ref: `#/components/schemas/${schemaName(t)}` }], default: {} } },
+    },
+    'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: `${t.kind}List` }],
+  };
+}
+
+const META_SCHEMAS: Record<string, Schema> = {
+  [OBJECT_META]: {
+    type: 'object',
+    description: 'ObjectMeta is metadata that all persisted resources must have.',
+    properties: {
+      name: str('Name must be unique within a namespace.'),
+      generateName: str('Prefix for a server-generated name.'),
+      namespace: str('Namespace defines the space within which each name must be unique.'),
+      labels: stringMap('Map of string keys and values that can be used to organize and categorize objects.'),
+      annotations: stringMap('Unstructured key value map stored with a resource.'),
+      finalizers: { type: 'array', items: { type: 'string', default: '' }, 'x-kubernetes-list-type': 'set', description: 'Must be empty before the object is deleted from the registry.' },
+      ownerReferences: { type: 'array', items: open('OwnerReference'), description: 'Objects depended by this object.' },
+      uid: str('Set by the server.'),
+      resourceVersion: str('An opaque value that represents the internal version of this object.'),
+      generation: { type: 'integer', format: 'int64', description: 'A sequence number representing a specific generation of the desired state.' },
+      creationTimestamp: { type: 'string', format: 'date-time', description: 'Set by the server.' },
+      deletionTimestamp: { type: 'string', format: 'date-time', description: 'Set by the server when a graceful deletion is requested.' },
+      deletionGracePeriodSeconds: { type: 'integer', format: 'int64' },
+      managedFields: { type: 'array', items: open('ManagedFieldsEntry') },
+    },
+  },
+  [LIST_META]: { type: 'object', properties: { resourceVersion: str('Version of the list.'), continue: str('Token for the next page.'), remainingItemCount: { type: 'integer', format: 'int64' } } },
+  [STATUS]: { type: 'object', properties: { apiVersion: str(''), kind: str(''), status: str(''), message: str(''), reason: str(''), code: { type: 'integer', format: 'int32' }, details: open('') }, 'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'Status' }] },
+  [PATCH]: { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
+};
+
+function param(name: string, description: string, type = 'string'): Schema {
+  return { name, in: 'query', description, schema: { type, uniqueItems: true } };
+}
+
+const PARAMS = {
+  dryRun: param('dryRun', 'When present, indicates that modifications should not be persisted.'),
+  fieldManager: param('fieldManager', 'A name associated with the actor or entity that is making these changes.'),
+  fieldValidation: param('fieldValidation', 'Instructs the server how to handle objects with unknown or duplicate fields: Ignore, Warn or Strict.'),
+  force: param('force', 'Force is going to "force" Apply requests.', 'boolean'),
+  labelSelector: param('labelSelector', 'A selector to restrict the list of returned objects by their labels.'),
+  fieldSelector: param('fieldSelector', 'A selector to restrict the list of returned objects by their fields.'),
+  limit: param('limit', 'Maximum number of responses to return for a list call.', 'integer'),
+  continue: param('continue', 'The continue option should be set when retrieving more results from the server.'),
+  resourceVersion: param('resourceVersion', 'Constrains which resource versions a request may be served from.'),
+  resourceVersionMatch: param('resourceVersionMatch', 'Determines how resourceVersion is applied to list calls.'),
+  watch: param('watch', 'Watch for changes to the described resources.', 'boolean'),
+  timeoutSeconds: param('timeoutSeconds', 'Timeout for the list/watch call.', 'integer'),
+  allowWatchBookmarks: param('allowWatchBookmarks', 'Requests watch events with type "BOOKMARK".', 'boolean'),
+  sendInitialEvents: param('sendInitialEvents', 'Sends synthetic ADDED events for the current state, then a bookmark.', 'boolean'),
+};
+
+function ref(name: string): Schema {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+function jsonContent(schema: Schema): Schema {
+  return { content: { 'application/json': { schema }, 'application/yaml': { schema } } };
+}
+
+function operation(t: ResourceType, action: string, verb: string, extra: Schema): Schema {
+  const scope = t.namespaced ? 'Namespaced' : '';
+  const opName = { get: 'read', list: 'list', post: 'create', put: 'replace', patch: 'patch', delete: 'delete', deletecollection: 'deletecollection' }[verb] ?? verb;
+  return {
+    tags: [apiVersionOf(t).replace(/[./]/g, '_')],
+    operationId: `${opName}${scope}${t.kind}${action === 'status' ? 'Status' : ''}`,
+    'x-kubernetes-action': verb,
+    'x-kubernetes-group-version-kind': { group: t.group, version: t.version, kind: t.kind },
+    ...extra,
+    responses: { '200': { description: 'OK', ...jsonContent(ref(verb === 'list' || verb === 'deletecollection' ? (verb === 'list' ? `${schemaName(t)}List` : STATUS) : schemaName(t))) }, '401': { description: 'Unauthorized' } },
+  };
+}
+
+function pathsFor(t: ResourceType): Record<string, Schema> {
+  const base = groupVersionPath(t) + (t.namespaced ? '/namespaces/{namespace}' : '');
+  const pathParams: Schema[] = [
+    ...(t.namespaced ? [{ name: 'namespace', in: 'path', required: true, description: 'object name and auth scope', schema: { type: 'string', uniqueItems: true } }] : []),
+  ];
+  const nameParam = { name: 'name', in: 'path', required: true, description: `name of the ${t.kind}`, schema: { type: 'string', uniqueItems: true } };
+  const body = { requestBody: { required: true, ...jsonContent(ref(schemaName(t))) } };
+  const patchBody = {
+    requestBody: {
+      required: true,
+      content: Object.fromEntries(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', ...(t.builtin ? ['application/strategic-merge-patch+json'] : [])].map((m) => [m, { schema: ref(PATCH) }])),
+    },
+  };
+  const writeParams = [PARAMS.dryRun, PARAMS.fieldManager, PARAMS.fieldValidation];
+  const paths: Record<string, Schema> = {
+    [`${base}/${t.plural}`]: {
+      parameters: pathParams,
+      get: operation(t, '', 'list', { parameters: [PARAMS.labelSelector, PARAMS.fieldSelector, PARAMS.limit, PARAMS.continue, PARAMS.resourceVersion, PARAMS.resourceVersionMatch, PARAMS.watch, PARAMS.timeoutSeconds, PARAMS.allowWatchBookmarks, PARAMS.sendInitialEvents] }),
+      post: operation(t, '', 'post', { parameters: writeParams, ...body }),
+      delete: operation(t, '', 'deletecollection', { parameters: [PARAMS.labelSelector, PARAMS.fieldSelector, PARAMS.dryRun] }),
+    },
+    [`${base}/${t.plural}/{name}`]: {
+      parameters: [nameParam, ...pathParams],
+      get: operation(t, '', 'get', {}),
+      put: operation(t, '', 'put', { parameters: writeParams, ...body }),
+      patch: operation(t, '', 'patch', { parameters: [...writeParams, PARAMS.force], ...patchBody }),
+      delete: operation(t, '', 'delete', { parameters: [PARAMS.dryRun] }),
+    },
+  };
+  if (t.statusSubresource) {
+    paths[`${base}/${t.plural}/{name}/status`] = {
+      parameters: [nameParam, ...pathParams],
+      get: operation(t, 'status', 'get', {}),
+      put: operation(t, 'status', 'put', { parameters: writeParams, ...body }),
+      patch: operation(t, 'status', 'patch', { parameters: [...writeParams, PARAMS.force], ...patchBody }),
+    };
+  }
+  return paths;
+}
+
+export function groupVersionDocument(group: string, version: string): Schema | undefined {
+  const gv = groupVersions().find((g) => g.group === group && g.version === version);
+  if (!gv) return undefined;
+  const schemas: Record<string, Schema> = { ...META_SCHEMAS };
+  let paths: Record<string, Schema> = {};
+  for (const t of gv.types) {
+    schemas[schemaName(t)] = kindSchema(t);
+    schemas[`${schemaName(t)}List`] = listSchema(t);
+    paths = { ...paths, ...pathsFor(t) };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0-ibgu-sandbox' }, paths, components: { schemas } };
+}
+
+/** Serialized documents with their content hashes, computed once: the registry never changes at run time. */
+export class OpenApiCache {
+  private readonly docs = new Map<string, { body: string; hash: string }>();
+
+  constructor() {
+    for (const gv of groupVersions()) {
+      const body = JSON.stringify(groupVersionDocument(gv.group, gv.version));
+      this.docs.set(groupVersionPath(gv).slice(1), { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase() });
+    }
+  }
+
+  index(): string {
+    const paths: Record<string, { serverRelativeURL: string }> = {};
+    for (const [path, doc] of this.docs) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${doc.hash}` };
+    return JSON.stringify({ paths });
+  }
+
+  /** `path` is e.g. "api/v1" or "apis/lcm.openshift.io/v1alpha1". */
+  document(path: string): { body: string; hash: string } | undefined {
+    return this.docs.get(path);
+  }
+}

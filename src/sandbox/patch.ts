@@ -1,0 +1,195 @@
+/**
+ * Patch bodies the hub accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and a server-side-apply
+ * approximation. Pure functions over plain JSON values; errors are PatchError so the server can map them
+ * to 422 (a failed `test`, a missing path) or 400 (malformed body).
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export class PatchError extends Error {
+  constructor(message: string, readonly code: 400 | 409 | 422 = 422) {
+    super(message);
+  }
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** RFC 7386: objects merge recursively, null deletes, anything else (arrays included) replaces. */
+export function mergePatch(target: Json | undefined, patch: Json): Json {
+  if (!isObject(patch)) return clone(patch);
+  const out: JsonObject = isObject(target) ? clone(target) : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+
+/**
+ * Strategic merge patch for the built-in kinds the hub serves (ConfigMap, Secret, Namespace, Event,
+ * Deployment metadata): their fields are maps or atomic values, so merge-patch semantics are exact for them;
+ * `$patch`/`$retainKeys` directives are honoured only as "replace"/"delete" of the enclosing map.
+ */
+export function strategicMergePatch(target: Json | undefined, patch: Json): Json {
+  if (!isObject(patch)) return clone(patch);
+  if (patch.$patch === 'delete') return null;
+  if (patch.$patch === 'replace') {
+    const rest = clone(patch);
+    delete rest.$patch;
+    return rest;
+  }
+  const out: JsonObject = isObject(target) ? clone(target) : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (key.startsWith('$')) continue;
+    if (value === null) delete out[key];
+    else {
+      const merged = strategicMergePatch(out[key], value);
+      if (merged === null) delete out[key];
+      else out[key] = merged;
+    }
+  }
+  return out;
+}
+
+/** RFC 6901: "/a/b~1c" → ["a", "b/c"]. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) throw new PatchError(`invalid JSON pointer "${pointer}"`, 400);
+  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+interface Op { op: string; path: string; from?: string; value?: Json }
+
+function parent(doc: Json, tokens: string[], path: string): { container: Json[] | JsonObject; key: string } {
+  let cur: Json = doc;
+  for (const t of tokens.slice(0, -1)) {
+    if (Array.isArray(cur)) {
+      const i = arrayIndex(t, cur.length - 1, path);
+      cur = cur[i]!;
+    } else if (isObject(cur) && t in cur) cur = cur[t]!;
+    else throw new PatchError(`doc is missing path: "${path}": missing value`);
+  }
+  if (!Array.isArray(cur) && !isObject(cur)) throw new PatchError(`doc is missing path: "${path}": missing value`);
+  return { container: cur, key: tokens[tokens.length - 1]! };
+}
+
+function arrayIndex(token: string, max: number, path: string): number {
+  if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new PatchError(`invalid array index "${token}" in "${path}"`);
+  const i = Number(token);
+  if (i > max) throw new PatchError(`unable to access invalid index: ${i} in "${path}"`);
+  return i;
+}
+
+function get(doc: Json, path: string): Json {
+  let cur: Json = doc;
+  for (const t of parsePointer(path)) {
+    if (Array.isArray(cur)) cur = cur[arrayIndex(t, cur.length - 1, path)]!;
+    else if (isObject(cur) && t in cur) cur = cur[t]!;
+    else throw new PatchError(`doc is missing path: "${path}": missing value`);
+  }
+  return cur;
+}
+
+function remove(doc: Json, path: string): { doc: Json; removed: Json } {
+  const tokens = parsePointer(path);
+  if (tokens.length === 0) throw new PatchError('cannot remove the whole document');
+  const { container, key } = parent(doc, tokens, path);
+  if (Array.isArray(container)) {
+    const i = arrayIndex(key, container.length - 1, path);
+    return { doc, removed: container.splice(i, 1)[0]! };
+  }
+  if (!(key in container)) throw new PatchError(`doc is missing path: "${path}": missing value`);
+  const removed = container[key]!;
+  delete container[key];
+  return { doc, removed };
+}
+
+function add(doc: Json, path: string, value: Json, replace: boolean): Json {
+  const tokens = parsePointer(path);
+  if (tokens.length === 0) return clone(value);
+  const { container, key } = parent(doc, tokens, path);
+  if (Array.isArray(container)) {
+    if (replace) container[arrayIndex(key, container.length - 1, path)] = clone(value);
+    else if (key === '-') container.push(clone(value));
+    else container.splice(arrayIndex(key, container.length, path), 0, clone(value));
+  } else {
+    if (replace && !(key in container)) throw new PatchError(`doc is missing key: ${path}: missing value`);
+    container[key] = clone(value);
+  }
+  return doc;
+}
+
+function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+export { deepEqual };
+
+/** RFC 6902, applied atomically: on any failure the original document is untouched. */
+export function jsonPatch(target: Json, ops: unknown): Json {
+  if (!Array.isArray(ops)) throw new PatchError('json patch must be an array of operations', 400);
+  let doc = clone(target);
+  for (const raw of ops as Op[]) {
+    if (!isObject(raw as unknown) || typeof raw.op !== 'string' || typeof raw.path !== 'string') throw new PatchError('json patch operation needs "op" and "path"', 400);
+    const needsValue = raw.op === 'add' || raw.op === 'replace' || raw.op === 'test';
+    if (needsValue && !('value' in raw)) throw new PatchError(`missing value for "${raw.op}" at ${raw.path}`, 400);
+    switch (raw.op) {
+      case 'add': doc = add(doc, raw.path, raw.value!, false); break;
+      case 'replace': doc = add(doc, raw.path, raw.value!, true); break;
+      case 'remove': doc = remove(doc, raw.path).doc; break;
+      case 'move': {
+        if (typeof raw.from !== 'string') throw new PatchError('move needs "from"', 400);
+        const { removed } = remove(doc, raw.from);
+        doc = add(doc, raw.path, removed, false);
+        break;
+      }
+      case 'copy':
+        if (typeof raw.from !== 'string') throw new PatchError('copy needs "from"', 400);
+        doc = add(doc, raw.path, get(doc, raw.from), false);
+        break;
+      case 'test':
+        if (!deepEqual(get(doc, raw.path), raw.value)) throw new PatchError(`testing value ${raw.path} failed: test failed`);
+        break;
+      default: throw new PatchError(`Unexpected kind: ${raw.op}`, 400);
+    }
+  }
+  return doc;
+}
+
+/**
+ * Server-side apply without field ownership: the applied configuration is merged into the live object
+ * (maps recursively, lists replaced). A real server also removes fields the manager dropped and reports
+ * conflicts with other managers; the product does not rely on either, so the sandbox does not model them.
+ */
+export function applyPatch(live: Json | undefined, applied: Json): Json {
+  if (!isObject(applied)) return clone(applied);
+  const out: JsonObject = isObject(live) ? clone(live) : {};
+  for (const [key, value] of Object.entries(applied)) {
+    out[key] = isObject(value) ? applyPatch(out[key], value) : clone(value);
+  }
+  return out;
+}
+
+/** The FieldsV1 set of an object's leaf paths (`f:spec: {f:x: {}}`), enough for managedFields entries. */
+export function fieldsV1(value: Json, depth = 0): JsonObject {
+  const out: JsonObject = {};
+  if (!isObject(value) || depth > 8) return out;
+  for (const [key, child] of Object.entries(value)) {
+    if (depth === 0 && (key === 'apiVersion' || key === 'kind')) continue;
+    // Only the user-settable parts of metadata are owned; uid, resourceVersion and friends belong to the server.
+    const kept = depth === 0 && key === 'metadata' && isObject(child) ? Object.fromEntries(Object.entries(child).filter(([k]) => k === 'labels' || k === 'annotations' || k === 'finalizers')) : child;
+    out[`f:${key}`] = isObject(kept) ? fieldsV1(kept, depth + 1) : {};
+  }
+  return out;
+}

@@ -1,0 +1,198 @@
+/**
+ * HTTPS plumbing of the sandbox hub: authentication, routing of Kubernetes URLs, the request log and fault
+ * injection. Resource semantics live in resources.ts, watch streams in watch.ts, the state in store.ts.
+ */
+import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authorize, Tokens } from './auth';
+import { CONTROL_PREFIX, ControlState, handleControl } from './control';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import { OpenApiCache } from './openapi';
+import { findByPlural, type ResourceType } from './registry';
+import { ResourceHandlers, type ResourceRequest } from './resources';
+import { ApiError, reasonFor, status } from './status';
+import type { Store } from './store';
+import type { SandboxPki } from './tls';
+import { WatchHub } from './watch';
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+export interface HubServer {
+  port: number;
+  tokens: Tokens;
+  state: ControlState;
+  watches: WatchHub;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  if (res.headersSent || res.writableEnded) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new ApiError(413, 'BadRequest', 'the request body is too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A parsed resource URL: /api/v1[/namespaces/ns]/plural[/name[/status]] or the /apis/<g>/<v> equivalent. */
+interface ResourceRoute { resource: ResourceType; namespace?: string; name?: string; subresource?: 'status' }
+
+function routeResource(segments: string[]): ResourceRoute | undefined {
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segments[0] === 'api' && segments.length >= 3) [group, version, rest] = ['', segments[1]!, segments.slice(2)];
+  else if (segments[0] === 'apis' && segments.length >= 4) [group, version, rest] = [segments[1]!, segments[2]!, segments.slice(3)];
+  else return undefined;
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    const inner = findByPlural(group, version, rest[2]!);
+    if (inner?.namespaced) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+  }
+  const resource = findByPlural(group, version, rest[0]!);
+  if (!resource || rest.length > 3) return undefined;
+  if (resource.namespaced && !namespace && rest.length > 1) return undefined;
+  if (rest.length === 3 && !(rest[2] === 'status' && resource.statusSubresource)) return undefined;
+  const route: ResourceRoute = { resource };
+  if (namespace) route.namespace = namespace;
+  if (rest[1]) route.name = rest[1];
+  if (rest[2] === 'status') route.subresource = 'status';
+  return route;
+}
+
+function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): string {
+  switch (method) {
+    case 'GET': return route.name ? 'get' : query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+    case 'POST': return 'create';
+    case 'PUT': return 'update';
+    case 'PATCH': return 'patch';
+    case 'DELETE': return route.name ? 'delete' : 'deletecollection';
+    default: return method.toLowerCase();
+  }
+}
+
+export function startServer(store: Store, pki: SandboxPki, port: number, log: (line: string) => void): Promise<HubServer> {
+  const tokens = new Tokens();
+  const state = new ControlState();
+  const watches = new WatchHub(store);
+  const handlers = new ResourceHandlers(store, watches);
+  const openapi = new OpenApiCache();
+  let address = '';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = url.pathname;
+    const isControl = path.startsWith(CONTROL_PREFIX);
+    if (!isControl) {
+      res.on('close', () => {
+        const entry = {
+          method, path, query: [...new Set(url.searchParams.keys())].sort(), status: res.statusCode,
+          ...(req.headers.accept ? { accept: String(req.headers.accept) } : {}),
+          ...(req.headers['content-type'] ? { contentType: String(req.headers['content-type']) } : {}),
+          ...(req.headers['user-agent'] ? { userAgent: String(req.headers['user-agent']) } : {}),
+        };
+        state.log.push(entry);
+        log(`${method} ${path}${url.search} ${res.statusCode}`);
+      });
+    }
+    try {
+      const principal = tokens.authenticate(req.headers.authorization);
+      const body = await readBody(req);
+      if (isControl) {
+        const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+        return send(res, 200, handleControl(method, path, parsed, { store, watches, tokens, state }));
+      }
+      const injection = state.takeInjection(method, path);
+      if (injection?.delayMs) await new Promise((r) => setTimeout(r, injection.delayMs));
+      if (injection?.status) return send(res, injection.status, status(injection.status, reasonFor(injection.status), `injected failure (${injection.status})`));
+
+      const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+      if (method === 'GET') {
+        const doc = discovery(segments, url, address, openapi);
+        if (doc !== undefined) {
+          if (doc === null) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+          return send(res, 200, doc);
+        }
+      }
+      const route = routeResource(segments);
+      if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      const attrs = { verb: verbOf(method, route, url.searchParams), resource: route.resource.plural, group: route.resource.group };
+      authorize(principal, { ...attrs, ...(route.subresource ? { subresource: route.subresource } : {}), ...(route.namespace ? { namespace: route.namespace } : {}), ...(route.name ? { name: route.name } : {}) });
+      const request: ResourceRequest = { req, res, method, query: url.searchParams, body, ...route };
+      handlers.handle(request, (code, payload) => send(res, code, payload));
+    } catch (error) {
+      if (error instanceof ApiError) return send(res, error.code, error.toStatus());
+      if (error instanceof SyntaxError && isControl) return send(res, 400, status(400, 'BadRequest', error.message));
+      log(`internal error on ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
+      send(res, 500, status(500, 'InternalError', error instanceof Error ? error.message : String(error)));
+    }
+  }
+
+  const server = https.createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem }, (req, res) => {
+    void handle(req, res);
+  });
+  // Watches stay open for up to half an hour; Node's default request timeouts would cut them.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const actual = (server.address() as AddressInfo).port;
+      address = `127.0.0.1:${actual}`;
+      resolve({
+        port: actual, tokens, state, watches,
+        close: () => new Promise<void>((done) => {
+          watches.dropAll();
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+      });
+    });
+  });
+}
+
+/**
+ * Discovery, version and OpenAPI documents. Returns undefined when the path is not one of them,
+ * null when it is under their prefix but unknown (404).
+ */
+function discovery(segments: string[], url: URL, address: string, openapi: OpenApiCache): unknown {
+  const p = segments.join('/');
+  if (p === 'version') return versionInfo();
+  if (p === 'api') return apiVersions(address);
+  if (p === 'apis') return apiGroupList();
+  if (segments[0] === 'apis' && segments.length === 2) return apiGroup(segments[1]!) ?? null;
+  if (segments[0] === 'api' && segments.length === 2) return apiResourceList('', segments[1]!) ?? null;
+  if (segments[0] === 'apis' && segments.length === 3) return apiResourceList(segments[1]!, segments[2]!) ?? null;
+  if (p === 'openapi/v3') return JSON.parse(openapi.index());
+  if (segments[0] === 'openapi' && segments[1] === 'v3') {
+    const doc = openapi.document(segments.slice(2).join('/'));
+    if (!doc) return null;
+    const hash = url.searchParams.get('hash');
+    if (hash && hash !== doc.hash) return null;
+    return JSON.parse(doc.body);
+  }
+  if (segments[0] === 'openapi') return null;
+  if (p === 'healthz' || p === 'readyz' || p === 'livez') return 'ok';
+  return undefined;
+}

@@ -1,0 +1,322 @@
+/**
+ * The hub's object store: every object of every type, one global resourceVersion counter, and a bounded
+ * history of changes that watches replay from. HTTP handlers and (later) the simulated TALM/LCA controllers
+ * both write through it, and subscribe to it, so a controller sees exactly what a watch would see.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError, notFound } from './status';
+import { apiVersionOf, type ResourceType, RESOURCE_TYPES } from './registry';
+import type { CelViolation } from '../core/talm/cel';
+import { clone, deepEqual, fieldsV1, type Json } from './patch';
+
+export type KubeObject = Record<string, any>;
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  resource: ResourceType;
+  object: KubeObject;
+  /** The object before the change (MODIFIED and DELETED), for selector transitions in watches. */
+  previous?: KubeObject;
+  rv: number;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+  /** 'status' for writes through the /status subresource. */
+  subresource?: 'status';
+  operation?: 'Update' | 'Apply';
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const HISTORY_LIMIT = 2000;
+
+/** Generation is server-maintained for custom resources and the built-ins with a spec (here: Deployment). */
+function hasGeneration(t: ResourceType): boolean {
+  return !t.builtin || t.kind === 'Deployment';
+}
+
+/** Everything but metadata and (when it is a subresource) status: the part of an object whose change bumps generation. */
+function specPart(t: ResourceType, obj: KubeObject): KubeObject {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  if (!t.statusSubresource && _s !== undefined) rest.status = _s;
+  return rest;
+}
+
+/** Strips what the server owns, so a write that changes nothing else is recognised as a no-op. */
+function comparable(obj: KubeObject): KubeObject {
+  const c = clone(obj);
+  if (c.metadata) {
+    delete c.metadata.resourceVersion;
+    delete c.metadata.managedFields;
+    delete c.metadata.generation;
+  }
+  return c;
+}
+
+export class Store {
+  private rv = 0;
+  private readonly objects = new Map<ResourceType, Map<string, KubeObject>>();
+  private history: StoreEvent[] = [];
+  /** Watches and continue tokens at or below this resourceVersion can no longer be served. */
+  private compactedRv = 0;
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+
+  constructor() {
+    for (const t of RESOURCE_TYPES) this.objects.set(t, new Map());
+  }
+
+  currentRv(): number {
+    return this.rv;
+  }
+
+  oldestServableRv(): number {
+    return this.compactedRv;
+  }
+
+  /** Listeners run synchronously after each committed change, in commit order. */
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events after `rv`, or undefined when the history no longer reaches back that far (410 Expired). */
+  eventsSince(rv: number): StoreEvent[] | undefined {
+    if (rv < this.compactedRv) return undefined;
+    return this.history.filter((e) => e.rv > rv);
+  }
+
+  /** Forget all history: every resourceVersion before now becomes too old to watch from. */
+  compact(): void {
+    this.history = [];
+    this.compactedRv = this.rv;
+  }
+
+  get(t: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const o = this.objects.get(t)!.get(key(t, namespace, name));
+    return o && clone(o);
+  }
+
+  /** Objects of a type, optionally in one namespace, ordered by namespace then name (the order continue tokens rely on). */
+  list(t: ResourceType, namespace?: string): KubeObject[] {
+    const all = [...this.objects.get(t)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+    return clone(namespace && t.namespaced ? all.filter((o) => o.metadata.namespace === namespace) : all);
+  }
+
+  static keyOf(obj: KubeObject): string {
+    return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+  }
+
+  private requireNamespace(t: ResourceType, namespace: string | undefined): void {
+    if (!t.namespaced) return;
+    const nsType = RESOURCE_TYPES.find((r) => r.kind === 'Namespace')!;
+    if (!namespace || !this.objects.get(nsType)!.has(key(nsType, undefined, namespace))) throw notFound('namespaces', '', namespace ?? '');
+    const ns = this.objects.get(nsType)!.get(key(nsType, undefined, namespace))!;
+    if (ns.metadata.deletionTimestamp) throw new ApiError(403, 'Forbidden', `${t.plural} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+
+  create(t: ResourceType, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): KubeObject {
+    const obj = clone(body);
+    obj.apiVersion = apiVersionOf(t);
+    obj.kind = t.kind;
+    obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {};
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${Math.random().toString(36).slice(2, 7)}`;
+    validateName(t, meta.name);
+    if (t.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      meta.namespace = namespace ?? meta.namespace;
+    } else delete meta.namespace;
+    this.requireNamespace(t, meta.namespace);
+    const k = key(t, meta.namespace, meta.name);
+    if (this.objects.get(t)!.has(k)) {
+      throw new ApiError(409, 'AlreadyExists', `${resourceName(t)} "${meta.name}" already exists`, { name: meta.name, group: t.group, kind: t.plural });
+    }
+    // A status subresource means creates cannot set status; the controller writes it later.
+    if (t.statusSubresource && !t.builtin) delete obj.status;
+    if (t.admission) {
+      Object.assign(obj, t.admission.defaults(obj));
+      rejectViolations(t, meta.name, t.admission.violations(obj));
+    }
+    meta.uid = randomUUID();
+    meta.creationTimestamp = now();
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    if (hasGeneration(t)) meta.generation = 1;
+    else delete meta.generation;
+    if (t.kind === 'Namespace') obj.status = { phase: 'Active', ...(obj.status ?? {}) };
+    setManagedFields(t, obj, undefined, opts);
+    if (opts.dryRun) return obj;
+    meta.resourceVersion = String(++this.rv);
+    this.objects.get(t)!.set(k, obj);
+    this.emit({ type: 'ADDED', resource: t, object: obj, rv: this.rv });
+    return clone(obj);
+  }
+
+  /**
+   * Replaces an object (PUT, and the result of every patch). `requireRv` is the PUT rule for custom
+   * resources (422 without metadata.resourceVersion); a stale resourceVersion is always 409 Conflict.
+   */
+  update(t: ResourceType, namespace: string | undefined, name: string, body: KubeObject, opts: WriteOptions & { requireRv?: boolean } = {}): { object: KubeObject } {
+    const k = key(t, namespace, name);
+    const current = this.objects.get(t)!.get(k);
+    const next = clone(body);
+    next.apiVersion = apiVersionOf(t);
+    next.kind = t.kind;
+    next.metadata = next.metadata && typeof next.metadata === 'object' ? next.metadata : {};
+    if (next.metadata.name !== undefined && next.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+    if (t.namespaced && next.metadata.namespace !== undefined && next.metadata.namespace !== namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+    next.metadata.name = name;
+    // No create-on-update: none of the served types allows it on a real server.
+    if (!current) throw notFound(t.plural, t.group, name);
+    const sentRv = next.metadata.resourceVersion;
+    if (opts.requireRv && !sentRv) {
+      throw new ApiError(422, 'Invalid', `${resourceName(t)} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`, {
+        name, group: t.group, kind: t.kind, causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }],
+      });
+    }
+    if (sentRv && sentRv !== current.metadata.resourceVersion) throw conflict(t, name);
+
+    let result: KubeObject;
+    if (opts.subresource === 'status') {
+      // /status writes change status only; the rest of the object stays as stored.
+      result = clone(current);
+      if (next.status === undefined) delete result.status;
+      else result.status = next.status;
+    } else {
+      result = next;
+      // Server-owned metadata cannot be changed by clients.
+      for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+        if (current.metadata[f] === undefined) delete result.metadata[f];
+        else result.metadata[f] = current.metadata[f];
+      }
+      if (t.statusSubresource) {
+        if (current.status === undefined) delete result.status;
+        else result.status = clone(current.status);
+      }
+      if (current.metadata.deletionTimestamp) {
+        const added = (result.metadata.finalizers ?? []).filter((f: string) => !(current.metadata.finalizers ?? []).includes(f));
+        if (added.length) throw new ApiError(422, 'Invalid', `${resourceName(t)} "${name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted`);
+      }
+    }
+    if (t.admission && opts.subresource !== 'status') {
+      result = t.admission.defaults(result);
+      rejectViolations(t, name, t.admission.violations(result, current));
+    }
+    result.metadata.resourceVersion = current.metadata.resourceVersion;
+    result.metadata.managedFields = current.metadata.managedFields;
+    if (deepEqual(comparable(result) as Json, comparable(current) as Json)) return { object: clone(current) };
+
+    if (hasGeneration(t) && !deepEqual(specPart(t, result) as Json, specPart(t, current) as Json)) result.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    setManagedFields(t, result, current, opts);
+    if (opts.dryRun) return { object: result };
+    // The last finalizer removed from an object being deleted completes the deletion.
+    if (result.metadata.deletionTimestamp && !(result.metadata.finalizers ?? []).length) {
+      this.remove(t, k, current, result);
+      return { object: clone(result) };
+    }
+    result.metadata.resourceVersion = String(++this.rv);
+    this.objects.get(t)!.set(k, result);
+    this.emit({ type: 'MODIFIED', resource: t, object: result, previous: current, rv: this.rv });
+    return { object: clone(result) };
+  }
+
+  /**
+   * Deletes an object. With finalizers it is only marked (deletionTimestamp) and returned as `pending`;
+   * `preconditions` are the DeleteOptions ones (uid / resourceVersion must match).
+   */
+  delete(t: ResourceType, namespace: string | undefined, name: string, opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string } } = {}): { object: KubeObject; pending: boolean } {
+    const k = key(t, namespace, name);
+    const current = this.objects.get(t)!.get(k);
+    if (!current) throw notFound(t.plural, t.group, name);
+    const pre = opts.preconditions ?? {};
+    if (pre.uid && pre.uid !== current.metadata.uid) throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, name);
+    if ((current.metadata.finalizers ?? []).length) {
+      if (current.metadata.deletionTimestamp || opts.dryRun) return { object: clone(current), pending: true };
+      const marked = clone(current);
+      marked.metadata.deletionTimestamp = now();
+      marked.metadata.deletionGracePeriodSeconds = 0;
+      marked.metadata.resourceVersion = String(++this.rv);
+      this.objects.get(t)!.set(k, marked);
+      this.emit({ type: 'MODIFIED', resource: t, object: marked, previous: current, rv: this.rv });
+      return { object: clone(marked), pending: true };
+    }
+    if (opts.dryRun) return { object: clone(current), pending: false };
+    const gone = this.remove(t, k, current, current);
+    return { object: gone, pending: false };
+  }
+
+  private remove(t: ResourceType, k: string, previous: KubeObject, last: KubeObject): KubeObject {
+    const gone = clone(last);
+    gone.metadata.resourceVersion = String(++this.rv);
+    this.objects.get(t)!.delete(k);
+    this.emit({ type: 'DELETED', resource: t, object: gone, previous, rv: this.rv });
+    // A namespace takes its contents with it (the real namespace controller does this asynchronously).
+    if (t.kind === 'Namespace') {
+      for (const other of RESOURCE_TYPES.filter((r) => r.namespaced)) {
+        for (const o of this.list(other, gone.metadata.name)) {
+          const ok = key(other, o.metadata.namespace, o.metadata.name);
+          const stored = this.objects.get(other)!.get(ok)!;
+          this.remove(other, ok, stored, stored);
+        }
+      }
+    }
+    return clone(gone);
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > HISTORY_LIMIT) this.compactedRv = this.history.splice(0, this.history.length - HISTORY_LIMIT).pop()!.rv;
+    for (const l of [...this.listeners]) l(event);
+  }
+}
+
+function key(t: ResourceType, namespace: string | undefined, name: string): string {
+  return `${t.namespaced ? namespace ?? '' : ''}/${name}`;
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export function resourceName(t: ResourceType): string {
+  return t.group ? `${t.plural}.${t.group}` : t.plural;
+}
+
+export function conflict(t: ResourceType, name: string): ApiError {
+  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(t)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: t.group, kind: t.plural });
+}
+
+/**
+ * 422 Invalid with the API server's wording: `Kind.group "name" is invalid: field: Invalid value: "type": message`,
+ * several failures in brackets; a rule on the object itself has no field path (printed `<nil>`).
+ */
+function rejectViolations(t: ResourceType, name: string, violations: readonly CelViolation[]): void {
+  if (!violations.length) return;
+  const causes = violations.map((v) => ({ reason: 'FieldValueInvalid', message: `Invalid value: "${v.type}": ${v.message}`, ...(v.field ? { field: v.field } : {}) }));
+  const each = violations.map((v, i) => `${v.field || '<nil>'}: ${causes[i].message}`);
+  const all = each.length === 1 ? each[0] : `[${each.join(', ')}]`;
+  // Invalid names the kind (Kind.group), where NotFound and AlreadyExists name the resource.
+  throw new ApiError(422, 'Invalid', `${t.group ? `${t.kind}.${t.group}` : t.kind} "${name}" is invalid: ${all}`, { name, group: t.group, kind: t.kind, causes });
+}
+
+function validateName(t: ResourceType, name: unknown): void {
+  if (typeof name !== 'string' || !name) throw new ApiError(422, 'Invalid', `${t.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: t.kind, group: t.group, causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }] });
+  if (name.length > 253 || !NAME.test(name)) {
+    throw new ApiError(422, 'Invalid', `${t.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`, { name, kind: t.kind, group: t.group });
+  }
+}
+
+/** One managedFields entry per (manager, operation, subresource), replaced on each write by that manager. */
+function setManagedFields(t: ResourceType, obj: KubeObject, previous: KubeObject | undefined, opts: WriteOptions): void {
+  const manager = opts.fieldManager || 'unknown';
+  const operation = opts.operation ?? 'Update';
+  const entries: KubeObject[] = (previous?.metadata.managedFields ?? []).filter((e: KubeObject) => !(e.manager === manager && e.operation === operation && (e.subresource ?? '') === (opts.subresource ?? '')));
+  const owned = opts.subresource === 'status' ? { 'f:status': fieldsV1({ s: obj.status ?? {} } as Json)['f:s'] ?? {} } : fieldsV1({ metadata: obj.metadata, ...specPart(t, obj) } as Json);
+  const entry: KubeObject = { manager, operation, apiVersion: apiVersionOf(t), time: now(), fieldsType: 'FieldsV1', fieldsV1: owned };
+  if (opts.subresource) entry.subresource = opts.subresource;
+  entries.push(entry);
+  obj.metadata.managedFields = entries;
+}
