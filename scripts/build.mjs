@@ -59,7 +59,8 @@ if (args.has('--tests')) {
   await Promise.all([
     build({ ...shipped, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], banner: { js: '"use strict";var __ibguLoadStart = performance.now();' } }),
     build({ ...shipped, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' }),
-    build({ ...shipped, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+    build({ ...shipped, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+    build({ ...shipped, entryPoints: { sandbox: 'src/sandbox/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
   ]);
   // The rules reference that diagnostics link to (codeDescription), shipped next to the server.
   writeFileSync('dist/rules.md', execFileSync(process.execPath, ['dist/cli.js', 'rules', '--format', 'docs']));

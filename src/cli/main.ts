@@ -1,6 +1,8 @@
 import { allRules } from '../core/index';
 import { rulesMarkdown } from '../core/rules/docs';
 import { LINT_HELP, runLint } from './lint';
+import { PREVIEW_HELP, runPreview } from './preview';
+import { SANDBOX_HELP, runSandbox } from './sandbox';
 import { UsageError, type Io } from './io';
 
 declare const IBGU_VERSION: string | undefined;
@@ -11,6 +13,8 @@ const HELP = `Usage: ibgu <command> [options]
 Commands:
   lint [paths…]   validate IBGU, IBU, Velero Backup/Restore and OADP / extra-manifests ConfigMaps
   rules           list the rules, their ids and severities (--format json|markdown|docs)
+  preview IBGU.yaml --clusters CLUSTERS.yaml   which clusters each plan step selects, batches, worst-case time
+  sandbox         run a local hub with simulated managed clusters (--clusters N --kubeconfig PATH --port P)
 
 ibgu <command> --help shows a command's options. ibgu --version prints the version.`;
 
@@ -37,15 +41,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       if (command === 'lint') io.out(LINT_HELP + '\n');
+      else if (command === 'preview') io.out(PREVIEW_HELP + '\n');
+      else if (command === 'sandbox') io.out(SANDBOX_HELP + '\n');
       else io.out(HELP + '\n');
       return 0;
     }
     if (command === 'lint') return await runLint(rest, io);
     if (command === 'rules') return rules(rest, io);
+    if (command === 'preview') return await runPreview(rest, io);
+    if (command === 'sandbox') return await runSandbox(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`ibgu: ${error.message}\nRun "ibgu ${command === 'lint' ? 'lint ' : ''}--help" for usage.\n`);
+      io.err(`ibgu: ${error.message}\nRun "ibgu ${command === 'lint' || command === 'preview' ? `${command} ` : ''}--help" for usage.\n`);
       return 2;
     }
     io.err(`ibgu: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -53,7 +61,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function processIo(): Io {
+/** The real process's streams, for the `ibgu` binary (src/cli/bin.ts). */
+export function processIo(): Io {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
@@ -68,8 +77,3 @@ function processIo(): Io {
   };
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), processIo()).then((code) => {
-    process.exitCode = code;
-  });
-}
