@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { allRules, fixFile, lintFile, parseFile, ruleById, Workspace, type Finding, type LintOptions, type LvmsMode, type Severity } from '../core/index';
 import { collect, DEFAULT_MAX_BYTES } from './files';
 import { formatJson, formatSarif, formatText, summarize, type FileResult } from './format';
-import { UsageError, type Io } from './io';
+import { eachArg, UsageError, type Io } from './io';
 
 export const LINT_HELP = `Usage: ibgu lint [files|dirs|globs…] [options]
 
@@ -39,14 +39,7 @@ const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
 
 export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
   const args: LintArgs = { paths: [], format: 'text', previous: [], lvms: 'auto', fix: false, severities: {}, maxBytes: DEFAULT_MAX_BYTES, color: isTty && !process.env.NO_COLOR };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of eachArg(argv)) {
     switch (flag) {
       case '--format': {
         const v = value();

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { clusterFromManagedCluster, parseFile, previewRollout, rolloutInputFromIbgu, SelectorError, type ParsedFile, type Resource, type RolloutPreview } from '../core/index';
 import { decodeText, DEFAULT_MAX_BYTES } from './files';
-import { UsageError, type Io } from './io';
+import { eachArg, UsageError, type Io } from './io';
 
 export const PREVIEW_HELP = `Usage: ibgu preview IBGU.yaml --clusters CLUSTERS.yaml [--format text|json]
 
@@ -33,14 +33,7 @@ export function parsePreviewArgs(argv: string[]): PreviewArgs {
   const positional: string[] = [];
   let clusters: string | undefined;
   let format: 'text' | 'json' = 'text';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of eachArg(argv)) {
     if (flag === '--clusters') clusters = value();
     else if (flag === '--format') {
       const v = value();

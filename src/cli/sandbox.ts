@@ -1,6 +1,6 @@
 /** `ibgu sandbox`: runs the sandbox hub in the foreground until SIGINT/SIGTERM. */
 import { startSandbox } from '../sandbox/index';
-import { UsageError, type Io } from './io';
+import { eachArg, UsageError, type Io } from './io';
 
 export const SANDBOX_HELP = `Usage: ibgu sandbox [--clusters N] [--kubeconfig PATH] [--port P] [--verbose]
 
@@ -13,31 +13,21 @@ Options:
   --port P           port on 127.0.0.1 (default: a free port)
   --verbose          log every request (method, path, status)`;
 
-function intOption(argv: string[], name: string, min: number, max: number): number | undefined {
-  const i = argv.indexOf(name);
-  if (i < 0) return undefined;
-  const value = Number(argv[i + 1]);
+function integer(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}`);
   return value;
 }
 
 function parse(argv: string[]): { clusters?: number; port?: number; kubeconfigPath?: string; verbose: boolean } {
-  const known = new Set(['--clusters', '--port', '--kubeconfig', '--verbose']);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!known.has(arg)) throw new UsageError(`unknown option "${arg}"`);
-    if (arg !== '--verbose') {
-      if (argv[i + 1] === undefined) throw new UsageError(`${arg} needs a value`);
-      i++;
-    }
+  const out: { clusters?: number; port?: number; kubeconfigPath?: string; verbose: boolean } = { verbose: false };
+  for (const { arg, flag, value } of eachArg(argv)) {
+    if (flag === '--clusters') out.clusters = integer(flag, value(), 0, 10_000);
+    else if (flag === '--port') out.port = integer(flag, value(), 0, 65_535);
+    else if (flag === '--kubeconfig') out.kubeconfigPath = value();
+    else if (arg === '--verbose') out.verbose = true;
+    else throw new UsageError(`unknown option "${arg}"`);
   }
-  const k = argv.indexOf('--kubeconfig');
-  const out: { clusters?: number; port?: number; kubeconfigPath?: string; verbose: boolean } = { verbose: argv.includes('--verbose') };
-  const clusters = intOption(argv, '--clusters', 0, 10_000);
-  const port = intOption(argv, '--port', 0, 65_535);
-  if (clusters !== undefined) out.clusters = clusters;
-  if (port !== undefined) out.port = port;
-  if (k >= 0) out.kubeconfigPath = argv[k + 1]!;
   return out;
 }
 
