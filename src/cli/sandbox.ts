@@ -1,17 +1,23 @@
 /** `ibgu sandbox`: runs the sandbox hub in the foreground until SIGINT/SIGTERM. */
-import { startSandbox } from '../sandbox/index';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_TIME_SCALE, parseScenario, ScenarioError, startSandbox, type Scenario } from '../sandbox/index';
 import { eachArg, UsageError, type Io } from './io';
 
-export const SANDBOX_HELP = `Usage: ibgu sandbox [--clusters N] [--kubeconfig PATH] [--port P] [--verbose]
+export const SANDBOX_HELP = `Usage: ibgu sandbox [--clusters N] [--scenario FILE] [--time-scale S] [--kubeconfig PATH] [--port P] [--verbose]
 
-Runs a local Kubernetes-API-compatible hub with simulated ManagedClusters, for trying IBGU Tools without a
-cluster. It writes a kubeconfig (the token in it is valid until the sandbox stops) and serves until Ctrl+C.
+Runs a local hub for trying IBGU Tools without a cluster: a Kubernetes-API-compatible server with simulated
+single-node ManagedClusters, TALM running ImageBasedGroupUpgrades through ClusterGroupUpgrades and
+ManifestWorks, and per cluster an API endpoint where LCA moves the IBU through its stages. It writes a
+kubeconfig (the token in it is valid until the sandbox stops) and serves until Ctrl+C.
 
 Options:
-  --clusters N       simulated ManagedClusters sno-0001… (default 3)
+  --clusters N       simulated ManagedClusters sno-0001… (default 3, or the scenario's count)
+  --scenario FILE    clusters, labels, stage durations and faults (see examples/sandbox/)
+  --time-scale S     wall seconds per minute of TALM/LCA time (default ${DEFAULT_TIME_SCALE}; 0.05 runs a 40-minute
+                     upgrade in 2 s)
   --kubeconfig PATH  where to write the kubeconfig (default: a new temporary directory)
   --port P           port on 127.0.0.1 (default: a free port)
-  --verbose          log every request (method, path, status)`;
+  --verbose          log every request and controller step`;
 
 function integer(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
@@ -19,10 +25,19 @@ function integer(name: string, text: string, min: number, max: number): number {
   return value;
 }
 
-function parse(argv: string[]): { clusters?: number; port?: number; kubeconfigPath?: string; verbose: boolean } {
-  const out: { clusters?: number; port?: number; kubeconfigPath?: string; verbose: boolean } = { verbose: false };
+interface Options { clusters?: number; port?: number; kubeconfigPath?: string; scenarioPath?: string; timeScale?: number; verbose: boolean }
+
+function parse(argv: string[]): Options {
+  const out: Options = { verbose: false };
   for (const { arg, flag, value } of eachArg(argv)) {
     if (flag === '--clusters') out.clusters = integer(flag, value(), 0, 10_000);
+    else if (flag === '--scenario') out.scenarioPath = value();
+    else if (flag === '--time-scale') {
+      const text = value();
+      const scale = Number(text);
+      if (!Number.isFinite(scale) || scale <= 0 || scale > 3600) throw new UsageError(`--time-scale must be a number of seconds above 0 and at most 3600, not "${text}"`);
+      out.timeScale = scale;
+    }
     else if (flag === '--port') out.port = integer(flag, value(), 0, 65_535);
     else if (flag === '--kubeconfig') out.kubeconfigPath = value();
     else if (arg === '--verbose') out.verbose = true;
@@ -43,10 +58,23 @@ export async function runSandbox(argv: string[], io: Pick<Io, 'out' | 'err'>): P
     }
     throw error;
   }
-  const sandbox = await startSandbox({ ...options, log: options.verbose ? (line) => io.err(line + '\n') : undefined });
-  const clusters = options.clusters ?? 3;
+  let scenario: Scenario | undefined;
+  if (options.scenarioPath) {
+    try {
+      scenario = parseScenario(readFileSync(options.scenarioPath, 'utf8'));
+    } catch (error) {
+      const why = error instanceof ScenarioError ? error.message : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+      io.err(`ibgu: cannot use the scenario ${options.scenarioPath}: ${why}\n`);
+      return 2;
+    }
+  }
+  const { scenarioPath: _s, verbose: _v, ...rest } = options;
+  const sandbox = await startSandbox({ ...rest, ...(scenario ? { scenario } : {}), log: options.verbose ? (line) => io.err(line + '\n') : undefined });
+  const clusters = sandbox.scenario.clusters.length;
+  const faults = sandbox.scenario.clusters.filter((c) => c.faults.length).length;
+  const scale = options.timeScale ?? DEFAULT_TIME_SCALE;
   io.out(`${sandbox.kubeconfigPath}\n`);
-  io.out(`ibgu sandbox: hub at ${sandbox.url} with ${clusters} managed cluster${clusters === 1 ? '' : 's'}; export KUBECONFIG=${sandbox.kubeconfigPath} (Ctrl+C stops it)\n`);
+  io.out(`ibgu sandbox: hub at ${sandbox.url} with ${clusters} managed cluster${clusters === 1 ? '' : 's'}${faults ? ` (${faults} with faults)` : ''}, ${scale} s per TALM/LCA minute; export KUBECONFIG=${sandbox.kubeconfigPath} (Ctrl+C stops it)\n`);
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);

@@ -5,8 +5,14 @@
  */
 import type { Tokens, DenyRule } from './auth';
 import { badRequest, notFound } from './status';
-import type { Store } from './store';
-import type { WatchHub } from './watch';
+import type { ApiSurface } from './surface';
+
+/** What the control API can pause: the simulated TALM, work agent and LCA controllers, and their clock. */
+export interface Pausable {
+  readonly paused: boolean;
+  pause(): void;
+  resume(): void;
+}
 
 export const CONTROL_PREFIX = '/__sandbox/';
 
@@ -51,18 +57,30 @@ export function handleControl(
   method: string,
   path: string,
   body: unknown,
-  deps: { store: Store; watches: WatchHub; tokens: Tokens; state: ControlState },
+  deps: { hub: ApiSurface; all: () => ApiSurface[]; tokens: Tokens; state: ControlState; controllers?: Pausable },
 ): unknown {
   const route = `${method} ${path.slice(CONTROL_PREFIX.length)}`;
   switch (route) {
     case 'POST compact':
-      deps.store.compact();
-      return { compactedAt: String(deps.store.currentRv()) };
+      // Every API server forgets its history; the answer is the hub's, which is what tests compare with.
+      for (const s of deps.all()) s.store.compact();
+      return { compactedAt: String(deps.hub.store.currentRv()) };
     case 'POST drop-watches': {
-      const dropped = deps.watches.count;
-      deps.watches.dropAll();
+      let dropped = 0;
+      for (const s of deps.all()) {
+        dropped += s.watches.count;
+        s.watches.dropAll();
+      }
       return { dropped };
     }
+    case 'GET controllers':
+      return { paused: deps.controllers?.paused ?? false, running: deps.controllers !== undefined };
+    case 'POST controllers/pause':
+    case 'POST controllers/resume':
+      if (!deps.controllers) throw badRequest('this sandbox runs no controllers');
+      if (route.endsWith('pause')) deps.controllers.pause();
+      else deps.controllers.resume();
+      return { paused: deps.controllers.paused };
     case 'GET requests':
       return deps.state.log;
     case 'POST requests/clear':

@@ -1,5 +1,5 @@
 /** Legacy discovery documents (/api, /apis, /api/v1, /apis/<g>/<v>): kubectl falls back to them from aggregated discovery. */
-import { groupVersions, type ResourceType } from './registry';
+import type { ApiTypes, ResourceType } from './registry';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -19,14 +19,14 @@ function groupEntry(group: string, versions: string[]): Record<string, unknown> 
   return { name: group, versions: list, preferredVersion: list[0] };
 }
 
-export function apiGroupList(): Record<string, unknown> {
+export function apiGroupList(types: ApiTypes): Record<string, unknown> {
   const byGroup = new Map<string, string[]>();
-  for (const gv of groupVersions()) if (gv.group) byGroup.set(gv.group, [...(byGroup.get(gv.group) ?? []), gv.version]);
+  for (const gv of types.groupVersions()) if (gv.group) byGroup.set(gv.group, [...(byGroup.get(gv.group) ?? []), gv.version]);
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...byGroup].map(([g, v]) => groupEntry(g, v)) };
 }
 
-export function apiGroup(group: string): Record<string, unknown> | undefined {
-  const versions = groupVersions().filter((gv) => gv.group === group).map((gv) => gv.version);
+export function apiGroup(types: ApiTypes, group: string): Record<string, unknown> | undefined {
+  const versions = types.groupVersions().filter((gv) => gv.group === group).map((gv) => gv.version);
   return versions.length ? { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) } : undefined;
 }
 
@@ -39,8 +39,8 @@ function resourceEntries(t: ResourceType): Record<string, unknown>[] {
   return out;
 }
 
-export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
-  const gv = groupVersions().find((g) => g.group === group && g.version === version);
+export function apiResourceList(types: ApiTypes, group: string, version: string): Record<string, unknown> | undefined {
+  const gv = types.groupVersions().find((g) => g.group === group && g.version === version);
   if (!gv) return undefined;
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: gv.types.flatMap(resourceEntries) };
 }

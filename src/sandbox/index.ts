@@ -1,26 +1,44 @@
 /**
  * The sandbox hub: a Kubernetes-API-compatible HTTPS server that kubectl and @kubernetes/client-node accept,
- * seeded with simulated ManagedClusters. Tests start it in-process; `ibgu sandbox` runs it standalone.
+ * with simulated single-node spokes behind it (each a real API endpoint under /clusters/<name>) and
+ * simulated TALM, OCM work agent and LCA controllers driving image-based group upgrades in scaled time.
+ * Tests start it in-process; `ibgu sandbox` runs it standalone.
  */
+import { SimClock, startControllers, type Controllers } from './controllers/index';
 import { kubeconfigText, writeKubeconfig } from './kubeconfig';
-import { seedHub } from './seed';
+import { defaultScenario, type Scenario } from './scenario';
+import { seedHub, seedSpoke } from './seed';
 import { startServer } from './server';
 import { Store } from './store';
+import { hubSurface, Spokes, SPOKE_PATH_PREFIX, type ApiSurface } from './surface';
 import { generatePki } from './tls';
+import { Tokens } from './auth';
+import { HUB } from './registry';
 import type { RequestLogEntry } from './control';
 
 export type { RequestLogEntry } from './control';
 export { Store } from './store';
 export type { StoreEvent, KubeObject } from './store';
-export { RESOURCE_TYPES } from './registry';
+export { HUB_TYPES, SPOKE_TYPES } from './registry';
+export { parseScenario, defaultScenario, ScenarioError, type Scenario } from './scenario';
+export type { ApiSurface } from './surface';
+
+/** Wall seconds per simulated minute when none is given: a 40-minute upgrade takes 40 s to watch. */
+export const DEFAULT_TIME_SCALE = 1;
 
 export interface SandboxOptions {
   /** 0 = random (the default). */
   port?: number;
   /** Default: a file in a fresh temp directory. */
   kubeconfigPath?: string;
-  /** Simulated ManagedClusters, default 3. */
+  /** Simulated ManagedClusters, default 3 (or the scenario's count). Overrides the scenario's count. */
   clusters?: number;
+  /** Clusters, labels, durations and faults; default: healthy clusters. */
+  scenario?: Scenario;
+  /** Wall seconds per minute of TALM/LCA time (default 1). */
+  timeScale?: number;
+  /** false: serve the API only, with no TALM/LCA behaviour (protocol tests). Default true. */
+  controllers?: boolean;
   log?: (line: string) => void;
 }
 
@@ -32,17 +50,45 @@ export interface Sandbox {
   kubeconfigPath: string;
   /** The hub's state, for in-process controllers (subscribe to changes, write status). */
   store: Store;
+  /** A spoke's API server by cluster name (created on first use); undefined for an unknown cluster. */
+  spoke(name: string): ApiSurface | undefined;
+  /** The URL and token of a spoke's API endpoint, as its admin kubeconfig on the hub has them. */
+  spokeAccess(name: string): { url: string; token: string };
+  scenario: Scenario;
+  /** The simulated controllers (undefined with `controllers: false`). */
+  controllers?: Controllers;
   requests(): RequestLogEntry[];
   stop(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => {});
-  const store = new Store();
-  seedHub(store, options.clusters ?? 3);
+  const base = options.scenario ?? defaultScenario(options.clusters ?? 3);
+  const scenario = options.clusters !== undefined && options.scenario ? rescale(base, options.clusters) : base;
+  const plans = new Map(scenario.clusters.map((c) => [c.name, c]));
+  const store = new Store(HUB);
+  const hub = hubSurface(store);
+  const spokes = new Spokes((name, spokeStore) => seedSpoke(name, spokeStore, plans.get(name)));
+  for (const c of scenario.clusters) spokes.declare(c.name);
+  const tokens = new Tokens();
+  const clock = new SimClock(options.timeScale ?? DEFAULT_TIME_SCALE);
+  let controllers: Controllers | undefined;
+  const pausable = {
+    get paused() {
+      return controllers?.paused ?? false;
+    },
+    pause: () => controllers?.pause(),
+    resume: () => controllers?.resume(),
+  };
   const pki = generatePki();
-  const server = await startServer(store, pki, options.port ?? 0, log);
+  const server = await startServer(hub, spokes, pki, options.port ?? 0, log, tokens, options.controllers === false ? undefined : pausable);
   const url = `https://127.0.0.1:${server.port}`;
+  const spokeAccess = (name: string) => ({ url: `${url}${SPOKE_PATH_PREFIX}${encodeURIComponent(name)}`, token: tokens.spokeToken(name) });
+  seedHub(store, scenario, (name) => {
+    const access = spokeAccess(name);
+    return kubeconfigText(access.url, pki.caPem, access.token, { context: 'admin', cluster: name, user: 'admin' });
+  });
+  if (options.controllers !== false) controllers = startControllers({ hub: store, spokes, clock, scenario, log });
   const token = server.tokens.adminToken;
   const kubeconfigPath = writeKubeconfig(options.kubeconfigPath, kubeconfigText(url, pki.caPem, token));
   let stopped: Promise<void> | undefined;
@@ -52,7 +98,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     token,
     kubeconfigPath,
     store,
+    spoke: (name) => spokes.get(name),
+    spokeAccess,
+    scenario,
+    ...(controllers ? { controllers } : {}),
     requests: () => server.state.log.map((e) => ({ ...e, query: [...e.query] })),
-    stop: () => (stopped ??= server.close()),
+    stop: () => (stopped ??= (controllers?.stop(), clock.stop(), server.close())),
   };
+}
+
+/** The scenario with `count` clusters: its per-cluster plans kept where they exist, healthy ones added. */
+function rescale(scenario: Scenario, count: number): Scenario {
+  const extra = defaultScenario(count).clusters;
+  return { ...scenario, clusters: extra.map((c, i) => scenario.clusters[i] ?? { ...c, durations: { ...(scenario.clusters[0]?.durations ?? c.durations) } }) };
 }

@@ -6,14 +6,15 @@ import { stringify } from 'yaml';
 
 export const CONTEXT_NAME = 'ibgu-sandbox';
 
-export function kubeconfigText(server: string, caPem: string, token: string): string {
+/** `names`: the context, cluster and user names (a spoke's admin kubeconfig uses its own). */
+export function kubeconfigText(server: string, caPem: string, token: string, names = { context: CONTEXT_NAME, cluster: CONTEXT_NAME, user: 'sandbox-admin' }): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT_NAME, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-    users: [{ name: 'sandbox-admin', user: { token } }],
-    contexts: [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: 'sandbox-admin', namespace: 'default' } }],
-    'current-context': CONTEXT_NAME,
+    clusters: [{ name: names.cluster, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    users: [{ name: names.user, user: { token } }],
+    contexts: [{ name: names.context, context: { cluster: names.cluster, user: names.user, namespace: 'default' } }],
+    'current-context': names.context,
     preferences: {},
   });
 }

@@ -4,7 +4,7 @@
  * (`fieldValidation` on PATCH). Schemas are deliberately loose: spec and status keep unknown fields.
  */
 import { createHash } from 'node:crypto';
-import { apiVersionOf, groupVersions, groupVersionPath, type ResourceType } from './registry';
+import { apiVersionOf, groupVersionPath, type ApiTypes, type ResourceType } from './registry';
 
 type Schema = Record<string, unknown>;
 
@@ -175,8 +175,8 @@ function pathsFor(t: ResourceType): Record<string, Schema> {
   return paths;
 }
 
-export function groupVersionDocument(group: string, version: string): Schema | undefined {
-  const gv = groupVersions().find((g) => g.group === group && g.version === version);
+export function groupVersionDocument(types: ApiTypes, group: string, version: string): Schema | undefined {
+  const gv = types.groupVersions().find((g) => g.group === group && g.version === version);
   if (!gv) return undefined;
   const schemas: Record<string, Schema> = { ...META_SCHEMAS };
   let paths: Record<string, Schema> = {};
@@ -192,9 +192,9 @@ export function groupVersionDocument(group: string, version: string): Schema | u
 export class OpenApiCache {
   private readonly docs = new Map<string, { body: string; hash: string }>();
 
-  constructor() {
-    for (const gv of groupVersions()) {
-      const body = JSON.stringify(groupVersionDocument(gv.group, gv.version));
+  constructor(types: ApiTypes) {
+    for (const gv of types.groupVersions()) {
+      const body = JSON.stringify(groupVersionDocument(types, gv.group, gv.version));
       this.docs.set(groupVersionPath(gv).slice(1), { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase() });
     }
   }

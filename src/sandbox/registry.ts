@@ -3,7 +3,8 @@
  * validation all read this one list, so adding a type is one entry here.
  * Identities (group, version, scope, short names, printer columns) follow the upstream CRDs.
  */
-import { ibguCelViolations, withIbguDefaults, type CelViolation } from '../core/talm/cel';
+import { celEqual, ibguCelViolations, withIbguDefaults, type CelViolation } from '../core/talm/cel';
+import { ibuUpdateViolations, SINGLETON_MESSAGE } from '../core/lca/ibu';
 import type { KubeObject } from './store';
 
 export interface PrinterColumn {
@@ -29,6 +30,8 @@ export interface ResourceType {
   builtin: boolean;
   printerColumns: PrinterColumn[];
   categories?: string[];
+  /** RBAC objects take any path-segment name (`system:…`, `open-cluster-management:…`), not only DNS subdomains. */
+  pathSegmentNames?: boolean;
   /** What the real API server does on create and update beyond the schema: CRD defaults and CEL rules. */
   admission?: Admission;
 }
@@ -42,6 +45,17 @@ export interface Admission {
 /** The IBGU CRD's default and CEL rules, from the core (the same code that lints IBGU files). */
 const ibguAdmission: Admission = { defaults: withIbguDefaults, violations: ibguCelViolations };
 
+/** The IBU CRD's object-level CEL rules (singleton name; fields and stage guarded while in progress), from the core. */
+const ibuAdmission: Admission = {
+  defaults: (object) => object,
+  violations(next, old) {
+    const out: CelViolation[] = [];
+    if (next.metadata?.name !== 'upgrade') out.push({ field: '', type: 'object', message: SINGLETON_MESSAGE });
+    if (old) for (const v of ibuUpdateViolations(old, next, celEqual)) out.push({ field: '', type: 'object', message: v.message });
+    return out;
+  },
+};
+
 const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 const lastReason: PrinterColumn = { name: 'State', type: 'string', jsonPath: '.status.conditions[-1:].reason' };
 const lastMessage: PrinterColumn = { name: 'Details', type: 'string', jsonPath: '.status.conditions[-1:].message' };
@@ -50,15 +64,14 @@ function core(kind: string, plural: string, extra: Partial<ResourceType> = {}): 
   return { group: '', version: 'v1', kind, plural, singular: kind.toLowerCase(), shortNames: [], namespaced: true, statusSubresource: false, builtin: true, printerColumns: [age], ...extra };
 }
 
-export const RESOURCE_TYPES: readonly ResourceType[] = [
-  core('Namespace', 'namespaces', { shortNames: ['ns'], namespaced: false, statusSubresource: true, printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, age] }),
-  core('ConfigMap', 'configmaps', { shortNames: ['cm'], printerColumns: [{ name: 'Data', type: 'integer', jsonPath: '.data' }, age] }),
-  core('Secret', 'secrets', { printerColumns: [{ name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Data', type: 'integer', jsonPath: '.data' }, age] }),
-  core('Event', 'events', { shortNames: ['ev'], printerColumns: [{ name: 'Last Seen', type: 'date', jsonPath: '.lastTimestamp' }, { name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Reason', type: 'string', jsonPath: '.reason' }, { name: 'Message', type: 'string', jsonPath: '.message' }] }),
-  {
-    group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, statusSubresource: true, builtin: true,
-    printerColumns: [{ name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' }, { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' }, age],
-  },
+const namespace = core('Namespace', 'namespaces', { shortNames: ['ns'], namespaced: false, statusSubresource: true, printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, age] });
+const configMap = core('ConfigMap', 'configmaps', { shortNames: ['cm'], printerColumns: [{ name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
+const secret = core('Secret', 'secrets', { printerColumns: [{ name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
+const event = core('Event', 'events', { shortNames: ['ev'], printerColumns: [{ name: 'Last Seen', type: 'date', jsonPath: '.lastTimestamp' }, { name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Reason', type: 'string', jsonPath: '.reason' }, { name: 'Message', type: 'string', jsonPath: '.message' }] });
+
+/** What the ACM hub serves: the core types, ManagedClusters, TALM's IBGU and CGU, and OCM's work API. */
+export const HUB_TYPES: readonly ResourceType[] = [
+  namespace, configMap, secret, event,
   {
     group: 'cluster.open-cluster-management.io', version: 'v1', kind: 'ManagedCluster', plural: 'managedclusters', singular: 'managedcluster', shortNames: ['mcl', 'mcls'], namespaced: false, statusSubresource: true, builtin: false,
     printerColumns: [
@@ -82,14 +95,35 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     printerColumns: [age],
   },
   {
+    group: 'work.open-cluster-management.io', version: 'v1alpha1', kind: 'ManifestWorkReplicaSet', plural: 'manifestworkreplicasets', singular: 'manifestworkreplicaset', shortNames: ['mwrs'], namespaced: true, statusSubresource: true, builtin: false,
+    printerColumns: [age],
+  },
+];
+
+/**
+ * What each simulated single-node spoke serves: LCA's IBU, the LCA operator Deployment (must-gather reads
+ * its `manager` image), OADP's Velero objects, LVM Storage's logical volumes, and the ClusterRole TALM's
+ * ManifestWork creates.
+ */
+export const SPOKE_TYPES: readonly ResourceType[] = [
+  namespace, configMap, secret, event,
+  {
+    group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, statusSubresource: true, builtin: true,
+    printerColumns: [{ name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' }, { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' }, age],
+  },
+  {
+    group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', singular: 'clusterrole', shortNames: [], namespaced: false, statusSubresource: false, builtin: true, pathSegmentNames: true,
+    printerColumns: [{ name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+  },
+  {
     group: 'lca.openshift.io', version: 'v1', kind: 'ImageBasedUpgrade', plural: 'imagebasedupgrades', singular: 'imagebasedupgrade', shortNames: ['ibu'], namespaced: false, statusSubresource: true, builtin: false,
-    printerColumns: [age, { name: 'Desired Stage', type: 'string', jsonPath: '.spec.stage' }, lastReason, lastMessage],
+    printerColumns: [age, { name: 'Desired Stage', type: 'string', jsonPath: '.spec.stage' }, lastReason, lastMessage], admission: ibuAdmission,
   },
   ...['Backup', 'Restore', 'BackupStorageLocation'].map((kind): ResourceType => ({
     group: 'velero.io', version: 'v1', kind, plural: kind.toLowerCase() + 's', singular: kind.toLowerCase(), shortNames: kind === 'BackupStorageLocation' ? ['bsl'] : [], namespaced: true,
     // Velero's CRDs declare no status subresource: status is written with the main resource.
     statusSubresource: false, builtin: false,
-    printerColumns: kind === 'BackupStorageLocation' ? [{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }, age] : [age],
+    printerColumns: kind === 'BackupStorageLocation' ? [{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }, age] : [{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }, age],
     categories: ['velero'],
   })),
   {
@@ -97,6 +131,51 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     printerColumns: [age],
   },
 ];
+
+/** One API server's set of types: routing, discovery and OpenAPI of a hub or a spoke read it. */
+export class ApiTypes {
+  private readonly byKindName = new Map<string, ResourceType>();
+  private gvs?: { group: string; version: string; types: ResourceType[] }[];
+
+  constructor(readonly types: readonly ResourceType[]) {
+    for (const t of types) this.byKindName.set(t.kind, t);
+  }
+
+  /** The type of a kind this server is known to serve; throws on a programming error. */
+  kind(kind: string): ResourceType {
+    const t = this.byKindName.get(kind);
+    if (!t) throw new Error(`the sandbox serves no ${kind} here`);
+    return t;
+  }
+
+  has(kind: string): boolean {
+    return this.byKindName.has(kind);
+  }
+
+  byPlural(group: string, version: string, plural: string): ResourceType | undefined {
+    return this.types.find((t) => t.group === group && t.version === version && t.plural === plural);
+  }
+
+  byApiVersionKind(apiVersion: string, kind: string): ResourceType | undefined {
+    const t = this.byKindName.get(kind);
+    return t && apiVersionOf(t) === apiVersion ? t : undefined;
+  }
+
+  /** Group versions in a stable order: core first, then by group name. */
+  groupVersions(): { group: string; version: string; types: ResourceType[] }[] {
+    if (this.gvs) return this.gvs;
+    const map = new Map<string, { group: string; version: string; types: ResourceType[] }>();
+    for (const t of this.types) {
+      const key = `${t.group}/${t.version}`;
+      if (!map.has(key)) map.set(key, { group: t.group, version: t.version, types: [] });
+      map.get(key)!.types.push(t);
+    }
+    return (this.gvs = [...map.values()].sort((a, b) => (a.group === b.group ? (a.version < b.version ? -1 : 1) : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1)));
+  }
+}
+
+export const HUB = new ApiTypes(HUB_TYPES);
+export const SPOKE = new ApiTypes(SPOKE_TYPES);
 
 export function apiVersionOf(t: ResourceType): string {
   return t.group ? `${t.group}/${t.version}` : t.version;
@@ -107,21 +186,3 @@ export function groupVersionPath(t: Pick<ResourceType, 'group' | 'version'>): st
   return t.group ? `/apis/${t.group}/${t.version}` : `/api/${t.version}`;
 }
 
-export function findByPlural(group: string, version: string, plural: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.plural === plural);
-}
-
-export function findByKind(apiVersion: string, kind: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => apiVersionOf(t) === apiVersion && t.kind === kind);
-}
-
-/** Group versions in a stable order: core first, then by group name. */
-export function groupVersions(): { group: string; version: string; types: ResourceType[] }[] {
-  const map = new Map<string, { group: string; version: string; types: ResourceType[] }>();
-  for (const t of RESOURCE_TYPES) {
-    const key = `${t.group}/${t.version}`;
-    if (!map.has(key)) map.set(key, { group: t.group, version: t.version, types: [] });
-    map.get(key)!.types.push(t);
-  }
-  return [...map.values()].sort((a, b) => (a.group === b.group ? 0 : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1));
-}

@@ -1,31 +1,27 @@
 /**
- * The initial hub content: the namespaces every hub has, the OADP namespace, and N single-node
- * ManagedClusters (`sno-0001`…) each with its cluster namespace and admin kubeconfig Secret, as ACM creates them.
+ * The initial content of the hub and of each spoke. The hub: the namespaces every hub has, and one
+ * single-node ManagedCluster per scenario cluster (`sno-0001`…) with its cluster namespace and admin
+ * kubeconfig Secret, as ACM creates them. A spoke: what LCA, OADP and LVM Storage leave on a cluster
+ * that is ready for an image-based upgrade.
  */
-import { RESOURCE_TYPES, type ResourceType } from './registry';
+import type { ClusterPlan, Scenario } from './scenario';
 import type { Store } from './store';
 
-function type(kind: string): ResourceType {
-  return RESOURCE_TYPES.find((t) => t.kind === kind)!;
-}
+export { clusterName } from './scenario';
 
-export function clusterName(i: number): string {
-  return `sno-${String(i).padStart(4, '0')}`;
-}
+const manager = { fieldManager: 'ibgu-sandbox-seed' };
 
-/**
- * `spokeKubeconfig` is the seam for per-spoke API endpoints: today every admin kubeconfig Secret points at
- * a placeholder; when spokes get their own servers, pass a function that returns each spoke's kubeconfig.
- */
-export function seedHub(store: Store, clusters: number, spokeKubeconfig: (cluster: string) => string = placeholderKubeconfig): void {
-  const manager = { fieldManager: 'ibgu-sandbox-seed' };
-  for (const ns of ['default', 'kube-system', 'kube-public', 'open-cluster-management', 'openshift-adp', 'ztp-install']) {
+/** `spokeKubeconfig` returns the kubeconfig of a spoke's API endpoint, stored as ZTP stores it. */
+export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (cluster: string) => string): void {
+  const type = (kind: string) => store.types.kind(kind);
+  for (const ns of ['default', 'kube-system', 'kube-public', 'open-cluster-management', 'openshift-adp', 'ztp-install', 'ztp-group']) {
     store.create(type('Namespace'), undefined, { metadata: { name: ns } }, manager);
   }
   const versions = ['4.16.12', '4.16.12', '4.16.15'];
   const regions = ['east', 'west', 'central'];
-  for (let i = 1; i <= clusters; i++) {
-    const name = clusterName(i);
+  scenario.clusters.forEach((plan, index) => {
+    const i = index + 1;
+    const name = plan.name;
     store.create(type('ManagedCluster'), undefined, {
       metadata: {
         name,
@@ -41,6 +37,7 @@ export function seedHub(store: Store, clusters: number, spokeKubeconfig: (cluste
           'common': 'true',
           'sites': `site-${regions[(i - 1) % regions.length]}`,
           'group-du-sno': '',
+          ...plan.labels,
         },
       },
       spec: { hubAcceptsClient: true, leaseDurationSeconds: 60, managedClusterClientConfigs: [{ url: `https://api.${name}.example.com:6443` }] },
@@ -63,15 +60,67 @@ export function seedHub(store: Store, clusters: number, spokeKubeconfig: (cluste
       type: 'Opaque',
       data: { kubeconfig: Buffer.from(spokeKubeconfig(name)).toString('base64') },
     }, manager);
-  }
+  });
 }
 
-function placeholderKubeconfig(cluster: string): string {
-  return [
-    'apiVersion: v1', 'kind: Config',
-    `clusters: [{name: ${cluster}, cluster: {server: 'https://api.${cluster}.example.com:6443'}}]`,
-    'users: [{name: admin, user: {}}]',
-    `contexts: [{name: admin, context: {cluster: ${cluster}, user: admin}}]`,
-    'current-context: admin', '',
-  ].join('\n');
+export const LCA_NAMESPACE = 'openshift-lifecycle-agent';
+export const OADP_NAMESPACE = 'openshift-adp';
+export const LCA_DEPLOYMENT = 'lifecycle-agent-controller-manager';
+/** The application whose LVM Storage volumes the LogicalVolumesLost fault (or a Backup without them) loses. */
+export const APP_NAMESPACE = 'inventory';
+
+/**
+ * A spoke as the image-based upgrade docs require it: LCA installed (its operator Deployment, container
+ * `manager`), the IBU `upgrade` that LCA creates in Idle, OADP with an available BackupStorageLocation,
+ * and an application with LVM Storage volumes (one LogicalVolume per PVC).
+ */
+export function seedSpoke(name: string, store: Store, plan: ClusterPlan | undefined): void {
+  const type = (kind: string) => store.types.kind(kind);
+  for (const ns of ['default', 'kube-system', LCA_NAMESPACE, OADP_NAMESPACE, 'openshift-storage', APP_NAMESPACE]) {
+    store.create(type('Namespace'), undefined, { metadata: { name: ns } }, manager);
+  }
+  const labels = { 'app.kubernetes.io/name': 'lifecycle-agent-operator', 'app.kubernetes.io/component': 'lifecycle-agent' };
+  store.create(type('Deployment'), LCA_NAMESPACE, {
+    metadata: { name: LCA_DEPLOYMENT, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [{ name: 'manager', image: 'registry.redhat.io/openshift4/lifecycle-agent-rhel9-operator@sha256:5b2f1c0e9f4d8a7c6b3e2d1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b', command: ['/usr/local/bin/manager'] }],
+          serviceAccountName: 'lifecycle-agent-controller-manager',
+        },
+      },
+    },
+  }, manager);
+  const dep = store.get(type('Deployment'), LCA_NAMESPACE, LCA_DEPLOYMENT)!;
+  dep.status = { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 };
+  store.update(type('Deployment'), LCA_NAMESPACE, LCA_DEPLOYMENT, dep, { subresource: 'status', fieldManager: 'kube-controller-manager' });
+
+  const bslDown = plan?.faults.some((f) => f.kind === 'BackupStorageLocationUnavailable');
+  store.create(type('BackupStorageLocation'), OADP_NAMESPACE, {
+    metadata: { name: 'default' },
+    spec: { provider: 'aws', default: true, objectStorage: { bucket: `ibu-backups-${name}`, prefix: 'velero' }, config: { region: 'us-east-1', s3Url: 'https://s3.example.com' } },
+    status: bslDown
+      ? { phase: 'Unavailable', message: 'BackupStorageLocation "default" is unavailable: rpc error: code = Unknown desc = NoSuchBucket: The specified bucket does not exist' }
+      : { phase: 'Available', lastValidationTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+  }, manager);
+
+  for (const pvc of ['postgres-data', 'search-index']) {
+    store.create(type('LogicalVolume'), undefined, {
+      metadata: { name: `pvc-${name}-${pvc}`, labels: { 'app.kubernetes.io/part-of': APP_NAMESPACE } },
+      spec: { name: `pvc-${name}-${pvc}`, deviceClass: 'vg1', size: '10Gi', nodeName: name, source: '' },
+    }, manager);
+  }
+
+  // LCA creates the singleton in Idle when it starts.
+  store.create(type('ImageBasedUpgrade'), undefined, { metadata: { name: 'upgrade' }, spec: { stage: 'Idle' } }, { fieldManager: 'lifecycle-agent' });
+  const ibu = store.get(type('ImageBasedUpgrade'), undefined, 'upgrade')!;
+  ibu.status = {
+    observedGeneration: 1,
+    conditions: [{ type: 'Idle', status: 'True', reason: 'Idle', message: 'Idle', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), observedGeneration: 1 }],
+    validNextStages: ['Prep'],
+  };
+  store.update(type('ImageBasedUpgrade'), undefined, 'upgrade', ibu, { subresource: 'status', fieldManager: 'lifecycle-agent' });
 }

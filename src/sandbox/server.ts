@@ -6,15 +6,14 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorize, Tokens } from './auth';
-import { CONTROL_PREFIX, ControlState, handleControl } from './control';
+import { CONTROL_PREFIX, ControlState, handleControl, type Pausable } from './control';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
-import { OpenApiCache } from './openapi';
-import { findByPlural, type ResourceType } from './registry';
-import { ResourceHandlers, type ResourceRequest } from './resources';
+import type { OpenApiCache } from './openapi';
+import type { ApiTypes, ResourceType } from './registry';
+import type { ResourceRequest } from './resources';
 import { ApiError, reasonFor, status } from './status';
-import type { Store } from './store';
+import { SPOKE_PATH_PREFIX, type ApiSurface, type Spokes } from './surface';
 import type { SandboxPki } from './tls';
-import { WatchHub } from './watch';
 
 const MAX_BODY = 8 * 1024 * 1024;
 
@@ -22,7 +21,6 @@ export interface HubServer {
   port: number;
   tokens: Tokens;
   state: ControlState;
-  watches: WatchHub;
   close(): Promise<void>;
 }
 
@@ -52,7 +50,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 /** A parsed resource URL: /api/v1[/namespaces/ns]/plural[/name[/status]] or the /apis/<g>/<v> equivalent. */
 interface ResourceRoute { resource: ResourceType; namespace?: string; name?: string; subresource?: 'status' }
 
-function routeResource(segments: string[]): ResourceRoute | undefined {
+function routeResource(types: ApiTypes, segments: string[]): ResourceRoute | undefined {
   let group: string;
   let version: string;
   let rest: string[];
@@ -61,13 +59,13 @@ function routeResource(segments: string[]): ResourceRoute | undefined {
   else return undefined;
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const inner = findByPlural(group, version, rest[2]!);
+    const inner = types.byPlural(group, version, rest[2]!);
     if (inner?.namespaced) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
   }
-  const resource = findByPlural(group, version, rest[0]!);
+  const resource = types.byPlural(group, version, rest[0]!);
   if (!resource || rest.length > 3) return undefined;
   if (resource.namespaced && !namespace && rest.length > 1) return undefined;
   if (rest.length === 3 && !(rest[2] === 'status' && resource.statusSubresource)) return undefined;
@@ -89,13 +87,24 @@ function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): s
   }
 }
 
-export function startServer(store: Store, pki: SandboxPki, port: number, log: (line: string) => void): Promise<HubServer> {
-  const tokens = new Tokens();
+/** Every surface with open watches or state: the hub and the spokes created so far. */
+function surfaces(hub: ApiSurface, spokes: Spokes): ApiSurface[] {
+  return [hub, ...spokes.created()];
+}
+
+export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, port: number, log: (line: string) => void, tokens = new Tokens(), controllers?: Pausable): Promise<HubServer> {
   const state = new ControlState();
-  const watches = new WatchHub(store);
-  const handlers = new ResourceHandlers(store, watches);
-  const openapi = new OpenApiCache();
   let address = '';
+
+  /** The API server a path belongs to, and the path within it; undefined for an unknown spoke. */
+  function surfaceOf(path: string): { surface: ApiSurface; path: string } | undefined {
+    if (!path.startsWith(SPOKE_PATH_PREFIX)) return { surface: hub, path };
+    const rest = path.slice(SPOKE_PATH_PREFIX.length);
+    const slash = rest.indexOf('/');
+    const name = decodeURIComponent(slash < 0 ? rest : rest.slice(0, slash));
+    const surface = spokes.get(name);
+    return surface ? { surface, path: slash < 0 ? '/' : rest.slice(slash) } : undefined;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://sandbox');
@@ -115,30 +124,33 @@ export function startServer(store: Store, pki: SandboxPki, port: number, log: (l
       });
     }
     try {
-      const principal = tokens.authenticate(req.headers.authorization);
+      const target = surfaceOf(path);
+      if (!target) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      const { surface } = target;
+      const principal = tokens.authenticate(req.headers.authorization, surface.name);
       const body = await readBody(req);
       if (isControl) {
         const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
-        return send(res, 200, handleControl(method, path, parsed, { store, watches, tokens, state }));
+        return send(res, 200, handleControl(method, path, parsed, { hub, all: () => surfaces(hub, spokes), tokens, state, ...(controllers ? { controllers } : {}) }));
       }
       const injection = state.takeInjection(method, path);
       if (injection?.delayMs) await new Promise((r) => setTimeout(r, injection.delayMs));
       if (injection?.status) return send(res, injection.status, status(injection.status, reasonFor(injection.status), `injected failure (${injection.status})`));
 
-      const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+      const segments = target.path.split('/').filter(Boolean).map(decodeURIComponent);
       if (method === 'GET') {
-        const doc = discovery(segments, url, address, openapi);
+        const doc = discovery(surface.types, segments, url, address, surface.openapi);
         if (doc !== undefined) {
           if (doc === null) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
           return send(res, 200, doc);
         }
       }
-      const route = routeResource(segments);
+      const route = routeResource(surface.types, segments);
       if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       const attrs = { verb: verbOf(method, route, url.searchParams), resource: route.resource.plural, group: route.resource.group };
       authorize(principal, { ...attrs, ...(route.subresource ? { subresource: route.subresource } : {}), ...(route.namespace ? { namespace: route.namespace } : {}), ...(route.name ? { name: route.name } : {}) });
       const request: ResourceRequest = { req, res, method, query: url.searchParams, body, ...route };
-      handlers.handle(request, (code, payload) => send(res, code, payload));
+      surface.handlers.handle(request, (code, payload) => send(res, code, payload));
     } catch (error) {
       if (error instanceof ApiError) return send(res, error.code, error.toStatus());
       if (error instanceof SyntaxError && isControl) return send(res, 400, status(400, 'BadRequest', error.message));
@@ -161,9 +173,9 @@ export function startServer(store: Store, pki: SandboxPki, port: number, log: (l
       const actual = (server.address() as AddressInfo).port;
       address = `127.0.0.1:${actual}`;
       resolve({
-        port: actual, tokens, state, watches,
+        port: actual, tokens, state,
         close: () => new Promise<void>((done) => {
-          watches.dropAll();
+          for (const s of surfaces(hub, spokes)) s.watches.dropAll();
           server.close(() => done());
           server.closeAllConnections();
         }),
@@ -176,14 +188,14 @@ export function startServer(store: Store, pki: SandboxPki, port: number, log: (l
  * Discovery, version and OpenAPI documents. Returns undefined when the path is not one of them,
  * null when it is under their prefix but unknown (404).
  */
-function discovery(segments: string[], url: URL, address: string, openapi: OpenApiCache): unknown {
+function discovery(types: ApiTypes, segments: string[], url: URL, address: string, openapi: OpenApiCache): unknown {
   const p = segments.join('/');
   if (p === 'version') return versionInfo();
   if (p === 'api') return apiVersions(address);
-  if (p === 'apis') return apiGroupList();
-  if (segments[0] === 'apis' && segments.length === 2) return apiGroup(segments[1]!) ?? null;
-  if (segments[0] === 'api' && segments.length === 2) return apiResourceList('', segments[1]!) ?? null;
-  if (segments[0] === 'apis' && segments.length === 3) return apiResourceList(segments[1]!, segments[2]!) ?? null;
+  if (p === 'apis') return apiGroupList(types);
+  if (segments[0] === 'apis' && segments.length === 2) return apiGroup(types, segments[1]!) ?? null;
+  if (segments[0] === 'api' && segments.length === 2) return apiResourceList(types, '', segments[1]!) ?? null;
+  if (segments[0] === 'apis' && segments.length === 3) return apiResourceList(types, segments[1]!, segments[2]!) ?? null;
   if (p === 'openapi/v3') return JSON.parse(openapi.index());
   if (segments[0] === 'openapi' && segments[1] === 'v3') {
     const doc = openapi.document(segments.slice(2).join('/'));

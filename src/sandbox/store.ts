@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, notFound } from './status';
-import { apiVersionOf, type ResourceType, RESOURCE_TYPES } from './registry';
+import { apiVersionOf, HUB, type ApiTypes, type ResourceType } from './registry';
 import type { CelViolation } from '../core/talm/cel';
 import { clone, deepEqual, fieldsV1, type Json } from './patch';
 
@@ -63,8 +63,9 @@ export class Store {
   private compactedRv = 0;
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
-  constructor() {
-    for (const t of RESOURCE_TYPES) this.objects.set(t, new Map());
+  /** `types`: what this API server serves (the hub's types by default, or a spoke's). */
+  constructor(readonly types: ApiTypes = HUB) {
+    for (const t of types.types) this.objects.set(t, new Map());
   }
 
   currentRv(): number {
@@ -110,7 +111,7 @@ export class Store {
 
   private requireNamespace(t: ResourceType, namespace: string | undefined): void {
     if (!t.namespaced) return;
-    const nsType = RESOURCE_TYPES.find((r) => r.kind === 'Namespace')!;
+    const nsType = this.types.kind('Namespace');
     if (!namespace || !this.objects.get(nsType)!.has(key(nsType, undefined, namespace))) throw notFound('namespaces', '', namespace ?? '');
     const ns = this.objects.get(nsType)!.get(key(nsType, undefined, namespace))!;
     if (ns.metadata.deletionTimestamp) throw new ApiError(403, 'Forbidden', `${t.plural} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
@@ -255,7 +256,7 @@ export class Store {
     this.emit({ type: 'DELETED', resource: t, object: gone, previous, rv: this.rv });
     // A namespace takes its contents with it (the real namespace controller does this asynchronously).
     if (t.kind === 'Namespace') {
-      for (const other of RESOURCE_TYPES.filter((r) => r.namespaced)) {
+      for (const other of this.types.types.filter((r) => r.namespaced)) {
         for (const o of this.list(other, gone.metadata.name)) {
           const ok = key(other, o.metadata.namespace, o.metadata.name);
           const stored = this.objects.get(other)!.get(ok)!;
@@ -304,6 +305,10 @@ function rejectViolations(t: ResourceType, name: string, violations: readonly Ce
 
 function validateName(t: ResourceType, name: unknown): void {
   if (typeof name !== 'string' || !name) throw new ApiError(422, 'Invalid', `${t.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: t.kind, group: t.group, causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }] });
+  if (t.pathSegmentNames) {
+    if (name === '.' || name === '..' || /[/%]/.test(name)) throw new ApiError(422, 'Invalid', `${t.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": may not contain '/' or '%' and may not be '.' or '..'`, { name, kind: t.kind, group: t.group });
+    return;
+  }
   if (name.length > 253 || !NAME.test(name)) {
     throw new ApiError(422, 'Invalid', `${t.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`, { name, kind: t.kind, group: t.group });
   }

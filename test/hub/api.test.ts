@@ -101,7 +101,8 @@ function ibgu(name: string, extra: Record<string, unknown> = {}): Record<string,
 }
 
 before(async () => {
-  hub = await startSandbox({ clusters: 3 });
+  // The API alone: these tests create IBGUs that a running TALM would act on.
+  hub = await startSandbox({ clusters: 3, controllers: false });
 });
 after(async () => {
   await hub.stop();
@@ -132,7 +133,12 @@ describe('auth and discovery', () => {
     assert.equal((await call('GET', '/version')).body.major, '1');
     assert.deepEqual((await call('GET', '/api')).body.versions, ['v1']);
     const groups = (await call('GET', '/apis')).body.groups.map((g: any) => g.name);
-    for (const g of ['lcm.openshift.io', 'lca.openshift.io', 'cluster.open-cluster-management.io', 'velero.io', 'topolvm.io', 'apps', 'ran.openshift.io', 'work.open-cluster-management.io']) assert.ok(groups.includes(g), g);
+    for (const g of ['lcm.openshift.io', 'cluster.open-cluster-management.io', 'ran.openshift.io', 'work.open-cluster-management.io']) assert.ok(groups.includes(g), g);
+    // Spoke APIs are not the hub's.
+    for (const g of ['lca.openshift.io', 'velero.io', 'topolvm.io']) assert.ok(!groups.includes(g), g);
+    const work = (await call('GET', '/apis/work.open-cluster-management.io')).body;
+    assert.deepEqual(work.versions.map((v: any) => v.version), ['v1', 'v1alpha1']);
+    assert.equal(work.preferredVersion.version, 'v1');
     const lcm = (await call('GET', '/apis/lcm.openshift.io/v1alpha1')).body;
     const names = lcm.resources.map((r: any) => r.name);
     assert.deepEqual(names, ['imagebasedgroupupgrades', 'imagebasedgroupupgrades/status']);
@@ -166,8 +172,58 @@ describe('seed', () => {
     assert.deepEqual(list.items.map((i: any) => i.metadata.name), ['sno-0001', 'sno-0002', 'sno-0003']);
     assert.equal(list.items[0].apiVersion, 'cluster.open-cluster-management.io/v1');
     const secret = (await call('GET', '/api/v1/namespaces/sno-0002/secrets/sno-0002-admin-kubeconfig')).body;
-    assert.match(Buffer.from(secret.data.kubeconfig, 'base64').toString(), /kind: Config/);
+    const kc = parse(Buffer.from(secret.data.kubeconfig, 'base64').toString());
+    assert.equal(kc.kind, 'Config');
+    assert.equal(kc.clusters[0].cluster.server, `${hub.url}/clusters/sno-0002`);
+    assert.equal(Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString(), hub.caPem);
     for (const ns of ['default', 'kube-system', 'openshift-adp']) assert.equal((await call('GET', `/api/v1/namespaces/${ns}`)).status, 200);
+  });
+});
+
+describe('spokes', () => {
+  const spoke = (name: string) => hub.spokeAccess(name);
+
+  test('each spoke is an API server under /clusters/<name>, reached with the token of its admin kubeconfig only', async () => {
+    const a = spoke('sno-0001');
+    const prefix = '/clusters/sno-0001';
+    assert.equal((await call('GET', `${prefix}/apis/lca.openshift.io/v1/imagebasedupgrades/upgrade`, { token: hub.token })).status, 401, 'the hub token is not valid on a spoke');
+    assert.equal((await call('GET', `${prefix}/api/v1/namespaces`, { token: spoke('sno-0002').token })).status, 401, 'another spoke token is not valid');
+    const groups = (await call('GET', `${prefix}/apis`, { token: a.token })).body.groups.map((g: any) => g.name);
+    for (const g of ['lca.openshift.io', 'velero.io', 'topolvm.io', 'apps', 'rbac.authorization.k8s.io']) assert.ok(groups.includes(g), g);
+    assert.ok(!groups.includes('lcm.openshift.io'));
+    assert.equal((await call('GET', '/api/v1/namespaces', { token: a.token })).status, 401, 'a spoke token is not valid on the hub');
+    assert.equal((await call('GET', '/clusters/sno-9999/api/v1/namespaces', { token: a.token })).status, 404);
+  });
+
+  test('a spoke as LCA, OADP and LVM Storage leave it: IBU in Idle, the LCA Deployment, an available BSL, logical volumes', async () => {
+    const { token } = spoke('sno-0003');
+    const prefix = '/clusters/sno-0003';
+    const ibu = (await call('GET', `${prefix}/apis/lca.openshift.io/v1/imagebasedupgrades/upgrade`, { token })).body;
+    assert.equal(ibu.spec.stage, 'Idle');
+    assert.deepEqual(ibu.status.validNextStages, ['Prep']);
+    assert.deepEqual(ibu.status.conditions.map((c: any) => [c.type, c.status, c.reason]), [['Idle', 'True', 'Idle']]);
+    const dep = (await call('GET', `${prefix}/apis/apps/v1/namespaces/openshift-lifecycle-agent/deployments/lifecycle-agent-controller-manager`, { token })).body;
+    assert.equal(dep.spec.template.spec.containers.find((c: any) => c.name === 'manager').image.startsWith('registry.redhat.io/'), true);
+    const bsl = (await call('GET', `${prefix}/apis/velero.io/v1/namespaces/openshift-adp/backupstoragelocations/default`, { token })).body;
+    assert.equal(bsl.status.phase, 'Available');
+    const lvs = (await call('GET', `${prefix}/apis/topolvm.io/v1/logicalvolumes`, { token })).body;
+    assert.equal(lvs.items.length, 2);
+    // Spokes keep their own resourceVersions.
+    assert.ok(Number(ibu.metadata.resourceVersion) < 20);
+  });
+
+  test('the IBU CRD rules on the spoke: singleton name, stage transitions from validNextStages, guarded fields', async () => {
+    const { token } = spoke('sno-0002');
+    const base = '/clusters/sno-0002/apis/lca.openshift.io/v1/imagebasedupgrades';
+    const other = await call('POST', base, { token, body: { apiVersion: 'lca.openshift.io/v1', kind: 'ImageBasedUpgrade', metadata: { name: 'other' }, spec: { stage: 'Idle' } } });
+    assert.equal(other.status, 422);
+    assert.match(other.body.message, /ibu is a singleton, metadata.name must be 'upgrade'/);
+    const patch = (body: unknown) => call('PATCH', `${base}/upgrade`, { token, body, contentType: 'application/merge-patch+json' });
+    const jump = await patch({ spec: { stage: 'Upgrade' } });
+    assert.equal(jump.status, 422);
+    assert.match(jump.body.message, /the stage transition is not permitted\. Please refer to status\.validNextStages/);
+    const ok = await patch({ spec: { stage: 'Prep', seedImageRef: { image: 'quay.io/x/seed:4.17.2', version: '4.17.2' } } });
+    assert.equal(ok.status, 200);
   });
 });
 

@@ -110,7 +110,7 @@ function kubectlSuite(kubectl: Kubectl): void {
     };
 
     before(async () => {
-      sandbox = await startSandbox({ port: 0, clusters: CLUSTERS });
+      sandbox = await startSandbox({ port: 0, clusters: CLUSTERS, controllers: false });
       home = mkdtempSync(path.join(tmpdir(), 'ibgu-kubectl-'));
       env = { kubeconfig: sandbox.kubeconfigPath, home, cacheDir: path.join(home, 'cache') };
       await ok(['apply', '-f', path.join(repoRoot(), 'examples', 'ibgu', 'namespace.yaml')]);

@@ -1,0 +1,45 @@
+/**
+ * The sandbox's simulated controllers, started together: TALM on the hub, and per spoke the OCM work
+ * agent and LCA. They share one simulated clock; pausing stops their queues and freezes that clock.
+ */
+import type { Pausable } from '../control';
+import type { ControllerContext } from './context';
+import { Lca } from './lca';
+import { Talm } from './talm';
+import { WorkAgent } from './work-agent';
+
+export { SimClock } from './clock';
+export type { ControllerContext } from './context';
+
+export interface Controllers extends Pausable {
+  stop(): void;
+  /** True while any controller has queued work (timers in simulated time do not count). */
+  readonly busy: boolean;
+}
+
+export function startControllers(ctx: ControllerContext): Controllers {
+  const talm = new Talm(ctx);
+  const agent = new WorkAgent(ctx);
+  const lca = new Lca(ctx);
+  const all = [talm, agent, lca];
+  return {
+    get paused() {
+      return ctx.clock.paused;
+    },
+    get busy() {
+      return all.some((c) => c.busy);
+    },
+    pause() {
+      ctx.clock.pause();
+      for (const c of all) c.pause();
+    },
+    resume() {
+      for (const c of all) c.resume();
+      ctx.clock.resume();
+    },
+    stop() {
+      for (const c of all) c.stop();
+      ctx.clock.stop();
+    },
+  };
+}

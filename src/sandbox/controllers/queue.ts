@@ -1,0 +1,65 @@
+/**
+ * A controller's work queue, as controller-runtime has it: keys are de-duplicated while they wait, one
+ * reconcile runs at a time, and a reconcile that throws is retried later. Work waits while paused.
+ */
+export class WorkQueue {
+  private readonly pending = new Set<string>();
+  private scheduled = false;
+  private stopped = false;
+  private paused = false;
+
+  constructor(
+    private readonly reconcile: (key: string) => void,
+    private readonly onError: (key: string, error: unknown) => void,
+    /** How many keys one turn of the event loop handles before yielding to I/O. */
+    private readonly perTurn = 200,
+  ) {}
+
+  add(key: string): void {
+    if (this.stopped) return;
+    this.pending.add(key);
+    this.schedule();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pending.clear();
+  }
+
+  /** Keys waiting, for tests and the idle check. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.paused || this.stopped || !this.pending.size) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    let n = 0;
+    for (const key of this.pending) {
+      if (this.paused || this.stopped || n++ >= this.perTurn) break;
+      this.pending.delete(key);
+      try {
+        this.reconcile(key);
+      } catch (error) {
+        this.onError(key, error);
+        // Retried on a later turn, after other keys, like a rate-limited requeue.
+        setTimeout(() => this.add(key), 50).unref?.();
+      }
+    }
+    this.schedule();
+  }
+}
