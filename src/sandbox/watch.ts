@@ -29,6 +29,12 @@ const MAX_WATCH_SECONDS = 1800;
 
 export class WatchHub {
   private readonly open = new Set<() => void>();
+  /**
+   * The last event as a plain-JSON line. Store listeners run synchronously, one event at a time, so every
+   * watch the event reaches shares one serialisation instead of each stringifying it (20 watches were 20
+   * JSON.stringify calls of the same object per write). Stored objects are never changed in place.
+   */
+  private lastLine: { event: StoreEvent; type: string; line: string } | undefined;
 
   constructor(private readonly store: Store, private readonly bookmarkIntervalMs = 10_000) {}
 
@@ -71,6 +77,12 @@ export class WatchHub {
       first = false;
       return table;
     };
+    const send = (type: string, e: StoreEvent) => {
+      if (w.table) return write(type, encode(e.object));
+      if (ended || res.writableEnded || res.destroyed) return;
+      if (this.lastLine?.event !== e || this.lastLine.type !== type) this.lastLine = { event: e, type, line: JSON.stringify({ type, object: e.object }) + '\n' };
+      res.write(this.lastLine.line);
+    };
     const inScope = (o: KubeObject | undefined) =>
       !!o && (!t.namespaced || !w.namespace || o.metadata?.namespace === w.namespace) && matchesLabels(w.labels, o.metadata?.labels) && matchesFields(w.fields, o);
 
@@ -79,14 +91,14 @@ export class WatchHub {
       if (e.resource !== t) return;
       lastRv = e.rv;
       if (e.type === 'DELETED') {
-        if (inScope(e.previous ?? e.object)) write('DELETED', encode(e.object));
+        if (inScope(e.previous ?? e.object)) send('DELETED', e);
         return;
       }
       const now = inScope(e.object);
       const before = e.type === 'MODIFIED' && inScope(e.previous);
-      if (now && before) write('MODIFIED', encode(e.object));
-      else if (now) write('ADDED', encode(e.object));
-      else if (before) write('DELETED', encode(e.object));
+      if (now && before) send('MODIFIED', e);
+      else if (now) send('ADDED', e);
+      else if (before) send('DELETED', e);
     };
     const bookmark = (annotations?: Record<string, string>) => {
       const metadata: Record<string, unknown> = { resourceVersion: String(lastRv) };
