@@ -14,7 +14,7 @@ Commands:
   lint [paths…]   validate IBGU, IBU, Velero Backup/Restore and OADP / extra-manifests ConfigMaps
   rules           list the rules, their ids and severities (--format json|markdown|docs)
   preview IBGU.yaml --clusters CLUSTERS.yaml   which clusters each plan step selects, batches, worst-case time
-  sandbox         run a local hub with simulated managed clusters (--clusters N --kubeconfig PATH --port P)
+  sandbox         run a local hub where simulated TALM and LCA run your IBGUs (--scenario FILE --time-scale S)
 
 ibgu <command> --help shows a command's options. ibgu --version prints the version.`;
 

@@ -189,7 +189,13 @@ function resolve(raw: Raw): Scenario {
 export function parseScenario(text: string, count?: number): Scenario {
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length) throw new ScenarioError(`not valid YAML: ${doc.errors[0]!.message}`);
-  const raw = parseRaw(doc.toJS({ maxAliasCount: 100 }));
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ScenarioError(`cannot read it: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const raw = parseRaw(value);
   if (count !== undefined) raw.count = count;
   return resolve(raw);
 }

@@ -14,9 +14,16 @@ const manager = { fieldManager: 'ibgu-sandbox-seed' };
 /** `spokeKubeconfig` returns the kubeconfig of a spoke's API endpoint, stored as ZTP stores it. */
 export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (cluster: string) => string): void {
   const type = (kind: string) => store.types.kind(kind);
-  for (const ns of ['default', 'kube-system', 'kube-public', 'open-cluster-management', 'openshift-adp', 'ztp-install', 'ztp-group']) {
+  for (const ns of ['default', 'kube-system', 'kube-public', 'open-cluster-management', 'openshift-adp', 'ztp-install', IBGU_NAMESPACE]) {
     store.create(type('Namespace'), undefined, { metadata: { name: ns } }, manager);
   }
+  // What the examples rely on and keep out of Git: the seed image's pull secret, in the IBGU namespace.
+  const auth = Buffer.from('sandbox:not-a-real-password').toString('base64');
+  store.create(type('Secret'), IBGU_NAMESPACE, {
+    metadata: { name: SEED_PULL_SECRET },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { 'registry.hub.example.com:8443': { auth } } })).toString('base64') },
+  }, manager);
   const versions = ['4.16.12', '4.16.12', '4.16.15'];
   const regions = ['east', 'west', 'central'];
   scenario.clusters.forEach((plan, index) => {
@@ -67,7 +74,12 @@ export const LCA_NAMESPACE = 'openshift-lifecycle-agent';
 export const OADP_NAMESPACE = 'openshift-adp';
 export const LCA_DEPLOYMENT = 'lifecycle-agent-controller-manager';
 /** The application whose LVM Storage volumes the LogicalVolumesLost fault (or a Backup without them) loses. */
-export const APP_NAMESPACE = 'inventory';
+export const APP_NAMESPACE = 'site-metrics';
+/** The hub namespace of the example IBGUs, with the seed pull secret TALM copies to the spokes at Prep. */
+export const IBGU_NAMESPACE = 'ztp-upgrades';
+export const SEED_PULL_SECRET = 'seed-pull-secret';
+/** The extra-manifests ConfigMap ZTP policies put on every cluster before Prep (examples/extra-manifests). */
+export const EXTRA_MANIFESTS = 'sno-extra-manifests';
 
 /**
  * A spoke as the image-based upgrade docs require it: LCA installed (its operator Deployment, container
@@ -97,6 +109,11 @@ export function seedSpoke(name: string, store: Store, plan: ClusterPlan | undefi
   const dep = store.get(type('Deployment'), LCA_NAMESPACE, LCA_DEPLOYMENT)!;
   dep.status = { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 };
   store.update(type('Deployment'), LCA_NAMESPACE, LCA_DEPLOYMENT, dep, { subresource: 'status', fieldManager: 'kube-controller-manager' });
+
+  store.create(type('ConfigMap'), LCA_NAMESPACE, {
+    metadata: { name: EXTRA_MANIFESTS },
+    data: { 'site-config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: site-config\n  namespace: default\ndata:\n  site: ' + name + '\n' },
+  }, manager);
 
   const bslDown = plan?.faults.some((f) => f.kind === 'BackupStorageLocationUnavailable');
   store.create(type('BackupStorageLocation'), OADP_NAMESPACE, {

@@ -1,0 +1,82 @@
+/**
+ * `ibgu sandbox` as a user runs it: flags, the kubeconfig it writes, the one-line summary, a hub that
+ * answers, a spoke reachable through the kubeconfig the hub stores for it, and a clean stop on SIGTERM.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from '../helpers/fixtures';
+import { runCli, withTempDir } from '../helpers/run';
+
+function get(url: string, ca: string, token: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    https.get(url, { ca, headers: { Authorization: `Bearer ${token}` }, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    }).on('error', reject);
+  });
+}
+
+describe('ibgu sandbox', { timeout: 60_000 }, () => {
+  test('starts from a scenario, prints the kubeconfig path and a summary, serves hub and spokes, stops on SIGTERM', async () => {
+    await withTempDir(async (dir) => {
+      const kubeconfig = path.join(dir, 'nested', 'kubeconfig');
+      const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'cli.js'), 'sandbox', '--scenario', path.join(repoRoot(), 'examples', 'sandbox', 'failures.yaml'), '--time-scale=0.5', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      try {
+        const deadline = Date.now() + 30_000;
+        while (!out.includes('Ctrl+C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        const [first, summary] = out.split('\n');
+        assert.equal(first, kubeconfig);
+        assert.match(summary!, /^ibgu sandbox: hub at https:\/\/127\.0\.0\.1:\d+ with 12 managed clusters \(3 with faults\), 0\.5 s per TALM\/LCA minute; export KUBECONFIG=/);
+        assert.equal(statSync(kubeconfig).mode & 0o777, 0o600, 'the kubeconfig holds a token: owner only');
+        const kc = parse(readFileSync(kubeconfig, 'utf8'));
+        const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
+        const server: string = kc.clusters[0].cluster.server;
+        const mcs = await get(`${server}/apis/cluster.open-cluster-management.io/v1/managedclusters`, ca, kc.users[0].user.token);
+        assert.equal(mcs.body.items.length, 12);
+        assert.equal(mcs.body.items.find((m: any) => m.metadata.name === 'sno-0005').metadata.labels['upgrade-wave'], '2');
+        // The spoke, through the admin kubeconfig ZTP would have stored.
+        const secret = await get(`${server}/api/v1/namespaces/sno-0007/secrets/sno-0007-admin-kubeconfig`, ca, kc.users[0].user.token);
+        const spokeKc = parse(Buffer.from(secret.body.data.kubeconfig, 'base64').toString());
+        const ibu = await get(`${spokeKc.clusters[0].cluster.server}/apis/lca.openshift.io/v1/imagebasedupgrades/upgrade`, ca, spokeKc.users[0].user.token);
+        assert.equal(ibu.status, 200);
+        assert.equal(ibu.body.spec.stage, 'Idle');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      assert.equal(await exited, 0);
+      assert.match(err, /ibgu sandbox: stopped \(SIGTERM\)/);
+      assert.doesNotMatch(out + err, /sbx-[0-9a-f]{16}/, 'tokens are never printed');
+    });
+  });
+
+  test('a wrong scenario or time scale is a usage error (exit 2) that says what is wrong', async () => {
+    await withTempDir(async (dir) => {
+      const bad = path.join(dir, 'bad.yaml');
+      writeFileSync(bad, 'clusters: 3\nfaults: [{clusters: sno-0009, fault: Prep}]\n');
+      const r1 = await runCli(['sandbox', '--scenario', bad]);
+      assert.equal(r1.code, 2);
+      assert.match(r1.stderr, /cannot use the scenario .*bad\.yaml: faults\[0\]\.clusters: "sno-0009" matches none of the 3 clusters/);
+      const r2 = await runCli(['sandbox', '--scenario', path.join(dir, 'missing.yaml')]);
+      assert.equal(r2.code, 2);
+      assert.match(r2.stderr, /missing\.yaml: no such file/);
+      const r3 = await runCli(['sandbox', '--time-scale', '0']);
+      assert.equal(r3.code, 2);
+      assert.match(r3.stderr, /--time-scale must be a number of seconds above 0/);
+      const help = await runCli(['sandbox', '--help']);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /--scenario FILE/);
+      assert.match(help.stdout, /--time-scale S/);
+    });
+  });
+});
