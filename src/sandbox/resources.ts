@@ -177,8 +177,8 @@ export class ResourceHandlers {
       throw new ApiError(410, 'Expired', `too old resource version: ${rv} (${current})`);
     }
 
-    let items = this.store.list(t, r.namespace).filter((o) => matchesLabels(labels, o.metadata?.labels) && matchesFields(fields, o));
     let listRv = current;
+    let after: string | undefined;
     const token = query.get('continue');
     if (token) {
       const c = decodeContinue(token);
@@ -186,15 +186,18 @@ export class ResourceHandlers {
         throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
       }
       listRv = c.rv;
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > c.after);
+      after = c.after;
     }
     const limit = Number(query.get('limit') ?? 0);
+    // Only the page is copied out of the store, not every object of the type.
+    const match = labels.length || fields.length ? (o: KubeObject) => matchesLabels(labels, o.metadata?.labels) && matchesFields(fields, o) : undefined;
+    const page = this.store.page(t, r.namespace, { after, limit: limit > 0 ? limit : 0, match });
+    const items = page.items;
     const meta: Record<string, unknown> = { resourceVersion: String(listRv) };
-    if (limit > 0 && items.length > limit) {
-      const last = items[limit - 1]!;
+    if (limit > 0 && page.remaining > 0) {
+      const last = items[items.length - 1]!;
       meta.continue = Buffer.from(JSON.stringify({ rv: listRv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` } satisfies ContinueToken)).toString('base64url');
-      meta.remainingItemCount = items.length - limit;
-      items = items.slice(0, limit);
+      meta.remainingItemCount = page.remaining;
     }
     if (wantsTable(String(r.req.headers.accept ?? ''))) return reply(200, toTable(t, items, includeObject(query), meta));
     reply(200, { apiVersion: apiVersionOf(t), kind: `${t.kind}List`, metadata: meta, items });

@@ -44,20 +44,39 @@ function specPart(t: ResourceType, obj: KubeObject): KubeObject {
   return rest;
 }
 
-/** Strips what the server owns, so a write that changes nothing else is recognised as a no-op. */
+/**
+ * Strips what the server owns, so a write that changes nothing else is recognised as a no-op. A shallow
+ * copy (object and metadata) is enough: the result is only compared, never changed or stored.
+ */
 function comparable(obj: KubeObject): KubeObject {
-  const c = clone(obj);
-  if (c.metadata) {
-    delete c.metadata.resourceVersion;
-    delete c.metadata.managedFields;
-    delete c.metadata.generation;
+  if (!obj.metadata || typeof obj.metadata !== 'object') return obj;
+  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/** The first index in sorted `keys` whose key is >= `x` (`strict`: > `x`). */
+function bound(keys: readonly string[], x: string, strict: boolean): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < x || (strict && keys[mid] === x)) lo = mid + 1;
+    else hi = mid;
   }
-  return c;
+  return lo;
+}
+
+/** One LIST page: the objects of the page (copies) and how many matching objects follow it. */
+export interface Page {
+  items: KubeObject[];
+  remaining: number;
 }
 
 export class Store {
   private rv = 0;
   private readonly objects = new Map<ResourceType, Map<string, KubeObject>>();
+  /** Each type's keys in list order, kept until an object of the type is added or removed. */
+  private readonly sorted = new Map<ResourceType, string[]>();
   private history: StoreEvent[] = [];
   /** Watches and continue tokens at or below this resourceVersion can no longer be served. */
   private compactedRv = 0;
@@ -99,10 +118,66 @@ export class Store {
     return o && clone(o);
   }
 
+  /**
+   * The stored object itself, not a copy, for in-process readers that only look (controllers deciding
+   * whether to write): it must not be changed. Stored objects are replaced on each write, never changed
+   * in place, so it stays the version that was current when read.
+   */
+  peek(t: ResourceType, namespace: string | undefined, name: string): Readonly<KubeObject> | undefined {
+    return this.objects.get(t)!.get(key(t, namespace, name));
+  }
+
   /** Objects of a type, optionally in one namespace, ordered by namespace then name (the order continue tokens rely on). */
   list(t: ResourceType, namespace?: string): KubeObject[] {
-    const all = [...this.objects.get(t)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
-    return clone(namespace && t.namespaced ? all.filter((o) => o.metadata.namespace === namespace) : all);
+    const objects = this.objects.get(t)!;
+    const [start, end] = this.range(t, namespace);
+    const keys = this.sortedKeys(t);
+    const out: KubeObject[] = [];
+    for (let i = start; i < end; i++) out.push(objects.get(keys[i]!)!);
+    return clone(out);
+  }
+
+  /**
+   * One page of a LIST without copying the rest: the objects after the key `after` (a continue token's
+   * `namespace/name`) in list order that `match` accepts, at most `limit` (0: all), copied; `remaining` is
+   * the number of matching objects after the page. `match` must not change the objects it is given.
+   */
+  page(t: ResourceType, namespace: string | undefined, opts: { after?: string; limit?: number; match?: (o: KubeObject) => boolean } = {}): Page {
+    const objects = this.objects.get(t)!;
+    const keys = this.sortedKeys(t);
+    let [start, end] = this.range(t, namespace);
+    if (opts.after !== undefined) start = Math.max(start, bound(keys, opts.after, true));
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    const { match } = opts;
+    if (!match) {
+      const stop = Math.min(end, start + limit);
+      const items: KubeObject[] = [];
+      for (let i = start; i < stop; i++) items.push(objects.get(keys[i]!)!);
+      return { items: clone(items), remaining: Math.max(0, end - stop) };
+    }
+    const items: KubeObject[] = [];
+    let remaining = 0;
+    for (let i = start; i < end; i++) {
+      const o = objects.get(keys[i]!)!;
+      if (!match(o)) continue;
+      if (items.length < limit) items.push(o);
+      else remaining++;
+    }
+    return { items: clone(items), remaining };
+  }
+
+  private sortedKeys(t: ResourceType): string[] {
+    let keys = this.sorted.get(t);
+    if (!keys) this.sorted.set(t, (keys = [...this.objects.get(t)!.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))));
+    return keys;
+  }
+
+  /** The index range of a namespace's objects in the sorted keys (all of them for no namespace or a cluster-scoped type). */
+  private range(t: ResourceType, namespace: string | undefined): [number, number] {
+    const keys = this.sortedKeys(t);
+    if (!namespace || !t.namespaced) return [0, keys.length];
+    // Keys are `namespace/name`; '0' is the character after '/', and names have no '/'.
+    return [bound(keys, `${namespace}/`, false), bound(keys, `${namespace}0`, false)];
   }
 
   static keyOf(obj: KubeObject): string {
@@ -151,6 +226,7 @@ export class Store {
     if (opts.dryRun) return obj;
     meta.resourceVersion = String(++this.rv);
     this.objects.get(t)!.set(k, obj);
+    this.sorted.delete(t);
     this.emit({ type: 'ADDED', resource: t, object: obj, rv: this.rv });
     return clone(obj);
   }
@@ -162,7 +238,8 @@ export class Store {
   update(t: ResourceType, namespace: string | undefined, name: string, body: KubeObject, opts: WriteOptions & { requireRv?: boolean } = {}): { object: KubeObject } {
     const k = key(t, namespace, name);
     const current = this.objects.get(t)!.get(k);
-    const next = clone(body);
+    // A /status write uses only the body's metadata and status: the rest is not worth copying.
+    const next = opts.subresource === 'status' ? { ...body, metadata: clone(body.metadata), status: clone(body.status) } : clone(body);
     next.apiVersion = apiVersionOf(t);
     next.kind = t.kind;
     next.metadata = next.metadata && typeof next.metadata === 'object' ? next.metadata : {};
@@ -181,8 +258,9 @@ export class Store {
 
     let result: KubeObject;
     if (opts.subresource === 'status') {
-      // /status writes change status only; the rest of the object stays as stored.
-      result = clone(current);
+      // /status writes change status only; the rest of the object stays as stored. Stored objects are never
+      // changed in place, so the new version shares those parts with the old one instead of copying them.
+      result = { ...current, metadata: { ...current.metadata } };
       if (next.status === undefined) delete result.status;
       else result.status = next.status;
     } else {
@@ -194,7 +272,7 @@ export class Store {
       }
       if (t.statusSubresource) {
         if (current.status === undefined) delete result.status;
-        else result.status = clone(current.status);
+        else result.status = current.status;
       }
       if (current.metadata.deletionTimestamp) {
         const added = (result.metadata.finalizers ?? []).filter((f: string) => !(current.metadata.finalizers ?? []).includes(f));
@@ -207,20 +285,21 @@ export class Store {
     }
     result.metadata.resourceVersion = current.metadata.resourceVersion;
     result.metadata.managedFields = current.metadata.managedFields;
-    if (deepEqual(comparable(result) as Json, comparable(current) as Json)) return { object: clone(current) };
+    if (deepEqual(comparable(result) as Json, comparable(current) as Json)) return copyOnRead(current);
 
     if (hasGeneration(t) && !deepEqual(specPart(t, result) as Json, specPart(t, current) as Json)) result.metadata.generation = (current.metadata.generation ?? 0) + 1;
     setManagedFields(t, result, current, opts);
-    if (opts.dryRun) return { object: result };
+    // (A dry-run /status result shares parts with the stored object, so it is copied too.)
+    if (opts.dryRun) return copyOnRead(result);
     // The last finalizer removed from an object being deleted completes the deletion.
     if (result.metadata.deletionTimestamp && !(result.metadata.finalizers ?? []).length) {
       this.remove(t, k, current, result);
-      return { object: clone(result) };
+      return copyOnRead(result);
     }
     result.metadata.resourceVersion = String(++this.rv);
     this.objects.get(t)!.set(k, result);
     this.emit({ type: 'MODIFIED', resource: t, object: result, previous: current, rv: this.rv });
-    return { object: clone(result) };
+    return copyOnRead(result);
   }
 
   /**
@@ -253,6 +332,7 @@ export class Store {
     const gone = clone(last);
     gone.metadata.resourceVersion = String(++this.rv);
     this.objects.get(t)!.delete(k);
+    this.sorted.delete(t);
     this.emit({ type: 'DELETED', resource: t, object: gone, previous, rv: this.rv });
     // A namespace takes its contents with it (the real namespace controller does this asynchronously).
     if (t.kind === 'Namespace') {
@@ -272,6 +352,20 @@ export class Store {
     if (this.history.length > HISTORY_LIMIT) this.compactedRv = this.history.splice(0, this.history.length - HISTORY_LIMIT).pop()!.rv;
     for (const l of [...this.listeners]) l(event);
   }
+}
+
+/**
+ * An update's result, copied only when read: the controllers' status writes (most writes) never read it,
+ * and copying a large object (a ManifestWork, a CGU with thousands of clusters) for nothing was a good
+ * part of their cost. What it copies is never changed afterwards (stored objects are replaced, not changed).
+ */
+function copyOnRead(stored: KubeObject): { object: KubeObject } {
+  let copy: KubeObject | undefined;
+  return {
+    get object() {
+      return (copy ??= clone(stored));
+    },
+  };
 }
 
 function key(t: ResourceType, namespace: string | undefined, name: string): string {

@@ -29,8 +29,9 @@ function openApiFor(types: ApiTypes): OpenApiCache {
   return cache;
 }
 
-export function createSurface(name: string, store: Store): ApiSurface {
-  const watches = new WatchHub(store);
+/** `watchBufferLimitBytes`: see WatchHub (default 64 MB). */
+export function createSurface(name: string, store: Store, watchBufferLimitBytes?: number): ApiSurface {
+  const watches = new WatchHub(store, undefined, watchBufferLimitBytes);
   return { name, types: store.types, store, watches, handlers: new ResourceHandlers(store, watches), openapi: openApiFor(store.types) };
 }
 
@@ -80,6 +81,6 @@ export class Spokes {
   }
 }
 
-export function hubSurface(store: Store = new Store(HUB)): ApiSurface {
-  return createSurface('hub', store);
+export function hubSurface(store: Store = new Store(HUB), watchBufferLimitBytes?: number): ApiSurface {
+  return createSurface('hub', store, watchBufferLimitBytes);
 }

@@ -26,6 +26,8 @@ export interface WatchRequest {
 
 /** The server-side upper bound of a watch, like the apiserver's --min-request-timeout (randomised there). */
 const MAX_WATCH_SECONDS = 1800;
+/** What a watch may hold unread before it is closed (see WatchHub's `bufferLimitBytes`). */
+export const DEFAULT_WATCH_BUFFER_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export class WatchHub {
   private readonly open = new Set<() => void>();
@@ -36,7 +38,12 @@ export class WatchHub {
    */
   private lastLine: { event: StoreEvent; type: string; line: string } | undefined;
 
-  constructor(private readonly store: Store, private readonly bookmarkIntervalMs = 10_000) {}
+  /**
+   * `bufferLimitBytes`: a watch whose client stops reading is closed once this much waits unsent in its
+   * response, as the apiserver drops a watcher that cannot keep up; the client then re-watches from the last
+   * resourceVersion it received. Without it one stalled reader would buffer every later event in memory.
+   */
+  constructor(private readonly store: Store, private readonly bookmarkIntervalMs = 10_000, private readonly bufferLimitBytes = DEFAULT_WATCH_BUFFER_LIMIT_BYTES) {}
 
   get count(): number {
     return this.open.size;
@@ -67,9 +74,14 @@ export class WatchHub {
     req.on('close', close);
     res.on('close', close);
 
+    /** Ends the stream cleanly (what was written still reaches the client) once the client lags too far. */
+    const checkBuffer = () => {
+      if (res.writableLength > this.bufferLimitBytes) close();
+    };
     const write = (type: string, object: unknown) => {
       if (ended || res.writableEnded || res.destroyed) return;
       res.write(JSON.stringify({ type, object }) + '\n');
+      checkBuffer();
     };
     const encode = (o: KubeObject) => {
       if (!w.table) return o;
@@ -82,6 +94,7 @@ export class WatchHub {
       if (ended || res.writableEnded || res.destroyed) return;
       if (this.lastLine?.event !== e || this.lastLine.type !== type) this.lastLine = { event: e, type, line: JSON.stringify({ type, object: e.object }) + '\n' };
       res.write(this.lastLine.line);
+      checkBuffer();
     };
     const inScope = (o: KubeObject | undefined) =>
       !!o && (!t.namespaced || !w.namespace || o.metadata?.namespace === w.namespace) && matchesLabels(w.labels, o.metadata?.labels) && matchesFields(w.fields, o);
@@ -126,6 +139,8 @@ export class WatchHub {
       for (const e of events) deliver(e);
       lastRv = this.store.currentRv();
     }
+    // The initial events alone can exceed the buffer limit, which has closed the watch already.
+    if (ended) return;
     unsubscribe = this.store.subscribe(deliver);
     if (w.allowBookmarks) timers.push(setInterval(() => bookmark(), this.bookmarkIntervalMs));
     const seconds = Math.min(w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds : MAX_WATCH_SECONDS, MAX_WATCH_SECONDS);
