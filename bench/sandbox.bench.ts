@@ -12,6 +12,14 @@
  *            watch open. Then a slow consumer: one watch that stops reading during a storm, and what the
  *            server holds for it meanwhile.
  * 3. paging  LIST with limit=BENCH_PAGE (500) following continue tokens vs one unpaged LIST.
+ * 4. IBGU    a fresh sandbox with BENCH_CLUSTERS clusters and the simulated controllers on, at
+ *            BENCH_TIME_SCALE wall seconds per simulated minute: one IBGU [[Prep],[Upgrade],[FinalizeUpgrade]]
+ *            over every cluster, maxConcurrency BENCH_IBGU_CONCURRENCY (500), created over HTTPS. Measured:
+ *            wall time until its Progressing condition is False, spokes created, heap/RSS, hub writes and
+ *            writes/s, whether every cluster completed all three actions, and what one watcher (worker
+ *            thread) of IBGUs and ManagedClusters received, with its lag. Peer: the least simulated time
+ *            the plan can take (batches x (prep + upgrade + finalize) minutes), in wall time at that scale;
+ *            the ratio says whether the controllers keep up with simulated time (1.0 = exactly).
  *
  * The watch clients run in a worker thread (they would be other processes in real use), so their JSON
  * parsing does not share the hub's event loop; the HTTPS writer shares it, as kubectl on the same machine
@@ -20,6 +28,7 @@
  *
  *   npm run bench:sandbox
  *   BENCH_CLUSTERS=3500 BENCH_WATCHERS=20 BENCH_CONCURRENCY=16 BENCH_PAGE=500 BENCH_SLOW=1 node dist-bench/sandbox.bench.js
+ *   BENCH_IBGU=1 BENCH_TIME_SCALE=0.002 BENCH_IBGU_CONCURRENCY=500 BENCH_IBGU_ONLY=0 (1: only part 4)
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import * as https from 'node:https';
@@ -31,6 +40,7 @@ import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startSandbox, type Sandbox, type StoreEvent } from '../src/sandbox';
 import type { ResourceType } from '../src/sandbox/registry';
+import { DEFAULT_DURATIONS } from '../src/sandbox/scenario';
 
 const CLUSTERS = Math.max(1, Number(process.env.BENCH_CLUSTERS ?? 3500));
 const PEER_CLUSTERS = 3;
@@ -42,11 +52,20 @@ const TARGET_START_MS = 5000;
 const MCL_PATH = '/apis/cluster.open-cluster-management.io/v1/managedclusters';
 const TABLE = 'application/json;as=Table;g=meta.k8s.io;v=v1';
 const ROUND_LABEL = 'bench.ibgu.io/round';
+const IBGU = process.env.BENCH_IBGU !== '0';
+const IBGU_ONLY = process.env.BENCH_IBGU_ONLY === '1';
+const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.002);
+const IBGU_CONCURRENCY = Math.max(1, Number(process.env.BENCH_IBGU_CONCURRENCY ?? 500));
+/** Give up waiting for the IBGU after this long (it is reported as not finished). */
+const IBGU_TIMEOUT_MS = Number(process.env.BENCH_IBGU_TIMEOUT_MS ?? 600_000);
+const IBGU_NS = 'ztp-upgrades';
+const IBGU_PATH = '/apis/lcm.openshift.io/v1alpha1/imagebasedgroupupgrades';
 
 /** Absolute milliseconds, comparable between the main thread and the worker. */
 const clock = () => performance.timeOrigin + performance.now();
 
-interface WatchSpec { name: string; path: string; accept?: string; paused?: boolean }
+/** `tally`: count every event (and when it arrived) instead of following a storm's rounds. */
+interface WatchSpec { name: string; path: string; accept?: string; paused?: boolean; tally?: boolean }
 type ToWorker =
   | { cmd: 'open'; specs: WatchSpec[] }
   | { cmd: 'expect'; round: string; count: number }
@@ -96,6 +115,14 @@ function watchClients(): void {
 
   function onEvent(w: Watcher, line: string, at: number): void {
     const event = JSON.parse(line);
+    if (w.spec.tally) {
+      if (event.type === 'BOOKMARK') return;
+      w.other++;
+      w.rvs.push(Number(metadataOf(event.object)?.resourceVersion));
+      w.at.push(at);
+      w.lastAt = at;
+      return;
+    }
     if (event.type === 'BOOKMARK') {
       if (event.object?.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true') w.initialDone = true;
       return;
@@ -380,6 +407,19 @@ async function main(): Promise<void> {
   const runStart = performance.now();
   const rows: string[][] = [];
   const row = (...cells: string[]) => rows.push(cells);
+  // main() is called above the module's later constants (gc, heap, …): let the module finish first.
+  await new Promise((r) => setImmediate(r));
+  if (!IBGU_ONLY) await hubParts(row);
+  if (IBGU) await ibguRun(row);
+
+  const width = [Math.max(...rows.map((r) => r[0]!.length)), Math.max(...rows.map((r) => r[1]!.length))];
+  console.log(`sandbox hub: ${CLUSTERS} clusters vs ${PEER_CLUSTERS}; ${WATCHERS} watchers; node ${process.version}; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
+  for (const r of rows) console.log(`${r[0]!.padEnd(width[0]!)}  ${r[1]!.padEnd(width[1]!)}  ${r[2]}`);
+  console.log(`total      ${ms(performance.now() - runStart)}; max RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
+}
+
+/** Parts 1-3: start, watches under a write storm, paging (no controllers). */
+async function hubParts(row: (...cells: string[]) => void): Promise<void> {
 
   // --- 1. start -------------------------------------------------------------------------------------------
   // One uncounted start first: it loads and compiles the hub's code, which neither measured start should pay.
@@ -520,11 +560,112 @@ async function main(): Promise<void> {
   row('paging', `limit=${PAGE}`, `${ms(median(pagedTimes))} for ${pages} pages, ${pagedItems} items (median of 3)`);
   row('', 'unpaged', `${ms(median(unpagedTimes))} (median of 3)`);
   row('', 'ratio', `${(median(pagedTimes) / median(unpagedTimes)).toFixed(2)}x paged / unpaged`);
+}
 
-  const width = [Math.max(...rows.map((r) => r[0]!.length)), Math.max(...rows.map((r) => r[1]!.length))];
-  console.log(`sandbox hub: ${CLUSTERS} clusters vs ${PEER_CLUSTERS}; ${WATCHERS} watchers; node ${process.version}; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
-  for (const r of rows) console.log(`${r[0]!.padEnd(width[0]!)}  ${r[1]!.padEnd(width[1]!)}  ${r[2]}`);
-  console.log(`total      ${ms(performance.now() - runStart)}; max RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
+/** Part 4: one IBGU over every cluster with the simulated controllers on. */
+async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
+  const plan = ['Prep', 'Upgrade', 'FinalizeUpgrade'];
+  const batchCount = Math.ceil(CLUSTERS / Math.min(IBGU_CONCURRENCY, CLUSTERS));
+  const minSimMinutes = batchCount * (DEFAULT_DURATIONS.prep + DEFAULT_DURATIONS.upgrade + DEFAULT_DURATIONS.finalize);
+  const minWallMs = minSimMinutes * TIME_SCALE * 1000;
+  // Long enough for any batch: a timeout must not be what ends a step here.
+  const timeout = 10_000;
+
+  const heapBefore = heap();
+  const t0 = performance.now();
+  const hub = await startSandbox({ clusters: CLUSTERS, timeScale: TIME_SCALE });
+  const startMs = performance.now() - t0;
+  const MCL_T = hub.store.types.kind('ManagedCluster');
+  const IBGU_T = hub.store.types.kind('ImageBasedGroupUpgrade');
+  const MW_T = hub.store.types.kind('ManifestWork');
+
+  // Commit times of what the watcher sees, and the spokes the work agent answered for (each one a spoke API server).
+  const commits = new Map<number, number>();
+  const answered = new Set<string>();
+  let mwMax = 0;
+  let mwLive = 0;
+  hub.store.subscribe((e: StoreEvent) => {
+    if (e.resource === MCL_T || e.resource === IBGU_T) commits.set(e.rv, clock());
+    else if (e.resource === MW_T) {
+      if (e.type === 'ADDED') mwMax = Math.max(mwMax, ++mwLive);
+      else if (e.type === 'DELETED') mwLive--;
+      else if (e.object.status?.conditions) answered.add(e.object.metadata.namespace);
+    }
+  });
+
+  const clients = new Clients(hub);
+  const rv = hub.store.currentRv();
+  await clients.open([
+    { name: 'ibgus', path: `${IBGU_PATH}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=true`, tally: true },
+    { name: 'managedclusters', path: `${MCL_PATH}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=true`, tally: true },
+  ]);
+
+  const body = {
+    apiVersion: 'lcm.openshift.io/v1alpha1',
+    kind: 'ImageBasedGroupUpgrade',
+    metadata: { name: 'bench-upgrade', namespace: IBGU_NS },
+    spec: {
+      clusterLabelSelectors: [{ matchLabels: { common: 'true' } }],
+      ibuSpec: { seedImageRef: { image: 'registry.hub.example.com:8443/ibu/seed:4.18.9', version: '4.18.9', pullSecretRef: { name: 'seed-pull-secret' } } },
+      plan: plan.map((a) => ({ actions: [a], rolloutStrategy: { maxConcurrency: IBGU_CONCURRENCY, timeout } })),
+    },
+  };
+  const rvBefore = hub.store.currentRv();
+  const cpu0 = process.cpuUsage();
+  const runStart = performance.now();
+  const created = await request(hub, 'POST', `/apis/lcm.openshift.io/v1alpha1/namespaces/${IBGU_NS}/imagebasedgroupupgrades`, { body: JSON.stringify(body) });
+  if (created.status !== 201) throw new Error(`IBGU create: ${created.status} ${created.body.slice(0, 300)}`);
+
+  // Done when Progressing is False; polled in-process, every 50 ms (cheap: one get).
+  const progressing = () => hub.store.get(IBGU_T, IBGU_NS, 'bench-upgrade')?.status?.conditions?.find((c: any) => c.type === 'Progressing');
+  let done = false;
+  let peakHeap = 0;
+  let samples = 0;
+  while (performance.now() - runStart < IBGU_TIMEOUT_MS) {
+    const p = progressing();
+    if (p?.status === 'False') {
+      done = true;
+      break;
+    }
+    if (++samples % 20 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const runMs = performance.now() - runStart;
+  const cpu = process.cpuUsage(cpu0);
+  const writes = hub.store.currentRv() - rvBefore;
+  const rss = process.memoryUsage().rss;
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  const heapAfter = heap() - heapBefore;
+
+  const final = hub.store.get(IBGU_T, IBGU_NS, 'bench-upgrade')!;
+  const statusClusters: any[] = final.status?.clusters ?? [];
+  const complete = statusClusters.filter((c) => JSON.stringify((c.completedActions ?? []).map((a: any) => a.action)) === JSON.stringify(plan) && !(c.failedActions ?? []).length).length;
+  const cond = progressing();
+
+  // Let the watcher take the last events, then collect.
+  await new Promise((r) => setTimeout(r, 500));
+  const { watchers } = await clients.collect();
+  await clients.close();
+  await clients.terminate();
+  await hub.stop();
+
+  const simMinutes = runMs / 1000 / TIME_SCALE;
+  row('ibgu', 'setup', `${CLUSTERS} clusters, controllers on, ${TIME_SCALE} s per simulated minute; sandbox started in ${ms(startMs)}; plan ${JSON.stringify(plan.map((a) => [a]))}, maxConcurrency ${IBGU_CONCURRENCY} (${batchCount} batches per step), timeout ${timeout} min`);
+  row('', 'run', `${done ? `Progressing=False (${cond?.reason}) after ${ms(runMs)}` : `NOT finished within ${ms(IBGU_TIMEOUT_MS)}`}; CPU ${ms((cpu.user + cpu.system) / 1000)} (${(((cpu.user + cpu.system) / 1000 / runMs) * 100).toFixed(0)}% of one core)`);
+  row('', 'peer', `least simulated time ${batchCount} x (${DEFAULT_DURATIONS.prep} + ${DEFAULT_DURATIONS.upgrade} + ${DEFAULT_DURATIONS.finalize}) = ${minSimMinutes} min = ${ms(minWallMs)} wall at this scale; the run took ${simMinutes.toFixed(0)} simulated min`);
+  row('', 'ratio', `${(runMs / minWallMs).toFixed(2)}x run / least (1.0 = the controllers keep up with simulated time)`);
+  row('', 'clusters', `${complete} of ${CLUSTERS} completed [${plan.join(', ')}]${complete === CLUSTERS ? '' : '  <-- must be all'}; ${statusClusters.length} in status.clusters; ${answered.size} spokes created (answered by the work agent); at most ${mwMax} ManifestWorks at once`);
+  row('', 'hub writes', `${writes} (${Math.round(writes / (runMs / 1000))}/s, ${(writes / CLUSTERS).toFixed(1)} per cluster)`);
+  row('', 'memory', `heap ${mb(heapAfter)} retained after the run (after GC), peak heap used ${mb(peakHeap)}, RSS ${mb(rss)}`);
+  for (const w of watchers) {
+    const lags: number[] = [];
+    for (let i = 0; i < w.rvs.length; i++) {
+      const c = commits.get(w.rvs[i]!);
+      if (c !== undefined) lags.push(w.at[i]! - c);
+    }
+    lags.sort((a, b) => a - b);
+    row('', `watch ${w.name}`, `${w.other} events received${w.ended ? ' (stream ended by the server)' : ''}; lag p50 ${ms(pct(lags, 50))}, p95 ${ms(pct(lags, 95))}, max ${ms(pct(lags, 100))}`);
+  }
 }
 
 /**

@@ -152,7 +152,8 @@ export class Talm {
   private reconcileIbgu(k: string): void {
     const [ns, name] = split(k);
     const hub = this.ctx.hub;
-    const ibgu = hub.get(this.type('ImageBasedGroupUpgrade'), ns, name);
+    // Read only: what is written is a new status (the store copies it), and the templates' and CGU's bodies.
+    const ibgu = hub.peek(this.type('ImageBasedGroupUpgrade'), ns, name);
     if (!ibgu || ibgu.metadata.deletionTimestamp) return;
     this.ensureClusterLabels(ibgu.status?.clusters ?? []);
     const plan: { actions: string[]; rolloutStrategy?: { maxConcurrency?: number; timeout?: number } }[] = Array.isArray(ibgu.spec?.plan) ? ibgu.spec.plan : [];
@@ -216,10 +217,12 @@ export class Talm {
   private ensureClusterLabels(clusters: readonly { name: string }[]): void {
     const t = this.type('ManagedCluster');
     for (const status of clusters) {
-      const mc = this.ctx.hub.get(t, undefined, status.name);
-      if (!mc) continue;
-      const labels = labelsAfterStatus(mc.metadata.labels ?? {}, status);
-      if (same(labels, mc.metadata.labels ?? {})) continue;
+      // Every cluster of the IBGU on every reconcile: look at the stored object, copy only the ones to write.
+      const stored = this.ctx.hub.peek(t, undefined, status.name);
+      if (!stored) continue;
+      const labels = labelsAfterStatus(stored.metadata.labels ?? {}, status);
+      if (sameLabels(labels, stored.metadata.labels ?? {})) continue;
+      const mc = this.ctx.hub.get(t, undefined, status.name)!;
       this.ctx.hub.update(t, undefined, status.name, { ...mc, metadata: { ...mc.metadata, labels } }, { fieldManager: TALM_MANAGER });
     }
   }
@@ -327,7 +330,8 @@ export class Talm {
   private reconcileCgu(k: string): void {
     const [ns, name] = split(k);
     const t = this.type('ClusterGroupUpgrade');
-    const cgu = this.ctx.hub.get(t, ns, name);
+    // Read only (the status is worked on as a copy below): no copy of a CGU with thousands of clusters.
+    const cgu = this.ctx.hub.peek(t, ns, name);
     this.timers.get(k)?.();
     this.timers.delete(k);
     if (!cgu || cgu.metadata.deletionTimestamp || findCondition(cgu, 'Succeeded')) return;
@@ -482,18 +486,20 @@ export class Talm {
     return status.safeResourceNames?.[`/${cgu.metadata.namespace}.${tpl}`] ?? safeName(`${cgu.metadata.namespace}.${tpl}`);
   }
 
-  private manifestWork(status: KubeObject, cgu: KubeObject, cluster: string, index: number): KubeObject | undefined {
-    return this.ctx.hub.get(this.type('ManifestWork'), cluster, this.manifestWorkName(status, cgu, index));
+  /** The stored ManifestWork (read only: the CGU's status copies from it, the store copies on write). */
+  private manifestWork(status: KubeObject, cgu: KubeObject, cluster: string, index: number): Readonly<KubeObject> | undefined {
+    return this.ctx.hub.peek(this.type('ManifestWork'), cluster, this.manifestWorkName(status, cgu, index));
   }
 
   private createManifestWork(cgu: KubeObject, status: KubeObject, cluster: string, index: number): void {
     const hub = this.ctx.hub;
     const tpl: string = cgu.spec.manifestWorkTemplates[index];
-    const mwrs = hub.get(this.type('ManifestWorkReplicaSet'), cgu.metadata.namespace, tpl);
+    // Read without copies (the store copies what it is given to create).
+    const mwrs = hub.peek(this.type('ManifestWorkReplicaSet'), cgu.metadata.namespace, tpl);
     if (!mwrs) throw new Error(`ManifestWorkReplicaSet ${cgu.metadata.namespace}/${tpl} not found`);
     const name = this.manifestWorkName(status, cgu, index);
-    if (hub.get(this.type('ManifestWork'), cluster, name)) return;
-    if (!hub.get(this.type('Namespace'), undefined, cluster)) throw new Error(`namespace ${cluster} of the managed cluster not found`);
+    if (hub.peek(this.type('ManifestWork'), cluster, name)) return;
+    if (!hub.peek(this.type('Namespace'), undefined, cluster)) throw new Error(`namespace ${cluster} of the managed cluster not found`);
     hub.create(this.type('ManifestWork'), cluster, {
       metadata: {
         name,
@@ -507,7 +513,7 @@ export class Talm {
   private deleteManifestWork(status: KubeObject, cgu: KubeObject, cluster: string, index: number): void {
     const t = this.type('ManifestWork');
     const name = this.manifestWorkName(status, cgu, index);
-    if (this.ctx.hub.get(t, cluster, name)) this.ctx.hub.delete(t, cluster, name);
+    if (this.ctx.hub.peek(t, cluster, name)) this.ctx.hub.delete(t, cluster, name);
   }
 
   /** A deleted CGU leaves no ManifestWork behind. */
@@ -541,15 +547,23 @@ export class Talm {
 
   private annotateCluster(cluster: string, add: Record<string, string>, remove: readonly string[]): void {
     const t = this.type('ManagedCluster');
-    const mc = this.ctx.hub.get(t, undefined, cluster);
-    if (!mc) return;
-    const annotations: Record<string, string> = { ...(mc.metadata.annotations ?? {}), ...add };
+    const stored = this.ctx.hub.peek(t, undefined, cluster);
+    if (!stored) return;
+    const annotations: Record<string, string> = { ...(stored.metadata.annotations ?? {}), ...add };
     for (const r of remove) delete annotations[r];
-    if (same(annotations, mc.metadata.annotations ?? {})) return;
+    if (same(annotations, stored.metadata.annotations ?? {})) return;
+    const mc = this.ctx.hub.get(t, undefined, cluster)!;
     const metadata = { ...mc.metadata, annotations };
     if (!Object.keys(annotations).length) delete (metadata as KubeObject).annotations;
     this.ctx.hub.update(t, undefined, cluster, { ...mc, metadata }, { fieldManager: TALM_MANAGER });
   }
+}
+
+/** `same` for label maps: the same keys in the same order with the same values (what JSON equality means). */
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
 }
 
 /** A feedback `fieldValue` as TALM compares it: String, Boolean, Integer or JsonRaw rendered as text. */

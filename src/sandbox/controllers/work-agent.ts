@@ -95,7 +95,8 @@ export class WorkAgent {
     const name = k.slice(slash + 1);
     const hub = this.ctx.hub;
     const t = hub.types.kind('ManifestWork');
-    const mw = hub.get(t, cluster, name);
+    // The stored object, read only: the store copies what it is given to write.
+    const mw = hub.peek(t, cluster, name);
     // A namespace without a simulated spoke is a cluster whose agent never answers: no status at all.
     const spoke = this.ctx.spokes.get(cluster);
     if (!mw || !spoke) return;
@@ -188,6 +189,6 @@ export class WorkAgent {
 
   private lookup(spoke: ApiSurface, meta: KubeObject): KubeObject | undefined {
     const t = spoke.types.byPlural(meta.group, meta.version, meta.resource);
-    return t ? spoke.store.get(t, meta.namespace || undefined, meta.name) : undefined;
+    return t ? spoke.store.peek(t, meta.namespace || undefined, meta.name) : undefined;
   }
 }
