@@ -15,7 +15,7 @@ Options:
   --scenario FILE    clusters, labels, stage durations and faults (see examples/sandbox/)
   --time-scale S     wall seconds per minute of TALM/LCA time (default ${DEFAULT_TIME_SCALE}; 0.05 runs a 40-minute
                      upgrade in 2 s)
-  --kubeconfig PATH  where to write the kubeconfig (default: a new temporary directory)
+  --kubeconfig PATH  where to write the kubeconfig (default: a new temporary directory, removed on stop)
   --port P           port on 127.0.0.1 (default: a free port)
   --verbose          log every request and controller step`;
 

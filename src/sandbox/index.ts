@@ -5,6 +5,8 @@
  * Tests start it in-process; `ibgu sandbox` runs it standalone.
  */
 import { SimClock, startControllers, type Controllers } from './controllers/index';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { kubeconfigText, writeKubeconfig } from './kubeconfig';
 import { defaultScenario, type Scenario } from './scenario';
 import { seedHub, seedSpoke } from './seed';
@@ -40,6 +42,8 @@ export interface SandboxOptions {
   /** false: serve the API only, with no TALM/LCA behaviour (protocol tests). Default true. */
   controllers?: boolean;
   log?: (line: string) => void;
+  /** Unread bytes a hub watch may hold before the server closes it (default 64 MB; tests use less). */
+  watchBufferLimitBytes?: number;
 }
 
 export interface Sandbox {
@@ -67,7 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const scenario = options.clusters !== undefined && options.scenario ? rescale(base, options.clusters) : base;
   const plans = new Map(scenario.clusters.map((c) => [c.name, c]));
   const store = new Store(HUB);
-  const hub = hubSurface(store);
+  const hub = hubSurface(store, options.watchBufferLimitBytes);
   const spokes = new Spokes((name, spokeStore) => seedSpoke(name, spokeStore, plans.get(name)));
   for (const c of scenario.clusters) spokes.declare(c.name);
   const tokens = new Tokens();
@@ -103,7 +107,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scenario,
     ...(controllers ? { controllers } : {}),
     requests: () => server.state.log.map((e) => ({ ...e, query: [...e.query] })),
-    stop: () => (stopped ??= (controllers?.stop(), clock.stop(), server.close())),
+    stop: () =>
+      (stopped ??= (controllers?.stop(), clock.stop(), server.close().then(() => {
+        // A kubeconfig in a temporary directory of our own goes with the sandbox (its token is dead anyway).
+        if (!options.kubeconfigPath) rmSync(dirname(kubeconfigPath), { recursive: true, force: true });
+      }))),
   };
 }
 
