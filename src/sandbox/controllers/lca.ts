@@ -18,7 +18,7 @@ import { APP_NAMESPACE, OADP_NAMESPACE } from '../seed';
 import type { KubeObject, Store, StoreEvent } from '../store';
 import type { ApiSurface } from '../surface';
 import type { Condition, ControllerContext } from './context';
-import { WorkQueue } from './queue';
+import { QueuedController, type WorkQueue } from './queue';
 
 const LCA = 'lifecycle-agent';
 const LVM_RESOURCE = 'logicalvolumes.topolvm.io';
@@ -47,37 +47,23 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export class Lca {
+export class Lca extends QueuedController {
   private readonly queue: WorkQueue;
   private readonly states = new Map<string, SpokeState>();
   private readonly plans: Map<string, ClusterPlan>;
-  private readonly unsubscribers: (() => void)[] = [];
 
   constructor(private readonly ctx: ControllerContext) {
+    super();
     this.plans = new Map(ctx.scenario.clusters.map((c) => [c.name, c]));
-    this.queue = new WorkQueue((k) => this.reconcile(k), (k, e) => ctx.log(`lca ${k}: ${errorText(e)}`));
+    this.queue = this.newQueue((k) => this.reconcile(k), (k, e) => ctx.log(`lca ${k}: ${errorText(e)}`));
     ctx.spokes.onCreate((spoke) => {
       this.unsubscribers.push(spoke.store.subscribe((e) => this.onEvent(spoke, e)));
       this.queue.add(spoke.name);
     });
   }
 
-  pause(): void {
-    this.queue.pause();
-  }
-
-  resume(): void {
-    this.queue.resume();
-  }
-
-  stop(): void {
-    for (const u of this.unsubscribers) u();
-    this.queue.stop();
+  protected override stopped(): void {
     for (const s of this.states.values()) for (const c of s.cancel) c();
-  }
-
-  get busy(): boolean {
-    return this.queue.size > 0;
   }
 
   private onEvent(spoke: ApiSurface, e: StoreEvent): void {

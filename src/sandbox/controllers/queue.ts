@@ -63,3 +63,37 @@ export class WorkQueue {
     this.schedule();
   }
 }
+
+/** What the sandbox's controllers share: queues and store subscriptions, paused, resumed and stopped together. */
+export abstract class QueuedController {
+  private readonly queues: WorkQueue[] = [];
+  protected readonly unsubscribers: (() => void)[] = [];
+
+  protected newQueue(reconcile: (key: string) => void, onError: (key: string, error: unknown) => void): WorkQueue {
+    const queue = new WorkQueue(reconcile, onError);
+    this.queues.push(queue);
+    return queue;
+  }
+
+  pause(): void {
+    for (const q of this.queues) q.pause();
+  }
+
+  resume(): void {
+    for (const q of this.queues) q.resume();
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribers) u();
+    for (const q of this.queues) q.stop();
+    this.stopped();
+  }
+
+  /** Cancels what a controller keeps besides its queues (timers in simulated time). */
+  protected stopped(): void {}
+
+  /** True while any of its queues holds work. */
+  get busy(): boolean {
+    return this.queues.some((q) => q.size > 0);
+  }
+}

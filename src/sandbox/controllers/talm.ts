@@ -15,7 +15,7 @@ import { anySelectorMatches, SelectorError, stepSelectors, type LabelSelector } 
 import { aggregateClusters, progressingCondition, type Feedback, type StepClusterResult, type StepOutcome } from '../../core/talm/status';
 import type { KubeObject, StoreEvent } from '../store';
 import { findCondition, putCondition, same, TALM_MANAGER, type Condition, type ControllerContext } from './context';
-import { WorkQueue } from './queue';
+import { QueuedController, type WorkQueue } from './queue';
 
 export const IBGU_LABEL_KEY = 'ibgu';
 export const CGU_LABEL = 'openshift-cluster-group-upgrades/clusterGroupUpgrade';
@@ -85,43 +85,26 @@ function split(k: string): [string, string] {
 
 interface Progress { state: 'NotStarted' | 'InProgress' | 'Completed'; manifestWorkIndex?: number }
 
-export class Talm {
+export class Talm extends QueuedController {
   private readonly ibgus: WorkQueue;
   private readonly cgus: WorkQueue;
   private readonly timers = new Map<string, () => void>();
   /** When each CGU and its current batch started, in simulated ms (status carries wall-clock times). */
   private readonly started = new Map<string, { step: number; batch: number }>();
-  private readonly unsubscribe: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
+    super();
     const onError = (what: string) => (k: string, error: unknown) => ctx.log(`talm: ${what} ${k}: ${error instanceof Error ? error.message : String(error)}`);
-    this.ibgus = new WorkQueue((k) => this.reconcileIbgu(k), onError('reconcile of ImageBasedGroupUpgrade'));
-    this.cgus = new WorkQueue((k) => this.reconcileCgu(k), onError('reconcile of ClusterGroupUpgrade'));
-    this.unsubscribe = ctx.hub.subscribe((e) => this.onEvent(e));
+    this.ibgus = this.newQueue((k) => this.reconcileIbgu(k), onError('reconcile of ImageBasedGroupUpgrade'));
+    this.cgus = this.newQueue((k) => this.reconcileCgu(k), onError('reconcile of ClusterGroupUpgrade'));
+    this.unsubscribers.push(ctx.hub.subscribe((e) => this.onEvent(e)));
     for (const ibgu of ctx.hub.list(this.type('ImageBasedGroupUpgrade'))) this.ibgus.add(key(ibgu));
     for (const cgu of ctx.hub.list(this.type('ClusterGroupUpgrade'))) this.cgus.add(key(cgu));
   }
 
-  pause(): void {
-    this.ibgus.pause();
-    this.cgus.pause();
-  }
-
-  resume(): void {
-    this.ibgus.resume();
-    this.cgus.resume();
-  }
-
-  stop(): void {
-    this.unsubscribe();
-    this.ibgus.stop();
-    this.cgus.stop();
+  protected override stopped(): void {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
-  }
-
-  get busy(): boolean {
-    return this.ibgus.size + this.cgus.size > 0;
   }
 
   private type(kind: string) {

@@ -10,7 +10,7 @@ import { ApiError } from '../status';
 import type { KubeObject, StoreEvent } from '../store';
 import type { ApiSurface } from '../surface';
 import { putCondition, same, type Condition, type ControllerContext } from './context';
-import { WorkQueue } from './queue';
+import { QueuedController, type WorkQueue } from './queue';
 
 const AGENT = 'work-agent';
 
@@ -41,37 +41,21 @@ export function evaluateJsonPath(obj: unknown, path: string): string | undefined
   return current.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ');
 }
 
-export class WorkAgent {
+export class WorkAgent extends QueuedController {
   private readonly queue: WorkQueue;
   /** Per ManifestWork (cluster/name): the generation applied and what each manifest gave. */
   private readonly applied = new Map<string, { generation: number; results: Applied[] }>();
   /** The works applied to each cluster, so that a spoke change looks only at its own. */
   private readonly byCluster = new Map<string, Set<string>>();
-  private readonly unsubscribers: (() => void)[] = [];
 
   constructor(private readonly ctx: ControllerContext) {
-    this.queue = new WorkQueue((k) => this.reconcile(k), (k, e) => ctx.log(`work-agent: ${k}: ${e instanceof Error ? e.message : String(e)}`));
+    super();
+    this.queue = this.newQueue((k) => this.reconcile(k), (k, e) => ctx.log(`work-agent: ${k}: ${e instanceof Error ? e.message : String(e)}`));
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onHubEvent(e)));
     ctx.spokes.onCreate((spoke) => this.unsubscribers.push(spoke.store.subscribe((e) => this.onSpokeEvent(spoke, e))));
     for (const mw of ctx.hub.list(ctx.hub.types.kind('ManifestWork'))) this.queue.add(`${mw.metadata.namespace}/${mw.metadata.name}`);
   }
 
-  pause(): void {
-    this.queue.pause();
-  }
-
-  resume(): void {
-    this.queue.resume();
-  }
-
-  stop(): void {
-    for (const u of this.unsubscribers) u();
-    this.queue.stop();
-  }
-
-  get busy(): boolean {
-    return this.queue.size > 0;
-  }
 
   private onHubEvent(e: StoreEvent): void {
     if (e.resource.kind !== 'ManifestWork') return;
