@@ -4,7 +4,7 @@
  * Children get an argument array (no shell), a private HOME and only the kubeconfig they are given.
  */
 import { spawn } from 'node:child_process';
-import type { TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { repoRoot } from './fixtures';
 import { runSetupScript } from './setup-script';
 
@@ -211,4 +211,20 @@ export function watchKubectl(kubectl: Kubectl, env: KubectlEnv, args: string[]):
       return { lines: [...lines], stderr, matched, exitedEarly: endedOnItsOwn ? exit : undefined };
     },
   };
+}
+
+/**
+ * Declares `suite` once per pinned kubectl binary, or one skipped test named `name` with the reason when
+ * kubectl cannot exist here (a failure under CI=true, through kubectlOrSkipReason).
+ */
+export function forEachKubectl(name: string, suite: (kubectl: Kubectl) => void): void {
+  const found = kubectlOrSkipReason();
+  if ('skip' in found) {
+    const reason = found.skip;
+    test(name, (t) => {
+      t.skip(reason);
+    });
+  } else {
+    for (const kubectl of found.binaries) suite(kubectl);
+  }
 }

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
 import { repoRoot } from '../helpers/fixtures';
-import { kubectlOrSkipReason, runKubectl, watchKubectl, type Kubectl, type KubectlEnv, type KubectlResult } from '../helpers/kubectl';
+import { forEachKubectl, runKubectl, watchKubectl, type Kubectl, type KubectlEnv, type KubectlResult } from '../helpers/kubectl';
 
 /** Wall seconds per simulated minute: a 120-minute step timeout is 2.4 s. */
 const TIME_SCALE = 0.02;
@@ -297,12 +297,4 @@ function ibguSuite(kubectl: Kubectl): void {
   });
 }
 
-const found = kubectlOrSkipReason();
-if ('skip' in found) {
-  const reason = found.skip;
-  test('whole IBGU runs read back with kubectl', (t) => {
-    t.skip(reason);
-  });
-} else {
-  for (const kubectl of found.binaries) ibguSuite(kubectl);
-}
+forEachKubectl('whole IBGU runs read back with kubectl', ibguSuite);

@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../src/sandbox';
 import { repoRoot } from '../helpers/fixtures';
-import { kubectlOrSkipReason, runKubectl, watchKubectl, type Kubectl, type KubectlEnv, type KubectlResult } from '../helpers/kubectl';
+import { forEachKubectl, runKubectl, watchKubectl, type Kubectl, type KubectlEnv, type KubectlResult } from '../helpers/kubectl';
 
 const NS = 'ztp-upgrades';
 const IBGU = 'imagebasedgroupupgrade.lcm.openshift.io';
@@ -403,12 +403,4 @@ function kubectlSuite(kubectl: Kubectl): void {
   });
 }
 
-const found = kubectlOrSkipReason();
-if ('skip' in found) {
-  const reason = found.skip;
-  test('kubectl against the sandbox hub', (t) => {
-    t.skip(reason);
-  });
-} else {
-  for (const kubectl of found.binaries) kubectlSuite(kubectl);
-}
+forEachKubectl('kubectl against the sandbox hub', kubectlSuite);
