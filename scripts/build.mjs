@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+// `--tests --out DIR file.test.ts…`: build only those tests into DIR (parallel work without clobbering dist-test).
+const outIndex = argv.indexOf('--out');
+const testOut = outIndex >= 0 ? argv[outIndex + 1] : undefined;
+const onlyTests = argv.filter((a, i) => a.endsWith('.test.ts') && i !== outIndex + 1);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 /**
  * `yaml` is imported as its ES module build. Its CommonJS build (what Node resolves) would be wrapped by
@@ -38,8 +43,9 @@ function walk(dir, pattern) {
 }
 
 if (args.has('--tests')) {
-  rmSync('dist-test', { recursive: true, force: true });
-  await build({ ...common, entryPoints: walk('test', /\.test\.ts$/), outdir: 'dist-test', outbase: 'test', external: ['vscode'] });
+  const outdir = testOut ?? 'dist-test';
+  if (!onlyTests.length) rmSync(outdir, { recursive: true, force: true });
+  await build({ ...common, entryPoints: onlyTests.length ? onlyTests : walk('test', /\.test\.ts$/), outdir, outbase: 'test', external: ['vscode'] });
 } else if (args.has('--vscode')) {
   rmSync('dist-vscode', { recursive: true, force: true });
   // Run from the work tree with node_modules beside them: packages stay external (playwright-core comes from the toolchain).
