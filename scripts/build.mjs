@@ -2,7 +2,7 @@
 // `--vscode` builds the real-VS-Code harness into dist-vscode/ (kept out of dist-test, so `node --test` skips it):
 // the runner and its test-electron launcher, the browser check, and the mocha suite that runs inside VS Code.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -31,6 +31,21 @@ const common = { define: { IBGU_VERSION: JSON.stringify(pkg.version) }, bundle: 
 
 // Shipped bundles are minified (smaller, faster to load); tests and benchmarks keep readable code.
 const shipped = { ...common, minify: true, keepNames: true };
+
+/**
+ * Webview pages: media/<page>/main.ts (and any media/<page>/*.worker.ts) → dist/webview/<page>/…, for the
+ * browser, each a self-contained script (CSS imported by a page is emitted beside it as main.css).
+ */
+async function buildWebviews() {
+  const entryPoints = {};
+  for (const page of existsSync('media') ? readdirSync('media') : []) {
+    const dir = join('media', page);
+    if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'main.ts'))) continue;
+    for (const name of readdirSync(dir).filter((n) => n === 'main.ts' || n.endsWith('.worker.ts'))) entryPoints[`${page}/${name.replace(/\.ts$/, '')}`] = join(dir, name);
+  }
+  if (!Object.keys(entryPoints).length) return;
+  await build({ ...shipped, plugins: [], entryPoints, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022', loader: { '.ttf': 'file' } });
+}
 
 function walk(dir, pattern) {
   const out = [];
@@ -67,6 +82,9 @@ if (args.has('--tests')) {
     build({ ...shipped, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' }),
     build({ ...shipped, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
     build({ ...shipped, entryPoints: { sandbox: 'src/sandbox/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+    // The hub layer (@kubernetes/client-node, kubeconfig, informers, writes): required by the extension on first use only.
+    ...(existsSync('src/extension/hub/index.ts') ? [build({ ...shipped, entryPoints: { hub: 'src/extension/hub/index.ts' }, outdir: 'dist' })] : []),
+    buildWebviews(),
   ]);
   // The rules reference that diagnostics link to (codeDescription), shipped next to the server.
   writeFileSync('dist/rules.md', execFileSync(process.execPath, ['dist/cli.js', 'rules', '--format', 'docs']));
