@@ -24,6 +24,22 @@ export class Tokens {
   }
 
   /**
+   * Expires tokens as a token's lifetime ends: the token given, or every token of the principal named
+   * (the admin token too). Open watches stay open, as on a real API server; the next request gets 401.
+   * Returns how many tokens were expired.
+   */
+  expire(match: { token?: string; name?: string }): number {
+    let count = 0;
+    for (const [token, p] of this.byToken) {
+      if ((match.token !== undefined && token === match.token) || (match.name !== undefined && p.name === match.name)) {
+        if (!p.expired) count++;
+        this.byToken.set(token, { ...p, expired: true });
+      }
+    }
+    return count;
+  }
+
+  /**
    * A spoke's admin token, derived from the spoke's name so that 3,500 spokes need no table. It is valid
    * on that spoke only, as a real cluster's token is; hub tokens are not valid on spokes.
    */

@@ -1,6 +1,6 @@
 /**
  * The test-only control API under /__sandbox/: compaction, dropped watches, the request log, fault
- * injection and extra tokens. It sits behind the same bearer token as the Kubernetes API, and its own
+ * injection, extra and expired tokens, and an API server restart. It sits behind the same bearer token as the Kubernetes API, and its own
  * calls never appear in the request log, so protocol assertions see only client traffic.
  */
 import type { Tokens, DenyRule } from './auth';
@@ -57,7 +57,11 @@ export function handleControl(
   method: string,
   path: string,
   body: unknown,
-  deps: { hub: ApiSurface; all: () => ApiSurface[]; tokens: Tokens; state: ControlState; controllers?: Pausable },
+  deps: {
+    hub: ApiSurface; all: () => ApiSurface[]; tokens: Tokens; state: ControlState; controllers?: Pausable;
+    /** Restarts the API server once this answer has been sent (it goes down for `downMs`). */
+    restart?: (downMs: number) => void;
+  },
 ): unknown {
   const route = `${method} ${path.slice(CONTROL_PREFIX.length)}`;
   switch (route) {
@@ -103,6 +107,21 @@ export function handleControl(
       if (typeof b.name !== 'string' || !b.name) throw badRequest('tokens: name is required');
       const deny = Array.isArray(b.deny) ? (b.deny as DenyRule[]).filter((d) => d && typeof d.verb === 'string') : [];
       return { token: deps.tokens.add({ name: b.name, deny, expired: b.expired === true }) };
+    }
+    case 'POST tokens/expire': {
+      const b = asObject(body);
+      if (typeof b.token !== 'string' && typeof b.name !== 'string') throw badRequest('tokens/expire: give token or name');
+      const expired = deps.tokens.expire({ ...(typeof b.token === 'string' ? { token: b.token } : {}), ...(typeof b.name === 'string' ? { name: b.name } : {}) });
+      if (expired === 0) throw notFound('tokens', '', typeof b.token === 'string' ? 'the given token' : String(b.name));
+      return { expired };
+    }
+    case 'POST restart': {
+      const b = body === undefined ? {} : asObject(body);
+      const downMs = b.downMs ?? 0;
+      if (typeof downMs !== 'number' || !Number.isFinite(downMs) || downMs < 0 || downMs > 600_000) throw badRequest('restart: downMs must be a number of milliseconds from 0 to 600000');
+      if (!deps.restart) throw badRequest('this server cannot restart');
+      deps.restart(downMs);
+      return { restarting: true, downMs };
     }
     default:
       throw notFound('__sandbox', '', path);

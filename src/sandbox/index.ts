@@ -62,6 +62,11 @@ export interface Sandbox {
   /** The simulated controllers (undefined with `controllers: false`). */
   controllers?: Controllers;
   requests(): RequestLogEntry[];
+  /**
+   * Restarts the API server like a kube-apiserver restart: every connection is cut, and after `downMs` it
+   * listens on the same port with the same CA, tokens and state. Resolves when it listens again.
+   */
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scenario,
     ...(controllers ? { controllers } : {}),
     requests: () => server.state.log.map((e) => ({ ...e, query: [...e.query] })),
+    restart: (downMs) => server.restart(downMs),
     stop: () =>
       (stopped ??= (controllers?.stop(), clock.stop(), server.close().then(() => {
         // A kubeconfig in a temporary directory of our own goes with the sandbox (its token is dead anyway).

@@ -21,8 +21,17 @@ export interface HubServer {
   port: number;
   tokens: Tokens;
   state: ControlState;
+  /**
+   * Goes away like a restarting kube-apiserver: the listener closes and every connection (watches included)
+   * is destroyed; after `downMs` it listens again on the same port, with the same CA, tokens and state.
+   * Resolves once it listens again.
+   */
+  restart(downMs: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** After a control answer has been flushed, this long for the client to read it before its connection is cut. */
+const RESTART_GRACE_MS = 50;
 
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   if (res.headersSent || res.writableEnded) return;
@@ -131,7 +140,8 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       const body = await readBody(req);
       if (isControl) {
         const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
-        return send(res, 200, handleControl(method, path, parsed, { hub, all: () => surfaces(hub, spokes), tokens, state, ...(controllers ? { controllers } : {}) }));
+        const restartLater = (downMs: number) => res.once('finish', () => setTimeout(() => void restart(downMs).catch((e: Error) => log(`restart failed: ${e.message}`)), RESTART_GRACE_MS));
+        return send(res, 200, handleControl(method, path, parsed, { hub, all: () => surfaces(hub, spokes), tokens, state, restart: restartLater, ...(controllers ? { controllers } : {}) }));
       }
       const injection = state.takeInjection(method, path);
       if (injection?.delayMs) await new Promise((r) => setTimeout(r, injection.delayMs));
@@ -167,20 +177,48 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 5_000;
 
-  return new Promise((resolve, reject) => {
+  const listen = (on: number) => new Promise<number>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const actual = (server.address() as AddressInfo).port;
-      address = `127.0.0.1:${actual}`;
-      resolve({
-        port: actual, tokens, state,
-        close: () => new Promise<void>((done) => {
-          for (const s of surfaces(hub, spokes)) s.watches.dropAll();
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
-      });
+    server.listen(on, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
     });
+  });
+  let closed = false;
+  let restarting: Promise<void> | undefined;
+  let actual = 0;
+
+  function restart(downMs: number): Promise<void> {
+    if (closed) return Promise.reject(new Error('the sandbox server is stopped'));
+    restarting ??= (async () => {
+      log(`restarting: down for ${downMs} ms`);
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        // Cut, not drained: clients see their connections reset, as when the process dies.
+        server.closeAllConnections();
+      });
+      for (const s of surfaces(hub, spokes)) s.watches.dropAll();
+      await new Promise((r) => setTimeout(r, downMs));
+      if (!closed) await listen(actual);
+      log('restarted');
+    })().finally(() => {
+      restarting = undefined;
+    });
+    return restarting;
+  }
+
+  return listen(port).then((bound) => {
+    actual = bound;
+    address = `127.0.0.1:${bound}`;
+    return {
+      port: bound, tokens, state, restart,
+      close: () => new Promise<void>((done) => {
+        closed = true;
+        for (const s of surfaces(hub, spokes)) s.watches.dropAll();
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+    };
   });
 }
 
