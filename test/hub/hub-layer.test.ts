@@ -1,0 +1,363 @@
+/**
+ * The hub layer (src/extension/hub: kubeconfig → HubConnection) against a sandbox hub with its simulated
+ * TALM/LCA controllers running: connecting, the writes the views make, and every fault the control API
+ * can produce — a forced 410, dropped watches, 5 s of latency, an expired token, a 403 on one verb and
+ * the API server restarting. After each fault the connection's model must equal what the server lists,
+ * judged by kubectl when it is available (else by a direct list request), per kind, as the set of
+ * namespace/name@resourceVersion.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as https from 'node:https';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
+import { kubeconfigText, writeKubeconfig } from '../../src/sandbox/kubeconfig';
+import { HubConnection, HubError, kubeconfigFor, readKubeconfig, RESOURCE_TYPES, WATCHED_KINDS, type ConnectionPhase, type ConnectionState, type KubeObject, type ModelChange, type WatchedKind } from '../../src/extension/hub';
+import { repoRoot } from '../helpers/fixtures';
+import { TEST_READER_AGENT, until } from '../helpers/client-node';
+import { kubectlOrSkipReason, runKubectl, type KubectlEnv } from '../helpers/kubectl';
+
+const WAIT_MS = 15_000;
+const IBGU_API = 'lcm.openshift.io/v1alpha1';
+const NS = 'default';
+const kubectl = kubectlOrSkipReason();
+
+const collectionPath = (kind: WatchedKind, namespace?: string) => {
+  const t = RESOURCE_TYPES[kind];
+  return `/apis/${t.group}/${t.version}${namespace && t.namespaced ? `/namespaces/${namespace}` : ''}/${t.plural}`;
+};
+
+let hub: Sandbox;
+let scratch: string;
+let kubectlEnv: KubectlEnv | undefined;
+const connections: HubConnection[] = [];
+
+/** A request with any token and content type; the answer's status and parsed body. */
+function call(method: string, path: string, body?: unknown, options: { token?: string; contentType?: string } = {}): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { Authorization: `Bearer ${options.token ?? hub.token}`, Accept: 'application/json', 'User-Agent': TEST_READER_AGENT };
+    if (payload !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    const req = https.request(`${hub.url}${path}`, { method, headers, ca: hub.caPem, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => {
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.setTimeout(WAIT_MS, () => req.destroy(new Error(`${method} ${path}: no answer in ${WAIT_MS} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function control(what: string, body: unknown = {}): Promise<any> {
+  const reply = await call('POST', `/__sandbox/${what}`, body);
+  assert.equal(reply.status, 200, `control ${what}: ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** A kubeconfig file for the hub with `token`, read the way the extension reads it, and a started connection. */
+function connect(token: string, label: string): { conn: HubConnection; states: ConnectionState[]; log: string[] } {
+  const file = writeKubeconfig(path.join(scratch, `${label}.kubeconfig`), kubeconfigText(hub.url, hub.caPem, token));
+  const view = readKubeconfig({ pinnedFile: file });
+  assert.deepEqual(view.problems, []);
+  const context = view.contexts.find((c) => c.name === view.current)!;
+  const log: string[] = [];
+  const conn = new HubConnection(context, kubeconfigFor(view, context.name), { backoff: { initialMs: 100, maxMs: 600 }, log: (l) => log.push(l) });
+  connections.push(conn);
+  const states: ConnectionState[] = [];
+  conn.onState((s) => states.push(s));
+  conn.start();
+  return { conn, states, log };
+}
+
+function waitForPhase(conn: HubConnection, phase: ConnectionPhase, timeoutMs = WAIT_MS): Promise<void> {
+  return until(() => conn.state.phase === phase, () => `phase ${phase}, still ${JSON.stringify(conn.state)}`, timeoutMs);
+}
+
+type Snapshot = Record<WatchedKind, string[]>;
+
+const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}@${o.metadata.resourceVersion}`;
+const snapshotOf = (byKind: (kind: WatchedKind) => readonly KubeObject[], kinds: readonly WatchedKind[]) =>
+  Object.fromEntries(kinds.map((k) => [k, byKind(k).map(key).sort()])) as Snapshot;
+
+/** What the server lists now: kubectl's `get -A -o json` of the four types when kubectl is here, else a list request per type. */
+async function serverSnapshot(kinds: readonly WatchedKind[]): Promise<Snapshot> {
+  if ('binaries' in kubectl && kubectlEnv) {
+    const names = kinds.map((k) => `${RESOURCE_TYPES[k].plural}.${RESOURCE_TYPES[k].group}`).join(',');
+    const r = await runKubectl(kubectl.binaries[0]!, kubectlEnv, ['get', names, '-A', '-o', 'json'], { timeoutMs: WAIT_MS });
+    assert.equal(r.code, 0, `kubectl get: ${r.stderr}`);
+    const items = JSON.parse(r.stdout).items as KubeObject[];
+    return snapshotOf((kind) => items.filter((o) => o.kind === kind), kinds);
+  }
+  const lists = await Promise.all(kinds.map(async (k) => {
+    const r = await call('GET', collectionPath(k));
+    assert.equal(r.status, 200);
+    return [k, r.body.items as KubeObject[]] as const;
+  }));
+  const byKind = new Map(lists);
+  return snapshotOf((kind) => byKind.get(kind)!, kinds);
+}
+
+/**
+ * The model equals the server. The controllers are paused while comparing, so the server holds still and
+ * the model has to catch up with it (watch events are a few ms behind).
+ */
+async function assertModelMatchesServer(conn: HubConnection, why: string, kinds: readonly WatchedKind[] = WATCHED_KINDS): Promise<void> {
+  await control('controllers/pause');
+  try {
+    const server = await serverSnapshot(kinds);
+    let model = snapshotOf((k) => conn.list(k), kinds);
+    const deadline = Date.now() + WAIT_MS;
+    while (JSON.stringify(model) !== JSON.stringify(server) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      model = snapshotOf((k) => conn.list(k), kinds);
+    }
+    assert.deepEqual(model, server, `${why}: the model differs from what the server lists`);
+    if (kinds.includes('ManagedCluster')) assert.ok(server.ManagedCluster.length >= 12, 'the comparison is not of empty lists');
+  } finally {
+    await control('controllers/resume');
+  }
+}
+
+function ibgu(name: string, wave = '1', plan: unknown[] = [{ actions: ['Prep'], rolloutStrategy: { maxConcurrency: 2, timeout: 30 } }]): KubeObject {
+  return {
+    apiVersion: IBGU_API,
+    kind: 'ImageBasedGroupUpgrade',
+    metadata: { name, namespace: NS },
+    spec: {
+      ibuSpec: { seedImageRef: { image: 'quay.io/example/seed:4.16.15', version: '4.16.15' } },
+      plan,
+      clusterLabelSelectors: [{ matchLabels: { 'upgrade-wave': wave } }],
+    },
+  };
+}
+
+async function hubError(promise: Promise<unknown>): Promise<HubError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof HubError, `expected a HubError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('the call succeeded');
+}
+
+/** Requests the hub layer sent (its User-Agent) since log index `from`. */
+function layerRequests(from: number) {
+  return hub.requests().slice(from).filter((r) => r.userAgent?.startsWith('ibgu-tools/'));
+}
+
+before(async () => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'ibgu-hub-layer-'));
+  const scenario = parseScenario(readFileSync(path.join(repoRoot(), 'examples', 'sandbox', 'failures.yaml'), 'utf8'));
+  hub = await startSandbox({ scenario, timeScale: 0.02, kubeconfigPath: path.join(scratch, 'admin.kubeconfig') });
+  if ('binaries' in kubectl) kubectlEnv = { kubeconfig: hub.kubeconfigPath, home: scratch, cacheDir: path.join(scratch, 'kube-cache') };
+});
+
+after(async () => {
+  for (const c of connections) c.dispose();
+  await hub?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
+  let admin: ReturnType<typeof connect>;
+
+  test('connects: connecting until every kind has listed, then connected with the model complete', { timeout: 20_000 }, async () => {
+    admin = connect(hub.token, 'admin');
+    assert.equal(admin.states[0]?.phase, 'connecting');
+    await waitForPhase(admin.conn, 'connected');
+    assert.deepEqual(admin.states.map((s) => s.phase), ['connecting', 'connected']);
+    assert.ok(admin.conn.state.lastEventAt && Date.now() - admin.conn.state.lastEventAt < WAIT_MS);
+    assert.equal(admin.conn.list('ManagedCluster').length, 12, 'failures.yaml has 12 clusters');
+    assert.equal(admin.conn.get('ManagedCluster', undefined, 'sno-0004')?.metadata.name, 'sno-0004');
+    await assertModelMatchesServer(admin.conn, 'after connecting');
+  });
+
+  test('writes: dry run, apply, append a step under a test precondition, and a 422', { timeout: 20_000 }, async () => {
+    const { conn } = admin;
+    const changes: ModelChange[] = [];
+    const off = conn.onChange((c) => changes.push(c));
+
+    const dry = await conn.dryRunApply(ibgu('wave-1'));
+    assert.equal(dry.metadata.name, 'wave-1');
+    assert.deepEqual(dry.spec.plan, ibgu('wave-1').spec.plan);
+    assert.equal(await conn.read(IBGU_API, 'ImageBasedGroupUpgrade', NS, 'wave-1'), undefined, 'a dry run persists nothing');
+    assert.equal((await call('GET', `${collectionPath('ImageBasedGroupUpgrade', NS)}/wave-1`)).status, 404);
+
+    const created = await conn.apply(ibgu('wave-1'));
+    assert.ok(created.metadata.uid && created.metadata.resourceVersion);
+    const onServer = (await call('GET', `${collectionPath('ImageBasedGroupUpgrade', NS)}/wave-1`)).body;
+    assert.equal(onServer.metadata.uid, created.metadata.uid);
+    assert.ok(onServer.metadata.managedFields.some((f: { manager: string }) => f.manager === 'ibgu-tools'), 'the field manager is ibgu-tools');
+    await until(() => changes.some((c) => c.kind === 'ImageBasedGroupUpgrade' && c.type === 'add' && c.object.metadata.name === 'wave-1'), () => 'the informer reports the new IBGU');
+    assert.equal(conn.get('ImageBasedGroupUpgrade', NS, 'wave-1')?.metadata.uid, created.metadata.uid);
+    // Wave 2 has a slow cluster (400 min of Prep, 8 s here): TALM and LCA keep writing through the faults below.
+    await conn.apply(ibgu('wave-2', '2', [{ actions: ['Prep'], rolloutStrategy: { maxConcurrency: 5, timeout: 600 } }]));
+
+    const plan = onServer.spec.plan as unknown[];
+    const step = { actions: ['Upgrade'], rolloutStrategy: { maxConcurrency: 2, timeout: 60 } };
+    const appended = await conn.appendStep(NS, 'wave-1', plan, step);
+    assert.deepEqual(appended.spec.plan, [...plan, step]);
+
+    // The caller still holds the one-step plan: the hub's has two now.
+    const stale = await hubError(conn.appendStep(NS, 'wave-1', plan, { actions: ['FinalizeUpgrade'], rolloutStrategy: { maxConcurrency: 2, timeout: 10 } }));
+    assert.equal(stale.reason, 'conflict');
+    assert.match(stale.message, /plan .*changed on the hub since it was read/);
+    const after = await conn.read(IBGU_API, 'ImageBasedGroupUpgrade', NS, 'wave-1');
+    assert.deepEqual(after?.spec.plan, [...plan, step], 'the failed append wrote nothing');
+
+    // 422: what the server says, verbatim (asked directly for the expected text).
+    const bad = { ...ibgu('Not_A_Name'), metadata: { name: 'Not_A_Name', namespace: NS } };
+    const direct = await call('PATCH', `${collectionPath('ImageBasedGroupUpgrade', NS)}/Not_A_Name?fieldManager=probe&dryRun=All`, bad, { contentType: 'application/apply-patch+yaml' });
+    assert.equal(direct.status, 422);
+    const invalid = await hubError(conn.apply(bad));
+    assert.equal(invalid.reason, 'invalid');
+    assert.equal(invalid.status, 422);
+    assert.equal(invalid.message, direct.body.message);
+
+    // Generic objects: merge patch and delete of a kind the layer does not watch.
+    await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'hub-layer-cm' }, data: { a: '1' } });
+    const patched = await conn.mergePatch('v1', 'ConfigMap', NS, 'hub-layer-cm', { metadata: { annotations: { 'lca.openshift.io/manual-cleanup-done': '' } } });
+    assert.equal(patched.metadata.annotations?.['lca.openshift.io/manual-cleanup-done'], '');
+    await conn.delete('v1', 'ConfigMap', NS, 'hub-layer-cm');
+    assert.equal(await conn.read('v1', 'ConfigMap', NS, 'hub-layer-cm'), undefined);
+    assert.equal((await hubError(conn.read('example.com/v1', 'Nothing', NS, 'x'))).reason, 'not-found');
+    off();
+    await assertModelMatchesServer(conn, 'after the writes');
+  });
+
+  test('a forced 410: objects deleted while no watch was open leave the model after the re-list', { timeout: 20_000 }, async () => {
+    const { conn } = admin;
+    await call('POST', collectionPath('ManagedCluster'), { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster', metadata: { name: 'short-lived' }, spec: { hubAcceptsClient: true } });
+    await conn.apply(ibgu('short-lived'));
+    await until(() => !!conn.get('ManagedCluster', undefined, 'short-lived') && !!conn.get('ImageBasedGroupUpgrade', NS, 'short-lived'), () => 'both short-lived objects in the model');
+    const deletes: string[] = [];
+    const off = conn.onChange((c) => c.type === 'delete' && deletes.push(`${c.kind}/${c.object.metadata.name}`));
+    // Hold back the re-watch of both types while they are deleted, then forget the history: the watch gets 410.
+    for (const kind of ['ManagedCluster', 'ImageBasedGroupUpgrade'] as const) await control('inject', { match: { method: 'GET', pathPrefix: collectionPath(kind) }, delayMs: 1000 });
+    const from = hub.requests().length;
+    await control('drop-watches');
+    assert.equal((await call('DELETE', `${collectionPath('ManagedCluster')}/short-lived`)).status, 200);
+    assert.equal((await call('DELETE', `${collectionPath('ImageBasedGroupUpgrade', NS)}/short-lived`)).status, 200);
+    await control('compact');
+    await until(() => !conn.get('ManagedCluster', undefined, 'short-lived') && !conn.get('ImageBasedGroupUpgrade', NS, 'short-lived'), () => `the deleted objects leave the model; deletes seen: ${deletes}`);
+    assert.deepEqual(deletes.filter((d) => d.endsWith('/short-lived')).sort(), ['ImageBasedGroupUpgrade/short-lived', 'ManagedCluster/short-lived']);
+    const relists = layerRequests(from).filter((r) => r.method === 'GET' && !r.query.includes('watch'));
+    assert.ok(relists.some((r) => r.path === collectionPath('ManagedCluster')), 'the ManagedCluster informer listed again');
+    off();
+    assert.equal(conn.state.phase, 'connected');
+    await assertModelMatchesServer(conn, 'after a 410');
+  });
+
+  test('dropped watches: re-watched from the last resourceVersion, nothing missed, no re-list', { timeout: 20_000 }, async () => {
+    const { conn } = admin;
+    const from = hub.requests().length;
+    await control('drop-watches');
+    await conn.apply(ibgu('after-drop'));
+    await until(() => !!conn.get('ImageBasedGroupUpgrade', NS, 'after-drop'), () => 'the IBGU applied after the drop');
+    await assertModelMatchesServer(conn, 'after dropped watches');
+    // Watches are logged when they end, lists at once: none of the collections was listed again.
+    const lists = layerRequests(from).filter((r) => r.method === 'GET' && WATCHED_KINDS.some((k) => r.path === collectionPath(k)) && !r.query.includes('watch'));
+    assert.deepEqual(lists, [], 'no list after a watch ended cleanly');
+    assert.equal(conn.state.phase, 'connected');
+  });
+
+  test('5 s of latency on a watch: the connection waits, then catches up', { timeout: 25_000 }, async () => {
+    const { conn } = admin;
+    await control('inject', { match: { method: 'GET', pathPrefix: collectionPath('ImageBasedGroupUpgrade') }, delayMs: 5000 });
+    const started = Date.now();
+    await control('drop-watches');
+    const patched = await call('PATCH', `${collectionPath('ImageBasedGroupUpgrade', NS)}/after-drop`, { metadata: { labels: { slow: 'yes' } } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(patched.status, 200);
+    await until(() => conn.get('ImageBasedGroupUpgrade', NS, 'after-drop')?.metadata.labels?.slow === 'yes', () => 'the label written during the delay', 12_000);
+    assert.ok(Date.now() - started >= 4500, 'the change arrived only after the delayed watch opened');
+    assert.equal(conn.state.phase, 'connected', 'a slow watch is not a failure');
+    await assertModelMatchesServer(conn, 'after 5 s of latency');
+  });
+
+  test('an expired token: unauthorised with how to log in again; a fresh token in a new kubeconfig recovers', { timeout: 25_000 }, async () => {
+    const { token } = await control('tokens', { name: 'operator' });
+    const viewer = connect(token, 'operator');
+    await waitForPhase(viewer.conn, 'connected');
+    await control('tokens/expire', { token });
+    await control('drop-watches');
+    await waitForPhase(viewer.conn, 'unauthorised');
+    const state = viewer.conn.state;
+    assert.match(state.message ?? '', /401 Unauthorized/);
+    assert.ok(state.message?.includes(`oc login ${hub.url}`), state.message);
+    assert.ok(!state.message?.includes(token) && !viewer.log.some((l) => l.includes(token)), 'the token is never shown or logged');
+    assert.ok(state.retryAt !== undefined || viewer.conn.state.phase === 'unauthorised');
+    assert.equal(admin.conn.state.phase === 'connected' || admin.conn.state.phase === 'connecting', true, 'the admin connection is not affected');
+    viewer.conn.dispose();
+
+    const fresh = await control('tokens', { name: 'operator' });
+    const again = connect(fresh.token, 'operator-again');
+    await waitForPhase(again.conn, 'connected');
+    await assertModelMatchesServer(again.conn, 'after logging in again');
+    again.conn.dispose();
+  });
+
+  test('a 403 on one verb: forbidden naming that permission, the other kinds live', { timeout: 25_000 }, async () => {
+    const { token } = await control('tokens', { name: 'no-watch-mw', deny: [{ verb: 'watch', resource: 'manifestworks' }] });
+    const limited = connect(token, 'limited');
+    await waitForPhase(limited.conn, 'forbidden');
+    const state = limited.conn.state;
+    assert.equal(state.permission, 'watch manifestworks.work.open-cluster-management.io');
+    assert.match(state.message ?? '', /watch manifestworks\.work\.open-cluster-management\.io/);
+    assert.match(state.message ?? '', /other 3 resource types are still watched/);
+    assert.ok(state.retryAt !== undefined, 'a retry is pending');
+    await limited.conn.apply(ibgu('seen-by-limited'));
+    await until(() => !!limited.conn.get('ImageBasedGroupUpgrade', NS, 'seen-by-limited'), () => 'the IBGU informer still delivers');
+    await assertModelMatchesServer(limited.conn, 'with manifestworks forbidden', ['ImageBasedGroupUpgrade', 'ManagedCluster', 'ClusterGroupUpgrade']);
+    assert.equal(limited.conn.state.phase, 'forbidden');
+    limited.conn.dispose();
+  });
+
+  test('the hub restarting: the state leaves connected and comes back on its own; changes made meanwhile appear', { timeout: 30_000 }, async () => {
+    const { conn, states } = admin;
+    const before = states.length;
+    await control('restart', { downMs: 1500 });
+    // The first error is the cut stream; a retry while the port is closed is refused.
+    await until(() => conn.state.phase === 'unreachable' && /ECONNREFUSED/.test(conn.state.message ?? ''), () => `refused while down, now ${JSON.stringify(conn.state)}`);
+    assert.ok(conn.state.message?.includes(hub.url), conn.state.message);
+    assert.match(conn.state.message ?? '', /Retrying automatically/);
+    assert.ok(conn.state.retryAt !== undefined);
+    // While it is down, the state changes underneath (the store is etcd: it persists).
+    hub.store.create(hub.store.types.kind('ManagedCluster'), undefined, { metadata: { name: 'joined-while-down' }, spec: { hubAcceptsClient: true } }, { fieldManager: 'test' });
+    await waitForPhase(conn, 'connected', WAIT_MS);
+    const phases = states.slice(before).map((s) => s.phase);
+    assert.ok(phases.includes('unreachable') && phases.at(-1) === 'connected', phases.join(' → '));
+    // A second client writes after the restart.
+    const second = await call('POST', collectionPath('ImageBasedGroupUpgrade', NS), ibgu('after-restart'));
+    assert.equal(second.status, 201);
+    await until(() => !!conn.get('ManagedCluster', undefined, 'joined-while-down') && !!conn.get('ImageBasedGroupUpgrade', NS, 'after-restart'), () => 'both changes in the model');
+    await assertModelMatchesServer(conn, 'after the restart');
+
+    // Sandbox.restart resolves once the server listens again.
+    await hub.restart(200);
+    assert.equal((await call('GET', '/version')).status, 200);
+    await waitForPhase(conn, 'connected');
+  });
+
+  test('stop keeps the model and goes idle; start resumes', { timeout: 15_000 }, async () => {
+    const { conn } = admin;
+    const count = conn.list('ManagedCluster').length;
+    conn.stop();
+    assert.equal(conn.state.phase, 'idle');
+    assert.equal(conn.list('ManagedCluster').length, count);
+    conn.start();
+    await waitForPhase(conn, 'connected');
+    await assertModelMatchesServer(conn, 'after stop and start');
+  });
+});
