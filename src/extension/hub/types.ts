@@ -152,3 +152,47 @@ export interface Rollout {
   message?: string;
   createdAt?: string;
 }
+
+// ---- the hub tree model (pure: src/extension/hub/tree-model.ts), mapped 1:1 to TreeItems by the view ----
+
+/** What the hub tree shows of each hub; both filters may be set at once (a node must pass both). */
+export interface TreeFilter {
+  /** Keep only IBGUs, steps and clusters with failed clusters, and ManagedClusters with a `*-failed` label. */
+  failedOnly?: boolean;
+  /** Case-insensitive substring of a cluster name or an IBGU's `namespace/name`. */
+  text?: string;
+}
+
+export type TreeNodeKind = 'hub' | 'ibgus' | 'ibgu' | 'step' | 'phase' | 'cluster' | 'managedClusters' | 'managedCluster' | 'message';
+
+/**
+ * One node of the hub tree. `id` is stable across rebuilds (built from the context name, object uids, step
+ * indexes and cluster names, never from positions in changing lists), so VS Code keeps expansion and selection.
+ */
+export interface TreeNode {
+  id: string;
+  kind: TreeNodeKind;
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  /** A codicon id (e.g. `sync~spin`) and a theme color id (e.g. `testing.iconFailed`). */
+  icon?: { id: string; color?: string };
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  children?: TreeNode[];
+  /** What commands on the node act on. */
+  ref?: { context: string; namespace?: string; name: string; uid?: string; step?: number; cluster?: string };
+}
+
+/** What the tree of one hub is built from. */
+export interface HubTreeInput {
+  context: string;
+  /** The API server URL, for the hub node's tooltip. */
+  server?: string;
+  state: ConnectionState;
+  rollouts: readonly Rollout[];
+  managedClusters: readonly KubeObject[];
+  /** ms since the epoch, for "last event N s ago". */
+  now: number;
+}
