@@ -5,6 +5,21 @@ import { createClient } from './client';
 import { createLog } from './log';
 import { Status } from './status';
 import { registerSchemas, yamlExtensionValidates } from './yaml-extension';
+import { HubCommands } from './hub-commands';
+import { Hubs } from './hubs';
+import { SandboxProcess } from './sandbox-process';
+import { HubContent } from './views/hub-content';
+import { HubTree } from './views/hub-tree';
+import { IbguLenses } from './views/ibgu-lenses';
+import { RolloutWatch } from './views/rollout-watch';
+
+export interface HubParts {
+  hubs: Hubs;
+  tree: HubTree;
+  watch: RolloutWatch;
+  sandbox: SandboxProcess;
+  commands: HubCommands;
+}
 
 /**
  * The one object that owns everything the extension creates: the log, the status item, the commands and
@@ -15,6 +30,8 @@ export class IbguExtension implements vscode.Disposable {
   private readonly status = new Status();
   private readonly disposables: vscode.Disposable[] = [this.log, this.status];
   private client: LanguageClient | undefined;
+  /** The hub side: created at activation, but nothing is loaded or contacted until a view or command needs it. */
+  hub: HubParts | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -24,6 +41,7 @@ export class IbguExtension implements vscode.Disposable {
    */
   start(): void {
     this.registerCommands();
+    this.startHub();
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ibgu')) void this.client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
     }));
@@ -38,6 +56,19 @@ export class IbguExtension implements vscode.Disposable {
     command('ibgu.showLogs', () => this.log.show(true));
     command('ibgu.restartServer', () => this.restart());
     command('ibgu.validateWorkspace', () => this.validateWorkspace());
+  }
+
+  private startHub(): void {
+    const sandbox = new SandboxProcess(this.context.extensionPath, this.context.globalStorageUri, this.log);
+    const hubs = new Hubs(this.context.extensionPath, this.log, sandbox);
+    const tree = new HubTree(hubs);
+    const content = new HubContent();
+    const commands = new HubCommands(this.context, hubs, tree, sandbox, content, this.log);
+    const watch = new RolloutWatch(hubs);
+    const lenses = new IbguLenses(hubs);
+    // Disposed in reverse: the views before the hubs, the hubs before the sandbox process they read.
+    this.disposables.push(sandbox, hubs, tree, content, commands, watch, lenses);
+    this.hub = { hubs, tree, watch, sandbox, commands };
   }
 
   private async startClient(): Promise<void> {

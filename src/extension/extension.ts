@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { IbguExtension } from './context';
+import { IbguExtension, type HubParts } from './context';
 
 let extension: IbguExtension | undefined;
 
@@ -13,6 +13,11 @@ export interface IbguApi {
   readonly activationMs: number;
   /** Settles when the language server has started (or failed to). */
   readonly serverReady: Promise<void>;
+  /**
+   * The hub side's parts, read by the extension-host tests to compare what the view holds with what the hub
+   * lists (the user sees the same through the tree, the dashboard and the notifications).
+   */
+  readonly hub: HubParts | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): IbguApi {
@@ -22,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): IbguApi {
   // Our own cost: evaluating the bundle plus activate(); not the time VS Code spends between the two.
   const activationMs = Math.round((loadMs + performance.now() - start) * 10) / 10;
   extension.log.info(`Activated in ${activationMs} ms (bundle evaluation ${Math.round(loadMs)} ms); the language server is starting.`);
-  return { activationMs, serverReady: extension.ready };
+  return { activationMs, serverReady: extension.ready, hub: extension.hub };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,12 @@
+/**
+ * The entry of dist/hub.js, which the extension requires on first use of a hub feature: the hub layer
+ * (kubeconfig, connection, informers, writes; @kubernetes/client-node comes with it), the rollout reducer
+ * and tree model, and the core functions the editor-side hub features use.
+ */
+export * from './index';
+export * from './rollout';
+export * from './tree-model';
+export * from './documents';
+export * from './new-ibgu';
+export * from './news';
+export { appendErrors } from '../views/plan-editor-model';
