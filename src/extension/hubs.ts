@@ -216,7 +216,6 @@ export class Hubs implements vscode.Disposable {
       structural = true;
     }
     this.watchFiles([...view.files, ...(pinned ? [pinned] : []), ...(sandboxFile ? [sandboxFile] : [])]);
-    void vscode.commands.executeCommand('setContext', 'ibgu.hubs.empty', this.sessions.size === 0);
     if (why) this.log.info(`Hubs re-read (${why}): ${[...this.sessions.keys()].join(', ') || 'none'}.`);
     if (structural) this.emitter.fire(undefined);
   }
