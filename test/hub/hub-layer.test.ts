@@ -360,4 +360,16 @@ describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
     await waitForPhase(conn, 'connected');
     await assertModelMatchesServer(conn, 'after stop and start');
   });
+
+  test('disposed right after connecting, a connection leaves no watch open on the server', { timeout: 20_000 }, async () => {
+    for (const c of connections.splice(0)) c.dispose();
+    for (let i = 0; i < 3; i++) {
+      const { conn } = connect(hub.token, `short-lived-${i}`);
+      // `connected` comes as soon as every kind has listed, while some watch requests are still on their way.
+      await waitForPhase(conn, 'connected');
+      conn.dispose();
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await control('drop-watches')).dropped, 0, 'watches of disposed connections were still open');
+  });
 });

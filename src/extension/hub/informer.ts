@@ -137,7 +137,13 @@ export class KindInformer {
       if (isCurrent()) done(error);
       return aborted();
     }
-    if (!failed && isCurrent()) this.events.healthy();
+    // Stopped (or replaced) while the request was in flight: nobody holds this stream, so close it here, or it
+    // would stay open on the server and keep the disposed model alive.
+    if (!isCurrent()) {
+      stream.controller.abort();
+      return stream.controller;
+    }
+    if (!failed) this.events.healthy();
     return stream.controller;
   }
 }
