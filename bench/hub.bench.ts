@@ -1,0 +1,476 @@
+/**
+ * "A 3,500-cluster hub must show in the tree as fast as kubectl lists it, follow it live, and cost nothing
+ * while idle": the hub layer (HubConnection → HubIndex → buildHubTree) against the sandbox hub of
+ * examples/sandbox/fleet-3500.yaml, with one IBGU over every cluster paused mid-rollout (batch 2 of Prep
+ * running: CGU, ManifestWorks and TALM's labels exist), in one run.
+ *
+ * 1. tree     readKubeconfig → new HubConnection().start() → state `connected`, every change applied to a
+ *             HubIndex, index.rollouts(), buildHubTree() with every lazy child read. Median of BENCH_REPS (3),
+ *             a fresh connection each. Peer: `kubectl get managedclusters,imagebasedgroupupgrades -A -o json`
+ *             against the same hub, wall time with the process start, median of as many runs.
+ * 2. events   BENCH_PATCHES (200) ManagedCluster label merge patches over HTTPS, one at a time, BENCH_GAP_MS
+ *             (20) apart; per patch, from sending it to the moment the index holds its resourceVersion and
+ *             the IBGU's rollout has been recomputed (rolloutOf after apply), and from the server's answer to
+ *             the same moment (0 when the event came first). Peer: a bare client-node Watch of
+ *             managedclusters in the same process, to the receipt of the same event.
+ * 3. memory   heapUsed after GC before creating the connection vs. after it is fully built (tree kept).
+ * 4. idle     controllers paused, request log cleared, IBGU_BENCH_IDLE_S (30) seconds with the connection open:
+ *             requests by kind, per minute. Then every watch is dropped by the server once: what the
+ *             connection sends to recover (watches only, no list), and whether its watches are open again.
+ *
+ * The sandbox runs in a worker thread (a hub is another machine in real use): its CPU and heap are not the
+ * connection's, and the heap figures are the main thread's alone. kubectl is another process, as in real use.
+ * Timings are reported, never asserted; ✔/✘ says whether a target is met.
+ *
+ *   npm run bench:hub
+ *   BENCH_REPS=3 BENCH_PATCHES=200 BENCH_GAP_MS=20 IBGU_BENCH_IDLE_S=30 IBGU_BENCH_TIME_SCALE=0.2 node --expose-gc dist-bench/hub.bench.js
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as https from 'node:https';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { HubConnection, kubeconfigFor, readKubeconfig } from '../src/extension/hub';
+import { HubIndex } from '../src/extension/hub/rollout';
+import { buildHubTree } from '../src/extension/hub/tree-model';
+import { WATCHED_KINDS, type ConnectionState, type Rollout, type TreeNode } from '../src/extension/hub/types';
+import { parseScenario, startSandbox, type Sandbox } from '../src/sandbox';
+import { repoRoot } from '../test/helpers/fixtures';
+import { kubectlOrSkipReason, runKubectl, type Kubectl, type KubectlEnv } from '../test/helpers/kubectl';
+
+const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
+const PATCHES = Math.max(1, Number(process.env.BENCH_PATCHES ?? 200));
+const GAP_MS = Math.max(0, Number(process.env.BENCH_GAP_MS ?? 20));
+const IDLE_S = Math.max(1, Number(process.env.IBGU_BENCH_IDLE_S ?? 30));
+/**
+ * Wall seconds per simulated minute: batch 2 of Prep starts after about 9 s. Faster scales let the busy
+ * controllers fall behind simulated time, and a whole batch then times out (the state differs between runs).
+ */
+const TIME_SCALE = Number(process.env.IBGU_BENCH_TIME_SCALE ?? 0.2);
+const CONCURRENCY = 500;
+/**
+ * Minutes per step. fleet-3500.yaml fails Prep on sno-0042, whose batch then ends only at its batch timeout
+ * (about timeout / 7 batches = 43 simulated minutes, 8.6 s wall at 0.2 s/min); Prep itself takes 30.
+ */
+const STEP_TIMEOUT_MIN = 300;
+const TARGET_RATIO = 1.0;
+const TARGET_P95_MS = 100;
+const IBGU_NS = 'ztp-upgrades';
+const IBGU_NAME = 'bench-fleet';
+const MCL_PATH = '/apis/cluster.open-cluster-management.io/v1/managedclusters';
+const SEQ_LABEL = 'bench.ibgu.io/seq';
+
+// ---------------------------------------------------------------------------------------------------------
+// The hub (worker thread): the sandbox, driven to a paused mid-rollout state.
+
+type ToHub = { cmd: 'start'; scenarioFile: string } | { cmd: 'pauseInBatch'; batch: number; timeoutMs: number } | { cmd: 'stop' };
+interface Started { msg: 'started'; url: string; caPem: string; token: string; kubeconfigPath: string; clusters: number; startMs: number }
+interface Paused { msg: 'paused'; reached: boolean; step: string; batch: number; batchCount: number; cgus: number; manifestWorks: number; waitedMs: number }
+type FromHub = Started | Paused | { msg: 'stopped' };
+
+function hubThread(): void {
+  const port = parentPort!;
+  const { timeScale } = workerData as { timeScale: number };
+  let hub: Sandbox | undefined;
+  const post = (m: FromHub) => port.postMessage(m);
+  port.on('message', async (m: ToHub) => {
+    switch (m.cmd) {
+      case 'start': {
+        const t0 = performance.now();
+        hub = await startSandbox({ scenario: parseScenario(readFileSync(m.scenarioFile, 'utf8')), timeScale });
+        post({ msg: 'started', url: hub.url, caPem: hub.caPem, token: hub.token, kubeconfigPath: hub.kubeconfigPath, clusters: hub.scenario.clusters.length, startMs: performance.now() - t0 });
+        break;
+      }
+      case 'pauseInBatch': {
+        // Polled in-process every 20 ms: the first step's CGU in batch `m.batch` with its ManifestWorks out.
+        const CGU = hub!.store.types.kind('ClusterGroupUpgrade');
+        const MW = hub!.store.types.kind('ManifestWork');
+        const t0 = performance.now();
+        let seen: { name: string; batch: number; batchCount: number } | undefined;
+        let reachedAt: number | undefined;
+        while (performance.now() - t0 < m.timeoutMs) {
+          const running = hub!.store.list(CGU).map((c) => ({ name: c.metadata.name, batch: c.status?.status?.currentBatch ?? 0, batchCount: c.status?.remediationPlan?.length ?? 0 })).sort((a, b) => b.batch - a.batch)[0];
+          seen = running ?? seen;
+          // A little into the batch, so that the work agent has reported on most ManifestWorks.
+          if (running && running.batch >= m.batch) reachedAt ??= performance.now();
+          if (reachedAt !== undefined && performance.now() - reachedAt >= 300 && hub!.store.list(MW).length > 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        hub!.controllers!.pause();
+        post({
+          msg: 'paused', reached: reachedAt !== undefined, step: seen?.name ?? '-', batch: seen?.batch ?? 0, batchCount: seen?.batchCount ?? 0,
+          cgus: hub!.store.list(CGU).length, manifestWorks: hub!.store.list(MW).length, waitedMs: performance.now() - t0,
+        });
+        break;
+      }
+      case 'stop':
+        await hub?.stop();
+        post({ msg: 'stopped' });
+        break;
+    }
+  });
+}
+
+class HubWorker {
+  private readonly worker = new Worker(__filename, { workerData: { timeScale: TIME_SCALE } });
+  private readonly waiting: ((m: FromHub) => void)[] = [];
+
+  constructor() {
+    this.worker.on('message', (m: FromHub) => this.waiting.shift()?.(m));
+    this.worker.on('error', (e) => {
+      console.error('sandbox worker failed:', e);
+      process.exit(1);
+    });
+  }
+
+  ask<T extends FromHub>(m: ToHub): Promise<T> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve as (m: FromHub) => void);
+      this.worker.postMessage(m);
+    });
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The client side (main thread).
+
+const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! : NaN);
+const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 2 : 0)} ms`);
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const mark = (met: boolean) => (met ? '✔' : '✘');
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+interface HubAccess { url: string; caPem: string; token: string; kubeconfigPath: string }
+interface Reply { status: number; body: string; at: number }
+
+function request(hub: HubAccess, method: string, urlPath: string, opts: { body?: unknown; contentType?: string; agent?: https.Agent } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const headers: Record<string, string> = { Authorization: `Bearer ${hub.token}`, 'User-Agent': 'ibgu-bench/writer' };
+    if (payload !== undefined) {
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const req = https.request(`${hub.url}${urlPath}`, { method, headers, ca: hub.caPem, agent: opts.agent ?? false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() }));
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+async function control(hub: HubAccess, method: string, what: string): Promise<any> {
+  const r = await request(hub, method, `/__sandbox/${what}`);
+  if (r.status !== 200) throw new Error(`${method} /__sandbox/${what}: ${r.status} ${r.body.slice(0, 200)}`);
+  return JSON.parse(r.body);
+}
+
+/** Every node of the tree, reading each lazily built child list as the view does on expansion. */
+function walk(node: TreeNode): number {
+  let n = 1;
+  for (const child of node.children ?? []) n += walk(child);
+  return n;
+}
+
+interface Built { ms: number; connection: HubConnection; index: HubIndex; rollouts: Rollout[]; tree: TreeNode; nodes: number; clusters: number; works: number; cgus: number }
+
+/** Kubeconfig to a fully built tree model; the connection stays open. */
+async function buildTree(kubeconfigPath: string, timeoutMs = 60_000): Promise<Built> {
+  const t0 = performance.now();
+  const view = readKubeconfig({ pinnedFile: kubeconfigPath });
+  const context = view.contexts.find((c) => c.name === view.current)!;
+  const connection = new HubConnection(context, kubeconfigFor(view, context.name));
+  const index = new HubIndex();
+  connection.onChange((c) => index.apply(c));
+  const connected = new Promise<ConnectionState>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not connected within ${timeoutMs} ms: ${JSON.stringify(connection.state)}`)), timeoutMs);
+    connection.onState((s) => {
+      if (s.phase !== 'connected') return;
+      clearTimeout(timer);
+      resolve(s);
+    });
+  });
+  connection.start();
+  const state = await connected;
+  const rollouts = index.rollouts();
+  const tree = buildHubTree({ context: context.name, server: context.server, state, rollouts, managedClusters: index.managedClusters(), now: Date.now() }, {});
+  const nodes = walk(tree);
+  const elapsed = performance.now() - t0;
+  return { ms: elapsed, connection, index, rollouts, tree, nodes, clusters: index.managedClusters().length, works: connection.list('ManifestWork').length, cgus: connection.list('ClusterGroupUpgrade').length };
+}
+
+/** One timed build whose model is dropped: nothing of it stays reachable (for the heap measured next). */
+async function buildAndDispose(kubeconfigPath: string): Promise<number> {
+  const b = await buildTree(kubeconfigPath);
+  b.connection.dispose();
+  return b.ms;
+}
+
+interface KubectlRun { ms: number; items: number; ok: boolean }
+
+async function kubectlList(kubectl: Kubectl, env: KubectlEnv): Promise<KubectlRun> {
+  const t0 = performance.now();
+  const r = await runKubectl(kubectl, env, ['get', 'managedclusters,imagebasedgroupupgrades', '-A', '-o', 'json'], { timeoutMs: 60_000 });
+  const elapsed = performance.now() - t0;
+  let items = 0;
+  try {
+    items = (JSON.parse(r.stdout).items ?? []).length;
+  } catch {
+    items = 0;
+  }
+  return { ms: elapsed, items, ok: r.code === 0 };
+}
+
+function findKubectl(): Kubectl | string {
+  try {
+    const found = kubectlOrSkipReason();
+    if ('skip' in found) return found.skip;
+    return [...found.binaries].sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }))[0]!;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Per patch: sent → seen (sorted), answer received → seen (0 when seen first), and what the seeing cost. */
+interface Latency { fromSend: number[]; fromAnswer: number[]; work: number[]; missed: number; failed: number }
+
+/** Marks a patch as seen, from an event listener; `work` is what the listener spent on it (ms). */
+type Seen = (seq: string, work?: number) => void;
+
+/**
+ * PATCHES label patches of ManagedClusters, one at a time: each waits for its answer and for `seen` (at most
+ * 5 s), then GAP_MS. `follow` hooks a listener up to the events and returns how to unhook it.
+ */
+async function patchLatency(hub: HubAccess, names: string[], follow: (seen: Seen) => Promise<() => void>): Promise<Latency> {
+  const out: Latency = { fromSend: [], fromAnswer: [], work: [], missed: 0, failed: 0 };
+  let pending: { seq: string; seenAt?: number; wake?: () => void } | undefined;
+  const unfollow = await follow((seq, work) => {
+    if (!pending || pending.seq !== seq || pending.seenAt !== undefined) return;
+    pending.seenAt = performance.now();
+    if (work !== undefined) out.work.push(work);
+    pending.wake?.();
+  });
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < PATCHES; i++) {
+      const name = names[(i * 17) % names.length]!;
+      const p: NonNullable<typeof pending> = { seq: `${Date.now()}-${i}` };
+      pending = p;
+      const seen = new Promise<void>((resolve) => (p.wake = resolve));
+      const sentAt = performance.now();
+      const reply = await request(hub, 'PATCH', `${MCL_PATH}/${name}`, { body: { metadata: { labels: { [SEQ_LABEL]: p.seq } } }, contentType: 'application/merge-patch+json', agent });
+      if (reply.status !== 200) out.failed++;
+      else {
+        await Promise.race([seen, sleep(5000)]);
+        if (p.seenAt === undefined) out.missed++;
+        else {
+          out.fromSend.push(p.seenAt - sentAt);
+          out.fromAnswer.push(Math.max(0, p.seenAt - reply.at));
+        }
+      }
+      pending = undefined;
+      await sleep(GAP_MS);
+    }
+  } finally {
+    unfollow();
+    agent.destroy();
+  }
+  for (const xs of [out.fromSend, out.fromAnswer, out.work]) xs.sort((a, b) => a - b);
+  return out;
+}
+
+/** Ours: in the connection's change listener (after the index's), the index holds the event's object and the rollout is recomputed. */
+function followModel(built: Built): (seen: Seen) => Promise<() => void> {
+  const uid = built.rollouts[0]!.uid;
+  return async (seen) => built.connection.onChange((c) => {
+    const seq = c.object.metadata.labels?.[SEQ_LABEL];
+    if (c.kind !== 'ManagedCluster' || seq === undefined) return;
+    const t0 = performance.now();
+    const rollout = built.index.rolloutOf(uid);
+    const held = built.index.managedClusters().find((o) => o.metadata.name === c.object.metadata.name)?.metadata.resourceVersion === c.object.metadata.resourceVersion;
+    if (rollout && held) seen(seq, performance.now() - t0);
+  });
+}
+
+/** Peer: a bare client-node Watch of managedclusters from the current resourceVersion, to the receipt of the event. */
+function followWatch(hub: HubAccess): (seen: Seen) => Promise<() => void> {
+  return async (seen) => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(hub.kubeconfigPath);
+    const rv = JSON.parse((await request(hub, 'GET', `${MCL_PATH}?limit=1`)).body).metadata.resourceVersion as string;
+    const controller = await new Watch(kc).watch(MCL_PATH, { resourceVersion: rv, allowWatchBookmarks: true }, (type, obj) => {
+      const seq = obj?.metadata?.labels?.[SEQ_LABEL];
+      if (type === 'MODIFIED' && seq !== undefined) seen(seq);
+    }, () => {});
+    return () => controller.abort();
+  };
+}
+
+/** A resource collection: /api/v1/<plural>, /apis/<group>/<version>/<plural>, or either under /namespaces/<ns>/. */
+function isCollection(urlPath: string): boolean {
+  const parts = urlPath.split('/').filter(Boolean);
+  const rest = parts[0] === 'api' ? parts.slice(2) : parts[0] === 'apis' ? parts.slice(3) : undefined;
+  return rest !== undefined && (rest.length === 1 || (rest.length === 3 && rest[0] === 'namespaces'));
+}
+
+interface RequestCounts { list: number; watch: number; other: number; byAgent: Record<string, number> }
+
+function countRequests(log: { method: string; path: string; query: string[]; userAgent?: string }[]): RequestCounts {
+  const c: RequestCounts = { list: 0, watch: 0, other: 0, byAgent: {} };
+  for (const e of log) {
+    const agent = (e.userAgent ?? '-').split(' ')[0]!;
+    c.byAgent[agent] = (c.byAgent[agent] ?? 0) + 1;
+    if (e.query.includes('watch')) c.watch++;
+    else if (e.method === 'GET' && isCollection(e.path)) c.list++;
+    else c.other++;
+  }
+  return c;
+}
+
+async function main(): Promise<void> {
+  const load = loadavg()[0]!;
+  const runStart = performance.now();
+  const root = repoRoot();
+  const scenarioFile = path.join(root, 'examples', 'sandbox', 'fleet-3500.yaml');
+  const work = mkdtempSync(path.join(tmpdir(), 'ibgu-bench-hub-'));
+  const hubWorker = new HubWorker();
+  const rows: string[][] = [];
+  const row = (...cells: string[]) => rows.push(cells);
+  let live: HubConnection | undefined;
+  try {
+    // --- the hub, mid-rollout ------------------------------------------------------------------------------
+    const started = await hubWorker.ask<Started>({ cmd: 'start', scenarioFile });
+    const hub: HubAccess = started;
+    const names = Array.from({ length: started.clusters }, (_, i) => `sno-${String(i + 1).padStart(4, '0')}`);
+    const ibgu = {
+      apiVersion: 'lcm.openshift.io/v1alpha1',
+      kind: 'ImageBasedGroupUpgrade',
+      metadata: { name: IBGU_NAME, namespace: IBGU_NS },
+      spec: {
+        clusterLabelSelectors: [{ matchLabels: { common: 'true' } }],
+        ibuSpec: { seedImageRef: { image: 'registry.hub.example.com:8443/ibu/seed:4.18.9', version: '4.18.9', pullSecretRef: { name: 'seed-pull-secret' } } },
+        plan: ['Prep', 'Upgrade', 'FinalizeUpgrade'].map((a) => ({ actions: [a], rolloutStrategy: { maxConcurrency: CONCURRENCY, timeout: STEP_TIMEOUT_MIN } })),
+      },
+    };
+    const created = await request(hub, 'POST', `/apis/lcm.openshift.io/v1alpha1/namespaces/${IBGU_NS}/imagebasedgroupupgrades`, { body: ibgu });
+    if (created.status !== 201) throw new Error(`IBGU create: ${created.status} ${created.body.slice(0, 300)}`);
+    const paused = await hubWorker.ask<Paused>({ cmd: 'pauseInBatch', batch: 2, timeoutMs: 60_000 });
+
+    // --- 2, peer: alone, before any connection exists (sharing the thread with one would time its work too).
+    const peerLat = await patchLatency(hub, names, followWatch(hub));
+
+    // --- 1. tree vs kubectl, 3. memory ---------------------------------------------------------------------
+    const kubectl = findKubectl();
+    const env: KubectlEnv = { kubeconfig: hub.kubeconfigPath, home: path.join(work, 'home'), cacheDir: path.join(work, 'kube-cache') };
+    const ours: number[] = [];
+    const theirs: KubectlRun[] = [];
+    let built: Built | undefined;
+    let heapBefore = 0;
+    let heapAfter = 0;
+    let leftOpen = 0;
+    for (let rep = 0; rep < REPS; rep++) {
+      if (typeof kubectl !== 'string') theirs.push(await kubectlList(kubectl, env));
+      if (rep < REPS - 1) {
+        ours.push(await buildAndDispose(hub.kubeconfigPath));
+        continue;
+      }
+      // What the disposed connections left open on the server (expected: nothing), ended here.
+      await sleep(1000);
+      leftOpen = (await control(hub, 'POST', 'drop-watches')).dropped as number;
+      await sleep(500);
+      heapBefore = heap();
+      built = await buildTree(hub.kubeconfigPath);
+      live = built.connection;
+      ours.push(built.ms);
+      heapAfter = heap();
+    }
+    const b = built!;
+    const rollout = b.rollouts[0]!;
+    const oursMs = median(ours);
+    const theirsMs = typeof kubectl === 'string' ? NaN : median(theirs.map((t) => t.ms));
+    const ratio = oursMs / theirsMs;
+
+    // --- 2. event-to-model latency ------------------------------------------------------------------------
+    const lat = await patchLatency(hub, names, followModel(b));
+
+    // --- 4. idle ------------------------------------------------------------------------------------------
+    await sleep(500);
+    await control(hub, 'POST', 'requests/clear');
+    const idleStart = performance.now();
+    await sleep(IDLE_S * 1000);
+    const idleMs = performance.now() - idleStart;
+    const idle = countRequests(await control(hub, 'GET', 'requests'));
+    const stateAfterIdle = b.connection.state.phase;
+    await control(hub, 'POST', 'requests/clear');
+    const dropped = (await control(hub, 'POST', 'drop-watches')).dropped as number;
+    await sleep(3000);
+    const reopened = (await control(hub, 'POST', 'drop-watches')).dropped as number;
+    await sleep(3000);
+    const recovery = countRequests(await control(hub, 'GET', 'requests'));
+    const stateAfterDrop = b.connection.state.phase;
+
+    // --- report -------------------------------------------------------------------------------------------
+    const perMin = (n: number) => (n / (idleMs / 60_000)).toFixed(1);
+    const steps = rollout.steps.map((s) => `${s.actions.join('+')} ${s.state}${s.batchCount ? ` ${s.batch}/${s.batchCount}` : ''}`).join(', ');
+    row('hub', 'sandbox', `${started.clusters} clusters (fleet-3500.yaml) started in ${ms(started.startMs)} in a worker thread; IBGU ${IBGU_NS}/${IBGU_NAME} [[Prep],[Upgrade],[FinalizeUpgrade]] maxConcurrency ${CONCURRENCY}, ${TIME_SCALE} s/min`);
+    row('', 'paused at', `${paused.reached ? '' : 'NOT REACHED: '}${paused.step} batch ${paused.batch}/${paused.batchCount} after ${ms(paused.waitedMs)}; ${paused.cgus} CGUs, ${paused.manifestWorks} ManifestWorks on the hub; controllers paused from here on`);
+    row('', 'model', `${b.clusters} ManagedClusters, ${b.cgus} CGUs, ${b.works} ManifestWorks; rollout ${rollout.state}, ${rollout.done}/${rollout.total} done, ${rollout.failed} failed; steps: ${steps}; ${b.nodes} tree nodes walked`);
+    row('tree', 'ibgu', `${ms(oursMs)} median of ${REPS} (${ours.map(ms).join(', ')}): kubeconfig → connected (4 kinds listed, watches opening) → HubIndex → rollouts → buildHubTree, whole tree read`);
+    if (typeof kubectl === 'string') row('', 'kubectl', `kubectl: not available (${kubectl})`);
+    else {
+      row('', `kubectl ${kubectl.version}`, `${ms(theirsMs)} median of ${REPS} (${theirs.map((t) => ms(t.ms)).join(', ')}): get managedclusters,imagebasedgroupupgrades -A -o json, process start included; ${theirs[0]!.items} items${theirs.every((t) => t.ok) ? '' : ', FAILED'}`);
+      row('', 'ratio', `${ratio.toFixed(2)}x ibgu / kubectl; target ≤ ${TARGET_RATIO.toFixed(1)}: ${mark(ratio <= TARGET_RATIO)}`);
+    }
+    const p = (xs: number[]) => `p50 ${ms(pct(xs, 50))}, p95 ${ms(pct(xs, 95))}, max ${ms(pct(xs, 100))}`;
+    const lost = (l: Latency) => (l.missed || l.failed ? `; ${l.missed} not seen in 5 s, ${l.failed} patches failed  <-- must be 0` : '');
+    row('events', 'from send', `${p(lat.fromSend)}  (${lat.fromSend.length} of ${PATCHES} patches, ${GAP_MS} ms apart; patch sent → index has its resourceVersion and the rollout is recomputed)${lost(lat)}`);
+    row('', 'from answer', `${p(lat.fromAnswer)}  (server's answer received → the same; 0 when the event came first)`);
+    row('', 'recompute', `${p(lat.work)}  (rolloutOf after apply: reduceRollout over ${rollout.total} clusters)`);
+    row('', 'peer', `${p(peerLat.fromSend)}  (bare client-node Watch, alone in this thread earlier: patch sent → event received)${lost(peerLat)}`);
+    row('', 'ratio', `${(pct(lat.fromSend, 50) / pct(peerLat.fromSend, 50)).toFixed(2)}x p50, ${(pct(lat.fromSend, 95) / pct(peerLat.fromSend, 95)).toFixed(2)}x p95 ibgu / peer`);
+    row('', 'target', `p95 ≤ ${TARGET_P95_MS} ms from send: ${mark(pct(lat.fromSend, 95) <= TARGET_P95_MS)}`);
+    row('memory', 'heap', `${mb(heapBefore)} before the connection, ${mb(heapAfter)} after it is built (GC'd, main thread only): +${mb(heapAfter - heapBefore)}, ${((heapAfter - heapBefore) / 1024 / b.clusters).toFixed(1)} KB per cluster (connection caches, index, rollout, tree)`);
+    const kinds = (c: RequestCounts) => `${c.list} lists, ${c.watch} watches, ${c.other} other${Object.keys(c.byAgent).length ? ` (${Object.entries(c.byAgent).map(([a, n]) => `${a} ${n}`).join(', ')})` : ''}`;
+    row('idle', `${(idleMs / 1000).toFixed(0)} s`, `${kinds(idle)}; per minute: ${perMin(idle.list)} lists, ${perMin(idle.watch)} watches, ${perMin(idle.other)} other; state ${stateAfterIdle} (the log has a request once it ended: watches still open are not in it)`);
+    row('', 'target', `no polling (0 lists, 0 other while idle): ${mark(idle.list === 0 && idle.other === 0)}`);
+    row('', 'watch dropped', `server dropped ${dropped} watches; 3 s later ${reopened} were open again (dropped again); requests meanwhile: ${kinds(recovery)}; state ${stateAfterDrop}; all ${WATCHED_KINDS.length} re-opened without a list: ${mark(reopened === WATCHED_KINDS.length && recovery.list === 0)}`);
+    row('', 'after dispose', `${leftOpen} watches were still open on the server 1 s after ${REPS - 1} connections were disposed (expected 0): ${mark(leftOpen === 0)}`);
+
+    const width = [Math.max(...rows.map((r) => r[0]!.length)), Math.max(...rows.map((r) => r[1]!.length))];
+    console.log(`hub layer: ${started.clusters} clusters; node ${process.version}; ${cpus().length} CPUs; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
+    for (const r of rows) console.log(`${r[0]!.padEnd(width[0]!)}  ${r[1]!.padEnd(width[1]!)}  ${r[2]}`);
+    console.log(`total   ${ms(performance.now() - runStart)}; max RSS ${mb(process.resourceUsage().maxRSS * 1024)} (process: hub worker included)`);
+  } finally {
+    live?.dispose();
+    await hubWorker.ask({ cmd: 'stop' });
+    await hubWorker.terminate();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (!isMainThread) hubThread();
+else void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
