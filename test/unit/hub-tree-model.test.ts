@@ -67,8 +67,8 @@ describe('buildHubTree', () => {
     assert.deepEqual(w.ref, { context: 'hub-1', namespace: 'ztp', name: 'wave', uid: 'uid-wave' });
     assert.deepEqual(child(ibgus, 'ztp/calm').icon, { id: 'pass', color: 'testing.iconPassed' });
     const [prep, finalize] = w.children!;
-    assert.deepEqual([prep!.label, prep!.description, prep!.contextValue, prep!.icon?.id], ['1. Prep, Upgrade', 'maxConcurrency 10 · timeout 240m · batch 2/5', 'step.running', 'sync~spin']);
-    assert.deepEqual([finalize!.label, finalize!.description, finalize!.contextValue, finalize!.icon?.id], ['2. FinalizeUpgrade', 'all at once · timeout 60m', 'step.waiting', 'clock']);
+    assert.deepEqual([prep!.label, prep!.description, prep!.contextValue, prep!.icon?.id], ['1. Prep, Upgrade', 'maxConcurrency 10 · timeout 240 min · batch 2/5', 'step.running', 'sync~spin']);
+    assert.deepEqual([finalize!.label, finalize!.description, finalize!.contextValue, finalize!.icon?.id], ['2. FinalizeUpgrade', 'all at once · timeout 60 min', 'step.waiting', 'clock']);
     assert.deepEqual(labels(prep), ['Failed (2)', 'In progress (1)', 'Completed (1)', 'Pending (1)']);
     assert.deepEqual(prep!.children!.map((p) => [p.contextValue, p.collapsible]), [['phase.failed', 'expanded'], ['phase.in-progress', 'collapsed'], ['phase.completed', 'collapsed'], ['phase.pending', 'collapsed']]);
     const failed = prep!.children![0]!;
@@ -165,7 +165,7 @@ describe('buildHubTree', () => {
     assert.deepEqual(forbidden.children!.map((c) => c.kind), ['message'], 'nothing known yet: only the message');
     assert.match(forbidden.children![0]!.tooltip!, /watch manifestworks\.work\.open-cluster-management\.io/);
     const idle = build([], {}, { phase: 'idle' }, []);
-    assert.deepEqual([idle.contextValue, idle.collapsible, idle.children], ['hub.idle', 'collapsed', []]);
+    assert.deepEqual([idle.contextValue, idle.collapsible, idle.children], ['hub.idle', 'expanded', []]);
   });
 
   test('3,500 clusters × 3 steps build in tens of milliseconds', () => {

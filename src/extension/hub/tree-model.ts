@@ -161,7 +161,7 @@ function clusterNode(c: ClusterProgress, stepId: string, ref: Ref): TreeNode {
 }
 
 function strategyWords(s: StepProgress): string {
-  const parts = [s.maxConcurrency > 0 ? `maxConcurrency ${s.maxConcurrency}` : 'all at once', `timeout ${s.timeoutMinutes}m`];
+  const parts = [s.maxConcurrency > 0 ? `maxConcurrency ${s.maxConcurrency}` : 'all at once', `timeout ${s.timeoutMinutes} min`];
   if (s.batchCount) parts.push(`batch ${s.batch ?? 0}/${s.batchCount}`);
   return parts.join(' · ');
 }
@@ -348,7 +348,9 @@ export function buildHubTree(input: HubTreeInput, filter: TreeFilter): TreeNode 
     tooltip: hubTooltip(input),
     icon: HUB_ICONS[state.phase],
     contextValue: `hub.${state.phase}`,
-    collapsible: children.length ? 'expanded' : state.phase === 'idle' ? 'collapsed' : 'none',
+    // Always expanded: VS Code remembers the state an id was first shown with, and a root first shown while it
+    // had no children (connecting) would otherwise stay collapsed, hiding the IBGUs that arrive.
+    collapsible: 'expanded',
     children,
     ref: { context, name: context },
   };
