@@ -154,6 +154,26 @@ suite('hub: connect, apply, watch, append', function () {
     assert.match(mc('sno-0003')?.tooltip ?? '', /lcm\.openshift\.io\/ibgu-prep-failed/);
   });
 
+  test('the dashboard opens for an IBGU of the tree, and New IBGU from Clusters prefills the chosen clusters', async () => {
+    const ibguNode = findNode(roots(), (n) => n.kind === 'ibgu' && n.label === 'ztp-upgrades/wave-a');
+    assert.ok(ibguNode, 'no tree node for ztp-upgrades/wave-a');
+    const dashboard = await vscode.commands.executeCommand<any>('ibgu.openDashboard', ibguNode);
+    assert.ok(dashboard?.panel, 'no dashboard panel');
+    assert.equal(dashboard.panel.title, 'Rollout: ztp-upgrades/wave-a');
+    assert.match(dashboard.panel.webview.html, /Content-Security-Policy/);
+    dashboard.dispose();
+    const chosen = ['sno-0004', 'sno-0002'].map((name) => findNode(roots(), (n) => n.kind === 'managedCluster' && n.label === name)!);
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('ibgu.newIbguFromClusters', chosen[0], chosen);
+    assert.ok(document, 'no document opened');
+    assert.equal(document.languageId, 'yaml');
+    const text = document.getText();
+    assert.match(text, /values:\n\s+- sno-0002\n\s+- sno-0004\n/);
+    // Its ibuSpec comes from the newest IBGU on the hub, and its namespace too.
+    assert.match(text, /namespace: ztp-upgrades/);
+    assert.match(text, /image: quay\.io\/example\/sno-seed:4\.18\.9/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('a forced 410 and dropped watches: the view re-lists and its model equals the hub', async () => {
     await control(access, 'compact');
     await control(access, 'drop-watches');
