@@ -58,7 +58,11 @@ export class IbguExtension implements vscode.Disposable {
     command('ibgu.validateWorkspace', () => this.validateWorkspace());
   }
 
+  /** What setting up the hub side took in activate() (nothing is loaded or contacted then). */
+  hubSetupMs = 0;
+
   private startHub(): void {
+    const started = performance.now();
     const sandbox = new SandboxProcess(this.context.extensionPath, this.context.globalStorageUri, this.log);
     const hubs = new Hubs(this.context.extensionPath, this.log, sandbox);
     const tree = new HubTree(hubs);
@@ -69,6 +73,7 @@ export class IbguExtension implements vscode.Disposable {
     // Disposed in reverse: the views before the hubs, the hubs before the sandbox process they read.
     this.disposables.push(sandbox, hubs, tree, content, commands, watch, lenses);
     this.hub = { hubs, tree, watch, sandbox, commands };
+    this.hubSetupMs = performance.now() - started;
   }
 
   private async startClient(): Promise<void> {

@@ -23,6 +23,7 @@ suite('IBGU in a real VS Code: diagnostics and quick-fixes', () => {
     await api!.serverReady;
     // A measurement for the record (bench figures come from here), not a timed assertion.
     console.log(`    activation: ${api!.activationMs} ms (bundle evaluation + activate()) (VS Code ${vscode.version})`);
+    console.log(`    activation detail: ${(api as { hubSetupMs?: number }).hubSetupMs} ms of it setting up the hub view`);
   });
 
   test('a lowercase action and a misspelt field get ibgu diagnostics with rule id, range and severity', async () => {
