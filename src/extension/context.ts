@@ -64,7 +64,7 @@ export class IbguExtension implements vscode.Disposable {
   private startHub(): void {
     const started = performance.now();
     const sandbox = new SandboxProcess(this.context.extensionPath, this.context.globalStorageUri, this.log);
-    const hubs = new Hubs(this.context.extensionPath, this.log, sandbox);
+    const hubs = new Hubs(this.context.extensionPath, this.log, sandbox, this.context.workspaceState);
     const tree = new HubTree(hubs);
     const content = new HubContent();
     const commands = new HubCommands(this.context, hubs, tree, sandbox, content, this.log);

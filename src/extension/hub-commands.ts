@@ -87,7 +87,9 @@ export class HubCommands implements vscode.Disposable {
       placeHolder: vscode.l10n.t('Contexts of {0}', view.files.map((f) => path.basename(f)).join(', ')),
     });
     if (!picked) return;
-    await this.configTarget().update('contexts', picked.map((p) => p.context!), this.configScope());
+    const names = picked.map((p) => p.context!);
+    await this.hubs.unhide(names);
+    await this.configTarget().update('contexts', names, this.configScope());
   }
 
   private async chooseKubeconfigFile(): Promise<void> {
@@ -111,10 +113,7 @@ export class HubCommands implements vscode.Disposable {
       this.sandbox.stop();
       return;
     }
-    const current = this.configTarget().get<string[]>('contexts', []);
-    const remaining = (current.length ? current : this.hubs.list().map((s) => s.context.name)).filter((n) => n !== session.context.name && n !== 'ibgu-sandbox');
-    // An empty list means "the current context": keep one that says nothing is shown instead.
-    await this.configTarget().update('contexts', remaining.length ? remaining : ['-'], this.configScope());
+    await this.hubs.hide(session.context.name);
   }
 
   private async reconnect(node?: Target): Promise<void> {
@@ -386,9 +385,11 @@ export class HubCommands implements vscode.Disposable {
       void vscode.commands.executeCommand('ibgu.connect');
       return;
     }
-    // Connecting is what the lens asks for: the counts follow as soon as the ManagedClusters are listed.
+    // Connecting is what the lens asks for: the counts follow as soon as the ManagedClusters are listed, and
+    // stay live for two minutes (or as long as the IBGU view is open).
     const hold = this.hubs.hold();
     setTimeout(() => hold.dispose(), 120_000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('IBGU: reading the ManagedClusters of {0}…', sessions.map((s) => s.context.name).join(', ')), 5000);
   }
 
   // ---- lookups ----

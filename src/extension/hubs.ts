@@ -89,6 +89,8 @@ export class Hubs implements vscode.Disposable {
     private readonly extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
     private readonly sandbox: SandboxSource,
+    /** Remembers, per workspace, the hubs the user disconnected (not a setting: nothing to clean up by hand). */
+    private readonly memory?: vscode.Memento,
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -167,6 +169,22 @@ export class Hubs implements vscode.Disposable {
     }, 60_000);
   }
 
+  /** Hides a hub until it is chosen again in Connect to Hub (remembered for the workspace). */
+  async hide(name: string): Promise<void> {
+    await this.memory?.update(HIDDEN_KEY, [...new Set([...this.hidden(), name])]);
+    this.reload(`${name} disconnected`);
+  }
+
+  /** Shows hidden hubs again (Connect to Hub chose them). */
+  async unhide(names: readonly string[]): Promise<void> {
+    await this.memory?.update(HIDDEN_KEY, this.hidden().filter((n) => !names.includes(n)));
+    this.reload();
+  }
+
+  private hidden(): string[] {
+    return this.memory?.get<string[]>(HIDDEN_KEY, []) ?? [];
+  }
+
   /** Re-reads the kubeconfig and settings; sessions whose context settings changed are replaced. */
   reload(why?: string): void {
     const layer = this.load();
@@ -176,7 +194,9 @@ export class Hubs implements vscode.Disposable {
     for (const p of view.problems) this.log.warn(`kubeconfig ${p.file}: ${p.message}`);
     const wanted = settings.get<string[]>('contexts', []).filter((name) => typeof name === 'string' && name);
     const shown = new Map<string, { context: HubContext; view: KubeconfigView }>();
+    const hidden = new Set(this.hidden());
     for (const name of wanted.length ? wanted : view.current ? [view.current] : []) {
+      if (hidden.has(name)) continue;
       const context = view.contexts.find((c) => c.name === name);
       if (context) shown.set(name, { context, view });
       else if (wanted.length) this.log.warn(`ibgu.hub.contexts names "${name}", which is not in the kubeconfig (${view.files.join(', ') || 'no files'}).`);
@@ -266,6 +286,8 @@ export class Hubs implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+
+const HIDDEN_KEY = 'ibgu.hub.hidden';
 
 export function expandHome(file: string): string {
   if (file === '~') return homedir();

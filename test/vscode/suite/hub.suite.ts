@@ -255,6 +255,16 @@ suite('hub: connect, apply, watch, append', function () {
     await until(() => session('expiring').state.phase === 'connected', 'the view to reconnect with the new token', 30_000, () => JSON.stringify(session('expiring').state));
     await modelMatchesHub(access, session('expiring'), 'the token renewal');
   });
+
+  test('Disconnect Hub removes the hub from the view and stops its watches', async () => {
+    const node = root('expiring');
+    assert.ok(node, 'no expiring root');
+    const connection = session('expiring').connection;
+    await vscode.commands.executeCommand('ibgu.disconnect', node);
+    await until(() => !root('expiring'), 'the expiring root to go', 10_000, describeRoots);
+    assert.equal(hub().hubs.get('expiring'), undefined);
+    assert.equal(connection.state.phase, 'idle', 'the disconnected hub still watches');
+  });
 });
 
 function diffTab(): vscode.TabInputTextDiff | undefined {
