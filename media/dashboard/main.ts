@@ -5,18 +5,12 @@
 import './main.css';
 import type { ConnectionState, Rollout } from '../../src/extension/hub/types';
 import type { HostMessage, PageMessage } from '../../src/extension/views/dashboard-protocol';
+import { el, vsCodeApi } from '../shared/page';
 import { FailedTable } from './failed';
 import { ClusterGrid } from './grid';
 import { CELL_KINDS, KIND_LABELS, failedRows, formatCount, gridOrder, summaryText } from './model';
 import { renderSteps } from './steps';
 import { recordBatchStart, type BatchStarts } from './timeline';
-
-interface VsCodeApi {
-  postMessage(message: PageMessage): void;
-  getState(): unknown;
-  setState(state: PageState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What survives the page being hidden (the webview is rebuilt on show; the host resends the rollout). */
 interface PageState {
@@ -25,7 +19,7 @@ interface PageState {
   focus?: string;
 }
 
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<PageMessage, PageState>();
 const saved = vscode.getState() as Partial<PageState> | undefined;
 const state: PageState = {
   filter: typeof saved?.filter === 'string' ? saved.filter : '',
@@ -34,13 +28,6 @@ const state: PageState = {
 };
 const save = () => vscode.setState(state);
 const reveal = (cluster: string) => vscode.postMessage({ type: 'reveal', cluster });
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const banner = el('div', 'banner');
 banner.setAttribute('role', 'alert');

@@ -3,18 +3,12 @@
  * with the counts, and (once it started) its timeline. Rebuilt off-document and swapped in at once.
  */
 import type { ClusterPhase, StepProgress } from '../../src/extension/hub/types';
+import { el } from '../shared/page';
 import { formatCount } from './model';
 import { stepTimeline, type BatchStarts, type StepTimeline } from './timeline';
 
 const BAR_PHASES: readonly ClusterPhase[] = ['completed', 'failed', 'in-progress', 'pending'];
 const PHASE_WORDS: Readonly<Record<ClusterPhase, string>> = { completed: 'completed', failed: 'failed', 'in-progress': 'in progress', pending: 'pending' };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function stateText(step: StepProgress): string {
   const batch = step.batch !== undefined && step.batchCount !== undefined ? ` · batch ${step.batch} of ${step.batchCount}` : '';

@@ -7,15 +7,9 @@
 import './main.css';
 import type { HostMessage, PageMessage, StateMessage } from '../../src/extension/views/plan-editor-protocol';
 import { composeEditorText, newStepPart, prefillStep, readOnlyLineCount, readOnlyPrefix, validateEditorText, type PlanValidation } from '../../src/extension/views/plan-editor-model';
+import { el, vsCodeApi } from '../shared/page';
 import { PLAN_URI, applyVsCodeTheme, configureYaml, installWorkers, monaco } from './monaco-env';
 import { ReadOnlyLines } from './read-only';
-
-interface VsCodeApi {
-  postMessage(message: PageMessage): void;
-  getState(): unknown;
-  setState(state: PageState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What survives a reload of the page: the text of the new step. */
 interface PageState {
@@ -23,15 +17,8 @@ interface PageState {
 }
 
 const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src ?? location.href;
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<PageMessage, PageState>();
 const saved = vscode.getState() as Partial<PageState> | undefined;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const title = el('h1', 'title', 'Waiting for the hub…');
 const hint = el('p', 'hint', 'The existing steps are read-only. Write one new step under "# New step"; it is checked as you type against the plans TALM accepts. Ctrl+Enter appends.');

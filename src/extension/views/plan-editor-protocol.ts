@@ -3,6 +3,7 @@
  * (media/plan-editor): the messages, their validation on the host, and the page's HTML with its Content
  * Security Policy. Shared by both sides by path: no vscode, no DOM.
  */
+import { pageDocument } from './page-html';
 import type { NewPlanStep } from './plan-editor-model';
 
 /** Host → page: the IBGU as the hub has it now. `plan` is null once the IBGU was deleted. */
@@ -119,23 +120,7 @@ export function planEditorContentSecurityPolicy(parts: Pick<PlanEditorPageParts,
   ].join('; ');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** The page's HTML: pure, so the browser-level test serves exactly what the webview gets. The script builds the rest. */
 export function planEditorHtml(parts: PlanEditorPageParts): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(planEditorContentSecurityPolicy(parts))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(parts.title)}</title>
-<link rel="stylesheet" href="${escapeHtml(parts.styleUri)}">
-</head>
-<body>
-<script nonce="${escapeHtml(parts.nonce)}" src="${escapeHtml(parts.scriptUri)}"></script>
-</body>
-</html>`;
+  return pageDocument({ ...parts, policy: planEditorContentSecurityPolicy(parts) });
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type * as vscode from 'vscode';
+import { pageDocument } from './page-html';
 
 /** What a page needs besides its name. `body` is trusted static markup; everything else the script builds. */
 export interface WebviewPageOptions {
@@ -52,27 +53,9 @@ export function contentSecurityPolicy(parts: Pick<PageParts, 'cspSource' | 'nonc
   return directives.join('; ');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** The page's HTML from resolved parts: pure, so tests build exactly what the webview gets. */
 export function pageHtml(parts: PageParts): string {
-  const nonce = escapeHtml(parts.nonce);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(parts))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(parts.title)}</title>
-<link rel="stylesheet" href="${escapeHtml(parts.styleUri)}">
-</head>
-<body>
-${parts.body ?? ''}
-<script nonce="${nonce}" src="${escapeHtml(parts.scriptUri)}"></script>
-</body>
-</html>`;
+  return pageDocument({ ...parts, policy: contentSecurityPolicy(parts), body: parts.body ?? '' });
 }
 
 /** The folders a page may load from; give these as the webview's `localResourceRoots`. */
