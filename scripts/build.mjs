@@ -67,7 +67,8 @@ if (args.has('--tests')) {
   const tools = { ...common, packages: 'external', outdir: 'dist-vscode', outbase: 'test' };
   await Promise.all([
     build({ ...tools, entryPoints: ['test/vscode/runner/run.ts', 'test/vscode/launch.ts'], outbase: 'test/vscode' }),
-    build({ ...tools, entryPoints: walk('test/e2e', /^(?!.*\.test\.ts$).*\.ts$/) }),
+    // The browser-level drivers: test/e2e/*.ts, not the .test.ts wrappers nor the shared modules in test/e2e/lib.
+    build({ ...tools, entryPoints: readdirSync('test/e2e').filter((n) => /^(?!.*\.test\.ts$).*\.ts$/.test(n)).map((n) => join('test/e2e', n)) }),
     // Loaded by the extension host: mocha is bundled in, only `vscode` is left to the host.
     build({ ...common, entryPoints: ['test/vscode/suite/index.ts', ...walk('test/vscode/suite', /\.suite\.ts$/)], outdir: 'dist-vscode/suite', external: ['vscode'],
       // mocha's parallel mode (unused here) resolves its worker files at run time.

@@ -13,21 +13,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ClusterPhase, ClusterProgress, Rollout, StepProgress } from '../../src/extension/hub/types';
 import { pageHtml } from '../../src/extension/views/webview-html';
 import { OWNER_VAR } from '../vscode/runner/processes';
-import { loadPlaywright, projectRoot, setUpToolchain, ToolchainUnavailable, UNAVAILABLE_EXIT } from '../vscode/runner/toolchain';
-
-class CheckFailed extends Error {}
-
-function step(message: string): void {
-  process.stdout.write(`[e2e] ${message}\n`);
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new CheckFailed(message);
-}
+import { loadPlaywright } from '../vscode/runner/toolchain';
+import { check, runDriver, step } from './lib/driver';
 
 function checkEqual<T>(actual: T, expected: T, what: string): void {
   const a = JSON.stringify(actual);
@@ -345,63 +336,26 @@ async function checkDashboard(page: Page, origin: string, screenshot: string): P
   step('the banner shows the disconnection; the CSP refuses a foreign image');
 }
 
-function screenshotArgument(root: string): string {
-  const i = process.argv.indexOf('--screenshot');
-  return path.resolve(i !== -1 && process.argv[i + 1] ? process.argv[i + 1]! : path.join(root, '.test-artifacts', 'dashboard.png'));
-}
-
-async function main(): Promise<number> {
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  const root = projectRoot();
-  const screenshot = screenshotArgument(root);
-  let browser: Browser | undefined;
-  let server: Server | undefined;
-  let page: Page | undefined;
-  const stop = (signal: NodeJS.Signals) => {
-    void (browser?.close() ?? Promise.resolve()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const toolchain = setUpToolchain(root);
-    if (!existsSync(path.join(root, 'dist', 'webview', 'dashboard', 'main.js'))) throw new Error('dist/webview/dashboard/main.js is missing: run node scripts/build.mjs');
-    const started = Date.now();
-    const served = await serve(root);
-    server = served.server;
-    const { chromium } = loadPlaywright(toolchain);
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'NODE_OPTIONS') env[key] = value;
-    if (process.env.IBGU_VSCODE_RUN_ROOT) env[OWNER_VAR] = process.env.IBGU_VSCODE_RUN_ROOT;
-    browser = await chromium.launch({
-      executablePath: toolchain.chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      env,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-      timeout: 60_000,
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2 });
-    page = await context.newPage();
-    await checkDashboard(page, served.origin, screenshot);
-    step(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ToolchainUnavailable) {
-      step(error.message);
-      return UNAVAILABLE_EXIT;
-    }
-    step(`FAILED: ${error instanceof CheckFailed ? error.message : (error as Error).stack}`);
-    if (page) {
-      const failure = path.join(path.dirname(screenshot), 'dashboard-failure.png');
-      await page.screenshot({ path: failure, fullPage: true, scale: 'css' }).then(() => step(`screenshot of the failure: ${failure}`), () => undefined);
-    }
-    return error instanceof CheckFailed ? 1 : 2;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    server?.close();
-  }
-}
-
-void main().then((code) => process.exit(code));
+runDriver({ screenshot: 'dashboard.png', failureScreenshot: 'dashboard-failure.png', failureScreenshotOptions: { fullPage: true, scale: 'css' } }, async (run) => {
+  if (!existsSync(path.join(run.root, 'dist', 'webview', 'dashboard', 'main.js'))) throw new Error('dist/webview/dashboard/main.js is missing: run node scripts/build.mjs');
+  const { server, origin } = await serve(run.root);
+  run.cleanUp(() => server.close());
+  const { chromium } = loadPlaywright(run.toolchain);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'NODE_OPTIONS') env[key] = value;
+  if (process.env.IBGU_VSCODE_RUN_ROOT) env[OWNER_VAR] = process.env.IBGU_VSCODE_RUN_ROOT;
+  const browser = await chromium.launch({
+    executablePath: run.toolchain.chromium,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    env,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    timeout: 60_000,
+  });
+  run.cleanUp(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2 });
+  run.page = await context.newPage();
+  await checkDashboard(run.page, origin, run.screenshot);
+});

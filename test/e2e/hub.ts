@@ -13,17 +13,14 @@
  * the README's picture of the view. Exit status: 0 passed, 1 a check failed (the moment's screenshot goes to
  * e2e-hub-failure.png beside FILE), 2 the run itself broke, 3 no toolchain on this machine.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as https from 'node:https';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
-import { removeDir } from '../vscode/runner/processes';
-import { VsCodeSession } from '../vscode/runner/session';
-import { projectRoot, setUpToolchain, ToolchainUnavailable, UNAVAILABLE_EXIT } from '../vscode/runner/toolchain';
+import { startCodeServer } from './lib/code-server';
+import { check, CheckFailed, expectVisible, packageExtension, runDriver, step } from './lib/driver';
 
 const CONTEXT = 'ibgu-sandbox';
 const NAMESPACE = 'ztp-upgrades';
@@ -68,29 +65,6 @@ const IBGU_OBJECT = {
   },
 };
 
-class CheckFailed extends Error {}
-
-function step(message: string): void {
-  process.stdout.write(`[e2e] ${message}\n`);
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new CheckFailed(message);
-}
-
-/** `vsce package` of the work tree: the bundles carry their dependencies, so node_modules stay out. */
-function packageExtension(root: string, outDir: string): string {
-  const vsix = path.join(outDir, 'ibgu-tools.vsix');
-  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const result = spawnSync(
-    process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
-  );
-  if (result.status !== 0) throw new Error(`vsce package failed (status ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
-  return vsix;
-}
-
 /** POSTs the IBGU to the hub's API as kubectl would (the sandbox CA, the admin bearer token). */
 function createIbgu(hub: Sandbox): Promise<void> {
   const url = new URL(`/apis/lcm.openshift.io/v1alpha1/namespaces/${NAMESPACE}/imagebasedgroupupgrades`, hub.url);
@@ -109,14 +83,6 @@ function createIbgu(hub: Sandbox): Promise<void> {
     request.on('error', reject);
     request.end(body);
   });
-}
-
-async function expectVisible(locator: Locator, what: string, timeout = 30_000): Promise<void> {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout });
-  } catch {
-    throw new CheckFailed(`not seen within ${timeout / 1000} s: ${what}`);
-  }
 }
 
 /** A row of the view as the tree shows it: depth, expansion, label and description. */
@@ -268,85 +234,36 @@ async function checkPolicyObserved(frame: Frame, cspMessages: string[]): Promise
   step('the console reports policy refusals of the webview (a foreign image was refused), and there were none before');
 }
 
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i !== -1 ? process.argv[i + 1] : undefined;
-}
+runDriver({ screenshot: 'e2e-hub.png', failureScreenshot: 'e2e-hub-failure.png', stopping: 'stopping the sandbox, code-server and chromium' }, async (run) => {
+  const scratch = run.tempDir('e2e-hub-');
+  const vsix = packageExtension(run.root, scratch);
+  step(`packaged ${path.basename(vsix)}`);
+  const hub = await startSandbox({ scenario: parseScenario(SCENARIO), timeScale: TIME_SCALE, kubeconfigPath: path.join(scratch, 'hub.kubeconfig') });
+  run.cleanUp(() => hub.stop());
+  step(`sandbox hub on ${hub.url}: ${CLUSTERS} clusters, ${FAILING} fails Prep, ${TIME_SCALE} s per minute`);
+  const { page, workbenchUrl } = await startCodeServer(run, scratch, vsix, { 'ibgu.hub.kubeconfig': hub.kubeconfigPath });
+  const cspMessages: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspMessages.push(`${message.location().url}: ${message.text()}`);
+  });
+  await page.goto(workbenchUrl, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await expectVisible(page.locator('.monaco-workbench'), 'the workbench', 60_000);
+  // Created once the workbench is up, so the rollout's minute of progress falls within what is checked.
+  await createIbgu(hub);
+  step(`created ${IBGU_ID} over HTTPS: [[Prep],[Upgrade]], maxConcurrency 4`);
 
-async function main(): Promise<number> {
-  // Whoever reads our output may be gone (killed first); cleaning up matters more than reporting.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  const root = projectRoot();
-  const screenshot = path.resolve(argument('--screenshot') ?? path.join(root, '.test-artifacts', 'e2e-hub.png'));
-  let session: VsCodeSession | undefined;
-  let hub: Sandbox | undefined;
-  let page: Page | undefined;
-  const scratch = mkdtempSync(path.join(process.env.IBGU_VSCODE_RUN_ROOT ?? tmpdir(), 'e2e-hub-'));
-  const cleanUp = async () => {
-    await session?.dispose();
-    await hub?.stop();
-    removeDir(scratch);
-  };
-  const stop = (signal: NodeJS.Signals) => {
-    step(`${signal}: stopping the sandbox, code-server and chromium`);
-    void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const toolchain = setUpToolchain(root);
-    const started = Date.now();
-    const vsix = packageExtension(root, scratch);
-    step(`packaged ${path.basename(vsix)}`);
-    hub = await startSandbox({ scenario: parseScenario(SCENARIO), timeScale: TIME_SCALE, kubeconfigPath: path.join(scratch, 'hub.kubeconfig') });
-    step(`sandbox hub on ${hub.url}: ${CLUSTERS} clusters, ${FAILING} fails Prep, ${TIME_SCALE} s per minute`);
-    const workspace = path.join(scratch, 'workspace');
-    cpSync(path.join(root, 'test', 'vscode', 'workspace'), workspace, { recursive: true });
-    session = await VsCodeSession.start({ toolchain, vsixes: [vsix], settings: { 'ibgu.hub.kubeconfig': hub.kubeconfigPath } });
-    step(`code-server with the installed .vsix on ${session.baseUrl}`);
-    page = await session.openPage();
-    const cspMessages: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspMessages.push(`${message.location().url}: ${message.text()}`);
-    });
-    await page.goto(session.workbenchUrl(workspace), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await expectVisible(page.locator('.monaco-workbench'), 'the workbench', 60_000);
-    // Created once the workbench is up, so the rollout's minute of progress falls within what is checked.
-    await createIbgu(hub);
-    step(`created ${IBGU_ID} over HTTPS: [[Prep],[Upgrade]], maxConcurrency 4`);
+  await checkTree(page);
+  const frame = await checkDashboard(page, cspMessages);
 
-    await checkTree(page);
-    const frame = await checkDashboard(page, cspMessages);
-
-    await page.mouse.move(700, 880);
-    await sleep(500);
-    mkdirSync(path.dirname(screenshot), { recursive: true });
-    await page.screenshot({ path: screenshot });
-    step(`screenshot ${screenshot}`);
-    if (process.argv.includes('--readme-screenshot')) {
-      const readme = path.join(root, 'media', 'screenshots', 'hub.png');
-      copyFileSync(screenshot, readme);
-      step(`README screenshot ${readme}`);
-    }
-    await checkPolicyObserved(frame, cspMessages);
-    step(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ToolchainUnavailable) {
-      step(error.message);
-      return UNAVAILABLE_EXIT;
-    }
-    step(`FAILED: ${error instanceof CheckFailed ? error.message : (error as Error).stack}`);
-    if (page) {
-      const failure = path.join(path.dirname(screenshot), 'e2e-hub-failure.png');
-      mkdirSync(path.dirname(failure), { recursive: true });
-      await page.screenshot({ path: failure }).then(() => step(`screenshot of the failure: ${failure}`), () => undefined);
-    }
-    if (session) step(`code-server log (tail):\n${session.logTail(20)}`);
-    return error instanceof CheckFailed ? 1 : 2;
-  } finally {
-    await cleanUp();
+  await page.mouse.move(700, 880);
+  await sleep(500);
+  mkdirSync(path.dirname(run.screenshot), { recursive: true });
+  await page.screenshot({ path: run.screenshot });
+  step(`screenshot ${run.screenshot}`);
+  if (process.argv.includes('--readme-screenshot')) {
+    const readme = path.join(run.root, 'media', 'screenshots', 'hub.png');
+    copyFileSync(run.screenshot, readme);
+    step(`README screenshot ${readme}`);
   }
-}
-
-void main().then((code) => process.exit(code));
+  await checkPolicyObserved(frame, cspMessages);
+});

@@ -12,20 +12,16 @@
  * 2 the run itself broke, 3 no toolchain on this machine.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { planEditorHtml } from '../../src/extension/views/plan-editor-protocol';
-import { OWNER_VAR, removeDir } from '../vscode/runner/processes';
-import { loadPlaywright, projectRoot, setUpToolchain, ToolchainUnavailable, UNAVAILABLE_EXIT } from '../vscode/runner/toolchain';
+import { OWNER_VAR } from '../vscode/runner/processes';
+import { loadPlaywright } from '../vscode/runner/toolchain';
+import { CheckFailed, runDriver, stepLogger } from './lib/driver';
 
-class CheckFailed extends Error {}
-
-function step(message: string): void {
-  process.stdout.write(`[plan-editor] ${message}\n`);
-}
+const step = stepLogger('[plan-editor]');
 
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
 
@@ -239,71 +235,32 @@ async function checkPage(page: Page, origin: string, screenshot: string, console
   step(`no CSP violations, no console errors (${console.length} console lines, workers: ${page.workers().length})`);
 }
 
-function screenshotArgument(root: string): string {
-  const i = process.argv.indexOf('--screenshot');
-  return path.resolve(i !== -1 && process.argv[i + 1] ? process.argv[i + 1] : path.join(root, '.test-artifacts', 'plan-editor.png'));
-}
-
-async function main(): Promise<number> {
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  const root = projectRoot();
-  const screenshot = screenshotArgument(root);
-  const runDir = mkdtempSync(path.join(process.env.IBGU_VSCODE_RUN_ROOT ?? tmpdir(), 'plan-editor-'));
-  let server: Server | undefined;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  const cleanUp = async () => {
-    await context?.close().catch(() => undefined);
-    server?.close();
-    removeDir(runDir);
-  };
-  process.once('SIGTERM', () => void cleanUp().finally(() => process.exit(143)));
-  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
-  try {
-    const toolchain = setUpToolchain(root);
-    if (!existsSync(path.join(root, 'dist', 'webview', 'plan-editor', 'main.js'))) throw new Error('dist/webview/plan-editor/main.js is missing: run node scripts/build.mjs');
-    const served = await serve(root);
-    server = served.server;
-    const { chromium } = loadPlaywright(toolchain);
-    context = await chromium.launchPersistentContext(path.join(runDir, 'chromium'), {
-      executablePath: toolchain.chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1100, height: 720 },
-      env: { ...process.env, [OWNER_VAR]: runDir } as Record<string, string>,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-      timeout: 60_000,
-    });
-    await context.addInitScript(SHIM);
-    page = context.pages()[0] ?? (await context.newPage());
-    const console: string[] = [];
-    page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
-    page.on('worker', (w) => step(`worker started: ${w.url().slice(0, 40)}…`));
-    const started = Date.now();
-    await checkPage(page, served.origin, screenshot, console).catch((error: unknown) => {
-      if (console.length) step(`console:\n${console.slice(-30).join('\n')}`);
-      throw error;
-    });
-    step(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ToolchainUnavailable) {
-      step(error.message);
-      return UNAVAILABLE_EXIT;
-    }
-    step(`FAILED: ${error instanceof CheckFailed ? error.message : (error as Error).stack}`);
-    if (page) {
-      const failure = path.join(path.dirname(screenshot), 'plan-editor-failure.png');
-      mkdirSync(path.dirname(failure), { recursive: true });
-      await page.screenshot({ path: failure }).then(() => step(`screenshot of the failure: ${failure}`), () => undefined);
-    }
-    return error instanceof CheckFailed ? 1 : 2;
-  } finally {
-    await cleanUp();
-  }
-}
-
-void main().then((code) => process.exit(code));
+runDriver({ screenshot: 'plan-editor.png', failureScreenshot: 'plan-editor-failure.png', log: step }, async (run) => {
+  const runDir = run.tempDir('plan-editor-');
+  if (!existsSync(path.join(run.root, 'dist', 'webview', 'plan-editor', 'main.js'))) throw new Error('dist/webview/plan-editor/main.js is missing: run node scripts/build.mjs');
+  const { server, origin } = await serve(run.root);
+  run.cleanUp(() => server.close());
+  const { chromium } = loadPlaywright(run.toolchain);
+  const context = await chromium.launchPersistentContext(path.join(runDir, 'chromium'), {
+    executablePath: run.toolchain.chromium,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1100, height: 720 },
+    env: { ...process.env, [OWNER_VAR]: runDir } as Record<string, string>,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    timeout: 60_000,
+  });
+  run.cleanUp(() => context.close());
+  await context.addInitScript(SHIM);
+  const page = (run.page = context.pages()[0] ?? (await context.newPage()));
+  const console: string[] = [];
+  page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
+  page.on('worker', (w) => step(`worker started: ${w.url().slice(0, 40)}…`));
+  await checkPage(page, origin, run.screenshot, console).catch((error: unknown) => {
+    if (console.length) step(`console:\n${console.slice(-30).join('\n')}`);
+    throw error;
+  });
+});

@@ -8,54 +8,16 @@
  * Exit status: 0 passed, 1 a check failed (a screenshot of the moment goes to .test-artifacts/e2e-failure.png),
  * 2 the run itself broke, 3 no toolchain on this machine.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { removeDir } from '../vscode/runner/processes';
-import { VsCodeSession } from '../vscode/runner/session';
-import { projectRoot, setUpToolchain, ToolchainUnavailable, UNAVAILABLE_EXIT } from '../vscode/runner/toolchain';
+import type { Page } from 'playwright-core';
+import { startCodeServer } from './lib/code-server';
+import { CheckFailed, expectGone, expectVisible, packageExtension, runDriver, step } from './lib/driver';
 
 const FILE = 'ibgu-wrong.yaml';
 /** Words of the ibgu/action-name message for `prep`, and of the ibgu/unknown-field one that must stay. */
 const ACTION_PROBLEM = 'is not an action';
 const FIELD_PROBLEM = 'timout';
-
-class CheckFailed extends Error {}
-
-function step(message: string): void {
-  process.stdout.write(`[e2e] ${message}\n`);
-}
-
-/** `vsce package` of the work tree: the bundles carry their dependencies, so node_modules stay out. */
-function packageExtension(root: string, outDir: string): string {
-  const vsix = path.join(outDir, 'ibgu-tools.vsix');
-  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const result = spawnSync(
-    process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
-  );
-  if (result.status !== 0) throw new Error(`vsce package failed (status ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
-  return vsix;
-}
-
-async function expectVisible(locator: Locator, what: string, timeout = 30_000): Promise<void> {
-  try {
-    await locator.first().waitFor({ state: 'visible', timeout });
-  } catch {
-    throw new CheckFailed(`not seen within ${timeout / 1000} s: ${what}`);
-  }
-}
-
-async function expectGone(locator: Locator, what: string, timeout = 30_000): Promise<void> {
-  try {
-    await locator.first().waitFor({ state: 'detached', timeout });
-  } catch {
-    throw new CheckFailed(`still there after ${timeout / 1000} s: ${what}`);
-  }
-}
 
 async function checkQuickFix(page: Page, url: string, screenshot: string): Promise<void> {
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
@@ -113,57 +75,10 @@ async function checkQuickFix(page: Page, url: string, screenshot: string): Promi
   step(`screenshot ${screenshot}`);
 }
 
-function screenshotArgument(root: string): string {
-  const i = process.argv.indexOf('--screenshot');
-  return path.resolve(i !== -1 && process.argv[i + 1] ? process.argv[i + 1] : path.join(root, '.test-artifacts', 'e2e-quickfix.png'));
-}
-
-async function main(): Promise<number> {
-  // Whoever reads our output may be gone (killed first); cleaning up matters more than reporting.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  const root = projectRoot();
-  const screenshot = screenshotArgument(root);
-  let session: VsCodeSession | undefined;
-  let page: Page | undefined;
-  const scratch = mkdtempSync(path.join(process.env.IBGU_VSCODE_RUN_ROOT ?? tmpdir(), 'e2e-'));
-  const stop = (signal: NodeJS.Signals) => {
-    step(`${signal}: stopping code-server and chromium`);
-    void (session?.dispose() ?? Promise.resolve()).finally(() => {
-      removeDir(scratch);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const toolchain = setUpToolchain(root);
-    const started = Date.now();
-    const vsix = packageExtension(root, scratch);
-    step(`packaged ${path.basename(vsix)}`);
-    const workspace = path.join(scratch, 'workspace');
-    cpSync(path.join(root, 'test', 'vscode', 'workspace'), workspace, { recursive: true });
-    session = await VsCodeSession.start({ toolchain, vsixes: [vsix] });
-    step(`code-server with the installed .vsix on ${session.baseUrl}`);
-    page = await session.openPage();
-    await checkQuickFix(page, session.workbenchUrl(workspace), screenshot);
-    step(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ToolchainUnavailable) {
-      step(error.message);
-      return UNAVAILABLE_EXIT;
-    }
-    step(`FAILED: ${error instanceof CheckFailed ? error.message : (error as Error).stack}`);
-    if (page) {
-      const failure = path.join(path.dirname(screenshot), 'e2e-failure.png');
-      await page.screenshot({ path: failure }).then(() => step(`screenshot of the failure: ${failure}`), () => undefined);
-    }
-    if (session) step(`code-server log (tail):\n${session.logTail(20)}`);
-    return error instanceof CheckFailed ? 1 : 2;
-  } finally {
-    await session?.dispose();
-    removeDir(scratch);
-  }
-}
-
-void main().then((code) => process.exit(code));
+runDriver({ screenshot: 'e2e-quickfix.png', failureScreenshot: 'e2e-failure.png', stopping: 'stopping code-server and chromium' }, async (run) => {
+  const scratch = run.tempDir('e2e-');
+  const vsix = packageExtension(run.root, scratch);
+  step(`packaged ${path.basename(vsix)}`);
+  const { page, workbenchUrl } = await startCodeServer(run, scratch, vsix);
+  await checkQuickFix(page, workbenchUrl, run.screenshot);
+});
