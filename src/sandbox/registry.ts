@@ -67,6 +67,27 @@ function core(kind: string, plural: string, extra: Partial<ResourceType> = {}): 
 const namespace = core('Namespace', 'namespaces', { shortNames: ['ns'], namespaced: false, statusSubresource: true, printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, age] });
 const configMap = core('ConfigMap', 'configmaps', { shortNames: ['cm'], printerColumns: [{ name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
 const secret = core('Secret', 'secrets', { printerColumns: [{ name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
+const persistentVolume = core('PersistentVolume', 'persistentvolumes', {
+  shortNames: ['pv'], namespaced: false, statusSubresource: true,
+  printerColumns: [
+    { name: 'Capacity', type: 'string', jsonPath: '.spec.capacity.storage' },
+    { name: 'Reclaim Policy', type: 'string', jsonPath: '.spec.persistentVolumeReclaimPolicy' },
+    { name: 'Status', type: 'string', jsonPath: '.status.phase' },
+    { name: 'Claim', type: 'string', jsonPath: '.spec.claimRef.name' },
+    { name: 'StorageClass', type: 'string', jsonPath: '.spec.storageClassName' },
+    age,
+  ],
+});
+const persistentVolumeClaim = core('PersistentVolumeClaim', 'persistentvolumeclaims', {
+  shortNames: ['pvc'], statusSubresource: true,
+  printerColumns: [
+    { name: 'Status', type: 'string', jsonPath: '.status.phase' },
+    { name: 'Volume', type: 'string', jsonPath: '.spec.volumeName' },
+    { name: 'Capacity', type: 'string', jsonPath: '.status.capacity.storage' },
+    { name: 'StorageClass', type: 'string', jsonPath: '.spec.storageClassName' },
+    age,
+  ],
+});
 const event = core('Event', 'events', { shortNames: ['ev'], printerColumns: [{ name: 'Last Seen', type: 'date', jsonPath: '.lastTimestamp' }, { name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Reason', type: 'string', jsonPath: '.reason' }, { name: 'Message', type: 'string', jsonPath: '.message' }] });
 
 /** What the ACM hub serves: the core types, ManagedClusters, TALM's IBGU and CGU, and OCM's work API. */
@@ -102,11 +123,11 @@ export const HUB_TYPES: readonly ResourceType[] = [
 
 /**
  * What each simulated single-node spoke serves: LCA's IBU, the LCA operator Deployment (must-gather reads
- * its `manager` image), OADP's Velero objects, LVM Storage's logical volumes, and the ClusterRole TALM's
- * ManifestWork creates.
+ * its `manager` image), OADP's Velero objects, the application's PersistentVolumes and claims with LVM
+ * Storage's logical volumes behind them, its Events, and the ClusterRole TALM's ManifestWork creates.
  */
 export const SPOKE_TYPES: readonly ResourceType[] = [
-  namespace, configMap, secret, event,
+  namespace, configMap, secret, event, persistentVolume, persistentVolumeClaim,
   {
     group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, statusSubresource: true, builtin: true,
     printerColumns: [{ name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' }, { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' }, age],

@@ -4,8 +4,9 @@
  * kubeconfig Secret, as ACM creates them. A spoke: what LCA, OADP and LVM Storage leave on a cluster
  * that is ready for an image-based upgrade.
  */
+import { randomUUID } from 'node:crypto';
 import type { ClusterPlan, Scenario } from './scenario';
-import type { Store } from './store';
+import type { KubeObject, Store } from './store';
 
 export { clusterName } from './scenario';
 
@@ -81,10 +82,46 @@ export const SEED_PULL_SECRET = 'seed-pull-secret';
 /** The extra-manifests ConfigMap ZTP policies put on every cluster before Prep (examples/extra-manifests). */
 export const EXTRA_MANIFESTS = 'sno-extra-manifests';
 
+/** The application's claims; each is bound to an LVM Storage volume `pvc-<cluster>-<claim>`. */
+export const APP_CLAIMS = ['postgres-data', 'search-index'] as const;
+export const LVMS_STORAGE_CLASS = 'lvms-vg1';
+const TOPOLVM = 'topolvm.io';
+
+export function appVolumeName(cluster: string, claim: string): string {
+  return `pvc-${cluster}-${claim}`;
+}
+
+/** The PV TopoLVM provisioned for a claim of the application, bound to it. */
+export function appPersistentVolume(cluster: string, claim: string, volumeHandle: string): KubeObject {
+  return {
+    metadata: { name: appVolumeName(cluster, claim), labels: { 'app.kubernetes.io/part-of': APP_NAMESPACE }, annotations: { 'pv.kubernetes.io/provisioned-by': TOPOLVM } },
+    spec: {
+      capacity: { storage: '10Gi' },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Delete',
+      storageClassName: LVMS_STORAGE_CLASS,
+      volumeMode: 'Filesystem',
+      claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: APP_NAMESPACE, name: claim },
+      csi: { driver: TOPOLVM, fsType: 'xfs', volumeHandle, volumeAttributes: { 'topolvm.io/device-class': 'vg1' } },
+      nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.topolvm.io/node', operator: 'In', values: [cluster] }] }] } },
+    },
+    status: { phase: 'Bound' },
+  };
+}
+
+/** One of the application's claims, bound to its LVM Storage volume. */
+export function appPersistentVolumeClaim(cluster: string, claim: string): KubeObject {
+  return {
+    metadata: { name: claim, namespace: APP_NAMESPACE, annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'volume.kubernetes.io/storage-provisioner': TOPOLVM } },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: LVMS_STORAGE_CLASS, volumeMode: 'Filesystem', volumeName: appVolumeName(cluster, claim) },
+    status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '10Gi' } },
+  };
+}
+
 /**
  * A spoke as the image-based upgrade docs require it: LCA installed (its operator Deployment, container
  * `manager`), the IBU `upgrade` that LCA creates in Idle, OADP with an available BackupStorageLocation,
- * and an application with LVM Storage volumes (one LogicalVolume per PVC).
+ * and an application with LVM Storage volumes (per claim: a PVC bound to a PV backed by a LogicalVolume).
  */
 export function seedSpoke(name: string, store: Store, plan: ClusterPlan | undefined): void {
   const type = (kind: string) => store.types.kind(kind);
@@ -124,13 +161,6 @@ export function seedSpoke(name: string, store: Store, plan: ClusterPlan | undefi
       : { phase: 'Available', lastValidationTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
   }, manager);
 
-  for (const pvc of ['postgres-data', 'search-index']) {
-    store.create(type('LogicalVolume'), undefined, {
-      metadata: { name: `pvc-${name}-${pvc}`, labels: { 'app.kubernetes.io/part-of': APP_NAMESPACE } },
-      spec: { name: `pvc-${name}-${pvc}`, deviceClass: 'vg1', size: '10Gi', nodeName: name, source: '' },
-    }, manager);
-  }
-
   // LCA creates the singleton in Idle when it starts.
   store.create(type('ImageBasedUpgrade'), undefined, { metadata: { name: 'upgrade' }, spec: { stage: 'Idle' } }, { fieldManager: 'lifecycle-agent' });
   const ibu = store.get(type('ImageBasedUpgrade'), undefined, 'upgrade')!;
@@ -140,4 +170,19 @@ export function seedSpoke(name: string, store: Store, plan: ClusterPlan | undefi
     validNextStages: ['Prep'],
   };
   store.update(type('ImageBasedUpgrade'), undefined, 'upgrade', ibu, { subresource: 'status', fieldManager: 'lifecycle-agent' });
+
+  // The application's volumes last, so the objects above keep the resourceVersions they always had.
+  for (const claim of APP_CLAIMS) {
+    const volume = appVolumeName(name, claim);
+    store.create(type('LogicalVolume'), undefined, {
+      metadata: { name: volume, labels: { 'app.kubernetes.io/part-of': APP_NAMESPACE } },
+      spec: { name: volume, deviceClass: 'vg1', size: '10Gi', nodeName: name, source: '' },
+    }, manager);
+    // TopoLVM reports the LVM volume's id; the PV's CSI volumeHandle points at it.
+    const volumeID = randomUUID();
+    const lv = store.get(type('LogicalVolume'), undefined, volume)!;
+    store.update(type('LogicalVolume'), undefined, volume, { ...lv, status: { volumeID, currentSize: '10Gi' } }, { subresource: 'status', fieldManager: 'topolvm-controller' });
+    store.create(type('PersistentVolume'), undefined, appPersistentVolume(name, claim, volumeID), manager);
+    store.create(type('PersistentVolumeClaim'), APP_NAMESPACE, appPersistentVolumeClaim(name, claim), manager);
+  }
 }

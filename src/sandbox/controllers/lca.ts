@@ -8,13 +8,16 @@
  * - Upgrade creates the Velero Backups from the OADP ConfigMaps before the pivot (they fail validation when
  *   the BackupStorageLocation is unavailable, which fails the Upgrade) and the Restores after it. LVM
  *   Storage volumes survive only if a Backup includes `logicalvolumes.topolvm.io` (and the scenario does
- *   not lose them): the data loss our linter warns about happens here for real.
+ *   not lose them): the data loss our linter warns about happens here for real. The PVs and claims come
+ *   back either way (Velero recreates them), so a lost volume shows as the guide describes it: a PV without
+ *   its logicalvolume and a kubelet FailedMount Event "VolumeID is not found".
  * - Abort and finalize can fail (AbortFailed / FinalizeFailed) until `lca.openshift.io/manual-cleanup-done`.
  */
+import { randomUUID } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { manualCleanupApplies, nextStatus, retryCleanup, type IbuEvent, type IbuObject, type IbuStage } from '../../core/lca/stages';
 import { faultOf, type ClusterPlan, type DurationKey, type FaultKind } from '../scenario';
-import { APP_NAMESPACE, OADP_NAMESPACE } from '../seed';
+import { APP_CLAIMS, APP_NAMESPACE, appVolumeName, OADP_NAMESPACE } from '../seed';
 import type { KubeObject, Store, StoreEvent } from '../store';
 import type { ApiSurface } from '../surface';
 import type { Condition, ControllerContext } from './context';
@@ -359,6 +362,7 @@ export class Lca extends QueuedController {
     if (!kept) {
       for (const lv of store.list(lvType)) if (lv.metadata.labels?.['app.kubernetes.io/part-of'] === APP_NAMESPACE) store.delete(lvType, undefined, lv.metadata.name);
     }
+    this.restoreClaims(spoke, backups.length > 0, kept);
     for (const r of this.oadpObjects(spoke, 'Restore')) {
       const ns = r.metadata.namespace ?? OADP_NAMESPACE;
       this.put(store, spoke, 'Restore', ns, {
@@ -367,6 +371,51 @@ export class Lca extends QueuedController {
         status: { phase: 'Completed', startTimestamp: this.ctx.clock.timestamp(), completionTimestamp: this.ctx.clock.timestamp() },
       });
     }
+  }
+
+  /**
+   * The application's PVs and claims after the pivot: Velero recreates them from the Backup (new uids and
+   * timestamps, same spec), or nothing does when there was no Backup. A restored PV whose logicalvolume
+   * is gone points at a volume id LVM Storage no longer has: the kubelet cannot mount it.
+   */
+  private restoreClaims(spoke: ApiSurface, restored: boolean, volumesKept: boolean): void {
+    const store = spoke.store;
+    const pvType = spoke.types.kind('PersistentVolume');
+    const pvcType = spoke.types.kind('PersistentVolumeClaim');
+    for (const claim of APP_CLAIMS) {
+      const name = appVolumeName(spoke.name, claim);
+      const pv = store.get(pvType, undefined, name);
+      const pvc = store.get(pvcType, APP_NAMESPACE, claim);
+      if (pv) store.delete(pvType, undefined, name);
+      if (pvc) store.delete(pvcType, APP_NAMESPACE, claim);
+      if (!restored || !pv || !pvc) continue;
+      const strip = (o: KubeObject): KubeObject => {
+        const { uid: _u, resourceVersion: _r, creationTimestamp: _c, managedFields: _m, ...metadata } = o.metadata;
+        return { ...o, metadata };
+      };
+      store.create(pvType, undefined, strip(pv), { fieldManager: 'velero' });
+      store.create(pvcType, APP_NAMESPACE, strip(pvc), { fieldManager: 'velero' });
+      if (!volumesKept) this.failedMount(spoke, claim, name);
+    }
+  }
+
+  /** The kubelet's Warning on the application pod that uses a volume whose LVM volume is gone. */
+  private failedMount(spoke: ApiSurface, claim: string, volume: string): void {
+    const now = this.ctx.clock.timestamp();
+    const pod = `${claim.split('-')[0]}-0`;
+    spoke.store.create(spoke.types.kind('Event'), APP_NAMESPACE, {
+      metadata: { name: `${pod}.${randomUUID().replace(/-/g, '').slice(0, 16)}`, namespace: APP_NAMESPACE },
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: APP_NAMESPACE, name: pod },
+      reason: 'FailedMount',
+      message: `MountVolume.SetUp failed for volume "${volume}" : rpc error: code = Unknown desc = VolumeID is not found`,
+      type: 'Warning',
+      source: { component: 'kubelet', host: spoke.name },
+      reportingComponent: 'kubelet',
+      reportingInstance: spoke.name,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    }, { fieldManager: 'kubelet' });
   }
 
   private put(store: Store, spoke: ApiSurface, kind: string, ns: string, obj: KubeObject): void {
