@@ -1,0 +1,6 @@
+/** The troubleshooting guide as pure functions: diagnose a cluster, retry cleanup, must-gather, repair labels, plan the recovery. */
+export { imageReferenceProblem, mustGatherArgs, DOCUMENTED_MUST_GATHER_IMAGES } from './image-ref';
+export { cleanupAdvice, manualCleanupPatch, cleanupOutcome, type CleanupAdvice, type CleanupFailure, type CleanupState } from './cleanup';
+export { proposeLabelRepair, labelRepairPatch, type LabelRepair, type ClusterActions } from './labels';
+export { planRecovery, type RecoveryProposal } from './recovery';
+export { diagnoseCluster, diagnoseMarkdown, commandLink, GUIDE, type DiagnoseInput, type DiagnoseFinding, type FixCommand } from './diagnose';

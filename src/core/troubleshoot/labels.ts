@@ -1,0 +1,126 @@
+/**
+ * Repairing a ManagedCluster's TALM labels after a manual recovery. The guide asks that
+ * `lcm.openshift.io/ibgu-<stage>-completed|failed` tell the truth once a cluster was fixed by hand,
+ * because the next IBGU step selects clusters by them (facts §3.3).
+ */
+import { inProgressStage, type IbuObject } from '../lca/stages';
+import { stageLabel } from '../talm/labels';
+import { IBGU_LABEL, labelsAfterStatus } from '../talm/rollout';
+import { conditionOf, conditionsOf, statusIs } from './objects';
+
+export interface LabelRepair {
+  /** Label keys to add (value ""). */
+  add: string[];
+  /** Label keys to remove. */
+  remove: string[];
+  /** One sentence per change: why. */
+  reasons: string[];
+  /** The cluster's `lcm.openshift.io/ibgu-*` keys now. */
+  current: string[];
+}
+
+export interface ClusterActions {
+  completedActions?: { action: string }[];
+  failedActions?: { action: string; message?: string }[];
+}
+
+/** What a label means to TALM's selection: the sentence a reason builds on. */
+const EFFECT: Record<string, string> = {
+  [stageLabel('Prep', 'completed')]: 'an Upgrade step selects clusters by it',
+  [stageLabel('Prep', 'failed')]: 'an AbortOnFailure step selects clusters by it',
+  [stageLabel('Upgrade', 'completed')]: 'FinalizeUpgrade and Rollback steps select clusters by it and Abort skips them',
+  [stageLabel('Upgrade', 'failed')]: 'an AbortOnFailure step selects clusters by it',
+  [stageLabel('Rollback', 'completed')]: 'a FinalizeRollback step selects clusters by it',
+};
+const effect = (key: string) => EFFECT[key] ?? 'TALM keeps it until a cleanup action completes';
+
+type Truth = { want: boolean; why: string };
+
+/**
+ * What the IBU says each stage label should be; keys left out are not decided by the IBU (e.g. the labels
+ * of a stage LCA is still working on).
+ */
+function truthFromIbu(ibu: unknown, current: readonly string[]): Map<string, Truth> {
+  const truth = new Map<string, Truth>();
+  const idle = conditionOf(ibu, 'Idle');
+  const working = inProgressStage({ status: { conditions: conditionsOf(ibu) } } as IbuObject);
+  if (statusIs(idle, 'true') && working === undefined) {
+    for (const key of current) truth.set(key, { want: false, why: 'the IBU is back in Idle (Idle=True, no stage in progress)' });
+    return truth;
+  }
+  const stage = (name: 'Prep' | 'Upgrade' | 'Rollback') => {
+    if (working === name) return;
+    const done = conditionOf(ibu, `${name}Completed`);
+    const completed = stageLabel(name, 'completed');
+    const failed = stageLabel(name, 'failed');
+    // "Rollback requested" marks an Upgrade that is being undone, not one that failed on its own.
+    const rolledBack = name === 'Upgrade' && done?.message === 'Rollback requested';
+    if (statusIs(done, 'true')) {
+      truth.set(completed, { want: true, why: `the IBU has ${name}Completed=True` });
+      truth.set(failed, { want: false, why: `the IBU has ${name}Completed=True` });
+    } else if (statusIs(done, 'false') && done?.reason === 'Failed' && !rolledBack) {
+      truth.set(failed, { want: true, why: `the IBU has ${name}Completed=False (${done.message ?? 'Failed'})` });
+      truth.set(completed, { want: false, why: `the IBU has ${name}Completed=False (${done.message ?? 'Failed'})` });
+    } else if (!done && working !== 'Idle') {
+      // A stage LCA never ran (no condition at all) cannot have completed or failed.
+      truth.set(completed, { want: false, why: `the IBU has no ${name}Completed condition` });
+      truth.set(failed, { want: false, why: `the IBU has no ${name}Completed condition` });
+    }
+  };
+  stage('Prep');
+  stage('Upgrade');
+  stage('Rollback');
+  return truth;
+}
+
+/** The labels TALM would derive from the IBGU's status for the cluster (`ensureClusterLabels`). */
+function truthFromStatus(labels: Record<string, string>, current: readonly string[], status: ClusterActions | undefined): Map<string, Truth> {
+  const truth = new Map<string, Truth>();
+  if (!status) return truth;
+  const after = Object.keys(labelsAfterStatus(labels, { name: '', ...status })).filter((k) => IBGU_LABEL.test(k));
+  for (const key of current) if (!after.includes(key)) truth.set(key, { want: false, why: "the IBGU's status shows a completed Abort, AbortOnFailure or Finalize action for the cluster" });
+  for (const key of after) if (!current.includes(key)) truth.set(key, { want: true, why: "the IBGU's status lists the matching action for the cluster" });
+  return truth;
+}
+
+/** Whether the IBGU's status still carries the action behind `key`: TALM would re-add the label on its next reconcile. */
+function statusKeeps(key: string, status: ClusterActions | undefined): string | undefined {
+  if (!status) return undefined;
+  const failed = (status.failedActions ?? []).find((a) => stageLabel(a.action, 'failed') === key);
+  const completed = (status.completedActions ?? []).find((a) => stageLabel(a.action, 'completed') === key);
+  const entry = failed ?? completed;
+  if (!entry) return undefined;
+  return ` Note: the IBGU still lists ${entry.action} as ${failed ? 'failed' : 'completed'} for this cluster, so TALM adds the label back whenever it reconciles that IBGU (e.g. when a step is appended).`;
+}
+
+/**
+ * What the guide asks after a manual recovery: the cluster's TALM labels made true to its IBU (and, when
+ * the spoke cannot be read, to the IBGU's status for it). Labels are only changed where the IBU decides.
+ */
+export function proposeLabelRepair(labels: Record<string, string>, ibu: unknown | undefined, status?: ClusterActions): LabelRepair {
+  const current = Object.keys(labels).filter((k) => IBGU_LABEL.test(k)).sort();
+  const truth = ibu === undefined ? truthFromStatus(labels, current, status) : truthFromIbu(ibu, current);
+  const add: string[] = [];
+  const remove: string[] = [];
+  const reasons: string[] = [];
+  const source = ibu === undefined ? 'The spoke could not be read, so from the IBGU status alone: ' : '';
+  for (const [key, { want, why }] of [...truth].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const has = current.includes(key);
+    if (want && !has) {
+      add.push(key);
+      reasons.push(`${source}add ${key} because ${why}; ${effect(key)}.`);
+    } else if (!want && has) {
+      remove.push(key);
+      reasons.push(`${source}remove ${key} because ${why}; ${effect(key)}, so it would pick this cluster wrongly.${ibu === undefined ? '' : statusKeeps(key, status) ?? ''}`);
+    }
+  }
+  return { add, remove, reasons, current };
+}
+
+/** The merge patch for the ManagedCluster: added keys with value "", removed keys as null. */
+export function labelRepairPatch(repair: LabelRepair): object {
+  const labels: Record<string, string | null> = {};
+  for (const key of repair.add) labels[key] = '';
+  for (const key of repair.remove) labels[key] = null;
+  return { metadata: { labels } };
+}
