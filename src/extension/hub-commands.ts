@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { HubSession, Hubs } from './hubs';
+import type { Confirmation } from './confirm';
 import type { SandboxProcess } from './sandbox-process';
 import { shippedScenarios } from './sandbox-process';
 import type { HubTree } from './views/hub-tree';
@@ -28,7 +29,6 @@ const IBGU_KIND = 'ImageBasedGroupUpgrade';
  * store, then one confirmation), append a step, delete, dashboards, live YAML, filters, new IBGU from clusters.
  */
 export class HubCommands implements vscode.Disposable {
-  private pending: { resolve: (ok: boolean) => void } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -38,6 +38,7 @@ export class HubCommands implements vscode.Disposable {
     private readonly sandbox: SandboxProcess,
     private readonly content: HubContent,
     private readonly log: vscode.LogOutputChannel,
+    private readonly confirmation: Confirmation,
   ) {
     const command = (id: string, run: (...args: any[]) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
     command('ibgu.connect', () => this.connect());
@@ -46,8 +47,8 @@ export class HubCommands implements vscode.Disposable {
     command('ibgu.startSandbox', (options?: { scenario?: string; timeScale?: number; clusters?: number }) => this.startSandbox(options));
     command('ibgu.stopSandbox', () => this.sandbox.stop());
     command('ibgu.applyToHub', (uri?: vscode.Uri, document?: number, offset?: number, hub?: string) => this.apply(uri, document, offset, hub));
-    command('ibgu.confirmApply', () => this.settle(true));
-    command('ibgu.cancelApply', () => this.settle(false));
+    command('ibgu.confirmApply', () => this.confirmation.settle(true));
+    command('ibgu.cancelApply', () => this.confirmation.settle(false));
     command('ibgu.appendStep', (node?: Target) => this.appendStep(node));
     command('ibgu.deleteIbgu', (node?: Target) => this.deleteIbgu(node));
     command('ibgu.openDashboard', (node?: Target) => this.openDashboard(node));
@@ -189,8 +190,10 @@ export class HubCommands implements vscode.Disposable {
       const left = this.content.set(`/${session.context.name}/${id}.hub.yaml`, before);
       const right = this.content.set(`/${session.context.name}/${id}.applied.yaml`, after);
       const verb = live ? vscode.l10n.t('change') : vscode.l10n.t('create');
+      // The question is open before the diff shows, so an answer given from the diff's title bar is never early.
+      const answer = this.confirmation.ask(vscode.l10n.t('Apply will {0} ImageBasedGroupUpgrade {1} on {2}, as the diff shows.', verb, id, session.context.name), vscode.l10n.t('Apply'));
       await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0}: on {1} ↔ after apply ({2})', id, session.context.name, verb), { preview: true });
-      const confirmed = await this.confirm(vscode.l10n.t('Apply will {0} ImageBasedGroupUpgrade {1} on {2}, as the diff shows.', verb, id, session.context.name));
+      const confirmed = await answer;
       if (!confirmed) return { outcome: 'cancelled' };
       const applied = await session.connection.apply(object);
       await this.closeDiff(right);
@@ -211,29 +214,6 @@ export class HubCommands implements vscode.Disposable {
   private nothing(message: string): ApplyOutcome {
     void vscode.window.showWarningMessage(message);
     return { outcome: 'nothing', message };
-  }
-
-  /** One question, answered by the notification's buttons or by the diff editor's title actions. */
-  private confirm(question: string): Promise<boolean> {
-    this.pending?.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const pending = {
-        resolve: (ok: boolean) => {
-          if (this.pending !== pending) return;
-          this.pending = undefined;
-          void vscode.commands.executeCommand('setContext', 'ibgu.applyPending', false);
-          resolve(ok);
-        },
-      };
-      this.pending = pending;
-      void vscode.commands.executeCommand('setContext', 'ibgu.applyPending', true);
-      const apply = vscode.l10n.t('Apply');
-      void vscode.window.showInformationMessage(question, apply, vscode.l10n.t('Cancel')).then((choice) => pending.resolve(choice === apply));
-    });
-  }
-
-  private settle(ok: boolean): void {
-    this.pending?.resolve(ok);
   }
 
   private async closeDiff(right: vscode.Uri): Promise<void> {
@@ -424,7 +404,6 @@ export class HubCommands implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.pending?.resolve(false);
     for (const d of this.disposables) d.dispose();
   }
 }
