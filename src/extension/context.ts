@@ -5,9 +5,12 @@ import { createClient } from './client';
 import { createLog } from './log';
 import { Status } from './status';
 import { registerSchemas, yamlExtensionValidates } from './yaml-extension';
+import { Confirmation } from './confirm';
 import { HubCommands } from './hub-commands';
 import { Hubs } from './hubs';
 import { SandboxProcess } from './sandbox-process';
+import { Spokes } from './spokes';
+import { TroubleCommands } from './trouble-commands';
 import { HubContent } from './views/hub-content';
 import { HubTree } from './views/hub-tree';
 import { IbguLenses } from './views/ibgu-lenses';
@@ -19,6 +22,7 @@ export interface HubParts {
   watch: RolloutWatch;
   sandbox: SandboxProcess;
   commands: HubCommands;
+  confirmation: Confirmation;
 }
 
 /**
@@ -67,12 +71,15 @@ export class IbguExtension implements vscode.Disposable {
     const hubs = new Hubs(this.context.extensionPath, this.log, sandbox, this.context.workspaceState);
     const tree = new HubTree(hubs);
     const content = new HubContent();
-    const commands = new HubCommands(this.context, hubs, tree, sandbox, content, this.log);
+    const confirmation = new Confirmation();
+    const commands = new HubCommands(this.context, hubs, tree, sandbox, content, this.log, confirmation);
+    const spokes = new Spokes(hubs, this.context.workspaceState, this.context.secrets, this.log);
+    const trouble = new TroubleCommands(hubs, spokes, content, confirmation, this.log);
     const watch = new RolloutWatch(hubs);
     const lenses = new IbguLenses(hubs);
     // Disposed in reverse: the views before the hubs, the hubs before the sandbox process they read.
-    this.disposables.push(sandbox, hubs, tree, content, commands, watch, lenses);
-    this.hub = { hubs, tree, watch, sandbox, commands };
+    this.disposables.push(sandbox, hubs, tree, content, confirmation, commands, spokes, trouble, watch, lenses);
+    this.hub = { hubs, tree, watch, sandbox, commands, confirmation };
     this.hubSetupMs = performance.now() - started;
   }
 

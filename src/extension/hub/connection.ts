@@ -142,6 +142,17 @@ export class HubConnection {
     }
   }
 
+  /** Lists objects from the server (not the cache), of one namespace or of all; any apiVersion/kind. */
+  async listObjects(apiVersion: string, kind: string, namespace?: string): Promise<KubeObject[]> {
+    const where = await this.locate(apiVersion, kind);
+    try {
+      const answer = (await this.http.request('GET', resourcePath(where, where.namespaced ? namespace : undefined))) as { items?: KubeObject[] };
+      return (answer.items ?? []).map((item) => ({ ...item, apiVersion: item.apiVersion ?? apiVersion, kind: item.kind ?? kind }));
+    } catch (error) {
+      throw classify(error, this.describe('list', where));
+    }
+  }
+
   /**
    * Appends a step to an IBGU's plan with a JSON patch whose `test` makes it fail, writing nothing, when the
    * plan on the hub is no longer `expectedPlan`: HubError 'conflict' then.

@@ -4,7 +4,7 @@
  * here knows vscode. Ids come from the context name, uids, step indexes and cluster names, so a rebuild
  * with reordered input keeps VS Code's expansion and selection.
  */
-import { IBGU_LABEL } from '../../core/talm/rollout';
+import { CLEANUP_ACTIONS, IBGU_LABEL } from '../../core/talm/rollout';
 import type { ClusterPhase, ClusterProgress, ConnectionPhase, HubTreeInput, KubeObject, Rollout, RolloutState, StepProgress, StepState, TreeFilter, TreeNode } from './types';
 
 type Icon = NonNullable<TreeNode['icon']>;
@@ -154,7 +154,8 @@ function clusterNode(c: ClusterProgress, stepId: string, ref: Ref): TreeNode {
     ...(description ? { description } : {}),
     tooltip: lines.join('\n\n'),
     icon: CLUSTER_ICONS[c.phase],
-    contextValue: `cluster.${c.phase}`,
+    // A failed cleanup action (Abort, Finalize…) may have left the IBU in AbortFailed/FinalizeFailed: Retry Cleanup applies.
+    contextValue: c.phase === 'failed' && c.action && CLEANUP_ACTIONS.includes(c.action) ? 'cluster.failed.cleanup' : `cluster.${c.phase}`,
     collapsible: 'none',
     ref: { ...ref, cluster: c.name },
   };

@@ -1,0 +1,178 @@
+/**
+ * A managed cluster ("spoke") reached directly: the IBU lives there, and so do the Velero objects, the
+ * volumes and the events the troubleshooting commands read. The credentials come from a kubeconfig context
+ * the user mapped to the cluster, or from the ZTP admin kubeconfig Secret on the hub; either way they stay
+ * in memory here (the caller decides whether VS Code's secret storage keeps them).
+ */
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { HubConnection } from './connection';
+import { HubError } from './errors';
+import type { HubContext, KubeObject } from './types';
+
+export const IBU_API = 'lca.openshift.io/v1';
+const IBU_PATH = '/apis/lca.openshift.io/v1/imagebasedupgrades';
+const LCA_NAMESPACE = 'openshift-lifecycle-agent';
+const OADP_NAMESPACE = 'openshift-adp';
+export const LCA_DEPLOYMENT = 'lifecycle-agent-controller-manager';
+
+/** The ZTP admin kubeconfig Secret of a cluster on the hub: namespace and name. */
+export function adminKubeconfigSecret(cluster: string): { namespace: string; name: string } {
+  return { namespace: cluster, name: `${cluster}-admin-kubeconfig` };
+}
+
+/**
+ * A KubeConfig from kubeconfig text (the Secret's `kubeconfig` key), using its current context. Errors say
+ * what is wrong without quoting the text, which holds credentials.
+ */
+export function kubeConfigFromText(text: string, what: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(text);
+  } catch {
+    throw new HubError('invalid', `${what} is not a readable kubeconfig.`);
+  }
+  if (!kc.getCurrentCluster()?.server) throw new HubError('invalid', `${what} names no cluster server in its current context.`);
+  return kc;
+}
+
+/** The kubeconfig text of a cluster's admin Secret read from the hub; undefined when there is no such Secret. */
+export async function readAdminKubeconfig(hub: HubConnection, cluster: string): Promise<string | undefined> {
+  const { namespace, name } = adminKubeconfigSecret(cluster);
+  const secret = await hub.read('v1', 'Secret', namespace, name);
+  const data = (secret as { data?: Record<string, string> } | undefined)?.data?.kubeconfig;
+  if (!secret) return undefined;
+  if (!data) throw new HubError('invalid', `The Secret ${namespace}/${name} on the hub has no "kubeconfig" key.`);
+  return Buffer.from(data, 'base64').toString('utf8');
+}
+
+/** What Diagnose reads from a spoke, each list possibly missing when the spoke refused it (with why). */
+export interface SpokeSnapshot {
+  ibu?: KubeObject;
+  bsls?: KubeObject[];
+  backups?: KubeObject[];
+  restores?: KubeObject[];
+  pvs?: KubeObject[];
+  pvcs?: KubeObject[];
+  logicalVolumes?: KubeObject[];
+  events?: KubeObject[];
+  /** Reads that failed: what and why (a spoke may not serve LVM Storage at all). */
+  problems: string[];
+}
+
+/** Requests to one spoke, with the same wording of errors as the hub's. */
+export class SpokeClient {
+  readonly connection: HubConnection;
+
+  constructor(
+    readonly cluster: string,
+    private readonly kc: KubeConfig,
+    /** How the credentials were found, said to the user (e.g. "context sno-0001-admin", "admin kubeconfig Secret on the hub"). */
+    readonly via: string,
+  ) {
+    const server = kc.getCurrentCluster()?.server ?? '';
+    const context: HubContext = { name: `spoke:${cluster}`, cluster, user: kc.getCurrentUser()?.name ?? '', server, file: '' };
+    this.connection = new HubConnection(context, kc, { kinds: [] });
+  }
+
+  get server(): string {
+    return this.connection.context.server;
+  }
+
+  /** The credentials as a kubeconfig (JSON, which oc reads as YAML), for a program run on the user's behalf. */
+  kubeconfigText(): string {
+    return this.kc.exportConfig();
+  }
+
+  ibu(): Promise<KubeObject | undefined> {
+    return this.connection.read(IBU_API, 'ImageBasedUpgrade', undefined, 'upgrade');
+  }
+
+  /** The LCA controller's image: container `manager` of its Deployment, as the guide's must-gather command reads it. */
+  async lcaImage(): Promise<string | undefined> {
+    const deployment = await this.connection.read('apps/v1', 'Deployment', LCA_NAMESPACE, LCA_DEPLOYMENT);
+    const containers = (deployment?.spec?.template?.spec?.containers ?? []) as { name?: string; image?: string }[];
+    return containers.find((c) => c.name === 'manager')?.image;
+  }
+
+  /** Everything Diagnose looks at; a list the spoke does not serve or refuses is left out and said in `problems`. */
+  async snapshot(): Promise<SpokeSnapshot> {
+    const problems: string[] = [];
+    const get = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await read();
+      } catch (error) {
+        problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    };
+    const [ibu, bsls, backups, restores, pvs, pvcs, logicalVolumes, events] = await Promise.all([
+      get('ImageBasedUpgrade', () => this.ibu()),
+      get('BackupStorageLocations', () => this.connection.listObjects('velero.io/v1', 'BackupStorageLocation', OADP_NAMESPACE)),
+      get('Backups', () => this.connection.listObjects('velero.io/v1', 'Backup')),
+      get('Restores', () => this.connection.listObjects('velero.io/v1', 'Restore')),
+      get('PersistentVolumes', () => this.connection.listObjects('v1', 'PersistentVolume')),
+      get('PersistentVolumeClaims', () => this.connection.listObjects('v1', 'PersistentVolumeClaim')),
+      get('logicalvolumes.topolvm.io', () => this.connection.listObjects('topolvm.io/v1', 'LogicalVolume')),
+      get('Events', () => this.connection.listObjects('v1', 'Event')),
+    ]);
+    return {
+      ...(ibu ? { ibu } : {}),
+      ...(bsls ? { bsls } : {}),
+      ...(backups ? { backups } : {}),
+      ...(restores ? { restores } : {}),
+      ...(pvs ? { pvs } : {}),
+      ...(pvcs ? { pvcs } : {}),
+      ...(logicalVolumes ? { logicalVolumes } : {}),
+      ...(events ? { events } : {}),
+      problems,
+    };
+  }
+
+  /**
+   * Watches the IBU until `done` says the outcome is known (or the time runs out); resolves with the last IBU
+   * seen. A watch, not a poll: LCA's retry may take minutes.
+   */
+  waitForIbu(done: (ibu: KubeObject) => boolean, timeoutMs: number): Promise<KubeObject | undefined> {
+    return new Promise((resolve, reject) => {
+      let last: KubeObject | undefined;
+      let controller: AbortController | undefined;
+      let settled = false;
+      const finish = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        controller?.abort();
+        if (error) reject(error);
+        else resolve(last);
+      };
+      const timer = setTimeout(() => finish(), timeoutMs);
+      const open = () => {
+        new Watch(this.kc)
+          .watch(
+            IBU_PATH,
+            { fieldSelector: 'metadata.name=upgrade' },
+            (phase, object: KubeObject) => {
+              if (phase !== 'ADDED' && phase !== 'MODIFIED') return;
+              last = object;
+              if (done(object)) finish();
+            },
+            (error) => {
+              // A watch the server ends is opened again until the outcome is known or the time is up.
+              if (settled) return;
+              if (error) finish(error);
+              else open();
+            },
+          )
+          .then((c) => {
+            controller = c;
+            if (settled) c.abort();
+          }, finish);
+      };
+      open();
+    });
+  }
+
+  dispose(): void {
+    this.connection.dispose();
+  }
+}

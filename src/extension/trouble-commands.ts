@@ -1,0 +1,351 @@
+import * as vscode from 'vscode';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Confirmation } from './confirm';
+import type { HubSession, Hubs } from './hubs';
+import type { Spokes } from './spokes';
+import type { HubContent } from './views/hub-content';
+import type { KubeObject, TreeNode } from './hub/types';
+
+type Target = Pick<TreeNode, 'ref'> & Partial<TreeNode>;
+
+/** What a troubleshooting command ended with, returned to whoever ran it (a test, another extension). */
+export type TroubleOutcome<T extends object = object> = ({ outcome: 'done' } & T) | { outcome: 'cancelled' | 'nothing' | 'failed'; message: string };
+
+const MC_API = 'cluster.open-cluster-management.io/v1';
+
+/**
+ * The troubleshooting guide as commands on a cluster (or an IBGU): retry a stuck cleanup, collect
+ * must-gather, repair TALM's labels, diagnose, plan the recovery. Each explains itself, shows what it will
+ * change and asks once before any write, then confirms the result.
+ */
+export class TroubleCommands implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly hubs: Hubs,
+    private readonly spokes: Spokes,
+    private readonly content: HubContent,
+    private readonly confirmation: Confirmation,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const command = (id: string, run: (...args: any[]) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
+    command('ibgu.retryCleanup', (node?: Target) => this.retryCleanup(node));
+    command('ibgu.collectMustGather', (node?: Target, options?: MustGatherOptions) => this.mustGather(node, options));
+    command('ibgu.repairLabels', (node?: Target) => this.repairLabels(node));
+    command('ibgu.diagnoseCluster', (node?: Target) => this.diagnose(node));
+    command('ibgu.planRecovery', (node?: Target, choose?: string) => this.planRecovery(node, choose));
+  }
+
+  // ---- retry cleanup ----
+
+  private async retryCleanup(node?: Target): Promise<TroubleOutcome<{ state: string; message?: string }>> {
+    const found = await this.cluster(node);
+    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    const { session, cluster } = found;
+    const spoke = await this.spokes.client(session, cluster);
+    if (!spoke) return nothing(vscode.l10n.t('{0} could not be reached.', cluster));
+    const layer = this.hubs.load();
+    const ibu = await spoke.ibu();
+    const advice = layer.cleanupAdvice(ibu);
+    if (!advice.applies) {
+      const message = vscode.l10n.t("{0}'s IBU is not waiting for a manual cleanup (its Idle condition is not AbortFailed or FinalizeFailed): there is nothing to retry.", cluster);
+      void vscode.window.showInformationMessage(message);
+      return nothing(message);
+    }
+    const ok = await this.confirmation.ask(
+      vscode.l10n.t('{0}: {1} — "{2}". {3} Retrying adds lca.openshift.io/manual-cleanup-done to its IBU (only that annotation), and LCA tries the cleanup again.', cluster, advice.reason ?? '', advice.message ?? '', advice.explanation),
+      vscode.l10n.t('Retry Cleanup'),
+    );
+    if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Not retried.') };
+    try {
+      await spoke.connection.mergePatch(layer.IBU_API, 'ImageBasedUpgrade', undefined, 'upgrade', layer.manualCleanupPatch());
+    } catch (error) {
+      return this.failed(vscode.l10n.t('The annotation was not added to {0}: {1}', cluster, message(error)));
+    }
+    this.log.info(`Added lca.openshift.io/manual-cleanup-done to the IBU of ${cluster} (through ${spoke.via}).`);
+    const before = { ...(advice.message ? { message: advice.message } : {}) };
+    const last = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: LCA is retrying the cleanup', cluster) },
+      () => spoke.waitForIbu((i) => layer.cleanupOutcome(i, before).state !== 'pending', 10 * 60_000),
+    );
+    const outcome = last ? layer.cleanupOutcome(last, before) : { state: 'pending' as const };
+    if (outcome.state === 'idle') {
+      const repair = vscode.l10n.t('Repair Labels');
+      void vscode.window.showInformationMessage(vscode.l10n.t("{0}'s IBU is back in Idle: the cleanup is done. Check its TALM labels so the next step or IBGU selects it rightly.", cluster), repair).then((c) => {
+        if (c) void this.repairLabels({ ref: { context: session.context.name, name: cluster, cluster } });
+      });
+    } else if (outcome.state === 'failed-again') {
+      const steps = vscode.l10n.t('Show Manual Steps');
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: the cleanup failed again: {1}', cluster, outcome.message ?? ''), steps).then(async (c) => {
+        if (!c) return;
+        const text = `# ${vscode.l10n.t('Manual cleanup of {0}', cluster)}\n\n> ${outcome.message ?? ''}\n\n${layer.cleanupAdvice(last).manualSteps.join('\n')}\n`;
+        const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+        await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+      });
+    } else {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: LCA has not finished the cleanup after 10 minutes; run Diagnose Cluster to see where it stands.', cluster));
+    }
+    return { outcome: 'done', state: outcome.state, ...(outcome.message ? { message: outcome.message } : {}) };
+  }
+
+  // ---- must-gather ----
+
+  private async mustGather(node?: Target, options?: MustGatherOptions): Promise<TroubleOutcome<{ args: string[]; destination: string; exitCode?: number }>> {
+    const found = await this.cluster(node);
+    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    const { session, cluster } = found;
+    const oc = findOnPath('oc');
+    if (!oc) {
+      const install = vscode.l10n.t('How to Install oc');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Collect must-gather needs the OpenShift CLI, oc, which is not on PATH. Install it (from your cluster console: ? → Command Line Tools, or mirror.openshift.com), make sure `oc version` works in a terminal, then run this again.'), install).then((c) => {
+        if (c) void vscode.env.openExternal(vscode.Uri.parse('https://docs.openshift.com/container-platform/latest/cli_reference/openshift_cli/getting-started-cli.html'));
+      });
+      return this.failed(vscode.l10n.t('oc is not on PATH.'), false);
+    }
+    const spoke = await this.spokes.client(session, cluster);
+    if (!spoke) return nothing(vscode.l10n.t('{0} could not be reached.', cluster));
+    const layer = this.hubs.load();
+    const images: string[] = [];
+    let lcaImage: string | undefined;
+    try {
+      lcaImage = await spoke.lcaImage();
+    } catch (error) {
+      this.log.warn(`The LCA image of ${cluster} could not be read: ${message(error)}`);
+    }
+    const problem = lcaImage === undefined ? vscode.l10n.t('no lifecycle-agent-controller-manager Deployment with a manager container') : layer.imageReferenceProblem(lcaImage);
+    if (problem) {
+      // Never passed on: an image string from the cluster reaches oc only as a checked reference.
+      void vscode.window.showWarningMessage(vscode.l10n.t("{0}: LCA's must-gather image was not used ({1}).", cluster, problem));
+    }
+    const documented = layer.DOCUMENTED_MUST_GATHER_IMAGES;
+    if (options?.images) {
+      images.push(...(options.images === 'default' ? [...(problem ? [] : [lcaImage!]), documented[0]!.image] : options.images));
+    } else {
+      type Item = vscode.QuickPickItem & { image: string };
+      const items: Item[] = [
+        ...(problem ? [] : [{ label: vscode.l10n.t('Lifecycle Agent'), description: lcaImage!, detail: vscode.l10n.t('The image LCA runs on {0}', cluster), image: lcaImage!, picked: true }]),
+        ...documented.map((d, i) => ({ label: d.label, description: d.image, detail: d.detail, image: d.image, picked: i === 0 })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('must-gather images for {0}', cluster) });
+      if (!picked?.length) return { outcome: 'cancelled', message: vscode.l10n.t('No image chosen.') };
+      images.push(...picked.map((p) => p.image));
+    }
+    let destination = options?.destination;
+    if (!destination) {
+      const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Collect Here'), title: vscode.l10n.t('Where must-gather writes its data'), ...(base ? { defaultUri: base } : {}) });
+      if (!chosen?.[0]) return { outcome: 'cancelled', message: vscode.l10n.t('No destination chosen.') };
+      destination = path.join(chosen[0].fsPath, `must-gather-${cluster}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    }
+    let args: string[];
+    try {
+      args = layer.mustGatherArgs(destination, images);
+    } catch (error) {
+      return this.failed(vscode.l10n.t('must-gather not started: {0}', message(error)));
+    }
+    // The spoke's credentials go to oc in a file only oc's run can read, removed when it ends.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ibgu-must-gather-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, spoke.kubeconfigText(), { mode: 0o600 });
+    const full = ['--kubeconfig', kubeconfig, ...args];
+    const task = new vscode.Task({ type: 'ibgu', cluster }, vscode.TaskScope.Workspace, vscode.l10n.t('must-gather {0}', cluster), 'IBGU', new vscode.ProcessExecution(oc, full));
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.New, clear: true };
+    this.log.info(`Running ${oc} ${args.join(' ')} with the kubeconfig of ${cluster} (${spoke.via}).`);
+    const exitCode = await new Promise<number | undefined>((resolve) => {
+      const ended = vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task !== task && e.execution.task.name !== task.name) return;
+        ended.dispose();
+        resolve(e.exitCode);
+      });
+      vscode.tasks.executeTask(task).then(undefined, (error) => {
+        ended.dispose();
+        this.log.error(`must-gather could not start: ${message(error)}`);
+        resolve(undefined);
+      });
+    });
+    rmSync(dir, { recursive: true, force: true });
+    const open = vscode.l10n.t('Open Folder');
+    if (exitCode === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('must-gather of {0} is in {1}.', cluster, destination), open).then((c) => {
+        if (c) void vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(destination!), { forceNewWindow: true });
+      });
+    } else {
+      void vscode.window.showErrorMessage(vscode.l10n.t('must-gather of {0} ended with status {1}; see its terminal.', cluster, String(exitCode ?? '?')));
+    }
+    return { outcome: 'done', args, destination, ...(exitCode !== undefined ? { exitCode } : {}) };
+  }
+
+  // ---- labels ----
+
+  private async repairLabels(node?: Target): Promise<TroubleOutcome<{ add: string[]; remove: string[] }>> {
+    const found = await this.cluster(node);
+    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    const { session, cluster } = found;
+    const layer = this.hubs.load();
+    const mc = await session.connection.read(MC_API, 'ManagedCluster', undefined, cluster);
+    if (!mc) return this.failed(vscode.l10n.t('{0} has no ManagedCluster {1}.', session.context.name, cluster));
+    const spoke = await this.spokes.client(session, cluster);
+    const ibu = spoke ? await spoke.ibu().catch(() => undefined) : undefined;
+    const status = statusOf(session, cluster);
+    const repair = layer.proposeLabelRepair(mc.metadata.labels ?? {}, ibu, status);
+    if (!repair.add.length && !repair.remove.length) {
+      const text = vscode.l10n.t("{0}'s TALM labels already agree with its IBU{1}: nothing to repair.", cluster, ibu ? '' : vscode.l10n.t(' (not read: the cluster could not be reached)'));
+      void vscode.window.showInformationMessage(text);
+      return nothing(text);
+    }
+    const labels = mc.metadata.labels ?? {};
+    const after: Record<string, string> = { ...labels };
+    for (const k of repair.remove) delete after[k];
+    for (const k of repair.add) after[k] = '';
+    const show = (l: Record<string, string>) => Object.keys(l).filter((k) => k.startsWith('lcm.openshift.io/ibgu-')).sort().map((k) => `${k}: "${l[k]}"`).join('\n') + '\n';
+    const left = this.content.set(`/${session.context.name}/ManagedCluster/${cluster}.labels.yaml`, show(labels));
+    const right = this.content.set(`/${session.context.name}/ManagedCluster/${cluster}.labels.repaired.yaml`, `${show(after)}\n# ${repair.reasons.join('\n# ')}\n`);
+    // The question is open before the diff shows, so an answer given from the diff's title bar is never early.
+    const answer = this.confirmation.ask(vscode.l10n.t('{0}: {1} Apply this label change to the ManagedCluster (a merge patch of these labels only)?', cluster, repair.reasons.join(' ')), vscode.l10n.t('Repair Labels'));
+    await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0}: TALM labels now ↔ after the repair', cluster), { preview: true });
+    const ok = await answer;
+    if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Labels not changed.') };
+    try {
+      await session.connection.mergePatch(MC_API, 'ManagedCluster', undefined, cluster, layer.labelRepairPatch(repair));
+    } catch (error) {
+      return this.failed(vscode.l10n.t('The labels of {0} were not changed: {1}', cluster, message(error)));
+    }
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0}: labels repaired ({1}).', cluster, [...repair.add.map((k) => `+${k}`), ...repair.remove.map((k) => `−${k}`)].join(', ')));
+    return { outcome: 'done', add: repair.add, remove: repair.remove };
+  }
+
+  // ---- diagnose ----
+
+  private async diagnose(node?: Target): Promise<TroubleOutcome<{ findings: { id: string; severity: string; title: string }[]; document: vscode.TextDocument }>> {
+    const found = await this.cluster(node);
+    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    const { session, cluster } = found;
+    const layer = this.hubs.load();
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing {0}', cluster) }, async () => {
+      const mc = await session.connection.read(MC_API, 'ManagedCluster', undefined, cluster).catch(() => undefined);
+      const spoke = await this.spokes.client(session, cluster);
+      const snapshot = spoke ? await spoke.snapshot() : undefined;
+      const input = {
+        cluster,
+        ...(mc ? { managedCluster: mc } : {}),
+        ...(statusOf(session, cluster) ? { ibguStatus: statusOf(session, cluster) } : {}),
+        ...(snapshot ?? {}),
+        ...(spoke ? {} : { unreachable: vscode.l10n.t('the cluster could not be reached (see the log)') }),
+      };
+      const findings = layer.diagnoseCluster(input);
+      return { findings, markdown: layer.diagnoseMarkdown(cluster, session.context.name, findings, new Date()) + (snapshot?.problems.length ? `\n\n---\n${vscode.l10n.t('Not read:')}\n${snapshot.problems.map((p) => `- ${p}`).join('\n')}\n` : '') };
+    });
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
+    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+    return { outcome: 'done', findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })), document };
+  }
+
+  // ---- recovery ----
+
+  private async planRecovery(node?: Target, choose?: string): Promise<TroubleOutcome<{ proposal: string; selects: string[]; document: vscode.TextDocument }>> {
+    const session = node?.ref ? this.hubs.get(node.ref.context) : this.hubs.list()[0];
+    if (!session) return nothing(vscode.l10n.t('No hub is connected.'));
+    const ibgu = session.list('ImageBasedGroupUpgrade').find((o) => (node?.ref?.uid ? o.metadata.uid === node.ref.uid : o.metadata.name === node?.ref?.name && o.metadata.namespace === node?.ref?.namespace));
+    if (!ibgu) return nothing(vscode.l10n.t('Choose an IBGU in the IBGU view to plan its recovery.'));
+    const layer = this.hubs.load();
+    const proposals = layer.planRecovery(ibgu as never, session.list('ManagedCluster'));
+    if (!proposals.length) {
+      const text = vscode.l10n.t('{0}/{1} has no failed clusters to recover.', ibgu.metadata.namespace ?? '', ibgu.metadata.name);
+      void vscode.window.showInformationMessage(text);
+      return nothing(text);
+    }
+    let proposal = choose ? proposals.find((p) => p.id === choose) : undefined;
+    if (!proposal) {
+      const picked = await vscode.window.showQuickPick(
+        proposals.map((p) => ({ label: p.title, detail: `${p.why.replace(/\s+/g, ' ')} — ${vscode.l10n.t('selects {0}', p.selects.join(', ') || vscode.l10n.t('no cluster now'))}`, proposal: p })),
+        { title: vscode.l10n.t('Recover the failed clusters of {0}', ibgu.metadata.name), matchOnDetail: true },
+      );
+      proposal = picked?.proposal;
+    }
+    if (!proposal) return { outcome: 'cancelled', message: vscode.l10n.t('No recovery chosen.') };
+    const object = proposal.kind === 'append-step' ? { ...withoutServerFields(ibgu), spec: { ...ibgu.spec, plan: [...(ibgu.spec?.plan ?? []), proposal.step] } } : proposal.ibgu;
+    const header = [
+      `# ${proposal.title}`,
+      ...proposal.why.split('\n').map((l) => `# ${l}`),
+      `# ${vscode.l10n.t('Selects now: {0}', proposal.selects.join(', ') || vscode.l10n.t('no cluster'))}`,
+      `# ${proposal.kind === 'append-step' ? vscode.l10n.t('Apply it to append the step (the plan is append-only).') : vscode.l10n.t('Apply it to create the new IBGU.')}`,
+    ].join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: `${header}\n${layer.yamlText(object as KubeObject)}` });
+    await vscode.window.showTextDocument(document);
+    return { outcome: 'done', proposal: proposal.id, selects: proposal.selects, document };
+  }
+
+  // ---- shared ----
+
+  /** The hub and cluster of a tree node (a cluster or a ManagedCluster), or one picked from the hub's clusters. */
+  private async cluster(node?: Target): Promise<{ session: HubSession; cluster: string } | undefined> {
+    if (node?.ref) {
+      const session = this.hubs.get(node.ref.context);
+      const cluster = node.ref.cluster ?? node.ref.name;
+      return session && cluster ? { session, cluster } : undefined;
+    }
+    const sessions = this.hubs.list();
+    const session = sessions.length === 1 ? sessions[0] : (await vscode.window.showQuickPick(sessions.map((s) => ({ label: s.context.name, session: s })), { title: vscode.l10n.t('Which hub?') }))?.session;
+    if (!session) return undefined;
+    const picked = await vscode.window.showQuickPick(session.list('ManagedCluster').map((m) => m.metadata.name).sort(), { title: vscode.l10n.t('Which cluster?') });
+    return picked ? { session, cluster: picked } : undefined;
+  }
+
+  private failed(text: string, show = true): TroubleOutcome<never> {
+    if (show) void vscode.window.showErrorMessage(text);
+    return { outcome: 'failed', message: text };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+export interface MustGatherOptions {
+  /** Where must-gather writes (skips the folder dialog). */
+  destination?: string;
+  /** The images (each checked), or 'default': LCA's (when it passes the check) and OADP's. Skips the image picker. */
+  images?: string[] | 'default';
+}
+
+function nothing(text: string): TroubleOutcome<never> {
+  return { outcome: 'nothing', message: text };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The cluster's entry in the status of the newest IBGU that lists it. */
+function statusOf(session: HubSession, cluster: string): { completedActions?: { action: string }[]; failedActions?: { action: string; message?: string }[] } | undefined {
+  const ibgus = [...session.list('ImageBasedGroupUpgrade')].sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')));
+  for (const ibgu of ibgus) {
+    const entry = ((ibgu.status?.clusters ?? []) as { name?: string }[]).find((c) => c.name === cluster);
+    if (entry) return entry as never;
+  }
+  return undefined;
+}
+
+function withoutServerFields(object: KubeObject): KubeObject {
+  const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, managedFields: _m, ...metadata } = object.metadata;
+  const { status: _s, ...rest } = object;
+  return { ...rest, metadata } as KubeObject;
+}
+
+/** An executable on PATH, as the shell would find it; undefined when there is none. */
+export function findOnPath(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathVar.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
