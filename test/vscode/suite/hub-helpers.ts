@@ -46,7 +46,8 @@ export function writeKubeconfig(access: HubAccess, file: string, context: string
 
 export function request(access: HubAccess, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const url = new URL(path, access.url);
+    // The path goes after the server's own path: a spoke of the sandbox is served under /clusters/<name>.
+    const url = new URL(access.url.replace(/\/+$/, '') + path);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = https.request(
       url,

@@ -1,0 +1,205 @@
+/**
+ * The troubleshooting commands in the real VS Code, against a sandbox hub whose scenario stages the
+ * failures (test/vscode/workspace/trouble/scenario.yaml): an IBGU runs Prep → Upgrade → FinalizeUpgrade over
+ * three clusters; sno-0002 ends in FinalizeFailed, and every upgraded cluster loses its LVM Storage volumes
+ * (the OADP ConfigMap's Backup, trouble/oadp-cm.yaml, does not take logicalvolumes.topolvm.io). The spokes are reached through the ZTP admin kubeconfig
+ * Secrets on the hub (`ibgu.spoke.useHubSecret: always` stands for the user's consent); the tests read the
+ * spokes themselves with the same Secrets, to judge what the commands did.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parse } from 'yaml';
+import type { IbguApi } from '../../../src/extension/extension';
+import type { HubSession } from '../../../src/extension/hubs';
+import type { TroubleOutcome } from '../../../src/extension/trouble-commands';
+import { workspaceUri } from './helpers';
+import { accessFrom, extensionApi, request, until, type HubAccess } from './hub-helpers';
+
+const SANDBOX = 'ibgu-sandbox';
+const NS = 'ztp-upgrades';
+const IBGU_PATH = `/apis/lcm.openshift.io/v1alpha1/namespaces/${NS}/imagebasedgroupupgrades`;
+const MC_PATH = '/apis/cluster.open-cluster-management.io/v1/managedclusters';
+const node = (cluster: string) => ({ ref: { context: SANDBOX, name: cluster, cluster } });
+
+suite('troubleshooting commands', function () {
+  this.timeout(120_000);
+  let api: IbguApi;
+  let hub: HubAccess;
+  let scratch: string;
+  const session = (): HubSession => api.hub!.hubs.get(SANDBOX)!;
+
+  /** A spoke's API as its admin kubeconfig on the hub describes it. */
+  async function spoke(cluster: string): Promise<HubAccess> {
+    const secret = await request(hub, 'GET', `/api/v1/namespaces/${cluster}/secrets/${cluster}-admin-kubeconfig`);
+    assert.equal(secret.status, 200);
+    const config = parse(Buffer.from(secret.body.data.kubeconfig, 'base64').toString('utf8'));
+    return { url: config.clusters[0].cluster.server, ca: Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString(), token: config.users[0].user.token, kubeconfigPath: '' };
+  }
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    scratch = mkdtempSync(path.join(tmpdir(), 'ibgu-trouble-'));
+    await vscode.workspace.getConfiguration('ibgu.spoke').update('useHubSecret', 'always', vscode.ConfigurationTarget.Workspace);
+    const file = await vscode.commands.executeCommand<string | undefined>('ibgu.startSandbox', { scenario: workspaceUri('trouble/scenario.yaml').fsPath, timeScale: 0.05 });
+    assert.ok(file, 'the sandbox hub did not start');
+    hub = accessFrom(file);
+    await vscode.commands.executeCommand('ibgu.hubs.focus');
+    await until(() => session()?.state.phase === 'connected', 'the sandbox hub to be connected', 30_000);
+    assert.ok([201, 409].includes((await request(hub, 'POST', '/api/v1/namespaces', { metadata: { name: 'openshift-adp' } })).status));
+    const configMap = await request(hub, 'POST', '/api/v1/namespaces/openshift-adp/configmaps', parse(readFileSync(workspaceUri('trouble/oadp-cm.yaml').fsPath, 'utf8')));
+    assert.equal(configMap.status, 201, JSON.stringify(configMap.body));
+    const strategy = (timeout: number) => ({ maxConcurrency: 3, timeout });
+    const created = await request(hub, 'POST', IBGU_PATH, {
+      apiVersion: 'lcm.openshift.io/v1alpha1',
+      kind: 'ImageBasedGroupUpgrade',
+      metadata: { name: 'wave-t', namespace: NS },
+      spec: {
+        clusterLabelSelectors: [{ matchLabels: { 'upgrade-wave': 't' } }],
+        ibuSpec: { seedImageRef: { image: 'quay.io/example/sno-seed:4.18.9', version: '4.18.9', pullSecretRef: { name: 'seed-pull-secret' } }, oadpContent: [{ name: 'oadp-cm', namespace: 'openshift-adp' }] },
+        plan: [{ actions: ['Prep'], rolloutStrategy: strategy(60) }, { actions: ['Upgrade'], rolloutStrategy: strategy(60) }, { actions: ['FinalizeUpgrade'], rolloutStrategy: strategy(10) }],
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await until(() => {
+      const ibgu = session().list('ImageBasedGroupUpgrade').find((o) => o.metadata.name === 'wave-t');
+      const rollout = ibgu && session().rollout(ibgu.metadata.uid!);
+      return rollout && rollout.steps.length === 3 && rollout.steps.every((s) => s.state === 'completed' || s.state === 'timed-out');
+    }, 'wave-t to end', 90_000);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('ibgu.spoke').update('useHubSecret', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('ibgu.stopSandbox');
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  async function ibuOf(cluster: string): Promise<any> {
+    const res = await request(await spoke(cluster), 'GET', '/apis/lca.openshift.io/v1/imagebasedupgrades/upgrade');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body;
+  }
+
+  test('Retry IBU Cleanup on a healthy cluster says there is nothing to retry, and writes nothing', async () => {
+    const before = await ibuOf('sno-0001');
+    const result = await vscode.commands.executeCommand<TroubleOutcome>('ibgu.retryCleanup', node('sno-0001'));
+    assert.equal(result.outcome, 'nothing', JSON.stringify(result));
+    assert.equal((await ibuOf('sno-0001')).metadata.resourceVersion, before.metadata.resourceVersion);
+  });
+
+  test('Retry IBU Cleanup returns a cluster stuck in FinalizeFailed to Idle', async () => {
+    const stuck = await ibuOf('sno-0002');
+    const idle = stuck.status.conditions.find((c: any) => c.type === 'Idle');
+    assert.equal(idle.reason, 'FinalizeFailed', JSON.stringify(idle));
+    const retrying = vscode.commands.executeCommand<TroubleOutcome<{ state: string }>>('ibgu.retryCleanup', node('sno-0002'));
+    // The question quotes LCA's condition message and says what the retry writes.
+    const question = await until(() => api.hub!.confirmation.question, 'the retry to ask for confirmation', 20_000);
+    assert.ok(question.includes(idle.message), question);
+    assert.match(question, /lca\.openshift\.io\/manual-cleanup-done/);
+    assert.equal((await ibuOf('sno-0002')).metadata.annotations?.['lca.openshift.io/manual-cleanup-done'], undefined, 'annotated before the confirmation');
+    await vscode.commands.executeCommand('ibgu.confirmApply');
+    const result = await retrying;
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    assert.equal(result.outcome === 'done' && result.state, 'idle');
+    const after = await ibuOf('sno-0002');
+    assert.equal(after.status.conditions.find((c: any) => c.type === 'Idle').status, 'True');
+  });
+
+  test('Repair Stage Labels changes exactly the labels its diff shows', async () => {
+    const before = (await request(hub, 'GET', `${MC_PATH}/sno-0002`)).body.metadata.labels as Record<string, string>;
+    const repairing = vscode.commands.executeCommand<TroubleOutcome<{ add: string[]; remove: string[] }>>('ibgu.repairLabels', node('sno-0002'));
+    const shown = await until(() => {
+      for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.path.endsWith('sno-0002.labels.repaired.yaml')) return tab.input;
+      return undefined;
+    }, 'the label diff', 20_000);
+    const proposed = (await vscode.workspace.openTextDocument(shown.modified)).getText();
+    await vscode.commands.executeCommand('ibgu.confirmApply');
+    const result = await repairing;
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    if (result.outcome !== 'done') return;
+    const after = (await request(hub, 'GET', `${MC_PATH}/sno-0002`)).body.metadata.labels as Record<string, string>;
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => before[k] !== after[k]).sort();
+    assert.deepEqual(changed, [...result.add, ...result.remove].sort(), 'labels other than the shown ones changed');
+    assert.ok(changed.length > 0, 'nothing was repaired');
+    for (const k of result.remove) assert.doesNotMatch(proposed, new RegExp(`^${k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:`, 'm'), `${k} is still in the proposed labels`);
+    for (const k of result.add) assert.match(proposed, new RegExp(`^${k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:`, 'm'), `${k} is not in the proposed labels`);
+  });
+
+  test('Diagnose Cluster names the logicalvolumes lost at the pivot, and the VolumeID event', async () => {
+    const result = await vscode.commands.executeCommand<TroubleOutcome<{ findings: { id: string }[]; document: vscode.TextDocument }>>('ibgu.diagnoseCluster', node('sno-0001'));
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    if (result.outcome !== 'done') return;
+    const ids = result.findings.map((f) => f.id);
+    assert.ok(ids.includes('lvm-volumes-missing'), JSON.stringify(ids));
+    const text = result.document.getText();
+    assert.match(text, /pvc-sno-0001-postgres-data/);
+    assert.match(text, /logicalvolumes\.topolvm\.io/);
+    assert.match(text, /VolumeID is not found/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Collect must-gather runs oc with an argument array, the LCA image and the spoke kubeconfig; a hostile image never reaches it', async () => {
+    const bin = path.join(scratch, 'bin');
+    const record = path.join(scratch, 'oc-args.json');
+    mkdirSync(bin, { recursive: true });
+    // A stand-in oc: records its arguments (one JSON array) and whether the kubeconfig it was given exists.
+    writeFileSync(path.join(bin, 'oc'), `#!/usr/bin/env node\nconst fs = require('fs');\nconst a = process.argv.slice(2);\nfs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args: a, kubeconfigReadable: fs.existsSync(a[1]) }));\n`);
+    chmodSync(path.join(bin, 'oc'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ''}`;
+    try {
+      const dest = path.join(scratch, 'mg-1');
+      const result = await vscode.commands.executeCommand<TroubleOutcome<{ args: string[]; exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: dest, images: 'default' });
+      assert.equal(result.outcome, 'done', JSON.stringify(result));
+      const ran = JSON.parse(readFileSync(record, 'utf8'));
+      const LCA_DEPLOYMENT = '/apis/apps/v1/namespaces/openshift-lifecycle-agent/deployments/lifecycle-agent-controller-manager';
+      const deployment = (await request(await spoke('sno-0001'), 'GET', LCA_DEPLOYMENT)).body;
+      const lcaImage = deployment.spec.template.spec.containers.find((c: any) => c.name === 'manager').image;
+      assert.equal(ran.args[0], '--kubeconfig');
+      assert.equal(ran.kubeconfigReadable, true, 'oc was not given a readable kubeconfig');
+      assert.deepEqual(ran.args.slice(2), ['adm', 'must-gather', `--dest-dir=${dest}`, `--image=${lcaImage}`, '--image=quay.io/konveyor/oadp-must-gather:latest']);
+      assert.equal(existsSync(ran.args[1]), false, 'the kubeconfig given to oc was left behind');
+
+      // The cluster now reports an image with a shell command in it: it must not reach oc.
+      const hostile = 'quay.io/openshift/lifecycle-agent:4.18;touch /tmp/ibgu-pwned';
+      const patched = await request(await spoke('sno-0001'), 'PATCH', LCA_DEPLOYMENT, { spec: { template: { spec: { containers: [{ name: 'manager', image: hostile }] } } } }, 'application/strategic-merge-patch+json');
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      rmSync(record, { force: true });
+      const second = await vscode.commands.executeCommand<TroubleOutcome<{ args: string[] }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-2'), images: 'default' });
+      assert.equal(second.outcome, 'done', JSON.stringify(second));
+      const ran2 = JSON.parse(readFileSync(record, 'utf8'));
+      assert.ok(!JSON.stringify(ran2.args).includes('pwned'), `the hostile image reached oc: ${JSON.stringify(ran2.args)}`);
+      assert.deepEqual(ran2.args.slice(4), [`--dest-dir=${path.join(scratch, 'mg-2')}`, '--image=quay.io/konveyor/oadp-must-gather:latest']);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    // Without oc on PATH: a clear failure, nothing run.
+    process.env.PATH = path.join(scratch, 'empty');
+    try {
+      const missing = await vscode.commands.executeCommand<TroubleOutcome>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-3'), images: 'default' });
+      assert.equal(missing.outcome, 'failed');
+      assert.match(missing.outcome === 'failed' ? missing.message : '', /oc is not on PATH/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
+  test('Plan the Recovery proposes allowed follow-ups and opens one in the editor, validated by the rules', async () => {
+    const ibgu = session().list('ImageBasedGroupUpgrade').find((o) => o.metadata.name === 'wave-t')!;
+    const target = { ref: { context: SANDBOX, namespace: NS, name: 'wave-t', uid: ibgu.metadata.uid! } };
+    const proposals = api.hub!.hubs.load().planRecovery(ibgu as never, session().list('ManagedCluster'));
+    assert.ok(proposals.length > 0, 'no recovery proposed for a failed cluster');
+    const result = await vscode.commands.executeCommand<TroubleOutcome<{ proposal: string; selects: string[]; document: vscode.TextDocument }>>('ibgu.planRecovery', target, proposals[0]!.id);
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    if (result.outcome !== 'done') return;
+    const object = parse(result.document.getText());
+    assert.equal(object.kind, 'ImageBasedGroupUpgrade');
+    // The language server checks the proposal like any IBGU: no error.
+    await new Promise((r) => setTimeout(r, 1500));
+    const errors = vscode.languages.getDiagnostics(result.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(errors.map((d) => d.message), []);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
