@@ -6,6 +6,7 @@ import type { Confirmation } from './confirm';
 import type { HubSession, Hubs } from './hubs';
 import type { Spokes } from './spokes';
 import type { HubContent } from './views/hub-content';
+import { showReport } from './views/report';
 import type { KubeObject, TreeNode } from './hub/types';
 
 type Target = Pick<TreeNode, 'ref'> & Partial<TreeNode>;
@@ -218,7 +219,7 @@ export class TroubleCommands implements vscode.Disposable {
 
   // ---- diagnose ----
 
-  private async diagnose(node?: Target): Promise<TroubleOutcome<{ findings: { id: string; severity: string; title: string }[]; document: vscode.TextDocument }>> {
+  private async diagnose(node?: Target): Promise<TroubleOutcome<{ findings: { id: string; severity: string; title: string }[]; document: vscode.TextDocument; panel: vscode.WebviewPanel }>> {
     const found = await this.cluster(node);
     if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
     const { session, cluster } = found;
@@ -237,10 +238,11 @@ export class TroubleCommands implements vscode.Disposable {
       const findings = layer.diagnoseCluster(input);
       return { findings, markdown: layer.diagnoseMarkdown(cluster, session.context.name, findings, new Date()) + (snapshot?.problems.length ? `\n\n---\n${vscode.l10n.t('Not read:')}\n${snapshot.problems.map((p) => `- ${p}`).join('\n')}\n` : '') };
     });
+    // The report twice: rendered, with its fixes as links; and as a Markdown document to save or share.
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
-    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active });
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
-    return { outcome: 'done', findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })), document };
+    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active, preserveFocus: true });
+    const panel = await showReport(vscode.l10n.t('Diagnosis: {0}', cluster), report.markdown);
+    return { outcome: 'done', findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })), document, panel };
   }
 
   // ---- recovery ----
@@ -248,7 +250,12 @@ export class TroubleCommands implements vscode.Disposable {
   private async planRecovery(node?: Target, choose?: string): Promise<TroubleOutcome<{ proposal: string; selects: string[]; document: vscode.TextDocument }>> {
     const session = node?.ref ? this.hubs.get(node.ref.context) : this.hubs.list()[0];
     if (!session) return nothing(vscode.l10n.t('No hub is connected.'));
-    const ibgu = session.list('ImageBasedGroupUpgrade').find((o) => (node?.ref?.uid ? o.metadata.uid === node.ref.uid : o.metadata.name === node?.ref?.name && o.metadata.namespace === node?.ref?.namespace));
+    const all = session.list('ImageBasedGroupUpgrade');
+    const cluster = node?.ref?.cluster;
+    // From a cluster (a link in its diagnosis): the newest IBGU whose status lists it.
+    const ibgu = cluster && !node?.ref?.uid
+      ? [...all].sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? ''))).find((o) => ((o.status?.clusters ?? []) as { name?: string }[]).some((c) => c.name === cluster))
+      : all.find((o) => (node?.ref?.uid ? o.metadata.uid === node.ref.uid : o.metadata.name === node?.ref?.name && o.metadata.namespace === node?.ref?.namespace));
     if (!ibgu) return nothing(vscode.l10n.t('Choose an IBGU in the IBGU view to plan its recovery.'));
     const layer = this.hubs.load();
     const proposals = layer.planRecovery(ibgu as never, session.list('ManagedCluster'));

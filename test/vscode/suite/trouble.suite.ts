@@ -128,7 +128,7 @@ suite('troubleshooting commands', function () {
   });
 
   test('Diagnose Cluster names the logicalvolumes lost at the pivot, and the VolumeID event', async () => {
-    const result = await vscode.commands.executeCommand<TroubleOutcome<{ findings: { id: string }[]; document: vscode.TextDocument }>>('ibgu.diagnoseCluster', node('sno-0001'));
+    const result = await vscode.commands.executeCommand<TroubleOutcome<{ findings: { id: string }[]; document: vscode.TextDocument; panel: vscode.WebviewPanel }>>('ibgu.diagnoseCluster', node('sno-0001'));
     assert.equal(result.outcome, 'done', JSON.stringify(result));
     if (result.outcome !== 'done') return;
     const ids = result.findings.map((f) => f.id);
@@ -137,6 +137,13 @@ suite('troubleshooting commands', function () {
     assert.match(text, /pvc-sno-0001-postgres-data/);
     assert.match(text, /logicalvolumes\.topolvm\.io/);
     assert.match(text, /VolumeID is not found/);
+    // The rendered view: the same findings, with no script and the fixes as command links.
+    const html = result.panel.webview.html;
+    assert.match(html, /pvc-sno-0001-postgres-data/);
+    assert.match(html, /default-src 'none'/);
+    assert.doesNotMatch(html, /<script/);
+    assert.equal(result.panel.webview.options.enableScripts, false);
+    result.panel.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
