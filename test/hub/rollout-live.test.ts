@@ -15,6 +15,7 @@ import { parseScenario, startSandbox, type KubeObject, type Sandbox, type StoreE
 import { HubIndex } from '../../src/extension/hub/rollout';
 import { WATCHED_KINDS, type ModelChange, type Rollout, type WatchedKind } from '../../src/extension/hub/types';
 import { repoRoot } from '../helpers/fixtures';
+import { waitFor } from '../helpers/wait';
 
 /** Wall seconds per TALM/LCA minute: the whole plan (about 580 simulated minutes) takes about 6 s. */
 const SCALE = 0.01;
@@ -34,15 +35,8 @@ function wave2(): KubeObject {
   return obj;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The helper's wait, with this file's default time limit. */
+const until = <T>(what: string, probe: () => T | undefined | false, ms = 60_000) => waitFor(what, probe, ms);
 
 const condition = (o: KubeObject | undefined, type: string) => o?.status?.conditions?.find((c: KubeObject) => c.type === type);
 

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseScenario, startSandbox, type KubeObject, type Sandbox } from '../../src/sandbox';
 import { repoRoot } from '../helpers/fixtures';
+import { waitFor } from '../helpers/wait';
 
 const SCALE = 0.01;
 const NS = 'ztp-upgrades';
@@ -42,15 +43,8 @@ function ibgu(name: string, plan: [string[], number, number][], extra: { oadp?: 
 
 const kind = (s: Sandbox, k: string) => s.store.types.kind(k);
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** The helper's wait, with this file's default time limit. */
+const until = <T>(what: string, probe: () => T | undefined | false, ms = 20_000) => waitFor(what, probe, ms);
 
 /** Resolves with the IBGU once its Progressing condition is False (every step finished). */
 function finished(s: Sandbox, name: string): Promise<KubeObject> {

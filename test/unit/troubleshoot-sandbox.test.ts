@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { parseScenario, startSandbox, type KubeObject, type Sandbox } from '../../src/sandbox';
 import { diagnoseCluster, planRecovery, type DiagnoseInput } from '../../src/core/troubleshoot/index';
 import { repoRoot } from '../helpers/fixtures';
+import { waitFor } from '../helpers/wait';
 
 const NS = 'ztp-upgrades';
 const started: Sandbox[] = [];
@@ -18,15 +19,8 @@ after(async () => {
   await Promise.all(started.map((s) => s.stop()));
 });
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** The helper's wait, with this file's default time limit. */
+const until = <T>(what: string, probe: () => T | undefined | false, ms = 30_000) => waitFor(what, probe, ms);
 
 /** What the Diagnose command reads: the spoke's objects and the hub's view of the cluster. */
 function inputFor(s: Sandbox, cluster: string, ibgu: KubeObject): DiagnoseInput {
