@@ -67,9 +67,11 @@ export class TroubleCommands implements vscode.Disposable {
     }
     this.log.info(`Added lca.openshift.io/manual-cleanup-done to the IBU of ${cluster} (through ${spoke.via}).`);
     const before = { ...(advice.message ? { message: advice.message } : {}) };
+    // LCA may take minutes, and a retry that fails with the same message looks like one still working:
+    // the wait can be cancelled, and then Diagnose says where the cluster stands.
     const last = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: LCA is retrying the cleanup', cluster) },
-      () => spoke.waitForIbu((i) => layer.cleanupOutcome(i, before).state !== 'pending', 10 * 60_000),
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: LCA is retrying the cleanup', cluster), cancellable: true },
+      (_progress, token) => spoke.waitForIbu((i) => layer.cleanupOutcome(i, before).state !== 'pending', 10 * 60_000, token),
     );
     const outcome = last ? layer.cleanupOutcome(last, before) : { state: 'pending' as const };
     if (outcome.state === 'idle') {
@@ -86,7 +88,10 @@ export class TroubleCommands implements vscode.Disposable {
         await vscode.commands.executeCommand('markdown.showPreview', document.uri);
       });
     } else {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: LCA has not finished the cleanup after 10 minutes; run Diagnose Cluster to see where it stands.', cluster));
+      const diagnose = vscode.l10n.t('Diagnose Cluster');
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: the cleanup has not been seen to end (LCA may still be working, or failed again with the same message).', cluster), diagnose).then((c) => {
+        if (c) void this.diagnose({ ref: { context: session.context.name, name: cluster, cluster } });
+      });
     }
     return { outcome: 'done', state: outcome.state, ...(outcome.message ? { message: outcome.message } : {}) };
   }

@@ -132,7 +132,7 @@ export class SpokeClient {
    * Watches the IBU until `done` says the outcome is known (or the time runs out); resolves with the last IBU
    * seen. A watch, not a poll: LCA's retry may take minutes.
    */
-  waitForIbu(done: (ibu: KubeObject) => boolean, timeoutMs: number): Promise<KubeObject | undefined> {
+  waitForIbu(done: (ibu: KubeObject) => boolean, timeoutMs: number, cancelled?: { onCancellationRequested(listener: () => void): unknown }): Promise<KubeObject | undefined> {
     return new Promise((resolve, reject) => {
       let last: KubeObject | undefined;
       let controller: AbortController | undefined;
@@ -146,6 +146,7 @@ export class SpokeClient {
         else resolve(last);
       };
       const timer = setTimeout(() => finish(), timeoutMs);
+      cancelled?.onCancellationRequested(() => finish());
       const open = () => {
         new Watch(this.kc)
           .watch(
