@@ -147,8 +147,8 @@ describe('diagnoseMarkdown', () => {
     const md = diagnoseMarkdown('sno-0003', 'sandbox', findings, new Date('2025-05-01T10:00:00Z'));
     assert.match(md, /^# Diagnosis of sno-0003\n/);
     assert.ok(md.includes('`sandbox`') && md.includes('2025-05-01T10:00:00.000Z'));
-    assert.ok(md.includes('| ❌ | IBU cleanup failed (AbortFailed) |'));
-    assert.ok(md.includes('| ⚠️ | a \\| b |'), 'pipes in a title do not break the table');
+    assert.ok(md.includes('| **Error** | IBU cleanup failed (AbortFailed) |'));
+    assert.ok(md.includes('| **Warning** | a \\| b |'), 'pipes in a title do not break the table');
     assert.ok(md.includes('detail one') && md.includes('detail two'));
     const link = /\[Retry cleanup\]\(command:ibgu\.retryCleanup\?([^)]+)\)/.exec(md);
     assert.ok(link, md);

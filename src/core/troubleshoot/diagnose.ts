@@ -267,7 +267,8 @@ export function diagnoseCluster(input: DiagnoseInput): DiagnoseFinding[] {
   return out;
 }
 
-const ICON: Record<DiagnoseFinding['severity'], string> = { error: '❌', warning: '⚠️', info: 'ℹ️', ok: '✅' };
+/** Words, not emoji: machines without an emoji font (many servers) would show empty boxes. */
+const ICON: Record<DiagnoseFinding['severity'], string> = { error: '**Error**', warning: '**Warning**', info: 'Info', ok: 'OK' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A `command:` link with its JSON arguments URI-encoded, as VS Code's trusted Markdown expects. */
@@ -292,7 +293,7 @@ export function diagnoseMarkdown(cluster: string, context: string, findings: rea
     ...findings.map((f) => `| ${ICON[f.severity]} | ${cell(f.title)} |`),
   ];
   for (const f of findings) {
-    lines.push('', `## ${ICON[f.severity]} ${f.title}`, '', f.detail);
+    lines.push('', `## ${f.title}`, '', `Severity: ${ICON[f.severity]}`, '', f.detail);
     if (!f.fix) continue;
     const guide = f.fix.doc ? `guide: *${f.fix.doc}*` : '';
     if (f.fix.command === 'openDocs') lines.push('', `**Fix:** see the ${guide}.`);
