@@ -23,6 +23,8 @@ const MC_API = 'cluster.open-cluster-management.io/v1';
  */
 export class TroubleCommands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** The latest diagnosis reports as Markdown, by key, for "Open as Markdown" (kept in memory only). */
+  private readonly reports = new Map<string, string>();
 
   constructor(
     private readonly hubs: Hubs,
@@ -37,6 +39,7 @@ export class TroubleCommands implements vscode.Disposable {
     command('ibgu.repairLabels', (node?: Target) => this.repairLabels(node));
     command('ibgu.diagnoseCluster', (node?: Target) => this.diagnose(node));
     command('ibgu.planRecovery', (node?: Target, choose?: string) => this.planRecovery(node, choose));
+    command('ibgu.openReportMarkdown', (key?: string) => this.openReport(key));
   }
 
   // ---- retry cleanup ----
@@ -56,7 +59,8 @@ export class TroubleCommands implements vscode.Disposable {
       return nothing(message);
     }
     const ok = await this.confirmation.ask(
-      vscode.l10n.t('{0}: {1} — "{2}". {3} Retrying adds lca.openshift.io/manual-cleanup-done to its IBU (only that annotation), and LCA tries the cleanup again.', cluster, advice.reason ?? '', advice.message ?? '', advice.explanation),
+      // A notification shows plain text: the explanation's Markdown code marks go.
+      vscode.l10n.t('{0}: {1} — "{2}". {3} Retry now (a merge patch of that annotation only)?', cluster, advice.reason ?? '', advice.message ?? '', advice.explanation.replace(/`/g, '')),
       vscode.l10n.t('Retry Cleanup'),
     );
     if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Not retried.') };
@@ -224,7 +228,7 @@ export class TroubleCommands implements vscode.Disposable {
 
   // ---- diagnose ----
 
-  private async diagnose(node?: Target): Promise<TroubleOutcome<{ findings: { id: string; severity: string; title: string }[]; document: vscode.TextDocument; panel: vscode.WebviewPanel }>> {
+  private async diagnose(node?: Target): Promise<TroubleOutcome<{ findings: { id: string; severity: string; title: string }[]; markdown: string; report: string; panel: vscode.WebviewPanel }>> {
     const found = await this.cluster(node);
     if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
     const { session, cluster } = found;
@@ -243,11 +247,28 @@ export class TroubleCommands implements vscode.Disposable {
       const findings = layer.diagnoseCluster(input);
       return { findings, markdown: layer.diagnoseMarkdown(cluster, session.context.name, findings, new Date()) + (snapshot?.problems.length ? `\n\n---\n${vscode.l10n.t('Not read:')}\n${snapshot.problems.map((p) => `- ${p}`).join('\n')}\n` : '') };
     });
-    // The report twice: rendered, with its fixes as links; and as a Markdown document to save or share.
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
-    await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Active, preserveFocus: true });
-    const panel = await showReport(vscode.l10n.t('Diagnosis: {0}', cluster), report.markdown);
-    return { outcome: 'done', findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })), document, panel };
+    // Rendered, with its fixes as links, and one more link that opens it as a Markdown document to save or share.
+    const key = `${session.context.name}/${cluster}/${Date.now()}`;
+    this.reports.set(key, report.markdown);
+    if (this.reports.size > 20) this.reports.delete(this.reports.keys().next().value!);
+    const save = layer.commandLink(vscode.l10n.t('Open as Markdown'), 'ibgu.openReportMarkdown', [key]);
+    const panel = await showReport(vscode.l10n.t('Diagnosis: {0}', cluster), `${report.markdown}
+
+---
+${save} ${vscode.l10n.t('to save or share this report.')}
+`);
+    return { outcome: 'done', findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })), markdown: report.markdown, report: key, panel };
+  }
+
+  private async openReport(key?: string): Promise<vscode.TextDocument | undefined> {
+    const markdown = key ? this.reports.get(key) : undefined;
+    if (markdown === undefined) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('That report is no longer kept: run Diagnose Cluster again.'));
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+    await vscode.window.showTextDocument(document, { preview: false });
+    return document;
   }
 
   // ---- recovery ----

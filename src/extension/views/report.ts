@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 
 /** The commands a report may link to: each one explains itself and asks before it writes anything. */
-const LINKABLE = ['ibgu.retryCleanup', 'ibgu.repairLabels', 'ibgu.collectMustGather', 'ibgu.planRecovery', 'ibgu.diagnoseCluster'];
+const LINKABLE = ['ibgu.retryCleanup', 'ibgu.repairLabels', 'ibgu.collectMustGather', 'ibgu.planRecovery', 'ibgu.diagnoseCluster', 'ibgu.openReportMarkdown'];
 
 /**
  * A Markdown report rendered in a webview: VS Code's own Markdown renderer, no scripts, a policy that loads
@@ -29,3 +29,4 @@ ${body}
 </body></html>`;
   return view;
 }
+

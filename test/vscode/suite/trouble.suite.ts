@@ -128,23 +128,27 @@ suite('troubleshooting commands', function () {
   });
 
   test('Diagnose Cluster names the logicalvolumes lost at the pivot, and the VolumeID event', async () => {
-    const result = await vscode.commands.executeCommand<TroubleOutcome<{ findings: { id: string }[]; document: vscode.TextDocument; panel: vscode.WebviewPanel }>>('ibgu.diagnoseCluster', node('sno-0001'));
+    const result = await vscode.commands.executeCommand<TroubleOutcome<{ findings: { id: string }[]; markdown: string; report: string; panel: vscode.WebviewPanel }>>('ibgu.diagnoseCluster', node('sno-0001'));
     assert.equal(result.outcome, 'done', JSON.stringify(result));
     if (result.outcome !== 'done') return;
     const ids = result.findings.map((f) => f.id);
     assert.ok(ids.includes('lvm-volumes-missing'), JSON.stringify(ids));
-    const text = result.document.getText();
-    assert.match(text, /pvc-sno-0001-postgres-data/);
-    assert.match(text, /logicalvolumes\.topolvm\.io/);
-    assert.match(text, /VolumeID is not found/);
-    // The rendered view: the same findings, with no script and the fixes as command links.
+    for (const text of [result.markdown, result.panel.webview.html]) {
+      assert.match(text, /pvc-sno-0001-postgres-data/);
+      assert.match(text, /logicalvolumes\.topolvm\.io/);
+      assert.match(text, /VolumeID is not found/);
+    }
+    // The rendered view has no script, loads nothing, and links its "Open as Markdown".
     const html = result.panel.webview.html;
-    assert.match(html, /pvc-sno-0001-postgres-data/);
     assert.match(html, /default-src 'none'/);
     assert.doesNotMatch(html, /<script/);
     assert.equal(result.panel.webview.options.enableScripts, false);
+    assert.match(html, /command:ibgu\.openReportMarkdown/);
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('ibgu.openReportMarkdown', result.report);
+    assert.equal(document.languageId, 'markdown');
+    assert.equal(document.getText(), result.markdown);
     result.panel.dispose();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('Collect must-gather runs oc with an argument array, the LCA image and the spoke kubeconfig; a hostile image never reaches it', async () => {
