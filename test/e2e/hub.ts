@@ -20,7 +20,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
 import { startCodeServer } from './lib/code-server';
-import { check, CheckFailed, expectVisible, packageExtension, runDriver, step } from './lib/driver';
+import { check, expectVisible, packageExtension, runDriver, step } from './lib/driver';
+import { checkPolicyObserved, describeRows, shown, treeRows, untilRows, webviewFrame, widenSidebar } from './lib/workbench';
 
 const CONTEXT = 'ibgu-sandbox';
 const NAMESPACE = 'ztp-upgrades';
@@ -85,40 +86,6 @@ function createIbgu(hub: Sandbox): Promise<void> {
   });
 }
 
-/** A row of the view as the tree shows it: depth, expansion, label and description. */
-interface Row {
-  level: number;
-  expanded: string | null;
-  label: string;
-  description: string;
-}
-
-/** The rendered rows, in the list's order (VS Code renders only the rows in view; the view is tall enough here). */
-async function treeRows(page: Page): Promise<Row[]> {
-  const rows = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((elements) =>
-    elements.map((r) => {
-      const text = (selector: string) => ((r.querySelector(selector) as HTMLElement | null)?.innerText ?? '').replace(/\s+/g, ' ').trim();
-      return { index: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')), expanded: r.getAttribute('aria-expanded'), label: text('.label-name'), description: text('.label-description') };
-    }),
-  );
-  return rows.sort((a, b) => a.index - b.index).map(({ index: _, ...rest }) => rest);
-}
-
-const describeRows = (rows: Row[]) =>
-  rows.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.expanded === 'true' ? '▾' : r.expanded === 'false' ? '▸' : '·'} ${r.label}${r.description ? ` — ${r.description}` : ''}`).join('\n');
-const shown = (r: Row) => (r.description ? `${r.label} — ${r.description}` : r.label);
-
-/** Polls the rows until `find` returns something; on timeout the failure shows the tree as it was. */
-async function untilRows<T>(page: Page, what: string, find: (rows: Row[]) => T | undefined, timeout = 30_000): Promise<T> {
-  let rows: Row[] = [];
-  for (const deadline = Date.now() + timeout; Date.now() < deadline; await sleep(250)) {
-    rows = await treeRows(page);
-    const found = find(rows);
-    if (found !== undefined) return found;
-  }
-  throw new CheckFailed(`not seen within ${timeout / 1000} s: ${what}; the view showed:\n${describeRows(rows)}`);
-}
-
 function row(page: Page, text: string | RegExp): Locator {
   return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
 }
@@ -127,28 +94,6 @@ function row(page: Page, text: string | RegExp): Locator {
 async function expand(page: Page, text: string | RegExp): Promise<void> {
   const target = row(page, text);
   if ((await target.getAttribute('aria-expanded')) === 'false') await target.locator('.monaco-tl-twistie').click();
-}
-
-/** VS Code nests a webview in two iframes; the page's own document is the one holding `selector`. */
-async function webviewFrame(page: Page, selector: string, what: string, timeout = 30_000): Promise<Frame> {
-  for (const deadline = Date.now() + timeout; Date.now() < deadline; await sleep(250)) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-  }
-  throw new CheckFailed(`not seen within ${timeout / 1000} s: ${what} (no frame holds ${selector})`);
-}
-
-/** Drags the sash right of the side bar, so the descriptions in the view are readable in the screenshot. */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width + 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 async function checkTree(page: Page): Promise<void> {
@@ -226,14 +171,6 @@ async function checkDashboard(page: Page, cspMessages: string[]): Promise<Frame>
   return frame;
 }
 
-/** The console reports policy refusals of the webview: a foreign image must be one, so the silence before counted. */
-async function checkPolicyObserved(frame: Frame, cspMessages: string[]): Promise<void> {
-  await frame.evaluate(`(() => { const img = document.createElement('img'); img.src = 'http://127.0.0.1:9/x.png'; document.body.append(img); })()`);
-  for (const deadline = Date.now() + 5000; !cspMessages.length && Date.now() < deadline; ) await sleep(100);
-  check(cspMessages.some((m) => m.includes('img-src')), `a foreign image in the dashboard was not reported as refused by its policy: ${JSON.stringify(cspMessages)}`);
-  step('the console reports policy refusals of the webview (a foreign image was refused), and there were none before');
-}
-
 runDriver({ screenshot: 'e2e-hub.png', failureScreenshot: 'e2e-hub-failure.png', stopping: 'stopping the sandbox, code-server and chromium' }, async (run) => {
   const scratch = run.tempDir('e2e-hub-');
   const vsix = packageExtension(run.root, scratch);
@@ -265,5 +202,5 @@ runDriver({ screenshot: 'e2e-hub.png', failureScreenshot: 'e2e-hub-failure.png',
     copyFileSync(run.screenshot, readme);
     step(`README screenshot ${readme}`);
   }
-  await checkPolicyObserved(frame, cspMessages);
+  await checkPolicyObserved(frame, cspMessages, 'dashboard');
 });

@@ -33,7 +33,8 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
 import { startCodeServer } from './lib/code-server';
-import { check, CheckFailed, expectGone, expectVisible, packageExtension, runDriver, step, type DriverRun } from './lib/driver';
+import { check, expectGone, expectVisible, packageExtension, runDriver, step, type DriverRun } from './lib/driver';
+import { checkPolicyObserved, shown, untilRows, webviewFrame, widenSidebar, type Row } from './lib/workbench';
 
 const CONTEXT = 'ibgu-sandbox';
 const NAMESPACE = 'ztp-upgrades';
@@ -121,45 +122,6 @@ async function ibuOf(hub: Sandbox, cluster: string): Promise<any> {
 const idleCondition = (ibu: any): { status?: string; reason?: string; message?: string } | undefined =>
   (ibu?.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'Idle');
 
-/** A row of the view as the tree shows it: its list index, depth, expansion, label and description. */
-interface Row {
-  index: number;
-  level: number;
-  expanded: string | null;
-  /** The item's codicon, e.g. `error` (the twistie's is not counted). */
-  icon: string;
-  label: string;
-  description: string;
-}
-
-/** The rendered rows, in the list's order (VS Code renders only the rows in view; the view is tall enough here). */
-async function treeRows(page: Page): Promise<Row[]> {
-  const rows = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((elements) =>
-    elements.map((r) => {
-      const text = (selector: string) => ((r.querySelector(selector) as HTMLElement | null)?.innerText ?? '').replace(/\s+/g, ' ').trim();
-      const classes = Array.from(r.querySelectorAll('[class*="codicon-"]')).filter((e) => !e.closest('.monaco-tl-twistie')).flatMap((e) => Array.from(e.classList));
-      const icon = classes.find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier-'))?.slice('codicon-'.length) ?? '';
-      return { index: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')), expanded: r.getAttribute('aria-expanded'), icon, label: text('.label-name'), description: text('.label-description') };
-    }),
-  );
-  return rows.sort((a, b) => a.index - b.index);
-}
-
-const describeRows = (rows: Row[]) =>
-  rows.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.expanded === 'true' ? '▾' : r.expanded === 'false' ? '▸' : '·'} [${r.icon}] ${r.label}${r.description ? ` — ${r.description}` : ''}`).join('\n');
-const shown = (r: Row) => (r.description ? `${r.label} — ${r.description}` : r.label);
-
-/** Polls the rows until `find` returns something; on timeout the failure shows the tree as it was. */
-async function untilRows<T>(page: Page, what: string, find: (rows: Row[]) => T | undefined, timeout = 30_000): Promise<T> {
-  let rows: Row[] = [];
-  for (const deadline = Date.now() + timeout; Date.now() < deadline; await sleep(250)) {
-    rows = await treeRows(page);
-    const found = find(rows);
-    if (found !== undefined) return found;
-  }
-  throw new CheckFailed(`not seen within ${timeout / 1000} s: ${what}; the view showed:\n${describeRows(rows)}`);
-}
-
 /** The rows below `parent` (its subtree), in order. */
 function childrenOf(rows: Row[], parent: Row): Row[] {
   const at = rows.findIndex((r) => r.index === parent.index);
@@ -187,28 +149,6 @@ async function runFromContextMenu(page: Page, what: string, find: (rows: Row[]) 
   await item.first().press('Enter');
   await expectGone(item, `the context menu of ${row.label} after choosing "${command}"`, 5000);
   step(`right-clicked ${row.label} → ${command}`);
-}
-
-/** VS Code nests a webview in two iframes; the page's own document is the one holding `selector`. */
-async function webviewFrame(page: Page, selector: string, what: string, timeout = 30_000): Promise<Frame> {
-  for (const deadline = Date.now() + timeout; Date.now() < deadline; await sleep(250)) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-  }
-  throw new CheckFailed(`not seen within ${timeout / 1000} s: ${what} (no frame holds ${selector})`);
-}
-
-/** Drags the sash right of the side bar, so the descriptions in the view are readable in the screenshots. */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width + 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }
 
 /** Takes a screenshot to `file`, and with --readme-screenshot copies it to media/screenshots/`readmeName`. */
@@ -323,15 +263,6 @@ async function checkDiagnosis(page: Page, cspMessages: string[]): Promise<Frame>
   return frame;
 }
 
-/** The console reports policy refusals of the webview: a foreign image must be one, so the silence before counted. */
-async function checkPolicyObserved(frame: Frame, cspMessages: string[]): Promise<void> {
-  await frame.evaluate(`(() => { const img = document.createElement('img'); img.src = 'http://127.0.0.1:9/x.png'; document.body.append(img); })()`);
-  for (const deadline = Date.now() + 5000; !cspMessages.length && Date.now() < deadline; ) await sleep(100);
-  check(cspMessages.some((m) => m.includes('img-src')), `a foreign image in the report was not reported as refused by its policy: ${JSON.stringify(cspMessages)}`);
-  step('the console reports policy refusals of the report (a foreign image was refused), and there were none before');
-  cspMessages.length = 0;
-}
-
 /** The retry's question: the notification toast carrying its "Retry Cleanup" button. */
 function retryQuestion(page: Page): Locator {
   return page.locator('.notifications-toasts .notification-toast').filter({ has: page.getByRole('button', { name: 'Retry Cleanup', exact: true }) });
@@ -420,7 +351,7 @@ runDriver({ screenshot: 'e2e-trouble-diagnose.png', failureScreenshot: 'e2e-trou
   await runCommand(page, 'Notifications: Clear All Notifications');
   const report = await checkDiagnosis(page, cspMessages);
   await photograph(run, page, run.screenshot, 'diagnose.png');
-  await checkPolicyObserved(report, cspMessages);
+  await checkPolicyObserved(report, cspMessages, 'report');
   await checkRetryLink(page, hub, cspMessages);
   await checkRetryCleanup(run, page, hub);
 });
