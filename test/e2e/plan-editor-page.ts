@@ -216,6 +216,10 @@ async function checkPage(page: Page, origin: string, screenshot: string, console
   await send(page, { type: 'state', name: 'wave-1', namespace: 'ztp-upgrades', plan: [step1, { actions: ['AbortOnFailure'], rolloutStrategy: { maxConcurrency: 10, timeout: 240 } }] });
   await page.locator('.banner-info', { hasText: 'plan changed on the hub' }).first().waitFor({ state: 'visible', timeout: 10_000 })
     .catch(() => { throw new CheckFailed('no banner when the plan changed on the hub'); });
+  // The model and the banner change together, but monaco draws the lines at its next frame: wait for the
+  // drawn text, then judge all of it.
+  const hasNewStep = async () => (await editorLines(page)).includes('- actions: [AbortOnFailure]');
+  await waitFor(page, 'the existing steps refreshed', hasNewStep).catch(() => undefined);
   const refreshed = await editorLines(page);
   if (!refreshed.includes('- actions: [AbortOnFailure]') || !refreshed.includes('# upgrade the first wave') || refreshed.filter((l) => l === '- actions: [Upgrade]').length !== 1) {
     throw new CheckFailed(`after the hub changed the editor shows:\n${refreshed.join('\n')}`);
