@@ -30,7 +30,7 @@ export function projectRoot(from = __dirname): string {
  * Its progress goes to our stderr.
  */
 export function setUpToolchain(root = projectRoot()): Toolchain {
-  const stdout = runSetupScript(root, 'vscode-toolchain.sh', 15 * 60_000, ToolchainUnavailable);
+  const stdout = runSetupScript(root, 'vscode-toolchain.sh', 15 * 60_000, ToolchainUnavailable, ['--browser']);
   const dir = stdout.trim().split('\n').pop() ?? '';
   const toolchain: Toolchain = {
     dir,
