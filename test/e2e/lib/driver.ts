@@ -1,15 +1,15 @@
 /**
- * What the browser-level drivers in test/e2e share: the .vsix packaging, the failed-check error, step logging,
+ * What the browser-level drivers in test/e2e share: the .vsix packaging (test/helpers/vsix.ts), the failed-check error, step logging,
  * waits on locators, and `runDriver`, the main() of a driver with its exit status (0 passed, 1 a check failed,
  * 2 the run itself broke, 3 no toolchain on this machine), its failure screenshot and its clean-up.
  * Side-effect free: drivers import it; it is not a driver itself.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Locator, Page, PageScreenshotOptions } from 'playwright-core';
 import { removeDir } from '../../vscode/runner/processes';
+export { packageExtension } from '../../helpers/vsix';
 import { projectRoot, setUpToolchain, ToolchainUnavailable, UNAVAILABLE_EXIT, type Toolchain } from '../../vscode/runner/toolchain';
 
 /** A check that did not hold: reported by its message (not a stack), exit status 1. */
@@ -47,19 +47,6 @@ export async function expectGone(locator: Locator, what: string, timeout = 30_00
   } catch {
     throw new CheckFailed(`still there after ${timeout / 1000} s: ${what}`);
   }
-}
-
-/** `vsce package` of the work tree: the bundles carry their dependencies, so node_modules stay out. */
-export function packageExtension(root: string, outDir: string): string {
-  const vsix = path.join(outDir, 'ibgu-tools.vsix');
-  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const result = spawnSync(
-    process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
-  );
-  if (result.status !== 0) throw new Error(`vsce package failed (status ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
-  return vsix;
 }
 
 /** How one driver runs: where its screenshots go, how it logs, what it says when stopped by a signal. */
