@@ -1,6 +1,5 @@
 /** `ibgu sandbox`: runs the sandbox hub in the foreground until SIGINT/SIGTERM. */
-import { readFileSync } from 'node:fs';
-import { DEFAULT_TIME_SCALE, parseScenario, ScenarioError, startSandbox, type Scenario } from '../sandbox/index';
+import { DEFAULT_TIME_SCALE, readScenarioFile, ScenarioError, startSandbox, type KubeObject, type Scenario } from '../sandbox/index';
 import { eachArg, UsageError, type Io } from './io';
 
 export const SANDBOX_HELP = `Usage: ibgu sandbox [--clusters N] [--scenario FILE] [--time-scale S] [--kubeconfig PATH] [--port P] [--verbose]
@@ -12,7 +11,8 @@ kubeconfig (the token in it is valid until the sandbox stops) and serves until C
 
 Options:
   --clusters N       simulated ManagedClusters sno-0001… (default 3, or the scenario's count)
-  --scenario FILE    clusters, labels, stage durations and faults (see examples/sandbox/)
+  --scenario FILE    clusters, labels, stage durations, faults, and manifests for the hub (see
+                     examples/sandbox/)
   --time-scale S     wall seconds per minute of TALM/LCA time (default ${DEFAULT_TIME_SCALE}; 0.05 runs a 40-minute
                      upgrade in 2 s)
   --kubeconfig PATH  where to write the kubeconfig (default: a new temporary directory, removed on stop)
@@ -59,22 +59,31 @@ export async function runSandbox(argv: string[], io: Pick<Io, 'out' | 'err'>): P
     throw error;
   }
   let scenario: Scenario | undefined;
+  let hubObjects: KubeObject[] = [];
   if (options.scenarioPath) {
     try {
-      scenario = parseScenario(readFileSync(options.scenarioPath, 'utf8'));
+      ({ scenario, hubObjects } = readScenarioFile(options.scenarioPath));
     } catch (error) {
-      const why = error instanceof ScenarioError ? error.message : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+      const why = error instanceof Error ? error.message : String(error);
       io.err(`ibgu: cannot use the scenario ${options.scenarioPath}: ${why}\n`);
       return 2;
     }
   }
   const { scenarioPath: _s, verbose: _v, ...rest } = options;
-  const sandbox = await startSandbox({ ...rest, ...(scenario ? { scenario } : {}), log: options.verbose ? (line) => io.err(line + '\n') : undefined });
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ ...rest, ...(scenario ? { scenario } : {}), hubObjects, log: options.verbose ? (line) => io.err(line + '\n') : undefined });
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    io.err(`ibgu: cannot use the scenario ${options.scenarioPath}: ${error.message}\n`);
+    return 2;
+  }
   const clusters = sandbox.scenario.clusters.length;
   const faults = sandbox.scenario.clusters.filter((c) => c.faults.length).length;
   const scale = options.timeScale ?? DEFAULT_TIME_SCALE;
   io.out(`${sandbox.kubeconfigPath}\n`);
-  io.out(`ibgu sandbox: hub at ${sandbox.url} with ${clusters} managed cluster${clusters === 1 ? '' : 's'}${faults ? ` (${faults} with faults)` : ''}, ${scale} s per TALM/LCA minute; export KUBECONFIG=${sandbox.kubeconfigPath} (Ctrl+C stops it)\n`);
+  const extra = hubObjects.length ? `, ${hubObjects.length} object${hubObjects.length === 1 ? '' : 's'} from the scenario's hubManifests` : '';
+  io.out(`ibgu sandbox: hub at ${sandbox.url} with ${clusters} managed cluster${clusters === 1 ? '' : 's'}${faults ? ` (${faults} with faults)` : ''}${extra}, ${scale} s per TALM/LCA minute; export KUBECONFIG=${sandbox.kubeconfigPath} (Ctrl+C stops it)\n`);
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);

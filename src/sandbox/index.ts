@@ -9,9 +9,10 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { kubeconfigText, writeKubeconfig } from './kubeconfig';
 import { defaultScenario, type Scenario } from './scenario';
+import { applyHubObjects } from './hub-manifests';
 import { seedHub, seedSpoke } from './seed';
 import { startServer } from './server';
-import { Store } from './store';
+import { Store, type KubeObject } from './store';
 import { hubSurface, Spokes, SPOKE_PATH_PREFIX, type ApiSurface } from './surface';
 import { generatePki } from './tls';
 import { Tokens } from './auth';
@@ -23,6 +24,7 @@ export { Store } from './store';
 export type { StoreEvent, KubeObject } from './store';
 export { HUB_TYPES, SPOKE_TYPES } from './registry';
 export { parseScenario, defaultScenario, ScenarioError, type Scenario } from './scenario';
+export { readHubManifests, readScenarioFile } from './hub-manifests';
 export type { ApiSurface } from './surface';
 
 /** Wall seconds per simulated minute when none is given: a 40-minute upgrade takes 40 s to watch. */
@@ -37,6 +39,8 @@ export interface SandboxOptions {
   clusters?: number;
   /** Clusters, labels, durations and faults; default: healthy clusters. */
   scenario?: Scenario;
+  /** Objects put on the hub at start, after its own (a scenario's hubManifests: see hub-manifests.ts). */
+  hubObjects?: readonly KubeObject[];
   /** Wall seconds per minute of TALM/LCA time (default 1). */
   timeScale?: number;
   /** false: serve the API only, with no TALM/LCA behaviour (protocol tests). Default true. */
@@ -97,6 +101,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const access = spokeAccess(name);
     return kubeconfigText(access.url, pki.caPem, access.token, { context: 'admin', cluster: name, user: 'admin' });
   });
+  try {
+    applyHubObjects(store, options.hubObjects ?? []);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   if (options.controllers !== false) controllers = startControllers({ hub: store, spokes, clock, scenario, log });
   const token = server.tokens.adminToken;
   const kubeconfigPath = writeKubeconfig(options.kubeconfigPath, kubeconfigText(url, pki.caPem, token));

@@ -14,6 +14,8 @@
  *     - clusters: [sno-0003]
  *       fault: Prep                   # Prep | Upgrade | Rollback | Abort | Finalize |
  *       message: ...                  # BackupStorageLocationUnavailable | LogicalVolumesLost
+ *   hubManifests:                     # put on the hub at start (what the IBGUs to try reference), paths
+ *     - ../oadp/rendered/oadp-cm.yaml  # relative to the scenario file; see hub-manifests.ts
  */
 import { parseDocument } from 'yaml';
 
@@ -45,6 +47,8 @@ export interface ClusterPlan {
 export interface Scenario {
   description?: string;
   clusters: ClusterPlan[];
+  /** Manifest files for the hub, as written in the scenario (relative to its file): read by hub-manifests.ts. */
+  hubManifests?: string[];
 }
 
 export class ScenarioError extends Error {}
@@ -62,7 +66,7 @@ export function defaultScenario(count = 3): Scenario {
 
 interface Group { clusters: string[]; labels?: Record<string, string>; durations?: Partial<Durations> }
 interface FaultEntry extends Fault { clusters: string[] }
-interface Raw { description?: string; count: number; durations: Partial<Durations>; groups: Group[]; faults: FaultEntry[] }
+interface Raw { description?: string; count: number; durations: Partial<Durations>; groups: Group[]; faults: FaultEntry[]; hubManifests?: string[] }
 
 function where(path: string): string {
   return path ? ` at ${path}` : '';
@@ -108,12 +112,17 @@ function labels(v: unknown, path: string): Record<string, string> {
 
 function parseRaw(value: unknown): Raw {
   if (!isMap(value)) throw new ScenarioError('a scenario is a YAML mapping (kind: SandboxScenario)');
-  onlyKeys(value, ['kind', 'apiVersion', 'description', 'clusters', 'durations', 'groups', 'faults'], '');
+  onlyKeys(value, ['kind', 'apiVersion', 'description', 'clusters', 'durations', 'groups', 'faults', 'hubManifests'], '');
   if (value.kind !== undefined && value.kind !== 'SandboxScenario') throw new ScenarioError(`kind must be SandboxScenario, not ${JSON.stringify(value.kind)}`);
   const count = value.clusters ?? 3;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_CLUSTERS) throw new ScenarioError(`clusters must be a whole number from 0 to ${MAX_CLUSTERS}`);
   const raw: Raw = { count, durations: durations(value.durations, 'durations'), groups: [], faults: [] };
   if (typeof value.description === 'string') raw.description = value.description;
+  if (value.hubManifests !== undefined && value.hubManifests !== null) {
+    const files = value.hubManifests;
+    if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && f.trim())) throw new ScenarioError('hubManifests must be a list of manifest file paths (relative to the scenario file)');
+    raw.hubManifests = files as string[];
+  }
   for (const [key, list] of [['groups', value.groups], ['faults', value.faults]] as const) {
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) throw new ScenarioError(`${key} must be a list`);
@@ -182,6 +191,7 @@ function resolve(raw: Raw): Scenario {
   });
   const scenario: Scenario = { clusters: [...plans.values()] };
   if (raw.description) scenario.description = raw.description;
+  if (raw.hubManifests?.length) scenario.hubManifests = raw.hubManifests;
   return scenario;
 }
 

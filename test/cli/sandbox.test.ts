@@ -37,7 +37,7 @@ describe('ibgu sandbox', { timeout: 60_000 }, () => {
         while (!out.includes('Ctrl+C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         const [first, summary] = out.split('\n');
         assert.equal(first, kubeconfig);
-        assert.match(summary!, /^ibgu sandbox: hub at https:\/\/127\.0\.0\.1:\d+ with 12 managed clusters \(3 with faults\), 0\.5 s per TALM\/LCA minute; export KUBECONFIG=/);
+        assert.match(summary!, /^ibgu sandbox: hub at https:\/\/127\.0\.0\.1:\d+ with 12 managed clusters \(3 with faults\), 1 object from the scenario's hubManifests, 0\.5 s per TALM\/LCA minute; export KUBECONFIG=/);
         assert.equal(statSync(kubeconfig).mode & 0o777, 0o600, 'the kubeconfig holds a token: owner only');
         const kc = parse(readFileSync(kubeconfig, 'utf8'));
         const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
@@ -45,6 +45,11 @@ describe('ibgu sandbox', { timeout: 60_000 }, () => {
         const mcs = await get(`${server}/apis/cluster.open-cluster-management.io/v1/managedclusters`, ca, kc.users[0].user.token);
         assert.equal(mcs.body.items.length, 12);
         assert.equal(mcs.body.items.find((m: any) => m.metadata.name === 'sno-0005').metadata.labels['upgrade-wave'], '2');
+        // What the example IBGUs reference is there from the start: the scenario's hubManifests.
+        const oadp = await get(`${server}/api/v1/namespaces/openshift-adp/configmaps/oadp-cm`, ca, kc.users[0].user.token);
+        assert.equal(oadp.status, 200);
+        const rendered = parse(readFileSync(path.join(repoRoot(), 'examples', 'oadp', 'rendered', 'oadp-cm.yaml'), 'utf8'));
+        assert.deepEqual(oadp.body.data, rendered.data);
         // The spoke, through the admin kubeconfig ZTP would have stored.
         const secret = await get(`${server}/api/v1/namespaces/sno-0007/secrets/sno-0007-admin-kubeconfig`, ca, kc.users[0].user.token);
         const spokeKc = parse(Buffer.from(secret.body.data.kubeconfig, 'base64').toString());
@@ -73,6 +78,23 @@ describe('ibgu sandbox', { timeout: 60_000 }, () => {
       const r3 = await runCli(['sandbox', '--time-scale', '0']);
       assert.equal(r3.code, 2);
       assert.match(r3.stderr, /--time-scale must be a number of seconds above 0/);
+      // hubManifests: a missing file, a kind the hub does not serve, an object its admission refuses.
+      const manifests = (name: string, manifest: string) => {
+        writeFileSync(path.join(dir, `${name}.yaml`), manifest);
+        writeFileSync(path.join(dir, `${name}-scenario.yaml`), `clusters: 2\nhubManifests: [${name}.yaml]\n`);
+        return path.join(dir, `${name}-scenario.yaml`);
+      };
+      writeFileSync(path.join(dir, 'gone-scenario.yaml'), 'hubManifests: [../nowhere/oadp.yaml]\n');
+      const r4 = await runCli(['sandbox', '--scenario', path.join(dir, 'gone-scenario.yaml')]);
+      assert.equal(r4.code, 2);
+      assert.match(r4.stderr, /hubManifests\[0\] \(\.\.\/nowhere\/oadp\.yaml\): no such file/);
+      const r5 = await runCli(['sandbox', '--scenario', manifests('widget', 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n')]);
+      assert.equal(r5.code, 2);
+      assert.match(r5.stderr, /the sandbox hub serves no Widget in example\.com\/v1 \(Widget w\)/);
+      const badPlan = 'apiVersion: lcm.openshift.io/v1alpha1\nkind: ImageBasedGroupUpgrade\nmetadata: {name: bad, namespace: ztp-upgrades}\nspec:\n  clusterLabelSelectors: [{matchLabels: {a: b}}]\n  ibuSpec: {seedImageRef: {image: "r/s:4.18.9", version: 4.18.9}}\n  plan: [{actions: [Upgrade, Prep]}]\n';
+      const r6 = await runCli(['sandbox', '--scenario', manifests('bad', badPlan)]);
+      assert.equal(r6.code, 2);
+      assert.match(r6.stderr, /the hub refused ImageBasedGroupUpgrade ztp-upgrades\/bad: .*invalid combinations of actions in the plan/);
       const help = await runCli(['sandbox', '--help']);
       assert.equal(help.code, 0);
       assert.match(help.stdout, /--scenario FILE/);

@@ -4,14 +4,15 @@
  * examples/sandbox/failures.yaml (sno-0005 fails Prep, sno-0006 is too slow for Prep, sno-0007 fails
  * Upgrade, sno-0004 cannot finalize). Expectations come from the scenario and TALM's behaviour (facts §3):
  * LCA's failures show at once from ManifestWork feedback, and in the end the reducer agrees with TALM's own
- * `status.clusters`.
+ * `status.clusters`. This is the README's walkthrough as written: the scenario puts the OADP ConfigMap on the
+ * hub (hubManifests), and wave2-manual.yaml is applied as it is.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { parseScenario, startSandbox, type KubeObject, type Sandbox, type StoreEvent } from '../../src/sandbox';
+import { readScenarioFile, startSandbox, type KubeObject, type Sandbox, type StoreEvent } from '../../src/sandbox';
 import { HubIndex } from '../../src/extension/hub/rollout';
 import { WATCHED_KINDS, type ModelChange, type Rollout, type WatchedKind } from '../../src/extension/hub/types';
 import { repoRoot } from '../helpers/fixtures';
@@ -28,11 +29,9 @@ after(async () => {
 
 const CHANGE: Record<StoreEvent['type'], ModelChange['type']> = { ADDED: 'add', MODIFIED: 'update', DELETED: 'delete' };
 
-/** wave2-manual.yaml as it is, less its oadpContent (the sandbox hub has no such ConfigMap, so every Prep would fail). */
+/** wave2-manual.yaml as it is. */
 function wave2(): KubeObject {
-  const obj = parse(readFileSync(path.join(repoRoot(), 'examples', 'ibgu', 'wave2-manual.yaml'), 'utf8'));
-  delete obj.spec.ibuSpec.oadpContent;
-  return obj;
+  return parse(readFileSync(path.join(repoRoot(), 'examples', 'ibgu', 'wave2-manual.yaml'), 'utf8'));
 }
 
 /** The helper's wait, with this file's default time limit. */
@@ -42,8 +41,11 @@ const condition = (o: KubeObject | undefined, type: string) => o?.status?.condit
 
 describe('the rollout reducer on a live sandbox hub', { timeout: 120_000 }, () => {
   test('wave 2 with failures: early failures before TALM times out, then agreement with status.clusters', async () => {
-    const scenario = parseScenario(readFileSync(path.join(repoRoot(), 'examples', 'sandbox', 'failures.yaml'), 'utf8'));
-    const s = await startSandbox({ scenario, timeScale: SCALE });
+    const { scenario, hubObjects } = readScenarioFile(path.join(repoRoot(), 'examples', 'sandbox', 'failures.yaml'));
+    const s = await startSandbox({ scenario, hubObjects, timeScale: SCALE });
+    // What the IBGU references is on the hub: the OADP ConfigMap of examples/oadp, with its six Backups and Restores.
+    const oadp = s.store.get(s.store.types.kind('ConfigMap'), 'openshift-adp', 'oadp-cm');
+    assert.equal(Object.keys(oadp?.data ?? {}).length, 6);
     started.push(s);
     const kind = (k: string) => s.store.types.kind(k);
     const index = new HubIndex();

@@ -60,6 +60,8 @@ describe('sandbox scenarios', () => {
       ['faults: {clusters: sno-0001}', /faults must be a list/],
       ['- a\n- b', /a scenario is a YAML mapping/],
       ['a: [', /not valid YAML/],
+      ['hubManifests: oadp.yaml', /hubManifests must be a list of manifest file paths/],
+      ['hubManifests: ["", x.yaml]', /hubManifests must be a list of manifest file paths/],
     ];
     for (const [text, message] of cases) assert.throws(() => parseScenario(text), (e: unknown) => e instanceof ScenarioError && message.test(e.message), text);
   });
