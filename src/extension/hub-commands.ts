@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerRowCommand } from './row-command';
 import * as path from 'node:path';
 import type { HubSession, Hubs } from './hubs';
 import type { Confirmation } from './confirm';
@@ -41,19 +42,21 @@ export class HubCommands implements vscode.Disposable {
     private readonly confirmation: Confirmation,
   ) {
     const command = (id: string, run: (...args: any[]) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
+    // Commands of the view's rows: see registerRowCommand.
+    const row = (id: string, title: string, run: (node: Target | undefined, ...rest: any[]) => unknown) => this.disposables.push(registerRowCommand(id, title, run));
     command('ibgu.connect', () => this.connect());
-    command('ibgu.disconnect', (node?: Target) => this.disconnect(node));
-    command('ibgu.reconnect', (node?: Target) => this.reconnect(node));
+    row('ibgu.disconnect', vscode.l10n.t('Disconnect Hub'), (node) => this.disconnect(node));
+    row('ibgu.reconnect', vscode.l10n.t('Reconnect Hub'), (node) => this.reconnect(node));
     command('ibgu.startSandbox', (options?: { scenario?: string; timeScale?: number; clusters?: number }) => this.startSandbox(options));
     command('ibgu.stopSandbox', () => this.sandbox.stop());
     command('ibgu.applyToHub', (uri?: vscode.Uri, document?: number, offset?: number, hub?: string) => this.apply(uri, document, offset, hub));
     command('ibgu.confirmApply', () => this.confirmation.settle(true));
     command('ibgu.cancelApply', () => this.confirmation.settle(false));
-    command('ibgu.appendStep', (node?: Target) => this.appendStep(node));
-    command('ibgu.deleteIbgu', (node?: Target) => this.deleteIbgu(node));
-    command('ibgu.openDashboard', (node?: Target) => this.openDashboard(node));
-    command('ibgu.showLiveYaml', (node?: Target) => this.showLiveYaml(node));
-    command('ibgu.newIbguFromClusters', (node?: Target, nodes?: Target[]) => this.newFromClusters(node, nodes));
+    row('ibgu.appendStep', vscode.l10n.t('Append Plan Step…'), (node) => this.appendStep(node));
+    row('ibgu.deleteIbgu', vscode.l10n.t('Delete IBGU…'), (node) => this.deleteIbgu(node));
+    row('ibgu.openDashboard', vscode.l10n.t('Open Rollout Dashboard'), (node) => this.openDashboard(node));
+    row('ibgu.showLiveYaml', vscode.l10n.t('Show Live YAML'), (node) => this.showLiveYaml(node));
+    row('ibgu.newIbguFromClusters', vscode.l10n.t('New IBGU from Clusters'), (node, nodes?: Target[]) => this.newFromClusters(node, nodes));
     command('ibgu.filterFailed', () => this.tree.setFilter({ ...this.tree.currentFilter, failedOnly: true }));
     command('ibgu.clearFilter', () => this.tree.setFilter({}));
     command('ibgu.filterByName', () => this.filterByName());

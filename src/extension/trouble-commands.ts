@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerRowCommand } from './row-command';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -34,11 +35,13 @@ export class TroubleCommands implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const command = (id: string, run: (...args: any[]) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
-    command('ibgu.retryCleanup', (node?: Target) => this.retryCleanup(node));
-    command('ibgu.collectMustGather', (node?: Target, options?: MustGatherOptions) => this.mustGather(node, options));
-    command('ibgu.repairLabels', (node?: Target) => this.repairLabels(node));
-    command('ibgu.diagnoseCluster', (node?: Target) => this.diagnose(node));
-    command('ibgu.planRecovery', (node?: Target, choose?: string) => this.planRecovery(node, choose));
+    // Commands of the view's rows: see registerRowCommand.
+    const row = (id: string, title: string, run: (node: Target | undefined, ...rest: any[]) => unknown) => this.disposables.push(registerRowCommand(id, title, run));
+    row('ibgu.retryCleanup', vscode.l10n.t('Retry IBU Cleanup…'), (node) => this.retryCleanup(node));
+    row('ibgu.collectMustGather', vscode.l10n.t('Collect must-gather…'), (node, options?: MustGatherOptions) => this.mustGather(node, options));
+    row('ibgu.repairLabels', vscode.l10n.t('Repair Stage Labels…'), (node) => this.repairLabels(node));
+    row('ibgu.diagnoseCluster', vscode.l10n.t('Diagnose Cluster'), (node) => this.diagnose(node));
+    row('ibgu.planRecovery', vscode.l10n.t('Plan the Recovery…'), (node, choose?: string) => this.planRecovery(node, choose));
     command('ibgu.openReportMarkdown', (key?: string) => this.openReport(key));
   }
 

@@ -34,7 +34,7 @@ import { parse } from 'yaml';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
 import { startCodeServer } from './lib/code-server';
 import { check, expectGone, expectVisible, packageExtension, runDriver, step, type DriverRun } from './lib/driver';
-import { checkPolicyObserved, shown, untilRows, webviewFrame, widenSidebar, type Row } from './lib/workbench';
+import { checkPolicyObserved, shown, treeRows, untilRows, webviewFrame, widenSidebar, type Row } from './lib/workbench';
 
 const CONTEXT = 'ibgu-sandbox';
 const NAMESPACE = 'ztp-upgrades';
@@ -138,17 +138,31 @@ async function expand(page: Page, row: Row): Promise<void> {
   if (row.expanded === 'false') await rowAt(page, row).locator('.monaco-tl-twistie').click();
 }
 
-/** Right-clicks a row and picks `command` from its context menu. */
+/**
+ * Right-clicks a row and picks `command` from its context menu. Rows are found by what they show, then
+ * clicked by their list index: if the tree moved in between, the right-click lands on another row, which the
+ * focus (VS Code focuses the row it opens a menu for) tells; then the menu is closed and the row found again.
+ */
 async function runFromContextMenu(page: Page, what: string, find: (rows: Row[]) => Row | undefined, command: string): Promise<void> {
-  const row = await untilRows(page, what, find);
-  await rowAt(page, row).locator('.label-name').click({ button: 'right' });
-  const item = page.getByRole('menuitem', { name: command, exact: true });
-  await expectVisible(item, `"${command}" in the context menu of ${row.label}`, 10_000);
-  // The item is chosen with the keyboard: a click at once after the menu opens is taken as the end of the right-click.
-  await item.first().hover();
-  await item.first().press('Enter');
-  await expectGone(item, `the context menu of ${row.label} after choosing "${command}"`, 5000);
-  step(`right-clicked ${row.label} → ${command}`);
+  for (let attempt = 1; ; attempt++) {
+    const row = await untilRows(page, what, find);
+    await rowAt(page, row).locator('.label-name').click({ button: 'right' });
+    const focused = (await treeRows(page)).find((r) => r.focused);
+    if (!focused || focused.label !== row.label || focused.level !== row.level) {
+      check(attempt < 5, `the context menu kept opening on other rows than ${what} (last: ${focused ? shown(focused) : 'none focused'})`);
+      step(`the tree moved under the right-click (the menu opened on ${focused ? shown(focused) : 'no row'}); again`);
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    const item = page.getByRole('menuitem', { name: command, exact: true });
+    await expectVisible(item, `"${command}" in the context menu of ${row.label}`, 10_000);
+    // The item is chosen with the keyboard: a click at once after the menu opens is taken as the end of the right-click.
+    await item.first().hover();
+    await item.first().press('Enter');
+    await expectGone(item, `the context menu of ${row.label} after choosing "${command}"`, 5000);
+    step(`right-clicked ${row.label} → ${command}`);
+    return;
+  }
 }
 
 /** Takes a screenshot to `file`, and with --readme-screenshot copies it to media/screenshots/`readmeName`. */

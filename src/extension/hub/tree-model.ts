@@ -75,13 +75,6 @@ function short(message: string, max = 80): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  return `${Math.floor(s / 3600)} h ago`;
-}
-
 function message(id: string, label: string, contextValue: string, tooltip?: string, icon: Icon = { id: 'info' }): TreeNode {
   return { id, kind: 'message', label, contextValue, collapsible: 'none', icon, ...(tooltip ? { tooltip } : {}) };
 }
@@ -272,10 +265,13 @@ function managedClusterNode(mc: KubeObject, context: string): TreeNode {
   };
 }
 
+/**
+ * The hub's row says its phase, and while it waits to reconnect, when it retries. Nothing in it changes with
+ * each watch event: a change of this row refreshes every row below it (see tree-reconcile.ts).
+ */
 function hubDescription(input: HubTreeInput): string {
   const { state, now } = input;
   const parts = [PHASE_WORDS[state.phase]];
-  if (state.phase === 'connected' && state.lastEventAt !== undefined) parts.push(`last event ${ago(now - state.lastEventAt)}`);
   if (state.phase !== 'connected' && state.retryAt !== undefined && state.retryAt > now) parts.push(`retry in ${Math.ceil((state.retryAt - now) / 1000)} s`);
   return parts.join(' · ');
 }
@@ -286,7 +282,8 @@ function hubTooltip(input: HubTreeInput): string {
   if (input.server) lines.push(`Server: \`${input.server}\``);
   if (state.message) lines.push(md(state.message));
   if (state.permission) lines.push(`Missing permission: \`${state.permission}\``);
-  if (state.lastEventAt !== undefined) lines.push(`Last event: ${new Date(state.lastEventAt).toISOString()}`);
+  // How old the data shown is, once it no longer updates (while connected this would change with every event).
+  if (state.phase !== 'connected' && state.lastEventAt !== undefined) lines.push(`Last event: ${new Date(state.lastEventAt).toISOString()}`);
   return lines.join('\n\n');
 }
 

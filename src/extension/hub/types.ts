@@ -193,6 +193,6 @@ export interface HubTreeInput {
   state: ConnectionState;
   rollouts: readonly Rollout[];
   managedClusters: readonly KubeObject[];
-  /** ms since the epoch, for "last event N s ago". */
+  /** ms since the epoch, for "retry in N s". */
   now: number;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Hubs } from '../hubs';
+import { reconcile } from '../hub/tree-reconcile';
 import type { TreeFilter, TreeNode } from '../hub/types';
 
 /** How long model changes are gathered before the tree is rebuilt: a burst of watch events is one refresh. */
@@ -8,15 +9,21 @@ const REFRESH_MS = 150;
 /**
  * The `ibgu.hubs` view: one root per hub, built by the tree model (src/extension/hub/tree-model.ts) from
  * the session's index; this class only maps its nodes to TreeItems, gathers refreshes, and keeps the
- * filter. Node ids come from the model (uids), so expansion and selection survive rebuilds.
+ * filter. Node ids come from the model (uids), so expansion and selection survive rebuilds, and a rebuild
+ * refreshes only the nodes whose row or children changed (tree-reconcile.ts): a refresh makes VS Code
+ * forget the elements below a node for a moment, and a command chosen from a row's menu then would arrive
+ * without its element.
  */
 export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: TreeNode[] = [];
+  /** The nodes whose children VS Code has asked for (the only ones whose children a rebuild compares). */
+  private fetched = new WeakSet<TreeNode>();
   private filter: TreeFilter = {};
   private timer: NodeJS.Timeout | undefined;
-  private ticker: NodeJS.Timeout | undefined;
+  /** While a hub waits to reconnect, its "retry in N s" counts down: the next rebuild. */
+  private countdown: NodeJS.Timeout | undefined;
   readonly view: vscode.TreeView<TreeNode>;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** When the model last became the tree (for tests and the bench: a rebuild after a change). */
@@ -28,6 +35,8 @@ export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
       this.view,
       this.view.onDidChangeVisibility((e) => this.visibility(e.visible)),
       hubs.onDidChange(() => this.schedule()),
+      // Trust granted after start: the view starts its connections and shows the hubs it could not before.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.visibility(this.view.visible)),
     );
     if (this.view.visible) this.visibility(true);
     void this.setFilterContext();
@@ -36,9 +45,6 @@ export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
   private visibility(visible: boolean): void {
     if (!vscode.workspace.isTrusted) return;
     this.hubs.setViewVisible(visible);
-    clearInterval(this.ticker);
-    // "last event N s ago" ages while nothing happens: a cheap rebuild every 10 s while the view is visible.
-    if (visible) this.ticker = setInterval(() => this.schedule(), 10_000);
     this.schedule();
   }
 
@@ -52,20 +58,28 @@ export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
 
   /** Rebuilds every root from the current model now (a refresh is otherwise gathered for a moment). */
   rebuild(): void {
-    if (!vscode.workspace.isTrusted) {
-      this.roots = [];
-    } else {
+    let next: TreeNode[] = [];
+    clearTimeout(this.countdown);
+    if (vscode.workspace.isTrusted) {
       const sessions = this.hubs.list();
       const layer = sessions.length ? this.hubs.load() : undefined;
       const now = Date.now();
-      this.roots = sessions.map((s) =>
+      next = sessions.map((s) =>
         layer!.buildHubTree({ context: s.context.name, state: s.state, rollouts: s.rollouts(), managedClusters: s.list('ManagedCluster'), now }, this.filter),
       );
+      if (this.view.visible && sessions.some((s) => s.state.phase !== 'connected' && (s.state.retryAt ?? 0) > now)) this.countdown = setTimeout(() => this.schedule(), 1000);
     }
+    const { roots, changed } = reconcile(this.roots, next, (node) => this.fetched.has(node));
+    this.roots = roots;
     this.lastBuiltAt = Date.now();
-    this.emitter.fire(undefined);
+    this.refreshes += changed === 'all' ? 1 : changed.length ? 1 : 0;
+    if (changed === 'all') this.emitter.fire(undefined);
+    else if (changed.length) this.emitter.fire(changed);
     this.view.message = this.filterMessage();
   }
+
+  /** How many refreshes the view has been sent (for tests and the bench: a rebuild that changed nothing sends none). */
+  refreshes = 0;
 
   /** The current roots (what the view shows), for commands and tests. */
   get nodes(): readonly TreeNode[] {
@@ -92,6 +106,7 @@ export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
       if (!this.roots.length && this.hubs.list().length) this.rebuild();
       return [...this.roots];
     }
+    this.fetched.add(node);
     return node.children ? [...node.children] : [];
   }
 
@@ -146,7 +161,7 @@ export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
 
   dispose(): void {
     clearTimeout(this.timer);
-    clearInterval(this.ticker);
+    clearTimeout(this.countdown);
     for (const d of this.disposables) d.dispose();
   }
 }

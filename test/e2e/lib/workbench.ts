@@ -15,6 +15,8 @@ export interface Row {
   icon: string;
   label: string;
   description: string;
+  /** The row has the list's focus (the one a context menu was last opened on, among others). */
+  focused: boolean;
 }
 
 /** The rendered rows, in the list's order (VS Code renders only the rows in view; the view is tall enough here). */
@@ -24,7 +26,7 @@ export async function treeRows(page: Page): Promise<Row[]> {
       const text = (selector: string) => ((r.querySelector(selector) as HTMLElement | null)?.innerText ?? '').replace(/\s+/g, ' ').trim();
       const classes = Array.from(r.querySelectorAll('[class*="codicon-"]')).filter((e) => !e.closest('.monaco-tl-twistie')).flatMap((e) => Array.from(e.classList));
       const icon = classes.find((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier-'))?.slice('codicon-'.length) ?? '';
-      return { index: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')), expanded: r.getAttribute('aria-expanded'), icon, label: text('.label-name'), description: text('.label-description') };
+      return { index: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')), expanded: r.getAttribute('aria-expanded'), icon, label: text('.label-name'), description: text('.label-description'), focused: r.classList.contains('focused') };
     }),
   );
   return rows.sort((a, b) => a.index - b.index);

@@ -20,6 +20,7 @@ import { accessFrom, control, extensionApi, findNode, modelMatchesHub, request, 
 
 const SANDBOX = 'ibgu-sandbox';
 const IBGU_PATH = '/apis/lcm.openshift.io/v1alpha1/namespaces/ztp-upgrades/imagebasedgroupupgrades';
+const MC_PATH = '/apis/cluster.open-cluster-management.io/v1/managedclusters';
 
 suite('hub: connect, apply, watch, append', function () {
   this.timeout(120_000);
@@ -65,6 +66,34 @@ suite('hub: connect, apply, watch, append', function () {
     assert.deepEqual(names, listed.body.items.map((o: any) => o.metadata.name).sort());
     assert.equal(names.length, 4);
     assert.match(root()!.description ?? '', /connected/i);
+  });
+
+  test('the view refreshes only rows that changed: none for a rebuild with nothing new, one cluster for its new label', async () => {
+    const tree = hub().tree;
+    const fired: (TreeNode | TreeNode[] | undefined)[] = [];
+    const listening = tree.onDidChangeTreeData((e) => fired.push(e));
+    try {
+      const row = () => findNode(tree.nodes, (n) => n.kind === 'managedCluster' && n.label === 'sno-0004')!;
+      // VS Code fetches the group's children once it shows them: only rows it shows are compared.
+      await tree.view.reveal(findNode(roots(), (n) => n.kind === 'managedCluster' && n.label === 'sno-0004')!, { expand: true, select: false, focus: false });
+      // Once the reveal's and the first events' refreshes are done, a rebuild finds nothing to refresh (with
+      // every rebuild refreshing the tree, as before, this never happens).
+      await until(() => {
+        fired.length = 0;
+        tree.rebuild();
+        return fired.length === 0;
+      }, 'a rebuild that sends no refresh', 20_000);
+      const target = row();
+      const patched = await request(access, 'PATCH', `${MC_PATH}/sno-0004`, { metadata: { labels: { 'refresh-check': 'yes' } } }, 'application/merge-patch+json');
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      const refreshed = await until(() => fired.find((e): e is TreeNode[] => Array.isArray(e) && e.some((n) => n.id === target.id)), 'a refresh of the sno-0004 row', 20_000);
+      assert.deepEqual(refreshed.map((n) => n.id), [target.id], 'only the changed row is refreshed');
+      assert.equal(refreshed[0], target, 'on the object VS Code holds');
+      assert.ok(!fired.includes(undefined), 'the whole tree was refreshed');
+      assert.match(target.tooltip ?? '', /refresh-check=yes/);
+    } finally {
+      listening.dispose();
+    }
   });
 
   test('the lenses count the clusters each step selects on the hub', async () => {

@@ -89,6 +89,17 @@ suite('troubleshooting commands', function () {
     assert.equal((await ibuOf('sno-0001')).metadata.resourceVersion, before.metadata.resourceVersion);
   });
 
+  test('A row command whose row was refreshed away says so and does nothing, instead of asking which cluster', async () => {
+    const before = await ibuOf('sno-0002');
+    // What VS Code passes when the row's element is gone by the time the choice arrives: undefined in its
+    // place, the selection beside it. (A "Which cluster?" picker instead would keep this call from returning.)
+    const result = await vscode.commands.executeCommand<TroubleOutcome>('ibgu.retryCleanup', undefined, null);
+    assert.equal(result.outcome, 'nothing', JSON.stringify(result));
+    assert.match(result.outcome === 'nothing' ? result.message : '', /changed while its menu was open.*Retry IBU Cleanup/);
+    assert.equal(api.hub!.confirmation.question, undefined, 'no question was asked');
+    assert.equal((await ibuOf('sno-0002')).metadata.resourceVersion, before.metadata.resourceVersion, 'the IBU was not written');
+  });
+
   test('Retry IBU Cleanup returns a cluster stuck in FinalizeFailed to Idle', async () => {
     const stuck = await ibuOf('sno-0002');
     const idle = stuck.status.conditions.find((c: any) => c.type === 'Idle');
