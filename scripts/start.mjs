@@ -1,11 +1,13 @@
-// `npm start`: the sandbox hub with examples/sandbox/failures.yaml, and VS Code on examples/ with IBGU Tools
-// connected to it. Desktop `code` when it is on PATH (the extension from this work tree, KUBECONFIG pointing
-// at the sandbox); otherwise code-server from the test toolchain (`npm run setup:vscode`), served on
-// 127.0.0.1 with the packaged extension, opened in the browser when one can be started. Ctrl+C stops all of it.
+// `npm start`: the sandbox hub with examples/sandbox/failures.yaml (which puts the OADP ConfigMap the example
+// IBGUs use on the hub), and VS Code on examples/ with IBGU Tools connected to it, the IBGU view open and
+// examples/ibgu/wave2-manual.yaml in the editor. Desktop `code` when it is on PATH (the extension from this
+// work tree); otherwise code-server, installed on first use into ~/.cache/ibgu-tools by
+// scripts/vscode-toolchain.sh (no browser is installed: you open the printed address), served on 127.0.0.1
+// with the packaged extension, opened in your browser when one can be started. Ctrl+C stops all of it.
 //
 //   npm start [-- --scenario FILE] [-- --time-scale S] [-- --no-open]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 
@@ -16,16 +18,43 @@ const option = (name, fallback) => {
   return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
 };
 const scenario = path.resolve(option('--scenario', path.join(root, 'examples', 'sandbox', 'failures.yaml')));
-const timeScale = option('--time-scale', '1');
+// 0.25 s of wall time per TALM/LCA minute: wave 2 of the walkthrough (about 580 simulated minutes) in under 3 minutes.
+const timeScale = option('--time-scale', '0.25');
 const open = !argv.includes('--no-open');
+/** The walkthrough's first file: its "Apply to hub" lens starts the rollout. */
+const walkthroughFile = path.join(root, 'examples', 'ibgu', 'wave2-manual.yaml');
 const state = path.join(root, '.sandbox');
 mkdirSync(state, { recursive: true });
 const kubeconfig = path.join(state, 'kubeconfig');
 const children = [];
-// A workspace of examples/ whose settings pin the sandbox's kubeconfig: the hub is right whatever KUBECONFIG says,
-// and nothing is written into examples/.
+// A workspace of examples/ whose settings pin the sandbox's kubeconfig (the hub is right whatever KUBECONFIG
+// says) and open the IBGU view; nothing is written into examples/.
 const workspace = path.join(state, 'examples.code-workspace');
-writeFileSync(workspace, JSON.stringify({ folders: [{ path: path.join(root, 'examples') }], settings: { 'ibgu.hub.kubeconfig': kubeconfig, 'ibgu.hub.contexts': [] } }, null, 2));
+writeFileSync(
+  workspace,
+  JSON.stringify({ folders: [{ path: path.join(root, 'examples') }], settings: { 'ibgu.hub.kubeconfig': kubeconfig, 'ibgu.hub.contexts': [], 'ibgu.hub.openViewOnStart': true } }, null, 2),
+);
+
+/**
+ * User settings of npm start's code-server profile: a quiet workbench with nothing but IBGU Tools to look at.
+ * No welcome page, chat or tips; no Git question about the repository around examples/; no telemetry, update
+ * or gallery traffic (the gallery is also switched off by EXTENSIONS_GALLERY below).
+ */
+const QUIET = {
+  'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
+  'git.autoRepositoryDetection': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+};
 
 function say(line) {
   process.stdout.write(`[start] ${line}\n`);
@@ -83,7 +112,7 @@ function freePort() {
 
 async function desktop() {
   say('opening VS Code on examples/ with IBGU Tools from this work tree, connected to the sandbox hub');
-  const code = spawn('code', ['--new-window', `--extensionDevelopmentPath=${root}`, workspace], {
+  const code = spawn('code', ['--new-window', `--extensionDevelopmentPath=${root}`, workspace, walkthroughFile], {
     env: { ...process.env, KUBECONFIG: kubeconfig },
     stdio: 'inherit',
     detached: true,
@@ -91,11 +120,26 @@ async function desktop() {
   children.push(code);
 }
 
+/** The settings file of the profile, with ours over whatever the user changed in it since. */
+function writeSettings(file) {
+  let current = {};
+  try {
+    current = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // none yet, or not plain JSON: ours alone
+  }
+  writeFileSync(file, JSON.stringify({ ...current, ...QUIET }, null, 2));
+}
+
 async function browser() {
+  // Only VS Code in the browser: npm start needs no chromium (the tests do; `npm test` installs it).
   const toolchain = spawnSync('bash', [path.join(root, 'scripts', 'vscode-toolchain.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (toolchain.status !== 0) {
-    say('no desktop `code` on PATH, and code-server could not be set up here (npm run setup:vscode says why).');
-    say(`the sandbox hub keeps running: export KUBECONFIG=${kubeconfig} and use kubectl, or Ctrl+C.`);
+    say(toolchain.status === 3
+      ? 'VS Code in the browser cannot be set up on this machine (why, and what to do, is above).'
+      : 'setting up VS Code in the browser failed (the end of its log is above); `npm start` tries again next time.');
+    say('Or install VS Code (the `code` command on PATH) and run `npm start` again: it then opens VS Code itself.');
+    say(`Meanwhile the sandbox hub keeps running: export KUBECONFIG=${kubeconfig} and use kubectl; Ctrl+C stops it.`);
     return;
   }
   const dir = toolchain.stdout.trim().split('\n').pop();
@@ -104,32 +148,35 @@ async function browser() {
   const profile = path.join(state, 'code-server');
   const extensions = path.join(profile, 'extensions');
   mkdirSync(path.join(profile, 'user', 'User'), { recursive: true });
-  writeFileSync(path.join(profile, 'user', 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'security.workspace.trust.enabled': false }, null, 2));
+  writeSettings(path.join(profile, 'user', 'User', 'settings.json'));
   const vsix = path.join(state, 'ibgu-tools.vsix');
   const pack = spawnSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: root, encoding: 'utf8' });
   if (pack.status !== 0) throw new Error(`vsce package failed:\n${pack.stdout}${pack.stderr}`);
-  const env = { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, KUBECONFIG: kubeconfig };
-  for (const name of Object.keys(env)) if (name.startsWith('VSCODE_') || name === 'ELECTRON_RUN_AS_NODE') delete env[name];
+  // No extension gallery: nothing to look up on the network, no failed lookups in the log.
+  const env = { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, KUBECONFIG: kubeconfig, EXTENSIONS_GALLERY: '{}' };
+  for (const name of Object.keys(env)) if (name.startsWith('VSCODE_') || name === 'ELECTRON_RUN_AS_NODE' || name.startsWith('npm_')) delete env[name];
   const install = spawnSync(codeServer, ['--user-data-dir', path.join(profile, 'user'), '--extensions-dir', extensions, '--install-extension', vsix, '--force'], { env, encoding: 'utf8' });
   if (install.status !== 0) throw new Error(`installing the extension into code-server failed:\n${install.stdout}${install.stderr}`);
   const port = await freePort();
-  const server = spawn(codeServer, ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', path.join(profile, 'user'), '--extensions-dir', extensions], {
+  const server = spawn(codeServer, ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', path.join(profile, 'user'), '--extensions-dir', extensions], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
   children.push(server);
-  const url = `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspace)}`;
-  for (let i = 0; i < 300; i++) {
+  const openFile = `vscode-remote://127.0.0.1:${port}${walkthroughFile}`;
+  const url = `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify([['openFile', openFile]]))}`;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  for (let listening = false; !listening; ) {
+    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`code-server exited (status ${server.exitCode ?? server.signalCode}) before serving`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+      listening = (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
     } catch {
-      // not listening yet
+      await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
     }
-    await new Promise((r) => setTimeout(r, 100));
   }
   say(`VS Code (code-server) with IBGU Tools on the sandbox hub: ${url}`);
-  say('open the IBGU view in the activity bar; Ctrl+C here stops code-server and the sandbox hub.');
+  say(`open it in a browser; in VS Code, press "Apply to hub" above the IBGU in ${path.relative(root, walkthroughFile)}. Ctrl+C here stops code-server and the sandbox hub.`);
   if (open && process.env.DISPLAY && onPath('xdg-open')) spawn('xdg-open', [url], { stdio: 'ignore', detached: true }).unref();
 }
 

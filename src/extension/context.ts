@@ -81,6 +81,7 @@ export class IbguExtension implements vscode.Disposable {
     this.disposables.push(sandbox, hubs, tree, content, confirmation, commands, spokes, trouble, watch, lenses);
     this.hub = { hubs, tree, watch, sandbox, commands, confirmation };
     this.hubSetupMs = performance.now() - started;
+    if (vscode.workspace.isTrusted && vscode.workspace.getConfiguration('ibgu.hub').get<boolean>('openViewOnStart', false)) void vscode.commands.executeCommand('ibgu.hubs.focus');
   }
 
   private async startClient(): Promise<void> {

@@ -200,6 +200,7 @@ export class HubCommands implements vscode.Disposable {
       if (!confirmed) return { outcome: 'cancelled' };
       const applied = await session.connection.apply(object);
       await this.closeDiff(right);
+      if (applied.metadata.uid) void this.revealIbgu(session, applied.metadata.uid);
       const open = vscode.l10n.t('Open Dashboard');
       void vscode.window.showInformationMessage(live ? vscode.l10n.t('Applied {0} to {1}.', id, session.context.name) : vscode.l10n.t('Created {0} on {1}.', id, session.context.name), open).then((c) => {
         if (c) void this.openDashboard({ ref: { context: session.context.name, namespace: applied.metadata.namespace!, name: applied.metadata.name, ...(applied.metadata.uid ? { uid: applied.metadata.uid } : {}) } });
@@ -300,6 +301,25 @@ export class HubCommands implements vscode.Disposable {
     );
     panel.panel.onDidDispose(() => hold.dispose());
     return panel;
+  }
+
+  /** Shows an IBGU just applied in the view, selected (keyboard focus stays where it is), once the hub's watch has brought it. */
+  private async revealIbgu(session: HubSession, uid: string): Promise<void> {
+    const id = `${session.context.name}/ibgu/${uid}`;
+    const find = () => this.tree.nodes.find((r) => r.id === session.context.name)?.children?.find((n) => n.kind === 'ibgus')?.children?.find((n) => n.id === id);
+    const node = find() ?? (await new Promise<TreeNode | undefined>((resolve) => {
+      const done = (found: TreeNode | undefined) => {
+        clearTimeout(timer);
+        listening.dispose();
+        resolve(found);
+      };
+      const timer = setTimeout(() => done(undefined), 10_000);
+      const listening = this.tree.onDidChangeTreeData(() => {
+        const found = find();
+        if (found) done(found);
+      });
+    }));
+    if (node) await this.tree.view.reveal(node, { select: true, focus: false, expand: true });
   }
 
   private async revealCluster(session: HubSession, uid: string, name: string): Promise<void> {
