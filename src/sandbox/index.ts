@@ -66,6 +66,8 @@ export interface Sandbox {
   /** The simulated controllers (undefined with `controllers: false`). */
   controllers?: Controllers;
   requests(): RequestLogEntry[];
+  /** Watch requests open now, on the hub and the spokes (a test's observable: a client's watch has started or ended). */
+  openWatches(): number;
   /**
    * Restarts the API server like a kube-apiserver restart: every connection is cut, and after `downMs` it
    * listens on the same port with the same CA, tokens and state. Resolves when it listens again.
@@ -122,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scenario,
     ...(controllers ? { controllers } : {}),
     requests: () => server.state.log.map((e) => ({ ...e, query: [...e.query] })),
+    openWatches: () => [hub, ...spokes.created()].reduce((n, s) => n + s.watches.count, 0),
     restart: (downMs) => server.restart(downMs),
     stop: () =>
       (stopped ??= (controllers?.stop(), clock.stop(), server.close().then(() => {

@@ -8,6 +8,7 @@ import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { waitFor } from '../helpers/wait';
 
 let hub: Sandbox;
 
@@ -544,8 +545,8 @@ describe('control API', () => {
   test('the request log records client traffic with sorted query keys, and not control calls', async () => {
     await call('POST', '/__sandbox/requests/clear');
     await call('GET', `${MCL_PATH}?limit=500&labelSelector=a`, { accept: TABLE });
-    // The log entry is written when the response closes.
-    await new Promise((r) => setTimeout(r, 50));
+    // The log entry is written when the response closes, which may be after the client has read it.
+    await waitFor('the request in the log', () => hub.requests().length > 0);
     const log = (await call('GET', '/__sandbox/requests')).body;
     assert.equal(log.length, 1);
     assert.deepEqual(log[0], { method: 'GET', path: MCL_PATH, query: ['labelSelector', 'limit'], accept: TABLE, status: 200 });

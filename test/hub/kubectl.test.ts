@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../helpers/wait';
 import { parse, stringify } from 'yaml';
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../../src/sandbox';
 import { repoRoot } from '../helpers/fixtures';
@@ -276,8 +277,10 @@ function kubectlSuite(kubectl: Kubectl): void {
       assert.equal(seen.lines.filter((l) => l.startsWith('NAME')).length, 1, `events are Table rows, not a second header: ${JSON.stringify(seen.lines)}`);
 
       // A namespaced resource, with the event types printed.
+      const watching = sandbox.openWatches();
       const ibguWatch = watchKubectl(kubectl, env, ['get', 'ibgu', '-n', NS, '-w', '--output-watch-events']);
-      await sleep(1000);
+      // Created once kubectl's watch is open, so the row comes through the watch.
+      await waitFor('kubectl get -w to open its watch', () => sandbox.openWatches() > watching);
       await createIbgu('watched');
       const created = await ibguWatch.until((lines) => lines.some((l) => /^ADDED\s+watched\s/.test(l)));
       assert.ok(created.matched, `no ADDED event: ${JSON.stringify(created)}`);
@@ -373,8 +376,9 @@ function kubectlSuite(kubectl: Kubectl): void {
       await createIbgu('waited');
       const ibgu = ['ibgu', 'waited', '-n', NS];
       // Started before the condition holds: kubectl must see it arrive through its watch.
+      const watching = sandbox.openWatches();
       const waiting = run(['wait', ...ibgu, '--for=condition=Progressing', '--timeout=30s']);
-      await sleep(1000);
+      await waitFor('kubectl wait to open its watch', () => sandbox.openWatches() > watching);
       await ok(['patch', ...ibgu, '--subresource=status', '--type', 'merge', '-p', readyCondition('Progressing', 'InProgress')]);
       const waited = await waiting;
       assert.equal(waited.code, 0, describeRun(['wait', '(background)'], waited));

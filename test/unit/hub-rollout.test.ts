@@ -196,7 +196,7 @@ describe('reduceRollout', () => {
     const r = reduceRollout(ibgu('x', [[['Prep'], 0, 60]]), { cgus: [other, elsewhere], manifestWorks: [], managedClusters: [mc('a')] });
     assert.deepEqual([r.steps[0]!.state, phases(r, 0)], ['waiting', { a: 'pending' }]);
   });
-  test('3,500 clusters in 35 batches, three steps: counts as TALM would have them, in tens of milliseconds', () => {
+  test('3,500 clusters in 35 batches, three steps: counts as TALM would have them (its time is in npm run bench:hub)', () => {
     const names = Array.from({ length: 3500 }, (_, i) => `sno-${String(i).padStart(4, '0')}`);
     const batches = Array.from({ length: 35 }, (_, b) => names.slice(b * 100, b * 100 + 100));
     const progress = Object.fromEntries(batches[30]!.map((n) => [n, { state: 'InProgress', manifestWorkIndex: 0 }]));
@@ -206,16 +206,12 @@ describe('reduceRollout', () => {
     const works = batches[30]!.map((n) => mw(n, 'big-prep-0', 'big-prep', [ibuManifest({})]));
     const input = { cgus: [prep], manifestWorks: works, managedClusters: names.map((n) => mc(n)) };
     const i = ibgu('big', [[['Prep'], 100, 240], [['AbortOnFailure'], 100, 30], [['Upgrade'], 100, 600]]);
-    reduceRollout(i, input);
-    const t0 = performance.now();
     const r = reduceRollout(i, input);
-    const ms = performance.now() - t0;
     assert.deepEqual(r.steps[0]!.counts, { completed: 2970, failed: 30, 'in-progress': 100, pending: 400 });
     assert.deepEqual([r.steps[0]!.batch, r.steps[0]!.batchCount], [31, 35]);
     assert.deepEqual(r.steps[1]!.counts, { completed: 0, failed: 0, 'in-progress': 0, pending: 30 });
     assert.deepEqual(r.steps[2]!.counts, { completed: 0, failed: 0, 'in-progress': 0, pending: 3470 });
     assert.deepEqual([r.done, r.total, r.failed], [0, 3500, 30]);
-    assert.ok(ms < 250, `took ${ms.toFixed(1)} ms`);
   });
 });
 

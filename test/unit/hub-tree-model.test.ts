@@ -170,17 +170,13 @@ describe('buildHubTree', () => {
     assert.deepEqual([idle.contextValue, idle.collapsible, idle.children], ['hub.idle', 'expanded', []]);
   });
 
-  test('3,500 clusters × 3 steps build in tens of milliseconds', () => {
+  test('3,500 clusters × 3 steps: a node for every cluster of every step (its time is in npm run bench:hub)', () => {
     const names = Array.from({ length: 3500 }, (_, i) => `sno-${String(i).padStart(4, '0')}`);
     const phase = (i: number): ClusterProgress['phase'] => (i % 100 === 0 ? 'failed' : i < 3000 ? 'completed' : i < 3100 ? 'in-progress' : 'pending');
     const steps = [0, 1, 2].map((s) => step(s, [['Prep'], ['Upgrade'], ['FinalizeUpgrade']][s]!, names.map((name, i) => ({ name, phase: phase(i), action: 'Prep', message: 'Prep failed', batch: 1 + Math.floor(i / 100) }))));
     const big = rollout('big', steps);
     const clusters = names.map((n) => mc(n, { 'lcm.openshift.io/ibgu-prep-completed': '' }));
-    build([big], {}, CONNECTED, clusters);
-    const t0 = performance.now();
     const root = build([big], {}, CONNECTED, clusters);
-    const ms = performance.now() - t0;
     assert.equal(all(root).filter((n) => n.kind === 'cluster').length, 10_500);
-    assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
   });
 });

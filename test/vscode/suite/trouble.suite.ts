@@ -213,13 +213,20 @@ suite('troubleshooting commands', function () {
     const target = { ref: { context: SANDBOX, namespace: NS, name: 'wave-t', uid: ibgu.metadata.uid! } };
     const proposals = api.hub!.hubs.load().planRecovery(ibgu as never, session().list('ManagedCluster'));
     assert.ok(proposals.length > 0, 'no recovery proposed for a failed cluster');
+    // Which documents the language server has published diagnostics for (even none), from before the proposal opens.
+    const published = new Set<string>();
+    const listening = vscode.languages.onDidChangeDiagnostics((e) => e.uris.forEach((u) => published.add(u.toString())));
     const result = await vscode.commands.executeCommand<TroubleOutcome<{ proposal: string; selects: string[]; document: vscode.TextDocument }>>('ibgu.planRecovery', target, proposals[0]!.id);
     assert.equal(result.outcome, 'done', JSON.stringify(result));
     if (result.outcome !== 'done') return;
     const object = parse(result.document.getText());
     assert.equal(object.kind, 'ImageBasedGroupUpgrade');
     // The language server checks the proposal like any IBGU: no error.
-    await new Promise((r) => setTimeout(r, 1500));
+    try {
+      await until(() => published.has(result.document.uri.toString()), 'the language server to check the proposal', 30_000);
+    } finally {
+      listening.dispose();
+    }
     const errors = vscode.languages.getDiagnostics(result.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     assert.deepEqual(errors.map((d) => d.message), []);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
