@@ -36,24 +36,15 @@ writeFileSync(
 );
 
 /**
- * User settings of npm start's code-server profile: a quiet workbench with nothing but IBGU Tools to look at.
- * No welcome page, chat or tips; no Git question about the repository around examples/; no telemetry, update
- * or gallery traffic (the gallery is also switched off by EXTENSIONS_GALLERY below).
+ * User settings of npm start's code-server profile: a quiet workbench with nothing but IBGU Tools to look at
+ * (scripts/quiet-workbench.json, which the tests' VS Code uses too: no welcome page, chat, tips, telemetry,
+ * update or gallery traffic; the gallery is also switched off by EXTENSIONS_GALLERY below), and no Git
+ * question about the repository around examples/.
  */
 const QUIET = {
-  'workbench.startupEditor': 'none',
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'chat.disableAIFeatures': true,
+  ...JSON.parse(readFileSync(path.join(root, 'scripts', 'quiet-workbench.json'), 'utf8')),
   'git.openRepositoryInParentFolders': 'never',
   'git.autoRepositoryDetection': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'security.workspace.trust.enabled': false,
 };
 
 function say(line) {

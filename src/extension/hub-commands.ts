@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { registerRowCommand } from './row-command';
 import * as path from 'node:path';
 import type { HubSession, Hubs } from './hubs';
 import type { Confirmation } from './confirm';
@@ -10,6 +9,7 @@ import type { HubContent } from './views/hub-content';
 import type { KubeObject, TreeNode } from './hub/types';
 import { DashboardPanel } from './views/dashboard';
 import { PlanEditorPanel } from './views/plan-editor';
+import { registerRowCommand } from './row-command';
 
 /** What `ibgu.applyToHub` ended with (returned to whoever ran the command, e.g. a test). */
 export type ApplyOutcome =

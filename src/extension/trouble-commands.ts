@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { registerRowCommand } from './row-command';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +8,7 @@ import type { Spokes } from './spokes';
 import type { HubContent } from './views/hub-content';
 import { showReport } from './views/report';
 import type { KubeObject, TreeNode } from './hub/types';
+import { registerRowCommand } from './row-command';
 
 type Target = Pick<TreeNode, 'ref'> & Partial<TreeNode>;
 

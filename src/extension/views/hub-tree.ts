@@ -19,7 +19,7 @@ export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: TreeNode[] = [];
   /** The nodes whose children VS Code has asked for (the only ones whose children a rebuild compares). */
-  private fetched = new WeakSet<TreeNode>();
+  private readonly fetched = new WeakSet<TreeNode>();
   private filter: TreeFilter = {};
   private timer: NodeJS.Timeout | undefined;
   /** While a hub waits to reconnect, its "retry in N s" counts down: the next rebuild. */
@@ -72,14 +72,10 @@ export class HubTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispos
     const { roots, changed } = reconcile(this.roots, next, (node) => this.fetched.has(node));
     this.roots = roots;
     this.lastBuiltAt = Date.now();
-    this.refreshes += changed === 'all' ? 1 : changed.length ? 1 : 0;
     if (changed === 'all') this.emitter.fire(undefined);
     else if (changed.length) this.emitter.fire(changed);
     this.view.message = this.filterMessage();
   }
-
-  /** How many refreshes the view has been sent (for tests and the bench: a rebuild that changed nothing sends none). */
-  refreshes = 0;
 
   /** The current roots (what the view shows), for commands and tests. */
   get nodes(): readonly TreeNode[] {

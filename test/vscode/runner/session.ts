@@ -7,23 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { killOwnedProcesses, OWNER_VAR, removeDir, stopGroup } from './processes';
 import { loadPlaywright, type Toolchain } from './toolchain';
+import QUIET_WORKBENCH from '../../../scripts/quiet-workbench.json';
 
-/** User settings for every run: no welcome page, chat, telemetry, update or gallery traffic, no autosave. */
-const SETTINGS: Record<string, unknown> = {
-  'workbench.startupEditor': 'none',
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'chat.disableAIFeatures': true,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'security.workspace.trust.enabled': false,
-  'git.enabled': false,
-  'files.autoSave': 'off',
-};
+/**
+ * User settings for every run: the quiet workbench `npm start` uses too (no welcome page, chat, tips,
+ * telemetry, update or gallery traffic), and no Git or autosave.
+ */
+const SETTINGS: Record<string, unknown> = { ...QUIET_WORKBENCH, 'git.enabled': false, 'files.autoSave': 'off' };
 
 export interface SessionOptions {
   toolchain: Toolchain;
