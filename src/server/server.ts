@@ -112,10 +112,10 @@ connection.onDidChangeWatchedFiles(async (params) => {
   if (changed) validator.scheduleOpen();
 });
 
-connection.onCodeAction((params) => {
+connection.onCodeAction(async (params) => {
+  // Findings of an older version would point at the wrong text: right after an edit, its validation is awaited.
+  const recorded = await validator.current(params.textDocument.uri);
   const document = documents.get(params.textDocument.uri);
-  const recorded = validator.findings(params.textDocument.uri);
-  // Findings of an older version would point at the wrong text.
   if (!document || !recorded || recorded.version !== document.version) return [];
   return codeActions(params, recorded, document.getText());
 });

@@ -49,6 +49,32 @@ export class Validator {
     return this.recorded.get(uri);
   }
 
+  /** Who waits for the next validation of a document (see `current`). */
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  /**
+   * The findings of the document's current version: at once when they are recorded; after an edit, once the
+   * validation already scheduled for it has run (a quick-fix asked for right after typing joins that run, it
+   * does not start one of its own). Undefined when the document is gone or has changed again meanwhile.
+   */
+  async current(uri: string): Promise<Recorded | undefined> {
+    const doc = this.store.document(uri);
+    if (!doc) return undefined;
+    const recorded = this.recorded.get(uri);
+    if (recorded && recorded.version === doc.version) return recorded;
+    const ran = new Promise<void>((resolve) => (this.waiting.get(uri) ?? this.waiting.set(uri, []).get(uri)!).push(resolve));
+    this.schedule(uri);
+    await ran;
+    const now = this.recorded.get(uri);
+    return now && now.version === this.store.document(uri)?.version ? now : undefined;
+  }
+
+  private wake(uri: string): void {
+    const waiting = this.waiting.get(uri);
+    this.waiting.delete(uri);
+    for (const resolve of waiting ?? []) resolve();
+  }
+
   private readonly lastRun = new Map<string, number>();
 
   /**
@@ -76,12 +102,16 @@ export class Validator {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.lastRun.delete(uri);
+    this.wake(uri);
   }
 
   validateOpen(uri: string): void {
-    const doc = this.store.document(uri);
-    if (!doc) return;
-    this.publish(doc.file, doc.version);
+    try {
+      const doc = this.store.document(uri);
+      if (doc) this.publish(doc.file, doc.version);
+    } finally {
+      this.wake(uri);
+    }
   }
 
   /** Lints one file and publishes its diagnostics. Returns the findings published. */
@@ -96,6 +126,7 @@ export class Validator {
       findings = lintFile(file, this.store.workspace, lintOptions(settings), undefined, this.store.lintCache).filter((f) => this.shown(f));
     }
     this.recorded.set(file.path, { version, findings });
+    this.wake(file.path);
     void this.connection.sendDiagnostics({ uri: file.path, version, diagnostics: findings.map(toDiagnostic) });
     this.last = { lastValidationMs: Math.round((performance.now() - started) * 10) / 10, lastUri: file.path };
     this.status('ready');

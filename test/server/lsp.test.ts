@@ -37,3 +37,21 @@ test('the server over stdio publishes diagnostics and answers quick-fixes from r
   const after = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === URI && p.version === 2);
   assert.deepEqual(after.diagnostics, []);
 });
+
+test('a quick-fix asked for right after an edit waits for that edit to be validated, and fixes the new text', async (t) => {
+  const client = new LspClient();
+  t.after(() => client.close());
+  await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  client.notify('initialized', {});
+  client.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'yaml', version: 1, text: TEXT } });
+  const published = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === URI && p.version === 1);
+  const before = published.diagnostics.find((d: any) => d.code === 'ibgu/action-name');
+  // Version 2 moves the mistake one line down; the code action request follows at once, before any publish,
+  // with the diagnostic where the editor now shows it.
+  const moved = TEXT.replace('  plan:\n', '  # a comment\n  plan:\n');
+  client.notify('textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ text: moved }] });
+  const range = { start: { line: 8, character: 16 }, end: { line: 8, character: 20 } };
+  const actions = await client.request('textDocument/codeAction', { textDocument: { uri: URI }, range, context: { diagnostics: [{ ...before, range }] } });
+  assert.equal(actions[0]?.title, 'Change to Prep', JSON.stringify(actions));
+  assert.deepEqual(actions[0].edit.changes[URI], [{ range, newText: 'Prep' }], 'the fix is for version 2, not for the line version 1 had');
+});
