@@ -24,7 +24,7 @@ export async function startCodeServer(run: DriverRun, scratch: string, vsix: str
   cpSync(path.join(run.root, 'test', 'vscode', 'workspace'), workspace, { recursive: true });
   const session = await VsCodeSession.start({ toolchain: run.toolchain, vsixes: [vsix], settings });
   run.cleanUp(() => session.dispose());
-  run.failureNotes = () => `code-server log (tail):\n${session.logTail(20)}`;
+  run.failureNotes = () => `code-server log (tail):\n${session.logTail(20)}\nIBGU Tools log (tail):\n${session.extensionLogTail('ibgu-tools.ibgu-tools')}`;
   step(`code-server with the installed .vsix on ${session.baseUrl}`);
   run.page = await session.openPage();
   return { session, page: run.page, workbenchUrl: session.workbenchUrl(workspace) };

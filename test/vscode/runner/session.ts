@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +21,7 @@ export interface SessionOptions {
   smokeTestDriver?: boolean;
   /** Packaged extensions to install into the fresh extensions folder before the server starts. */
   vsixes?: string[];
+  /** Settings of the run, written to the machine's settings (see startServer). */
   settings?: Record<string, unknown>;
 }
 
@@ -50,6 +51,8 @@ export class VsCodeSession {
       XDG_DATA_HOME: path.join(this.runDir, 'xdg/data'),
       XDG_CACHE_HOME: path.join(this.runDir, 'xdg/cache'),
       TMPDIR: path.join(this.runDir, 'tmp'),
+      // No extension gallery (as in npm start): no lookups that fail offline and fill the run's output.
+      EXTENSIONS_GALLERY: '{}',
       [OWNER_VAR]: this.runDir,
     });
   }
@@ -83,7 +86,13 @@ export class VsCodeSession {
 
   private async startServer(): Promise<void> {
     const { toolchain } = this.options;
-    writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...this.options.settings }, null, 2));
+    writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    // A run's own settings go to the machine's settings (code-server's "Remote" settings): the workbench is a
+    // remote window, and a remote window drops machine-scoped settings (ibgu.hub.kubeconfig) from user
+    // settings as soon as it knows their scope: before the extension host starts, or not, a race that left the
+    // IBGU view without its hub one run in six.
+    mkdirSync(path.join(this.userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(path.join(this.userDataDir, 'Machine', 'settings.json'), JSON.stringify(this.options.settings ?? {}, null, 2));
     for (const vsix of this.options.vsixes ?? []) this.installExtension(vsix);
 
     this.port = await freePort();
@@ -161,6 +170,16 @@ export class VsCodeSession {
   logTail(lines = 40): string {
     if (!existsSync(this.logFile)) return '(no code-server log)';
     return readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+  }
+
+  /** The last lines of an extension's log channels (what its Output view shows) in this run, for failure notes. */
+  extensionLogTail(extensionId: string, lines = 40): string {
+    const logs = path.join(this.userDataDir, 'logs');
+    const files = existsSync(logs)
+      ? readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.split(path.sep).includes(extensionId) && f.endsWith('.log')).sort()
+      : [];
+    if (!files.length) return `(no log of ${extensionId})`;
+    return files.map((f) => `${f}:\n${readFileSync(path.join(logs, f), 'utf8').split('\n').slice(-lines).join('\n')}`).join('\n');
   }
 
   dispose(): Promise<void> {
