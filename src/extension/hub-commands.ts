@@ -97,8 +97,10 @@ export class HubCommands implements vscode.Disposable {
   }
 
   private async chooseKubeconfigFile(): Promise<void> {
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Use This Kubeconfig'), title: vscode.l10n.t('Kubeconfig file for this workspace') });
-    if (files?.[0]) await this.configTarget().update('kubeconfig', files[0].fsPath, this.configScope());
+    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Use This Kubeconfig'), title: vscode.l10n.t('Kubeconfig file for IBGU Tools on this machine') });
+    // A machine setting (a workspace cannot redirect the hub): in a remote window VS Code writes it to the
+    // remote machine's settings.
+    if (files?.[0]) await this.configTarget().update('kubeconfig', files[0].fsPath, vscode.ConfigurationTarget.Global);
   }
 
   private configTarget(): vscode.WorkspaceConfiguration {
@@ -198,7 +200,8 @@ export class HubCommands implements vscode.Disposable {
       await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0}: on {1} ↔ after apply ({2})', id, session.context.name, verb), { preview: true });
       const confirmed = await answer;
       if (!confirmed) return { outcome: 'cancelled' };
-      const applied = await session.connection.apply(object);
+      // Conditional on the diff: on the live object it was made against, outside its status (or on there being none).
+      const applied = await session.connection.apply(object, live ? { object: live } : undefined);
       await this.closeDiff(right);
       if (applied.metadata.uid) void this.revealIbgu(session, applied.metadata.uid);
       const open = vscode.l10n.t('Open Dashboard');
@@ -269,7 +272,8 @@ export class HubCommands implements vscode.Disposable {
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Delete ImageBasedGroupUpgrade {0} from {1}?', id, session.context.name), { modal: true, detail }, remove);
     if (choice !== remove) return false;
     try {
-      await session.connection.delete(IBGU_API, IBGU_KIND, object.metadata.namespace, object.metadata.name);
+      // Conditional on the IBGU the question named: its plan and labels (TALM's status updates do not count).
+      await session.connection.delete(IBGU_API, IBGU_KIND, object.metadata.namespace, object.metadata.name, { object });
       void vscode.window.showInformationMessage(vscode.l10n.t('Deleted {0} from {1}; the cluster labels stay.', id, session.context.name));
       return true;
     } catch (error) {

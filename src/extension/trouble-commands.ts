@@ -56,7 +56,7 @@ export class TroubleCommands implements vscode.Disposable {
     const layer = this.hubs.load();
     const ibu = await spoke.ibu();
     const advice = layer.cleanupAdvice(ibu);
-    if (!advice.applies) {
+    if (!ibu || !advice.applies) {
       const message = vscode.l10n.t("{0}'s IBU is not waiting for a manual cleanup (its Idle condition is not AbortFailed or FinalizeFailed): there is nothing to retry.", cluster);
       void vscode.window.showInformationMessage(message);
       return nothing(message);
@@ -68,7 +68,9 @@ export class TroubleCommands implements vscode.Disposable {
     );
     if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Not retried.') };
     try {
-      await spoke.connection.mergePatch(layer.IBU_API, 'ImageBasedUpgrade', undefined, 'upgrade', layer.manualCleanupPatch());
+      // Conditional on the IBU the advice was read from: if its Idle condition or stage changed meanwhile
+      // (LCA retried on its own, someone else annotated it), nothing is written and the message says so.
+      await spoke.connection.mergePatch(layer.IBU_API, 'ImageBasedUpgrade', undefined, 'upgrade', layer.manualCleanupPatch(), { object: ibu, view: cleanupView });
     } catch (error) {
       return this.failed(vscode.l10n.t('The annotation was not added to {0}: {1}', cluster, message(error)));
     }
@@ -221,7 +223,8 @@ export class TroubleCommands implements vscode.Disposable {
     const ok = await answer;
     if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Labels not changed.') };
     try {
-      await session.connection.mergePatch(MC_API, 'ManagedCluster', undefined, cluster, layer.labelRepairPatch(repair));
+      // Conditional on the labels the diff showed: a TALM label written meanwhile makes it fail, saying which.
+      await session.connection.mergePatch(MC_API, 'ManagedCluster', undefined, cluster, layer.labelRepairPatch(repair), { object: mc, view: talmLabelsView });
     } catch (error) {
       return this.failed(vscode.l10n.t('The labels of {0} were not changed: {1}', cluster, message(error)));
     }
@@ -363,6 +366,17 @@ function statusOf(session: HubSession, cluster: string): { completedActions?: { 
     if (entry) return entry as never;
   }
   return undefined;
+}
+
+/** What a cleanup retry is decided on: the IBU's stage, its Idle condition, and whether it is already annotated. */
+function cleanupView(ibu: KubeObject): unknown {
+  const idle = ((ibu.status?.conditions ?? []) as { type?: string; status?: string; reason?: string; message?: string }[]).find((c) => c.type === 'Idle');
+  return { stage: ibu.spec?.stage, idle: idle ? { status: idle.status, reason: idle.reason, message: idle.message } : undefined, manualCleanupDone: ibu.metadata.annotations?.['lca.openshift.io/manual-cleanup-done'] };
+}
+
+/** What a label repair is decided on (and its diff shows): the ManagedCluster's lcm.openshift.io/ibgu-* labels. */
+function talmLabelsView(mc: KubeObject): unknown {
+  return { labels: Object.fromEntries(Object.entries(mc.metadata.labels ?? {}).filter(([k]) => k.startsWith('lcm.openshift.io/ibgu-'))) };
 }
 
 function withoutServerFields(object: KubeObject): KubeObject {

@@ -195,7 +195,7 @@ describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
     assert.equal(await conn.read(IBGU_API, 'ImageBasedGroupUpgrade', NS, 'wave-1'), undefined, 'a dry run persists nothing');
     assert.equal((await call('GET', `${collectionPath('ImageBasedGroupUpgrade', NS)}/wave-1`)).status, 404);
 
-    const created = await conn.apply(ibgu('wave-1'));
+    const created = await conn.apply(ibgu('wave-1'), undefined);
     assert.ok(created.metadata.uid && created.metadata.resourceVersion);
     const onServer = (await call('GET', `${collectionPath('ImageBasedGroupUpgrade', NS)}/wave-1`)).body;
     assert.equal(onServer.metadata.uid, created.metadata.uid);
@@ -203,7 +203,7 @@ describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
     await until(() => changes.some((c) => c.kind === 'ImageBasedGroupUpgrade' && c.type === 'add' && c.object.metadata.name === 'wave-1'), () => 'the informer reports the new IBGU');
     assert.equal(conn.get('ImageBasedGroupUpgrade', NS, 'wave-1')?.metadata.uid, created.metadata.uid);
     // Wave 2 has a slow cluster (400 min of Prep, 8 s here): TALM and LCA keep writing through the faults below.
-    await conn.apply(ibgu('wave-2', '2', [{ actions: ['Prep'], rolloutStrategy: { maxConcurrency: 5, timeout: 600 } }]));
+    await conn.apply(ibgu('wave-2', '2', [{ actions: ['Prep'], rolloutStrategy: { maxConcurrency: 5, timeout: 600 } }]), undefined);
 
     const plan = onServer.spec.plan as unknown[];
     const step = { actions: ['Upgrade'], rolloutStrategy: { maxConcurrency: 2, timeout: 60 } };
@@ -221,26 +221,91 @@ describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
     const bad = { ...ibgu('Not_A_Name'), metadata: { name: 'Not_A_Name', namespace: NS } };
     const direct = await call('PATCH', `${collectionPath('ImageBasedGroupUpgrade', NS)}/Not_A_Name?fieldManager=probe&dryRun=All`, bad, { contentType: 'application/apply-patch+yaml' });
     assert.equal(direct.status, 422);
-    const invalid = await hubError(conn.apply(bad));
+    const invalid = await hubError(conn.apply(bad, undefined));
     assert.equal(invalid.reason, 'invalid');
     assert.equal(invalid.status, 422);
     assert.equal(invalid.message, direct.body.message);
 
     // Generic objects: merge patch and delete of a kind the layer does not watch.
-    await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'hub-layer-cm' }, data: { a: '1' } });
-    const patched = await conn.mergePatch('v1', 'ConfigMap', NS, 'hub-layer-cm', { metadata: { annotations: { 'lca.openshift.io/manual-cleanup-done': '' } } });
+    const cm = (await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'hub-layer-cm' }, data: { a: '1' } })).body as KubeObject;
+    const patched = await conn.mergePatch('v1', 'ConfigMap', NS, 'hub-layer-cm', { metadata: { annotations: { 'lca.openshift.io/manual-cleanup-done': '' } } }, { object: cm });
     assert.equal(patched.metadata.annotations?.['lca.openshift.io/manual-cleanup-done'], '');
-    await conn.delete('v1', 'ConfigMap', NS, 'hub-layer-cm');
+    await conn.delete('v1', 'ConfigMap', NS, 'hub-layer-cm', { object: patched });
     assert.equal(await conn.read('v1', 'ConfigMap', NS, 'hub-layer-cm'), undefined);
     assert.equal((await hubError(conn.read('example.com/v1', 'Nothing', NS, 'x'))).reason, 'not-found');
     off();
     await assertModelMatchesServer(conn, 'after the writes');
   });
 
+  test('every write is conditional on what the user saw: a change where the decision looks fails it, saying what; other changes do not', { timeout: 20_000 }, async () => {
+    const { conn } = admin;
+    const cms = '/api/v1/namespaces/default/configmaps';
+    const merge = (where: string, patch: unknown) => call('PATCH', where, patch, { contentType: 'application/merge-patch+json' });
+    const readCm = async (name: string) => (await conn.read('v1', 'ConfigMap', NS, name))!;
+
+    // Someone changes the data between the look and the write: the patch fails, names the change, writes nothing.
+    const seen = (await call('POST', cms, { metadata: { name: 'guard-a' }, data: { a: '1' } })).body as KubeObject;
+    assert.equal((await merge(`${cms}/guard-a`, { data: { a: '2' } })).status, 200);
+    const stale = await hubError(conn.mergePatch('v1', 'ConfigMap', NS, 'guard-a', { metadata: { annotations: { mine: 'yes' } } }, { object: seen }));
+    assert.equal(stale.reason, 'conflict');
+    assert.match(stale.message, /^ConfigMap default\/guard-a changed since you saw it: data\.a: "1" → "2"\. Nothing was written/);
+    assert.equal((await readCm('guard-a')).metadata.annotations?.mine, undefined, 'the refused patch wrote nothing');
+
+    // A decision that rests on the labels only: an annotation written meanwhile does not stop it.
+    const labels = (o: KubeObject) => o.metadata.labels ?? {};
+    const seenLabels = await readCm('guard-a');
+    assert.equal((await merge(`${cms}/guard-a`, { metadata: { annotations: { other: 'z' } } })).status, 200);
+    const refusedBefore = hub.requests().filter((r) => r.method === 'PATCH' && r.path === `${cms}/guard-a` && r.status === 409).length;
+    const repaired = await conn.mergePatch('v1', 'ConfigMap', NS, 'guard-a', { metadata: { labels: { fixed: 'yes' } } }, { object: seenLabels, view: labels });
+    assert.equal(repaired.metadata.labels?.fixed, 'yes');
+    assert.equal(repaired.metadata.annotations?.other, 'z', 'the other writer\'s annotation is kept');
+    const refused = hub.requests().filter((r) => r.method === 'PATCH' && r.path === `${cms}/guard-a` && r.status === 409).length - refusedBefore;
+    assert.equal(refused, 1, 'the first patch carried the seen resourceVersion and was refused; the second, on the new one, passed');
+
+    // A TALM label written meanwhile: the labels the user saw are not the hub's any more.
+    assert.equal((await merge(`${cms}/guard-a`, { metadata: { labels: { 'lcm.openshift.io/ibgu-prep-completed': '' } } })).status, 200);
+    const moved = await hubError(conn.mergePatch('v1', 'ConfigMap', NS, 'guard-a', { metadata: { labels: { second: 'yes' } } }, { object: repaired, view: labels }));
+    assert.match(moved.message, /\["lcm\.openshift\.io\/ibgu-prep-completed"\] was added \(""\)/);
+    assert.equal((await readCm('guard-a')).metadata.labels?.second, undefined);
+
+    // Deleted and created again under the same name: deleting "it" must not delete the new one.
+    const before = await readCm('guard-a');
+    assert.equal((await call('DELETE', `${cms}/guard-a`)).status, 200);
+    assert.equal((await call('POST', cms, { metadata: { name: 'guard-a' }, data: { a: 'new' } })).status, 201);
+    const recreated = await hubError(conn.delete('v1', 'ConfigMap', NS, 'guard-a', { object: before }));
+    assert.match(recreated.message, /it was deleted and created again \(a new uid\)/);
+    assert.deepEqual((await readCm('guard-a')).data, { a: 'new' }, 'the new ConfigMap is still there');
+
+    // TALM-style status churn on an IBGU between the question and the delete: the decision stands, it is deleted.
+    const ibguPath = `${collectionPath('ImageBasedGroupUpgrade', NS)}/guard-ibgu`;
+    const shown = await conn.apply(ibgu('guard-ibgu'), undefined);
+    assert.equal((await merge(`${ibguPath}/status`, { status: { observedGeneration: 99 } })).status, 200);
+    await conn.delete(IBGU_API, 'ImageBasedGroupUpgrade', NS, 'guard-ibgu', { object: shown });
+    assert.equal(await conn.read(IBGU_API, 'ImageBasedGroupUpgrade', NS, 'guard-ibgu'), undefined);
+
+    // Its plan changed instead: not deleted, and the message says where.
+    const shown2 = await conn.apply(ibgu('guard-ibgu'), undefined);
+    assert.equal((await merge(ibguPath, { spec: { plan: [...shown2.spec.plan, { actions: ['Upgrade'], rolloutStrategy: { maxConcurrency: 1, timeout: 30 } }] } })).status, 200);
+    const planned = await hubError(conn.delete(IBGU_API, 'ImageBasedGroupUpgrade', NS, 'guard-ibgu', { object: shown2 }));
+    assert.match(planned.message, /changed since you saw it: spec\.plan\[1\] was added \(\{"actions":\["Upgrade"\]/);
+    assert.ok(await conn.read(IBGU_API, 'ImageBasedGroupUpgrade', NS, 'guard-ibgu'), 'the IBGU is still there');
+
+    // Apply after a diff against a version that is gone; and a create of an object someone created meanwhile.
+    const changedSpec = { ...shown2, spec: { ...shown2.spec, clusterLabelSelectors: [{ matchLabels: { wave: '9' } }] } };
+    const diffView = (o: KubeObject) => ({ spec: o.spec });
+    const staleApply = await hubError(conn.apply(changedSpec, { object: shown2, view: diffView }));
+    assert.match(staleApply.message, /spec\.plan\[1\] was added/);
+    const dup = await hubError(conn.apply(ibgu('guard-ibgu'), undefined));
+    assert.equal(dup.reason, 'conflict');
+    assert.match(dup.message, /was created on the hub by someone else since you looked; nothing was written/);
+    await call('DELETE', `${cms}/guard-a`);
+    await call('DELETE', ibguPath);
+  });
+
   test('a forced 410: objects deleted while no watch was open leave the model after the re-list', { timeout: 20_000 }, async () => {
     const { conn } = admin;
     await call('POST', collectionPath('ManagedCluster'), { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster', metadata: { name: 'short-lived' }, spec: { hubAcceptsClient: true } });
-    await conn.apply(ibgu('short-lived'));
+    await conn.apply(ibgu('short-lived'), undefined);
     await until(() => !!conn.get('ManagedCluster', undefined, 'short-lived') && !!conn.get('ImageBasedGroupUpgrade', NS, 'short-lived'), () => 'both short-lived objects in the model');
     const deletes: string[] = [];
     const off = conn.onChange((c) => c.type === 'delete' && deletes.push(`${c.kind}/${c.object.metadata.name}`));
@@ -264,7 +329,7 @@ describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
     const { conn } = admin;
     const from = hub.requests().length;
     await control('drop-watches');
-    await conn.apply(ibgu('after-drop'));
+    await conn.apply(ibgu('after-drop'), undefined);
     await until(() => !!conn.get('ImageBasedGroupUpgrade', NS, 'after-drop'), () => 'the IBGU applied after the drop');
     await assertModelMatchesServer(conn, 'after dropped watches');
     // Watches are logged when they end, lists at once: none of the collections was listed again.
@@ -318,7 +383,7 @@ describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
     assert.match(state.message ?? '', /other 3 resource types are still watched/);
     // It keeps retrying with backoff: a retry is either scheduled (retryAt) or, for a moment, on its way.
     await until(() => limited.conn.state.phase === 'forbidden' && limited.conn.state.retryAt !== undefined, () => `a retry scheduled, now ${JSON.stringify(limited.conn.state)}`);
-    await limited.conn.apply(ibgu('seen-by-limited'));
+    await limited.conn.apply(ibgu('seen-by-limited'), undefined);
     await until(() => !!limited.conn.get('ImageBasedGroupUpgrade', NS, 'seen-by-limited'), () => 'the IBGU informer still delivers');
     await assertModelMatchesServer(limited.conn, 'with manifestworks forbidden', ['ImageBasedGroupUpgrade', 'ManagedCluster', 'ClusterGroupUpgrade']);
     assert.equal(limited.conn.state.phase, 'forbidden');

@@ -65,7 +65,7 @@ export function cleanupAdvice(ibu: unknown): CleanupAdvice {
 }
 
 /** The merge patch that adds only the annotation; its value is ignored by LCA. */
-export function manualCleanupPatch(): object {
+export function manualCleanupPatch(): Record<string, unknown> {
   return { metadata: { annotations: { [MANUAL_CLEANUP_ANNOTATION]: '' } } };
 }
 

@@ -118,7 +118,7 @@ export function proposeLabelRepair(labels: Record<string, string>, ibu: unknown 
 }
 
 /** The merge patch for the ManagedCluster: added keys with value "", removed keys as null. */
-export function labelRepairPatch(repair: LabelRepair): object {
+export function labelRepairPatch(repair: LabelRepair): Record<string, unknown> {
   const labels: Record<string, string | null> = {};
   for (const key of repair.add) labels[key] = '';
   for (const key of repair.remove) labels[key] = null;

@@ -1,7 +1,8 @@
 /**
  * A live connection to one hub context: an informer per watched kind, a connection state a person can act
  * on, restarts with jittered exponential backoff, and the few writes the views make (server-side apply,
- * a plan step appended under a `test` precondition, merge patches, deletes).
+ * a plan step appended under a `test` precondition, merge patches, deletes), each conditional on the
+ * object the user saw (see seen.ts).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -9,7 +10,11 @@ import { Backoff } from './backoff';
 import { classify, HttpFailure, HubError } from './errors';
 import { HubHttp, resourcePath, type ResourceLocation } from './http';
 import { KindInformer } from './informer';
+import { changeSince, type Seen } from './seen';
 import { RESOURCE_TYPES, WATCHED_KINDS, type ConnectionState, type HubContext, type KubeObject, type ModelChange, type WatchedKind } from './types';
+
+/** How often a write is sent again when only fields outside the user's view changed meanwhile. */
+const GUARDED_ATTEMPTS = 4;
 
 /** The field manager of every write, so the hub's managedFields say which fields this tool owns. */
 export const FIELD_MANAGER = 'ibgu-tools';
@@ -126,9 +131,32 @@ export class HubConnection {
     return this.serverSideApply(object, true);
   }
 
-  /** Server-side apply (fieldManager "ibgu-tools", conflicts forced, as after the user saw the dry run's result). */
-  apply(object: KubeObject): Promise<KubeObject> {
-    return this.serverSideApply(object, false);
+  /**
+   * Server-side apply (fieldManager "ibgu-tools", conflicts forced, as after the user saw the dry run's
+   * result), conditional on what the user saw: `seen` is the live object the diff was made against (the
+   * apply carries its resourceVersion; a change meanwhile is handled as `delete` says), or undefined when
+   * the diff showed a creation — then it is a create, which fails if the object has appeared since.
+   */
+  async apply(object: KubeObject, seen: Seen | undefined): Promise<KubeObject> {
+    if (!object.apiVersion || !object.kind || !object.metadata?.name) throw new HubError('invalid', 'The object to apply needs apiVersion, kind and metadata.name.');
+    const where = await this.locate(object.apiVersion, object.kind);
+    const namespace = where.namespaced ? object.metadata.namespace ?? this.context.namespace ?? 'default' : undefined;
+    if (!seen) {
+      const { managedFields: _managed, resourceVersion: _rv, ...metadata } = object.metadata;
+      const body = { ...object, metadata: { ...metadata, ...(namespace ? { namespace } : {}) } };
+      try {
+        return (await this.http.request('POST', resourcePath(where, namespace), { body, query: { fieldManager: FIELD_MANAGER } })) as KubeObject;
+      } catch (error) {
+        const failure = classify(error, this.describe('create', where));
+        if (error instanceof HttpFailure && error.status === 409) {
+          throw new HubError('conflict', `${object.kind} ${namespace ? `${namespace}/` : ''}${object.metadata.name} was created on the hub by someone else since you looked; nothing was written. Apply again to see the diff against it.`, 409);
+        }
+        throw failure;
+      }
+    }
+    return this.guarded(object.apiVersion, object.kind, namespace, object.metadata.name, seen, (current) =>
+      this.serverSideApply({ ...object, metadata: { ...object.metadata, uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion } }, false),
+    );
   }
 
   /** Reads one object from the server (not the cache); undefined on 404. Any apiVersion/kind. */
@@ -176,21 +204,61 @@ export class HubConnection {
     }
   }
 
-  /** Deletes one object; an object already gone counts as deleted. */
-  async delete(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<void> {
+  /**
+   * Deletes the object the user saw, on DeleteOptions preconditions (its uid and resourceVersion): if it
+   * changed on the hub meanwhile in the part `seen.view` covers, nothing is deleted and the conflict says
+   * what changed (see seen.ts). An object already gone counts as deleted.
+   */
+  async delete(apiVersion: string, kind: string, namespace: string | undefined, name: string, seen: Seen): Promise<void> {
     const where = await this.locate(apiVersion, kind);
-    try {
-      await this.http.request('DELETE', resourcePath(where, namespace, name));
-    } catch (error) {
-      if (error instanceof HttpFailure && error.status === 404) return;
-      throw classify(error, this.describe('delete', where));
-    }
+    await this.guarded(apiVersion, kind, namespace, name, seen, async (current) => {
+      const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: preconditionsOf(current) };
+      try {
+        await this.http.request('DELETE', resourcePath(where, namespace, name), { body });
+      } catch (error) {
+        if (error instanceof HttpFailure && error.status === 404) return;
+        throw classify(error, this.describe('delete', where));
+      }
+    });
   }
 
-  /** An application/merge-patch+json patch of any object (label repair, manual-cleanup-done). */
-  async mergePatch(apiVersion: string, kind: string, namespace: string | undefined, name: string, patch: unknown): Promise<KubeObject> {
+  /**
+   * An application/merge-patch+json patch (label repair, manual-cleanup-done) of the object the user saw:
+   * the patch carries its uid and resourceVersion, so the hub applies it only to that version (the API
+   * server's optimistic concurrency); a change meanwhile is handled as `delete` says.
+   */
+  async mergePatch(apiVersion: string, kind: string, namespace: string | undefined, name: string, patch: Record<string, unknown>, seen: Seen): Promise<KubeObject> {
     const where = await this.locate(apiVersion, kind);
-    return this.send('PATCH', where, namespace, name, 'patch', { body: patch, contentType: 'application/merge-patch+json', query: { fieldManager: FIELD_MANAGER } });
+    return this.guarded(apiVersion, kind, namespace, name, seen, (current) => {
+      const metadata = { ...((patch.metadata as Record<string, unknown> | undefined) ?? {}), ...preconditionsOf(current) };
+      return this.send('PATCH', where, namespace, name, 'patch', { body: { ...patch, metadata }, contentType: 'application/merge-patch+json', query: { fieldManager: FIELD_MANAGER } });
+    });
+  }
+
+  /**
+   * Runs a write on the version the user saw; on a conflict (or a refusal that a changed object explains),
+   * reads the object again: if the part the decision rests on changed, fails saying what changed, with
+   * nothing written; if not, writes again on the new version (a few times at most).
+   */
+  private async guarded<T>(apiVersion: string, kind: string, namespace: string | undefined, name: string, seen: Seen, write: (current: KubeObject) => Promise<T>): Promise<T> {
+    const id = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    let current = seen.object;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write(current);
+      } catch (error) {
+        if (!(error instanceof HubError) || (error.reason !== 'conflict' && error.reason !== 'invalid')) throw error;
+        const now = await this.read(apiVersion, kind, namespace, name);
+        const unchanged = now?.metadata.uid === current.metadata.uid && now?.metadata.resourceVersion === current.metadata.resourceVersion;
+        // An invalid write to an unchanged object is just invalid: its own message says why.
+        if (error.reason === 'invalid' && unchanged) throw error;
+        const change = changeSince(seen, now);
+        if (change !== undefined) throw new HubError('conflict', `${id} changed since you saw it: ${change}. Nothing was written; look again and retry.`, error.status);
+        if (attempt >= GUARDED_ATTEMPTS || !now) throw new HubError('conflict', `${id} keeps changing (${GUARDED_ATTEMPTS} attempts); nothing was written. Retry in a moment.`, error.status);
+        this.log(`${id} changed on the hub only where the decision does not look (resourceVersion ${current.metadata.resourceVersion} → ${now.metadata.resourceVersion}); writing again on the new version.`);
+        current = now;
+      }
+    }
   }
 
   /** Stops everything and forgets the listeners; the connection cannot be started again. */
@@ -295,6 +363,11 @@ export class HubConnection {
     if (this.synced.size === this.informers.size) return { phase: 'connected' };
     return { phase: 'connecting' };
   }
+}
+
+/** The uid and resourceVersion of an object as the precondition of a write. */
+function preconditionsOf(object: KubeObject): { uid?: string; resourceVersion?: string } {
+  return { ...(object.metadata.uid ? { uid: object.metadata.uid } : {}), ...(object.metadata.resourceVersion ? { resourceVersion: object.metadata.resourceVersion } : {}) };
 }
 
 function locationOf(kind: WatchedKind): ResourceLocation {

@@ -42,7 +42,7 @@ suite('troubleshooting commands', function () {
   suiteSetup(async () => {
     api = await extensionApi();
     scratch = mkdtempSync(path.join(tmpdir(), 'ibgu-trouble-'));
-    await vscode.workspace.getConfiguration('ibgu.spoke').update('useHubSecret', 'always', vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('ibgu.spoke').update('useHubSecret', 'always', vscode.ConfigurationTarget.Global);
     const file = await vscode.commands.executeCommand<string | undefined>('ibgu.startSandbox', { scenario: workspaceUri('trouble/scenario.yaml').fsPath, timeScale: 0.05 });
     assert.ok(file, 'the sandbox hub did not start');
     hub = accessFrom(file);
@@ -71,7 +71,7 @@ suite('troubleshooting commands', function () {
   });
 
   suiteTeardown(async () => {
-    await vscode.workspace.getConfiguration('ibgu.spoke').update('useHubSecret', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('ibgu.spoke').update('useHubSecret', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('ibgu.stopSandbox');
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -100,6 +100,26 @@ suite('troubleshooting commands', function () {
     assert.equal((await ibuOf('sno-0002')).metadata.resourceVersion, before.metadata.resourceVersion, 'the IBU was not written');
   });
 
+  test('Retry IBU Cleanup writes nothing when the IBU changed while the question was open, and says what changed', async () => {
+    const spokeApi = await spoke('sno-0002');
+    const ibuPath = '/apis/lca.openshift.io/v1/imagebasedupgrades/upgrade';
+    const stuck = await ibuOf('sno-0002');
+    const conditions = stuck.status.conditions as { type: string; message?: string }[];
+    const retrying = vscode.commands.executeCommand<TroubleOutcome>('ibgu.retryCleanup', node('sno-0002'));
+    await until(() => api.hub!.confirmation.question, 'the retry to ask for confirmation', 20_000);
+    // Meanwhile LCA's cleanup fails again with another message (as a second failed retry would write it).
+    const changed = conditions.map((c) => (c.type === 'Idle' ? { ...c, message: 'failed to cleanup: a second reason' } : c));
+    const written = await request(spokeApi, 'PATCH', `${ibuPath}/status`, { status: { conditions: changed } }, 'application/merge-patch+json');
+    assert.equal(written.status, 200, JSON.stringify(written.body));
+    await vscode.commands.executeCommand('ibgu.confirmApply');
+    const result = await retrying;
+    assert.equal(result.outcome, 'failed', JSON.stringify(result));
+    assert.match(result.outcome === 'failed' ? result.message : '', /ImageBasedUpgrade upgrade changed since you saw it: idle\.message: .* → "failed to cleanup: a second reason"\. Nothing was written/);
+    assert.equal((await ibuOf('sno-0002')).metadata.annotations?.['lca.openshift.io/manual-cleanup-done'], undefined, 'the annotation was written after all');
+    // Back as the scenario left it, for the retry test.
+    assert.equal((await request(spokeApi, 'PATCH', `${ibuPath}/status`, { status: { conditions } }, 'application/merge-patch+json')).status, 200);
+  });
+
   test('Retry IBU Cleanup returns a cluster stuck in FinalizeFailed to Idle', async () => {
     const stuck = await ibuOf('sno-0002');
     const idle = stuck.status.conditions.find((c: any) => c.type === 'Idle');
@@ -116,6 +136,24 @@ suite('troubleshooting commands', function () {
     assert.equal(result.outcome === 'done' && result.state, 'idle');
     const after = await ibuOf('sno-0002');
     assert.equal(after.status.conditions.find((c: any) => c.type === 'Idle').status, 'True');
+  });
+
+  test('Repair Stage Labels writes nothing when TALM labelled the cluster while its diff was open, and names the label', async () => {
+    const label = 'lcm.openshift.io/ibgu-upgrade-failed';
+    const before = (await request(hub, 'GET', `${MC_PATH}/sno-0002`)).body.metadata.labels as Record<string, string>;
+    assert.equal(before[label], undefined);
+    const repairing = vscode.commands.executeCommand<TroubleOutcome>('ibgu.repairLabels', node('sno-0002'));
+    await until(() => api.hub!.confirmation.question, 'the repair to ask for confirmation', 20_000);
+    assert.equal((await request(hub, 'PATCH', `${MC_PATH}/sno-0002`, { metadata: { labels: { [label]: '' } } }, 'application/merge-patch+json')).status, 200);
+    await vscode.commands.executeCommand('ibgu.confirmApply');
+    const result = await repairing;
+    assert.equal(result.outcome, 'failed', JSON.stringify(result));
+    assert.match(result.outcome === 'failed' ? result.message : '', /ManagedCluster sno-0002 changed since you saw it: labels\["lcm\.openshift\.io\/ibgu-upgrade-failed"\] was added/);
+    const after = (await request(hub, 'GET', `${MC_PATH}/sno-0002`)).body.metadata.labels as Record<string, string>;
+    assert.deepEqual(after, { ...before, [label]: '' }, 'only the concurrent label changed');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal((await request(hub, 'PATCH', `${MC_PATH}/sno-0002`, { metadata: { labels: { [label]: null } } }, 'application/merge-patch+json')).status, 200);
+    await until(() => !session().list('ManagedCluster').find((m) => m.metadata.name === 'sno-0002')?.metadata.labels?.[label], 'the hub view to see the label go', 20_000);
   });
 
   test('Repair Stage Labels changes exactly the labels its diff shows', async () => {
