@@ -27,13 +27,16 @@ const state = path.join(root, '.sandbox');
 mkdirSync(state, { recursive: true });
 const kubeconfig = path.join(state, 'kubeconfig');
 const children = [];
-// A workspace of examples/ whose settings pin the sandbox's kubeconfig (the hub is right whatever KUBECONFIG
-// says) and open the IBGU view; nothing is written into examples/.
+// A workspace of examples/ whose settings open the IBGU view; nothing is written into examples/. The
+// sandbox's kubeconfig cannot be pinned here: ibgu.hub.kubeconfig is a machine setting (a workspace cannot
+// redirect the hub), so it goes into the machine settings of npm start's own VS Code profile (HUB below).
 const workspace = path.join(state, 'examples.code-workspace');
 writeFileSync(
   workspace,
-  JSON.stringify({ folders: [{ path: path.join(root, 'examples') }], settings: { 'ibgu.hub.kubeconfig': kubeconfig, 'ibgu.hub.contexts': [], 'ibgu.hub.openViewOnStart': true } }, null, 2),
+  JSON.stringify({ folders: [{ path: path.join(root, 'examples') }], settings: { 'ibgu.hub.contexts': [], 'ibgu.hub.openViewOnStart': true } }, null, 2),
 );
+/** The machine settings of npm start's profiles: the sandbox hub, whatever KUBECONFIG says. */
+const HUB = { 'ibgu.hub.kubeconfig': kubeconfig };
 
 /**
  * User settings of npm start's code-server profile: a quiet workbench with nothing but IBGU Tools to look at
@@ -103,7 +106,11 @@ function freePort() {
 
 async function desktop() {
   say('opening VS Code on examples/ with IBGU Tools from this work tree, connected to the sandbox hub');
-  const code = spawn('code', ['--new-window', `--extensionDevelopmentPath=${root}`, workspace, walkthroughFile], {
+  // A profile of its own (not your VS Code's settings): its user settings carry the hub's kubeconfig.
+  const profile = path.join(state, 'desktop');
+  mkdirSync(path.join(profile, 'User'), { recursive: true });
+  writeSettings(path.join(profile, 'User', 'settings.json'), { ...QUIET, ...HUB });
+  const code = spawn('code', ['--new-window', '--user-data-dir', profile, `--extensionDevelopmentPath=${root}`, workspace, walkthroughFile], {
     env: { ...process.env, KUBECONFIG: kubeconfig },
     stdio: 'inherit',
     detached: true,
@@ -111,15 +118,15 @@ async function desktop() {
   children.push(code);
 }
 
-/** The settings file of the profile, with ours over whatever the user changed in it since. */
-function writeSettings(file) {
+/** A settings file of a profile, with ours over whatever the user changed in it since. */
+function writeSettings(file, ours) {
   let current = {};
   try {
     current = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     // none yet, or not plain JSON: ours alone
   }
-  writeFileSync(file, JSON.stringify({ ...current, ...QUIET }, null, 2));
+  writeFileSync(file, JSON.stringify({ ...current, ...ours }, null, 2));
 }
 
 async function browser() {
@@ -139,7 +146,10 @@ async function browser() {
   const profile = path.join(state, 'code-server');
   const extensions = path.join(profile, 'extensions');
   mkdirSync(path.join(profile, 'user', 'User'), { recursive: true });
-  writeSettings(path.join(profile, 'user', 'User', 'settings.json'));
+  writeSettings(path.join(profile, 'user', 'User', 'settings.json'), QUIET);
+  // The browser window is a remote window: machine settings come from code-server's machine settings.
+  mkdirSync(path.join(profile, 'user', 'Machine'), { recursive: true });
+  writeSettings(path.join(profile, 'user', 'Machine', 'settings.json'), HUB);
   const vsix = path.join(state, 'ibgu-tools.vsix');
   const pack = spawnSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: root, encoding: 'utf8' });
   if (pack.status !== 0) throw new Error(`vsce package failed:\n${pack.stdout}${pack.stderr}`);

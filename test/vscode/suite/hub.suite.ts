@@ -7,7 +7,7 @@
  * own or says exactly why it cannot, and its model equals what the hub lists.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -52,7 +52,7 @@ suite('hub: connect, apply, watch, append', function () {
   });
 
   suiteTeardown(async () => {
-    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('ibgu.hub').update('contexts', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('ibgu.stopSandbox');
     rmSync(scratch, { recursive: true, force: true });
@@ -66,6 +66,33 @@ suite('hub: connect, apply, watch, append', function () {
     assert.deepEqual(names, listed.body.items.map((o: any) => o.metadata.name).sort());
     assert.equal(names.length, 4);
     assert.match(root()!.description ?? '', /connected/i);
+  });
+
+  test("a cloned repository's workspace settings cannot redirect the hub, map clusters to other contexts or consent to reading admin Secrets", async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = path.join(folder, '.vscode', 'settings.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const hubConfig = () => vscode.workspace.getConfiguration('ibgu.hub');
+    const spokeConfig = () => vscode.workspace.getConfiguration('ibgu.spoke');
+    const before = { kubeconfig: hubConfig().get('kubeconfig'), contexts: spokeConfig().get('contexts'), consent: spokeConfig().get('useHubSecret') };
+    writeFileSync(file, JSON.stringify({
+      'ibgu.hub.kubeconfig': path.join(folder, 'attacker.kubeconfig'),
+      'ibgu.spoke.contexts': { 'sno-0001': 'someone-elses-cluster' },
+      'ibgu.spoke.useHubSecret': 'always',
+      // A setting a workspace may set, written in the same file: once it shows, VS Code has read the file.
+      'ibgu.hub.notifications': 'off',
+    }));
+    try {
+      await until(() => hubConfig().get('notifications') === 'off', 'VS Code to read the workspace settings', 20_000);
+      assert.deepEqual({ kubeconfig: hubConfig().get('kubeconfig'), contexts: spokeConfig().get('contexts'), consent: spokeConfig().get('useHubSecret') }, before);
+      for (const [config, key] of [[hubConfig(), 'kubeconfig'], [spokeConfig(), 'contexts'], [spokeConfig(), 'useHubSecret']] as const) {
+        assert.equal(config.inspect(key)?.workspaceValue, undefined, `the workspace's ${key} was taken`);
+      }
+      assert.ok(root(), 'the sandbox hub is still the one shown');
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+      await until(() => hubConfig().get('notifications') === 'all', 'the workspace settings to be gone', 20_000);
+    }
   });
 
   test('the view refreshes only rows that changed: none for a rebuild with nothing new, one cluster for its new label', async () => {
@@ -237,7 +264,7 @@ suite('hub: connect, apply, watch, append', function () {
     const { token } = await control(access, 'tokens', { name: 'no-manifestwork-watch', deny: [{ verb: 'watch', resource: 'manifestworks' }] });
     const file = path.join(scratch, 'restricted.kubeconfig');
     writeKubeconfig(access, file, 'restricted', token);
-    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', file, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', file, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('ibgu.hub').update('contexts', ['restricted'], vscode.ConfigurationTarget.Workspace);
     await until(() => session('restricted').state.phase === 'forbidden', 'the restricted hub to report forbidden', 30_000, () => JSON.stringify(session('restricted').state));
     assert.equal(session('restricted').state.permission, 'watch manifestworks.work.open-cluster-management.io');
@@ -250,7 +277,7 @@ suite('hub: connect, apply, watch, append', function () {
     const { token } = await control(access, 'tokens', { name: 'read-only', deny: [{ verb: 'patch' }, { verb: 'create' }] });
     const file = path.join(scratch, 'read-only.kubeconfig');
     writeKubeconfig(access, file, 'read-only', token);
-    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', file, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', file, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('ibgu.hub').update('contexts', ['read-only'], vscode.ConfigurationTarget.Workspace);
     await until(() => session('read-only').state.phase === 'connected', 'the read-only hub to connect', 30_000, () => JSON.stringify(session('read-only').state));
     const uri = workspaceUri('hub/wave-c.yaml');
@@ -270,7 +297,7 @@ suite('hub: connect, apply, watch, append', function () {
     const { token } = await control(access, 'tokens', { name: 'expiring' });
     const file = path.join(scratch, 'expiring.kubeconfig');
     writeKubeconfig(access, file, 'expiring', token);
-    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', file, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('ibgu.hub').update('kubeconfig', file, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('ibgu.hub').update('contexts', ['expiring'], vscode.ConfigurationTarget.Workspace);
     await until(() => session('expiring').state.phase === 'connected', 'the expiring hub to connect', 30_000, () => JSON.stringify(session('expiring').state));
     await control(access, 'tokens/expire', { token });
