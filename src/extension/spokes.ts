@@ -45,7 +45,7 @@ export class Spokes implements vscode.Disposable {
       } else {
         const text = await this.adminKubeconfig(session, cluster, key);
         if (!text) return undefined;
-        client = new layer.SpokeClient(cluster, layer.kubeConfigFromText(text, vscode.l10n.t('The admin kubeconfig of {0}', cluster)), vscode.l10n.t('the admin kubeconfig Secret {0}/{0}-admin-kubeconfig on {1}', cluster, session.context.name));
+        client = layer.adminSpokeClient(cluster, text, vscode.l10n.t('the admin kubeconfig Secret {0}/{0}-admin-kubeconfig on {1}', cluster, session.context.name));
       }
       await client.ibu();
     } catch (error) {

@@ -10,5 +10,5 @@ export * from './documents';
 export * from './new-ibgu';
 export * from './news';
 export { appendErrors } from '../views/plan-editor-model';
-export { SpokeClient, kubeConfigFromText, readAdminKubeconfig, adminKubeconfigSecret, IBU_API, type SpokeSnapshot } from './spoke';
+export { SpokeClient, adminSpokeClient, kubeConfigFromText, readAdminKubeconfig, adminKubeconfigSecret, IBU_API, type SpokeSnapshot } from './spoke';
 export * from '../../core/troubleshoot/index';

@@ -35,6 +35,14 @@ export function kubeConfigFromText(text: string, what: string): KubeConfig {
   return kc;
 }
 
+/**
+ * A client for a cluster through its admin kubeconfig Secret from the hub: `text` as read from the hub, or as
+ * VS Code's secret storage kept it. The one way in for kubeconfig text that came from a cluster.
+ */
+export function adminSpokeClient(cluster: string, text: string, via: string): SpokeClient {
+  return new SpokeClient(cluster, kubeConfigFromText(text, `The admin kubeconfig of ${cluster}`), via);
+}
+
 /** The kubeconfig text of a cluster's admin Secret read from the hub; undefined when there is no such Secret. */
 export async function readAdminKubeconfig(hub: HubConnection, cluster: string): Promise<string | undefined> {
   const { namespace, name } = adminKubeconfigSecret(cluster);
