@@ -10,8 +10,9 @@ const CHOICES_KEY = 'ibgu.spoke.choices';
 /**
  * Reaching a managed cluster, in the order the user would want: a kubeconfig context mapped to the cluster
  * (`ibgu.spoke.contexts`, or chosen once and remembered), then the ZTP admin kubeconfig Secret on the hub,
- * read only after the user agrees (or `ibgu.spoke.useHubSecret` says always). That kubeconfig stays in
- * memory, or in VS Code's secret storage when the user asks to remember it; never in settings or logs.
+ * read only after the user agrees (or `ibgu.spoke.useHubSecret` says always). That kubeconfig is cluster
+ * data: only its server, CA and inline credential are used (hub/admin-kubeconfig.ts), and only they stay in
+ * memory, or in VS Code's secret storage when the user asks to remember them; never in settings or logs.
  * Every failure says which path was tried and why it did not work.
  */
 export class Spokes implements vscode.Disposable {
@@ -38,16 +39,22 @@ export class Spokes implements vscode.Disposable {
     if (!choice) choice = await this.ask(session, cluster);
     if (!choice) return undefined;
     let client: SpokeClient;
+    let keep: (() => Promise<void>) | undefined;
     try {
       if (choice.kind === 'context') {
         const view = this.hubs.contexts();
         client = new layer.SpokeClient(cluster, layer.kubeconfigFor(view, choice.context), vscode.l10n.t('the kubeconfig context {0}', choice.context));
       } else {
-        const text = await this.adminKubeconfig(session, cluster, key);
-        if (!text) return undefined;
-        client = layer.adminSpokeClient(cluster, text, vscode.l10n.t('the admin kubeconfig Secret {0}/{0}-admin-kubeconfig on {1}', cluster, session.context.name));
+        const found = await this.adminKubeconfig(session, cluster, key);
+        if (!found) return undefined;
+        // Reduced to server, CA and inline credential, and so checked again, wherever the text came from
+        // (the hub, memory, or secret storage, which an older version filled with the Secret as it was).
+        const reduced = layer.adminSpokeClient(cluster, found.text, vscode.l10n.t('the admin kubeconfig Secret {0}/{0}-admin-kubeconfig on {1}', cluster, session.context.name));
+        keep = () => this.keep(key, reduced.kubeconfigText(), found.stored);
+        client = reduced;
       }
       await client.ibu();
+      await keep?.();
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       const path = choice.kind === 'context' ? vscode.l10n.t('the kubeconfig context {0}', choice.context) : vscode.l10n.t('the admin kubeconfig Secret on {0}', session.context.name);
@@ -123,19 +130,25 @@ export class Spokes implements vscode.Disposable {
     return picked.choice;
   }
 
-  /** The admin kubeconfig text: from memory, secret storage, or the hub (then kept as the user chose). */
-  private async adminKubeconfig(session: HubSession, cluster: string, key: string): Promise<string | undefined> {
-    const known = this.texts.get(key) ?? (await this.secrets.get(secretKey(key)));
-    if (known) return known;
+  /** The admin kubeconfig text as it is kept: from memory, secret storage, or else the hub; `stored` when in secret storage. */
+  private async adminKubeconfig(session: HubSession, cluster: string, key: string): Promise<{ text: string; stored: boolean } | undefined> {
+    const inMemory = this.texts.get(key);
+    const stored = inMemory === undefined ? await this.secrets.get(secretKey(key)) : undefined;
+    const known = inMemory ?? stored;
+    if (known) return { text: known, stored: stored !== undefined };
     const layer = this.hubs.load();
     const text = await layer.readAdminKubeconfig(session.connection, cluster);
     if (!text) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0} has no Secret {1}/{1}-admin-kubeconfig, so the admin kubeconfig path cannot reach {1}. Choose a kubeconfig context for it.', session.context.name, cluster));
       return undefined;
     }
-    this.texts.set(key, text);
-    if (this.rememberSecret.delete(key)) await this.secrets.store(secretKey(key), text);
-    return text;
+    return { text, stored: false };
+  }
+
+  /** Keeps the reduced admin kubeconfig in memory, and in secret storage when it is there already or the user asked. */
+  private async keep(key: string, reduced: string, stored: boolean): Promise<void> {
+    this.texts.set(key, reduced);
+    if (this.rememberSecret.delete(key) || stored) await this.secrets.store(secretKey(key), reduced);
   }
 
   dispose(): void {

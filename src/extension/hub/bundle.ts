@@ -10,5 +10,6 @@ export * from './documents';
 export * from './new-ibgu';
 export * from './news';
 export { appendErrors } from '../views/plan-editor-model';
-export { SpokeClient, adminSpokeClient, kubeConfigFromText, readAdminKubeconfig, adminKubeconfigSecret, IBU_API, type SpokeSnapshot } from './spoke';
+export { SpokeClient, adminSpokeClient, readAdminKubeconfig, adminKubeconfigSecret, IBU_API, type SpokeSnapshot } from './spoke';
 export * from '../../core/troubleshoot/index';
+export { reduceAdminKubeconfig, adminKubeconfigText, AdminKubeconfigRefused, type AdminKubeconfig } from './admin-kubeconfig';

@@ -1,10 +1,13 @@
 /**
  * A managed cluster ("spoke") reached directly: the IBU lives there, and so do the Velero objects, the
  * volumes and the events the troubleshooting commands read. The credentials come from a kubeconfig context
- * the user mapped to the cluster, or from the ZTP admin kubeconfig Secret on the hub; either way they stay
- * in memory here (the caller decides whether VS Code's secret storage keeps them).
+ * the user mapped to the cluster (the user's own file, used as kubectl would), or from the ZTP admin
+ * kubeconfig Secret on the hub (cluster data: reduced to server, CA and an inline credential, see
+ * admin-kubeconfig.ts); either way they stay in memory here (the caller decides whether VS Code's secret
+ * storage keeps them).
  */
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { adminKubeConfig, adminKubeconfigText, reduceAdminKubeconfig, type AdminKubeconfig } from './admin-kubeconfig';
 import { HubConnection } from './connection';
 import { HubError } from './errors';
 import type { HubContext, KubeObject } from './types';
@@ -21,35 +24,20 @@ export function adminKubeconfigSecret(cluster: string): { namespace: string; nam
 }
 
 /**
- * A KubeConfig from kubeconfig text (the Secret's `kubeconfig` key), using its current context. Errors say
- * what is wrong without quoting the text, which holds credentials.
- */
-export function kubeConfigFromText(text: string, what: string): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromString(text);
-  } catch {
-    throw new HubError('invalid', `${what} is not a readable kubeconfig.`);
-  }
-  if (!kc.getCurrentCluster()?.server) throw new HubError('invalid', `${what} names no cluster server in its current context.`);
-  return kc;
-}
-
-/**
  * A client for a cluster through its admin kubeconfig Secret from the hub: `text` as read from the hub, or as
  * VS Code's secret storage kept it. The one way in for kubeconfig text that came from a cluster.
  */
 export function adminSpokeClient(cluster: string, text: string, via: string): SpokeClient {
-  return new SpokeClient(cluster, kubeConfigFromText(text, `The admin kubeconfig of ${cluster}`), via);
+  return new SpokeClient(cluster, reduceAdminKubeconfig(text, `The admin kubeconfig of ${cluster}`), via);
 }
 
 /** The kubeconfig text of a cluster's admin Secret read from the hub; undefined when there is no such Secret. */
 export async function readAdminKubeconfig(hub: HubConnection, cluster: string): Promise<string | undefined> {
   const { namespace, name } = adminKubeconfigSecret(cluster);
   const secret = await hub.read('v1', 'Secret', namespace, name);
-  const data = (secret as { data?: Record<string, string> } | undefined)?.data?.kubeconfig;
+  const data = (secret as { data?: Record<string, unknown> } | undefined)?.data?.kubeconfig;
   if (!secret) return undefined;
-  if (!data) throw new HubError('invalid', `The Secret ${namespace}/${name} on the hub has no "kubeconfig" key.`);
+  if (typeof data !== 'string' || !data) throw new HubError('invalid', `The Secret ${namespace}/${name} on the hub has no "kubeconfig" key.`);
   return Buffer.from(data, 'base64').toString('utf8');
 }
 
@@ -70,25 +58,34 @@ export interface SpokeSnapshot {
 /** Requests to one spoke, with the same wording of errors as the hub's. */
 export class SpokeClient {
   readonly connection: HubConnection;
+  private readonly kc: KubeConfig;
+  /** Set when the credentials came from the hub: the only fields kept of them. */
+  private readonly admin: AdminKubeconfig | undefined;
 
   constructor(
     readonly cluster: string,
-    private readonly kc: KubeConfig,
+    /** A KubeConfig of the user's own kubeconfig context, or an admin kubeconfig from the hub, reduced. */
+    credentials: KubeConfig | AdminKubeconfig,
     /** How the credentials were found, said to the user (e.g. "context sno-0001-admin", "admin kubeconfig Secret on the hub"). */
     readonly via: string,
   ) {
-    const server = kc.getCurrentCluster()?.server ?? '';
-    const context: HubContext = { name: `spoke:${cluster}`, cluster, user: kc.getCurrentUser()?.name ?? '', server, file: '' };
-    this.connection = new HubConnection(context, kc, { kinds: [] });
+    this.admin = credentials instanceof KubeConfig ? undefined : credentials;
+    this.kc = credentials instanceof KubeConfig ? credentials : adminKubeConfig(credentials);
+    const server = this.kc.getCurrentCluster()?.server ?? '';
+    const context: HubContext = { name: `spoke:${cluster}`, cluster, user: this.kc.getCurrentUser()?.name ?? '', server, file: '' };
+    this.connection = new HubConnection(context, this.kc, { kinds: [] });
   }
 
   get server(): string {
     return this.connection.context.server;
   }
 
-  /** The credentials as a kubeconfig (JSON, which oc reads as YAML), for a program run on the user's behalf. */
+  /**
+   * The credentials as a kubeconfig (JSON, which oc reads as YAML), for a program run on the user's behalf:
+   * from the hub, the reduced fields alone; from the user's context, that context as client-node holds it.
+   */
   kubeconfigText(): string {
-    return this.kc.exportConfig();
+    return this.admin ? adminKubeconfigText(this.admin) : this.kc.exportConfig();
   }
 
   ibu(): Promise<KubeObject | undefined> {
