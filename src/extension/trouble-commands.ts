@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import type { Confirmation } from './confirm';
 import type { HubSession, Hubs } from './hubs';
+import { KubeconfigFiles, sweepStaleKubeconfigDirs } from './kubeconfig-files';
 import type { Spokes } from './spokes';
 import type { HubContent } from './views/hub-content';
 import { showReport } from './views/report';
@@ -26,6 +26,8 @@ export class TroubleCommands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** The latest diagnosis reports as Markdown, by key, for "Open as Markdown" (kept in memory only). */
   private readonly reports = new Map<string, string>();
+  /** The kubeconfig files of must-gathers still running; none outlives the extension. */
+  private readonly kubeconfigs = new KubeconfigFiles();
 
   constructor(
     private readonly hubs: Hubs,
@@ -34,6 +36,11 @@ export class TroubleCommands implements vscode.Disposable {
     private readonly confirmation: Confirmation,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    // Kubeconfig files of must-gathers an earlier VS Code could not remove (it was killed mid-run).
+    void sweepStaleKubeconfigDirs().then((removed) => {
+      if (removed.length) this.log.info(`Removed ${removed.length} kubeconfig folder(s) of must-gather runs that VS Code left behind.`);
+    });
+
     const command = (id: string, run: (...args: any[]) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
     // Commands of the view's rows: see registerRowCommand.
     const row = (id: string, title: string, run: (node: Target | undefined, ...rest: any[]) => unknown) => this.disposables.push(registerRowCommand(id, title, run));
@@ -160,27 +167,22 @@ export class TroubleCommands implements vscode.Disposable {
     } catch (error) {
       return this.failed(vscode.l10n.t('must-gather not started: {0}', message(error)));
     }
-    // The spoke's credentials go to oc in a file only oc's run can read, removed when it ends.
-    const dir = mkdtempSync(path.join(tmpdir(), 'ibgu-must-gather-'));
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, spoke.kubeconfigText(), { mode: 0o600 });
-    const full = ['--kubeconfig', kubeconfig, ...args];
-    const task = new vscode.Task({ type: 'ibgu', cluster }, vscode.TaskScope.Workspace, vscode.l10n.t('must-gather {0}', cluster), 'IBGU', new vscode.ProcessExecution(oc, full));
-    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.New, clear: true };
-    this.log.info(`Running ${oc} ${args.join(' ')} with the kubeconfig of ${cluster} (${spoke.via}).`);
-    const exitCode = await new Promise<number | undefined>((resolve) => {
-      const ended = vscode.tasks.onDidEndTaskProcess((e) => {
-        if (e.execution.task !== task && e.execution.task.name !== task.name) return;
-        ended.dispose();
-        resolve(e.exitCode);
-      });
-      vscode.tasks.executeTask(task).then(undefined, (error) => {
-        ended.dispose();
-        this.log.error(`must-gather could not start: ${message(error)}`);
-        resolve(undefined);
-      });
-    });
-    rmSync(dir, { recursive: true, force: true });
+    // The spoke's credentials go to oc in a file of this run's own, readable by the user only, removed when
+    // the run ends or the extension is deactivated, whichever comes first.
+    const kubeconfig = this.kubeconfigs.create(spoke.kubeconfigText());
+    let exitCode: number | undefined;
+    try {
+      const full = ['--kubeconfig', kubeconfig.file, ...args];
+      // A definition of its own per run: VS Code runs one instance of a task definition at a time, and two
+      // must-gathers of one cluster may overlap.
+      const definition = { type: 'ibgu', cluster, run: path.basename(kubeconfig.dir) };
+      const task = new vscode.Task(definition, vscode.TaskScope.Workspace, vscode.l10n.t('must-gather {0}', cluster), 'IBGU', new vscode.ProcessExecution(oc, full));
+      task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.New, clear: true };
+      this.log.info(`Running ${oc} ${args.join(' ')} with the kubeconfig of ${cluster} (${spoke.via}).`);
+      exitCode = await runToEnd(task, (error) => this.log.error(`must-gather could not start: ${message(error)}`));
+    } finally {
+      kubeconfig.remove();
+    }
     const open = vscode.l10n.t('Open Folder');
     if (exitCode === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('must-gather of {0} is in {1}.', cluster, destination), open).then((c) => {
@@ -340,7 +342,46 @@ ${save} ${vscode.l10n.t('to save or share this report.')}
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+    this.kubeconfigs.dispose();
   }
+}
+
+/**
+ * Runs a task and resolves with its process's exit code (undefined when it did not start or gave none), at
+ * the end of this execution only: the one executeTask returns, never another task of the same name.
+ */
+function runToEnd(task: vscode.Task, notStarted: (error: unknown) => void): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let mine: vscode.TaskExecution | undefined;
+    // Ends that arrive before executeTask answers (VS Code sends none then, but none is lost if it did).
+    const early = new Map<vscode.TaskExecution, number | undefined>();
+    let done = false;
+    const finish = (code: number | undefined) => {
+      if (done) return;
+      done = true;
+      for (const l of listeners) l.dispose();
+      resolve(code);
+    };
+    const ended = (execution: vscode.TaskExecution, code: number | undefined) => {
+      if (execution === mine) finish(code);
+      else if (!mine && !early.has(execution)) early.set(execution, code);
+    };
+    const listeners = [
+      vscode.tasks.onDidEndTaskProcess((e) => ended(e.execution, e.exitCode)),
+      // The task's end follows its process's; alone, it means the process never ran.
+      vscode.tasks.onDidEndTask((e) => ended(e.execution, undefined)),
+    ];
+    vscode.tasks.executeTask(task).then(
+      (execution) => {
+        mine = execution;
+        if (early.has(execution)) finish(early.get(execution));
+      },
+      (error) => {
+        notStarted(error);
+        finish(undefined);
+      },
+    );
+  });
 }
 
 export interface MustGatherOptions {

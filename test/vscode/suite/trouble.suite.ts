@@ -269,4 +269,62 @@ suite('troubleshooting commands', function () {
     assert.deepEqual(errors.map((d) => d.message), []);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  test('Collect must-gather: each run has its own private kubeconfig (the reduced admin kubeconfig) while oc runs, removed when that run ends; two runs of one cluster overlap', async () => {
+    const bin = path.join(scratch, 'bin-overlap');
+    const runs = path.join(scratch, 'oc-runs');
+    mkdirSync(bin, { recursive: true });
+    mkdirSync(runs, { recursive: true });
+    // A stand-in oc: says what kubeconfig it was given (path, modes, fields), then runs until the test
+    // releases it with a file named after its destination.
+    writeFileSync(path.join(bin, 'oc'), `#!/usr/bin/env node
+const fs = require('fs');
+const path = require('path');
+const a = process.argv.slice(2);
+const kubeconfig = a[a.indexOf('--kubeconfig') + 1];
+const id = path.basename(a.find((x) => x.startsWith('--dest-dir=')).slice('--dest-dir='.length));
+const config = JSON.parse(fs.readFileSync(kubeconfig, 'utf8'));
+fs.writeFileSync(path.join(${JSON.stringify(runs)}, id + '.json'), JSON.stringify({
+  kubeconfig, mode: fs.statSync(kubeconfig).mode & 0o777, dirMode: fs.statSync(path.dirname(kubeconfig)).mode & 0o777,
+  clusterFields: Object.keys(config.clusters[0].cluster).sort(), userFields: Object.keys(config.users[0].user).sort(),
+}));
+const release = path.join(${JSON.stringify(runs)}, id + '.release');
+const poll = setInterval(() => { if (fs.existsSync(release)) { clearInterval(poll); process.exit(0); } }, 20);
+`);
+    chmodSync(path.join(bin, 'oc'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ''}`;
+    type Ran = { kubeconfig: string; mode: number; dirMode: number; clusterFields: string[]; userFields: string[] };
+    const started = (id: string) => until(() => existsSync(path.join(runs, `${id}.json`)) && (JSON.parse(readFileSync(path.join(runs, `${id}.json`), 'utf8')) as Ran), `oc of ${id} to start`, 60_000);
+    const release = (id: string) => writeFileSync(path.join(runs, `${id}.release`), '');
+    try {
+      const first = vscode.commands.executeCommand<TroubleOutcome<{ exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-a'), images: 'default' });
+      const second = vscode.commands.executeCommand<TroubleOutcome<{ exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-b'), images: 'default' });
+      const [a, b] = [await started('mg-a'), await started('mg-b')];
+      assert.notEqual(path.dirname(a.kubeconfig), path.dirname(b.kubeconfig), 'two runs share a kubeconfig folder');
+      for (const ran of [a, b]) {
+        assert.equal(ran.mode, 0o600, 'the kubeconfig is readable by others');
+        assert.equal(ran.dirMode, 0o700, 'its folder is open to others');
+        assert.deepEqual(ran.clusterFields, ['certificate-authority-data', 'server']);
+        assert.deepEqual(ran.userFields, ['token']);
+        assert.ok(existsSync(ran.kubeconfig), 'the kubeconfig went while oc runs');
+      }
+      release('mg-a');
+      const one = await first;
+      assert.equal(one.outcome, 'done', JSON.stringify(one));
+      assert.equal(one.outcome === 'done' && one.exitCode, 0);
+      assert.equal(existsSync(path.dirname(a.kubeconfig)), false, 'the first run left its kubeconfig behind');
+      assert.ok(existsSync(b.kubeconfig), "the first run's end removed the second run's kubeconfig while its oc runs");
+      release('mg-b');
+      const two = await second;
+      assert.equal(two.outcome, 'done', JSON.stringify(two));
+      assert.equal(two.outcome === 'done' && two.exitCode, 0);
+      assert.equal(existsSync(path.dirname(b.kubeconfig)), false, 'the second run left its kubeconfig behind');
+    } finally {
+      // No stand-in oc is left running, whatever failed.
+      release('mg-a');
+      release('mg-b');
+      process.env.PATH = savedPath;
+    }
+  });
 });
