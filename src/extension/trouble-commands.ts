@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import type { Confirmation } from './confirm';
@@ -6,7 +7,7 @@ import type { HubSession, Hubs } from './hubs';
 import { KubeconfigFiles, sweepStaleKubeconfigDirs } from './kubeconfig-files';
 import type { Spokes } from './spokes';
 import type { HubContent } from './views/hub-content';
-import { showReport } from './views/report';
+import { REPORT_LINK_COMMAND, showReport } from './views/report';
 import type { KubeObject, TreeNode } from './hub/types';
 import { registerRowCommand } from './row-command';
 
@@ -17,6 +18,9 @@ export type TroubleOutcome<T extends object = object> = ({ outcome: 'done' } & T
 
 const MC_API = 'cluster.open-cluster-management.io/v1';
 
+/** What a report's link may do: a fix the extension computed for the report's cluster, or opening the report as Markdown. */
+type ReportAction = { command: 'ibgu.retryCleanup' | 'ibgu.repairLabels' | 'ibgu.collectMustGather' | 'ibgu.planRecovery'; target: Target } | { command: 'openMarkdown' };
+
 /**
  * The troubleshooting guide as commands on a cluster (or an IBGU): retry a stuck cleanup, collect
  * must-gather, repair TALM's labels, diagnose, plan the recovery. Each explains itself, shows what it will
@@ -24,8 +28,11 @@ const MC_API = 'cluster.open-cluster-management.io/v1';
  */
 export class TroubleCommands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  /** The latest diagnosis reports as Markdown, by key, for "Open as Markdown" (kept in memory only). */
-  private readonly reports = new Map<string, string>();
+  /**
+   * The latest diagnosis reports by a random key (kept in memory only): the Markdown for "Open as Markdown",
+   * and the actions their links stand for, which only these keys reach.
+   */
+  private readonly reports = new Map<string, { markdown: string; actions: ReportAction[] }>();
   /** The kubeconfig files of must-gathers still running; none outlives the extension. */
   private readonly kubeconfigs = new KubeconfigFiles();
 
@@ -50,6 +57,7 @@ export class TroubleCommands implements vscode.Disposable {
     row('ibgu.diagnoseCluster', vscode.l10n.t('Diagnose Cluster'), (node) => this.diagnose(node));
     row('ibgu.planRecovery', vscode.l10n.t('Plan the Recovery…'), (node, choose?: string) => this.planRecovery(node, choose));
     command('ibgu.openReportMarkdown', (key?: string) => this.openReport(key));
+    command(REPORT_LINK_COMMAND, (key?: unknown, index?: unknown) => this.followReportLink(key, index));
   }
 
   // ---- retry cleanup ----
@@ -99,7 +107,7 @@ export class TroubleCommands implements vscode.Disposable {
       const steps = vscode.l10n.t('Show Manual Steps');
       void vscode.window.showWarningMessage(vscode.l10n.t('{0}: the cleanup failed again: {1}', cluster, outcome.message ?? ''), steps).then(async (c) => {
         if (!c) return;
-        const text = `# ${vscode.l10n.t('Manual cleanup of {0}', cluster)}\n\n> ${outcome.message ?? ''}\n\n${layer.cleanupAdvice(last).manualSteps.join('\n')}\n`;
+        const text = `# ${layer.markdownText(vscode.l10n.t('Manual cleanup of {0}', cluster))}\n\n${layer.markdownQuote(outcome.message ?? '')}\n\n${layer.cleanupAdvice(last).manualSteps.join('\n')}\n`;
         const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
         await vscode.commands.executeCommand('markdown.showPreview', document.uri);
       });
@@ -253,23 +261,43 @@ export class TroubleCommands implements vscode.Disposable {
         ...(spoke ? {} : { unreachable: vscode.l10n.t('the cluster could not be reached (see the log)') }),
       };
       const findings = layer.diagnoseCluster(input);
-      return { findings, markdown: layer.diagnoseMarkdown(cluster, session.context.name, findings, new Date()) + (snapshot?.problems.length ? `\n\n---\n${vscode.l10n.t('Not read:')}\n${snapshot.problems.map((p) => `- ${p}`).join('\n')}\n` : '') };
+      // What could not be read is said in the spoke's own words (an error from its API server): as text.
+      const notRead = snapshot?.problems.length ? `\n\n---\n${layer.markdownText(vscode.l10n.t('Not read:'))}\n${snapshot.problems.map((p) => `- ${layer.markdownText(p)}`).join('\n')}\n` : '';
+      return { findings, notRead };
     });
-    // Rendered, with its fixes as links, and one more link that opens it as a Markdown document to save or share.
-    const key = `${session.context.name}/${cluster}/${Date.now()}`;
-    this.reports.set(key, report.markdown);
+    // The fixes become links to actions kept here under a random key: a link holds the key and an index,
+    // nothing else, so no link (one planted in cluster text included) can choose what runs or on which cluster.
+    const key = randomBytes(16).toString('hex');
+    const target: Target = { ref: { context: session.context.name, name: cluster, cluster } };
+    const actions: ReportAction[] = [];
+    const links = new Set<string>();
+    const issue = (action: ReportAction) => {
+      actions.push(action);
+      const uri = layer.commandUri(REPORT_LINK_COMMAND, [key, actions.length - 1]);
+      links.add(uri);
+      return uri;
+    };
+    const fixLink = (index: number) => {
+      const command = report.findings[index]?.fix?.command;
+      return command && command !== 'openDocs' ? issue({ command, target }) : undefined;
+    };
+    const now = new Date();
+    // The saved Markdown has no links (they mean nothing outside this window); the rendered one has them.
+    const markdown = layer.diagnoseMarkdown(cluster, session.context.name, report.findings, now) + report.notRead;
+    const linked = layer.diagnoseMarkdown(cluster, session.context.name, report.findings, now, fixLink) + report.notRead;
+    const save = layer.markdownLink(vscode.l10n.t('Open as Markdown'), issue({ command: 'openMarkdown' }));
+    this.reports.set(key, { markdown, actions });
     if (this.reports.size > 20) this.reports.delete(this.reports.keys().next().value!);
-    const save = layer.commandLink(vscode.l10n.t('Open as Markdown'), 'ibgu.openReportMarkdown', [key]);
-    const panel = await showReport(vscode.l10n.t('Diagnosis: {0}', cluster), `${report.markdown}
+    const panel = await showReport(vscode.l10n.t('Diagnosis: {0}', cluster), `${linked}
 
 ---
-${save} ${vscode.l10n.t('to save or share this report.')}
-`);
-    return { outcome: 'done', findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })), markdown: report.markdown, report: key, panel };
+${save} ${layer.markdownText(vscode.l10n.t('to save or share this report.'))}
+`, links);
+    return { outcome: 'done', findings: report.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })), markdown, report: key, panel };
   }
 
   private async openReport(key?: string): Promise<vscode.TextDocument | undefined> {
-    const markdown = key ? this.reports.get(key) : undefined;
+    const markdown = typeof key === 'string' ? this.reports.get(key)?.markdown : undefined;
     if (markdown === undefined) {
       void vscode.window.showWarningMessage(vscode.l10n.t('That report is no longer kept: run Diagnose Cluster again.'));
       return undefined;
@@ -277,6 +305,26 @@ ${save} ${vscode.l10n.t('to save or share this report.')}
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.window.showTextDocument(document, { preview: false });
     return document;
+  }
+
+  /**
+   * A report's link: the action kept for `key` at `index`, run as if the user had chosen the command on
+   * that cluster by hand (each re-reads the cluster and asks before it writes). Anything else does nothing.
+   */
+  private async followReportLink(key: unknown, index: unknown): Promise<unknown> {
+    const action = typeof key === 'string' && typeof index === 'number' ? this.reports.get(key)?.actions[index] : undefined;
+    if (!action) {
+      const text = vscode.l10n.t('That link is not from a report kept in this window: run Diagnose Cluster again.');
+      void vscode.window.showWarningMessage(text);
+      return nothing(text);
+    }
+    switch (action.command) {
+      case 'ibgu.retryCleanup': return this.retryCleanup(action.target);
+      case 'ibgu.repairLabels': return this.repairLabels(action.target);
+      case 'ibgu.collectMustGather': return this.mustGather(action.target);
+      case 'ibgu.planRecovery': return this.planRecovery(action.target);
+      case 'openMarkdown': return this.openReport(key as string);
+    }
   }
 
   // ---- recovery ----

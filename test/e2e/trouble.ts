@@ -12,8 +12,9 @@
  *   the report, naming the PVC whose logicalvolume is gone, the "VolumeID is not found" event and the
  *   guide's section as the fix; its webview reports no policy violation (and does report one for a foreign
  *   image, so the silence counts);
- * - right-click sno-0002 → Diagnose Cluster: its report's fix is a command link to the retry, for sno-0002;
- *   following it asks the retry's question, and Cancel writes nothing;
+ * - right-click sno-0002 → Diagnose Cluster: its report's fix is a link to the retry (every link of a report
+ *   holds only the report's key and an action index, never a command's arguments); following it asks the
+ *   retry's question, and Cancel writes nothing;
  * - right-click sno-0002 → Retry IBU Cleanup…: the question quotes LCA's message and names the annotation,
  *   nothing is written before the answer; "Retry Cleanup" → one merge patch to the IBU, which LCA brings
  *   back to Idle (said by a notification, and read from the spoke).
@@ -292,19 +293,21 @@ function ibuWrites(hub: Sandbox): { method: string; contentType?: string; status
 }
 
 /**
- * Diagnose Cluster on STUCK: the report's fix for FinalizeFailed is a command link to the retry; following it
- * asks the retry's question, and Cancel writes nothing.
+ * Diagnose Cluster on STUCK: the report's fix for FinalizeFailed is a link to the retry; following it asks the
+ * retry's question, and Cancel writes nothing.
  */
 async function checkRetryLink(page: Page, hub: Sandbox, cspMessages: string[]): Promise<void> {
   await runFromContextMenu(page, `${STUCK} failed in 3. FinalizeUpgrade`, stuckRow, 'Diagnose Cluster');
   const frame = await openedReport(page, STUCK);
   const links = await commandLinks(frame);
   step(`command links: ${links.map((l) => `${l.text} → ${l.command}`).join(', ') || 'none'}`);
-  const retry = links.find((l) => l.command === 'ibgu.retryCleanup');
-  check(retry, `the report of ${STUCK} has no link to ibgu.retryCleanup`);
-  // The fixes act on this cluster ("Open as Markdown" names the report instead).
-  for (const link of links.filter((l) => l.command !== 'ibgu.openReportMarkdown')) check(link.args?.[0]?.ref?.cluster === STUCK && link.args[0].ref.context === CONTEXT, `the link "${link.text}" does not target ${CONTEXT}/${STUCK}: ${JSON.stringify(link.args)}`);
-  await frame.locator('a[href^="command:ibgu.retryCleanup"]').first().click();
+  const retry = links.find((l) => l.text === 'Retry cleanup');
+  check(retry, `the report of ${STUCK} has no "Retry cleanup" link`);
+  // Each link names the report's own command with the report's key and an action index: which action, on
+  // which cluster, is the extension's to know, so no link's arguments decide it.
+  const key = retry.args?.[0];
+  for (const link of links) check(link.command === 'ibgu.followReportLink' && link.args?.length === 2 && link.args[0] === key && Number.isInteger(link.args[1]), `the link "${link.text}" is not the report's own (${link.command} ${JSON.stringify(link.args)})`);
+  await frame.locator('a[href^="command:ibgu.followReportLink"]', { hasText: 'Retry cleanup' }).first().click();
   step(`clicked "${retry.text}" in the report`);
   const question = retryQuestion(page);
   await expectVisible(question, 'the retry question after following the report\'s link', 20_000);

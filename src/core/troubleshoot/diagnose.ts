@@ -3,6 +3,7 @@
  * hub, each finding quoting its evidence (names, phases, reasons, messages) and naming the fix.
  */
 import { inProgressStage, type IbuObject } from '../lca/stages';
+import { markdownCell, markdownCode, markdownLink, markdownQuote, markdownText } from '../text/markdown';
 import { cleanupAdvice } from './cleanup';
 import { proposeLabelRepair, type ClusterActions } from './labels';
 import { annotationsOf, conditionOf, conditionsOf, labelsOf, list, nameOf, namespaceOf, record, statusIs, text } from './objects';
@@ -30,8 +31,9 @@ export interface DiagnoseFinding {
   /** Stable, e.g. 'ibu-cleanup-failed', 'bsl-unavailable', 'lvm-volumes-missing', 'ok'. */
   id: string;
   severity: 'error' | 'warning' | 'info' | 'ok';
+  /** Inline Markdown: cluster text in it is escaped. */
   title: string;
-  /** Markdown, quoting the evidence. */
+  /** Markdown, like `title`; every piece of cluster text in it escaped (core/text/markdown). */
   detail: string;
   fix?: { label: string; command: FixCommand; doc?: string };
 }
@@ -54,8 +56,10 @@ const VOLUME_ID_NOT_FOUND = 'VolumeID is not found';
 /** Velero phases LCA counts as failed (facts §5.2). */
 const FAILED_PHASES = ['FailedValidation', 'PartiallyFailed', 'Failed'];
 
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-const quote = (s: string) => s.split('\n').map((line) => `> ${line}`).join('\n');
+// Every string from a cluster reaches the Markdown through one of these (never interpolated as is).
+const code = markdownCode;
+const quote = markdownQuote;
+const t = markdownText;
 const strings = (v: unknown) => list(v).filter((x): x is string => typeof x === 'string');
 
 function ibuFindings(ibu: unknown): DiagnoseFinding[] {
@@ -65,8 +69,9 @@ function ibuFindings(ibu: unknown): DiagnoseFinding[] {
     out.push({
       id: 'ibu-cleanup-failed',
       severity: 'error',
-      title: `IBU cleanup failed (${advice.reason})`,
-      detail: `The IBU's Idle condition is False with reason **${advice.reason}**:\n\n${quote(advice.message ?? '')}\n\n${advice.explanation}`,
+      title: `IBU cleanup failed (${t(advice.reason ?? '')})`,
+      // The explanation is the core's own Markdown; when it applies, the reason in it is AbortFailed or FinalizeFailed.
+      detail: `The IBU's Idle condition is False with reason **${t(advice.reason ?? '')}**:\n\n${quote(advice.message ?? '')}\n\n${advice.explanation}`,
       fix: { label: 'Retry cleanup', command: 'ibgu.retryCleanup', doc: GUIDE.cleanup },
     });
   }
@@ -74,17 +79,17 @@ function ibuFindings(ibu: unknown): DiagnoseFinding[] {
     const done = conditionOf(ibu, `${stage}Completed`);
     if (!statusIs(done, 'false') || done?.reason !== 'Failed' || done.message === 'Rollback requested') continue;
     const progress = conditionOf(ibu, `${stage}InProgress`);
-    const lines = [`${code(`${stage}Completed`)} is False (${done.reason}): ${code(done.message ?? '')}`];
+    const lines = [`${code(`${stage}Completed`)} is False (${t(done.reason)}): ${code(done.message ?? '')}`];
     if (progress?.message) lines.push(`${code(`${stage}InProgress`)} says:\n\n${quote(progress.message)}`);
     out.push({ id: 'ibu-failed', severity: 'error', title: `${stage} failed on the spoke`, detail: lines.join('\n\n'), fix: { label: 'Plan the recovery', command: 'ibgu.planRecovery' } });
   }
   for (const c of conditionsOf(ibu).filter((c) => c.reason === 'InvalidTransition')) {
-    out.push({ id: 'ibu-invalid-transition', severity: 'warning', title: 'LCA refused a stage transition', detail: `${code(c.type)} is ${String(c.status)} (InvalidTransition): ${code(c.message ?? '')}. ${code('spec.stage')} is ${code(String(record(record(ibu).spec).stage ?? ''))}.` });
+    out.push({ id: 'ibu-invalid-transition', severity: 'warning', title: 'LCA refused a stage transition', detail: `${code(c.type)} is ${t(String(c.status))} (InvalidTransition): ${code(c.message ?? '')}. ${code('spec.stage')} is ${code(String(record(record(ibu).spec).stage ?? ''))}.` });
   }
   const working = inProgressStage({ status: { conditions: conditionsOf(ibu) } } as IbuObject);
   if (working && !advice.applies) {
     const c = working === 'Idle' ? conditionOf(ibu, 'Idle') : conditionOf(ibu, `${working}InProgress`);
-    out.push({ id: 'ibu-in-progress', severity: 'info', title: working === 'Idle' ? (c?.reason ?? 'Returning to Idle') : `${working} in progress`, detail: `LCA is working on the ${working} stage: ${code(c?.message ?? '')}` });
+    out.push({ id: 'ibu-in-progress', severity: 'info', title: working === 'Idle' ? t(c?.reason ?? 'Returning to Idle') : `${working} in progress`, detail: `LCA is working on the ${working} stage: ${code(c?.message ?? '')}` });
   }
   const warning = annotationsOf(ibu)[EXTRA_MANIFEST_WARNING];
   if (warning) {
@@ -109,7 +114,7 @@ function bslFindings(bsls: readonly unknown[]): DiagnoseFinding[] {
     out.push({
       id: 'bsl-unavailable',
       severity: phase ? 'error' : 'warning',
-      title: `BackupStorageLocation ${nameOf(bsl)} is ${phase ?? 'not validated yet'}`,
+      title: `BackupStorageLocation ${t(nameOf(bsl))} is ${t(phase ?? 'not validated yet')}`,
       detail: `${code(`${namespaceOf(bsl) ?? ''}/${nameOf(bsl)}`)} has phase ${code(phase ?? '(none)')}${message ? `:\n\n${quote(message)}` : '.'}\n\n` +
         'Velero cannot reach the S3 backend: LCA\'s Backups fail validation before the pivot, and its cleanup cannot delete them (AbortFailed/FinalizeFailed). Restore the connection, then check with `oc get backupstoragelocations.velero.io -n openshift-adp`.',
       fix: { label: 'Open the guide', command: 'openDocs', doc: GUIDE.oadpCleanup },
@@ -126,7 +131,7 @@ function veleroFindings(kind: 'Backup' | 'Restore', objects: readonly unknown[])
     const parts = [`- ${kind} ${code(nameOf(o))}: phase ${code(text(status.phase) ?? '')}`];
     for (const e of strings(status.validationErrors)) parts.push(`  - validation error: ${code(e)}`);
     if (text(status.failureReason)) parts.push(`  - failure reason: ${code(text(status.failureReason)!)}`);
-    if (typeof status.errors === 'number' && status.errors > 0) parts.push(`  - ${status.errors} error(s) (see \`velero describe ${kind.toLowerCase()} ${nameOf(o)} --details\`)`);
+    if (typeof status.errors === 'number' && status.errors > 0) parts.push(`  - ${t(String(status.errors))} error(s) (see ${code(`velero describe ${kind.toLowerCase()} ${nameOf(o)} --details`)})`);
     return parts.join('\n');
   });
   const lower = kind.toLowerCase();
@@ -198,8 +203,10 @@ function eventFindings(events: readonly unknown[]): DiagnoseFinding[] {
     const o = record(e);
     const involved = record(o.involvedObject);
     const source = text(record(o.source).component) ?? text(o.reportingComponent) ?? '';
-    const count = typeof o.count === 'number' && o.count > 1 ? ` (x${o.count})` : '';
-    return `- ${text(involved.kind) ?? 'Object'} ${code(`${text(involved.namespace) ?? namespaceOf(e) ?? ''}/${text(involved.name) ?? ''}`)}: ${text(o.type) ?? ''} ${text(o.reason) ?? ''}${source ? ` from ${source}` : ''}${count}\n  ${quote(text(o.message) ?? '')}`;
+    const count = typeof o.count === 'number' && o.count > 1 ? ` (x${t(String(o.count))})` : '';
+    // The quote is indented under its list item: each of its lines, not only the first.
+    const message = quote(text(o.message) ?? '').split('\n').map((line) => `  ${line}`).join('\n');
+    return `- ${t(text(involved.kind) ?? 'Object')} ${code(`${text(involved.namespace) ?? namespaceOf(e) ?? ''}/${text(involved.name) ?? ''}`)}: ${t(text(o.type) ?? '')} ${t(text(o.reason) ?? '')}${source ? ` from ${t(source)}` : ''}${count}\n\n${message}`;
   });
   return [{
     id: 'volumeid-not-found',
@@ -226,7 +233,7 @@ function labelFindings(input: DiagnoseInput): DiagnoseFinding[] {
     id: 'labels-out-of-date',
     severity: 'warning',
     title: 'TALM labels do not match the cluster',
-    detail: `Current ${code('lcm.openshift.io/ibgu-*')} labels of ManagedCluster ${code(input.cluster)}: ${current}.\n\n${repair.reasons.map((r) => `- ${r}`).join('\n')}`,
+    detail: `Current ${code('lcm.openshift.io/ibgu-*')} labels of ManagedCluster ${code(input.cluster)}: ${current}.\n\n${repair.reasons.map((r) => `- ${t(r)}`).join('\n')}`,
     fix: { label: 'Repair labels', command: 'ibgu.repairLabels', doc: GUIDE.labels },
   }];
 }
@@ -244,7 +251,7 @@ export function diagnoseCluster(input: DiagnoseInput): DiagnoseFinding[] {
       id: 'spoke-unreachable',
       severity: 'error',
       title: 'The spoke could not be read',
-      detail: `${code(input.cluster)}: ${input.unreachable}\n\nOnly the hub's view (labels and IBGU status) is checked below.`,
+      detail: `${code(input.cluster)}: ${t(input.unreachable)}\n\nOnly the hub's view (labels and IBGU status) is checked below.`,
       fix: { label: 'Open the guide', command: 'openDocs', doc: GUIDE.logs },
     });
   } else {
@@ -269,35 +276,30 @@ export function diagnoseCluster(input: DiagnoseInput): DiagnoseFinding[] {
 
 /** Words, not emoji: machines without an emoji font (many servers) would show empty boxes. */
 const ICON: Record<DiagnoseFinding['severity'], string> = { error: '**Error**', warning: '**Warning**', info: 'Info', ok: 'OK' };
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-/** A `command:` link with its JSON arguments URI-encoded, as VS Code's trusted Markdown expects. */
-export function commandLink(label: string, command: string, args: unknown[]): string {
-  return `[${label.replace(/[[\]]/g, '')}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
-}
 
 /**
- * The report as Markdown: title, the cluster, a summary table, then each finding's detail with its fix as
- * a command link (args `[{ ref: { context, name: cluster, cluster } }]`). `openDocs` fixes name the
- * guide section instead of linking.
+ * The report as Markdown: title, the cluster, a summary table, then each finding's detail and its fix.
+ * `fixLink(i)` gives the link destination for finding i's fix (the extension's own, e.g. a `command:` URI
+ * it resolves itself); without one, or for `openDocs`, the fix is named, with its guide section, as text.
+ * Nothing from the cluster decides whether or where a link goes.
  */
-export function diagnoseMarkdown(cluster: string, context: string, findings: readonly DiagnoseFinding[], now: Date): string {
-  const args = [{ ref: { context, name: cluster, cluster } }];
+export function diagnoseMarkdown(cluster: string, context: string, findings: readonly DiagnoseFinding[], now: Date, fixLink?: (index: number) => string | undefined): string {
   const lines: string[] = [
-    `# Diagnosis of ${cluster}`,
+    `# Diagnosis of ${t(cluster)}`,
     '',
     `Hub context ${code(context)} · checked ${now.toISOString()}`,
     '',
     '| | Finding |',
     '|---|---|',
-    ...findings.map((f) => `| ${ICON[f.severity]} | ${cell(f.title)} |`),
+    ...findings.map((f) => `| ${ICON[f.severity]} | ${markdownCell(f.title)} |`),
   ];
-  for (const f of findings) {
+  findings.forEach((f, index) => {
     lines.push('', `## ${f.title}`, '', `Severity: ${ICON[f.severity]}`, '', f.detail);
-    if (!f.fix) continue;
-    const guide = f.fix.doc ? `guide: *${f.fix.doc}*` : '';
+    if (!f.fix) return;
+    const guide = f.fix.doc ? `guide: *${t(f.fix.doc)}*` : '';
+    const destination = f.fix.command === 'openDocs' ? undefined : fixLink?.(index);
     if (f.fix.command === 'openDocs') lines.push('', `**Fix:** see the ${guide}.`);
-    else lines.push('', `**Fix:** ${commandLink(f.fix.label, f.fix.command, args)}${guide ? ` (${guide})` : ''}`);
-  }
+    else lines.push('', `**Fix:** ${destination ? markdownLink(f.fix.label, destination) : t(f.fix.label)}${guide ? ` (${guide})` : ''}`);
+  });
   return lines.join('\n') + '\n';
 }

@@ -3,4 +3,5 @@ export { imageReferenceProblem, mustGatherArgs, DOCUMENTED_MUST_GATHER_IMAGES } 
 export { cleanupAdvice, manualCleanupPatch, cleanupOutcome, type CleanupAdvice, type CleanupFailure, type CleanupState } from './cleanup';
 export { proposeLabelRepair, labelRepairPatch, type LabelRepair, type ClusterActions } from './labels';
 export { planRecovery, type RecoveryProposal } from './recovery';
-export { diagnoseCluster, diagnoseMarkdown, commandLink, GUIDE, type DiagnoseInput, type DiagnoseFinding, type FixCommand } from './diagnose';
+export { diagnoseCluster, diagnoseMarkdown, GUIDE, type DiagnoseInput, type DiagnoseFinding, type FixCommand } from './diagnose';
+export { markdownText, markdownCode, markdownQuote, markdownCell, markdownLink, commandUri } from '../text/markdown';

@@ -1,17 +1,23 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { keepReportMarkup } from './report-html';
 
-/** The commands a report may link to: each one explains itself and asks before it writes anything. */
-const LINKABLE = ['ibgu.retryCleanup', 'ibgu.repairLabels', 'ibgu.collectMustGather', 'ibgu.planRecovery', 'ibgu.diagnoseCluster', 'ibgu.openReportMarkdown'];
+/**
+ * The one command a report's links run: its arguments are a report's random key and the index of an action
+ * the extension computed for that report (TroubleCommands resolves them), so a link carries no argument
+ * that is trusted, and a link planted in cluster text names no action at all.
+ */
+export const REPORT_LINK_COMMAND = 'ibgu.followReportLink';
 
 /**
  * A Markdown report rendered in a webview: VS Code's own Markdown renderer, no scripts, a policy that loads
- * nothing, and command links limited to the troubleshooting commands (which ask before they write). Text
- * from the cluster reaches it only as Markdown text: `<` is escaped, so no HTML from a cluster is rendered.
+ * nothing, and command links only to REPORT_LINK_COMMAND. Cluster text reaches it escaped (core's
+ * markdownText and friends); on top of that the rendered HTML keeps only a report's markup, and only the
+ * links in `links` (the destinations the extension issued for this report).
  */
-export async function showReport(title: string, markdown: string, panel?: vscode.WebviewPanel): Promise<vscode.WebviewPanel> {
-  const view = panel ?? vscode.window.createWebviewPanel('ibgu.report', title, vscode.ViewColumn.Active, { enableScripts: false, enableCommandUris: LINKABLE, localResourceRoots: [] });
-  const body = await vscode.commands.executeCommand<string>('markdown.api.render', markdown.replace(/</g, '&lt;'));
+export async function showReport(title: string, markdown: string, links: ReadonlySet<string>, panel?: vscode.WebviewPanel): Promise<vscode.WebviewPanel> {
+  const view = panel ?? vscode.window.createWebviewPanel('ibgu.report', title, vscode.ViewColumn.Active, { enableScripts: false, enableCommandUris: [REPORT_LINK_COMMAND], localResourceRoots: [] });
+  const body = keepReportMarkup(await vscode.commands.executeCommand<string>('markdown.api.render', markdown), links);
   const nonce = randomBytes(12).toString('base64');
   view.title = title;
   view.webview.html = `<!DOCTYPE html>

@@ -192,7 +192,7 @@ suite('troubleshooting commands', function () {
     assert.match(html, /default-src 'none'/);
     assert.doesNotMatch(html, /<script/);
     assert.equal(result.panel.webview.options.enableScripts, false);
-    assert.match(html, /command:ibgu\.openReportMarkdown/);
+    assert.match(html, /command:ibgu\.followReportLink/);
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('ibgu.openReportMarkdown', result.report);
     assert.equal(document.languageId, 'markdown');
     assert.equal(document.getText(), result.markdown);
