@@ -5,6 +5,7 @@
  * with reordered input keeps VS Code's expansion and selection.
  */
 import { CLEANUP_ACTIONS, IBGU_LABEL } from '../../core/talm/rollout';
+import { markdownCode, markdownText } from '../../core/text/markdown';
 import type { ClusterPhase, ClusterProgress, ConnectionPhase, HubTreeInput, KubeObject, Rollout, RolloutState, StepProgress, StepState, TreeFilter, TreeNode } from './types';
 
 type Icon = NonNullable<TreeNode['icon']>;
@@ -64,10 +65,8 @@ const LABEL_PARTS = /^lcm\.openshift\.io\/ibgu-([a-zA-Z]+)-(completed|failed)$/;
 const count = (n: number) => n.toLocaleString('en-US');
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Markdown text with its special characters taken literally. */
-function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
-}
+/** Hub text in a tooltip's Markdown: taken literally (core/text/markdown). */
+const md = markdownText;
 
 /** The first line of a message, cut to fit a description. */
 function short(message: string, max = 80): string {
@@ -250,7 +249,7 @@ function managedClusterNode(mc: KubeObject, context: string): TreeNode {
   const labels = mc.metadata.labels ?? {};
   const { summary, failed } = labelSummary(labels);
   const keys = Object.keys(labels).sort(compare);
-  const tooltip = [`**${md(mc.metadata.name)}**`, keys.length ? keys.map((k) => `- \`${k}=${labels[k]}\``).join('\n') : '_No labels_'].join('\n\n');
+  const tooltip = [`**${md(mc.metadata.name)}**`, keys.length ? keys.map((k) => `- ${markdownCode(`${k}=${labels[k]}`)}`).join('\n') : '_No labels_'].join('\n\n');
   const uid = mc.metadata.uid;
   return {
     id: `${context}/managedCluster/${uid ?? mc.metadata.name}`,
@@ -279,9 +278,9 @@ function hubDescription(input: HubTreeInput): string {
 function hubTooltip(input: HubTreeInput): string {
   const { state } = input;
   const lines = [`**${md(input.context)}** — ${PHASE_WORDS[state.phase]}`];
-  if (input.server) lines.push(`Server: \`${input.server}\``);
+  if (input.server) lines.push(`Server: ${markdownCode(input.server)}`);
   if (state.message) lines.push(md(state.message));
-  if (state.permission) lines.push(`Missing permission: \`${state.permission}\``);
+  if (state.permission) lines.push(`Missing permission: ${markdownCode(state.permission)}`);
   // How old the data shown is, once it no longer updates (while connected this would change with every event).
   if (state.phase !== 'connected' && state.lastEventAt !== undefined) lines.push(`Last event: ${new Date(state.lastEventAt).toISOString()}`);
   return lines.join('\n\n');
@@ -301,7 +300,7 @@ export function buildHubTree(input: HubTreeInput, filter: TreeFilter): TreeNode 
   const vis = new Visibility(filter);
   const children: TreeNode[] = [];
   if (!connected && state.phase !== 'idle' && state.message) {
-    const tip = state.permission ? `${md(state.message)}\n\nMissing permission: \`${state.permission}\`` : md(state.message);
+    const tip = state.permission ? `${md(state.message)}\n\nMissing permission: ${markdownCode(state.permission)}` : md(state.message);
     children.push(message(`${context}/message`, state.message, `message.${state.phase}`, tip, { id: 'warning', color: 'problemsWarningIcon.foreground' }));
   }
   if (connected || hasData) {
