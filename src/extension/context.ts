@@ -23,6 +23,7 @@ export interface HubParts {
   sandbox: SandboxProcess;
   commands: HubCommands;
   confirmation: Confirmation;
+  trouble: TroubleCommands;
 }
 
 /**
@@ -79,7 +80,7 @@ export class IbguExtension implements vscode.Disposable {
     const lenses = new IbguLenses(hubs);
     // Disposed in reverse: the views before the hubs, the hubs before the sandbox process they read.
     this.disposables.push(sandbox, hubs, tree, content, confirmation, commands, spokes, trouble, watch, lenses);
-    this.hub = { hubs, tree, watch, sandbox, commands, confirmation };
+    this.hub = { hubs, tree, watch, sandbox, commands, confirmation, trouble };
     this.hubSetupMs = performance.now() - started;
     if (vscode.workspace.isTrusted && vscode.workspace.getConfiguration('ibgu.hub').get<boolean>('openViewOnStart', false)) void vscode.commands.executeCommand('ibgu.hubs.focus');
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Confirmation } from './confirm';
 import type { HubSession, Hubs } from './hubs';
@@ -9,6 +9,7 @@ import type { Spokes } from './spokes';
 import type { HubContent } from './views/hub-content';
 import { REPORT_LINK_COMMAND, showReport } from './views/report';
 import type { KubeObject, TreeNode } from './hub/types';
+import type { MustGatherCandidate } from '../core/troubleshoot/index';
 import { registerRowCommand } from './row-command';
 
 type Target = Pick<TreeNode, 'ref'> & Partial<TreeNode>;
@@ -35,6 +36,8 @@ export class TroubleCommands implements vscode.Disposable {
   private readonly reports = new Map<string, { markdown: string; actions: ReportAction[] }>();
   /** The kubeconfig files of must-gathers still running; none outlives the extension. */
   private readonly kubeconfigs = new KubeconfigFiles();
+  /** The must-gather image picker while it is open. */
+  private imagePick: vscode.QuickPick<vscode.QuickPickItem & { image: string }> | undefined;
 
   constructor(
     private readonly hubs: Hubs,
@@ -52,7 +55,7 @@ export class TroubleCommands implements vscode.Disposable {
     // Commands of the view's rows: see registerRowCommand.
     const row = (id: string, title: string, run: (node: Target | undefined, ...rest: any[]) => unknown) => this.disposables.push(registerRowCommand(id, title, run));
     row('ibgu.retryCleanup', vscode.l10n.t('Retry IBU Cleanup…'), (node) => this.retryCleanup(node));
-    row('ibgu.collectMustGather', vscode.l10n.t('Collect must-gather…'), (node, options?: MustGatherOptions) => this.mustGather(node, options));
+    row('ibgu.collectMustGather', vscode.l10n.t('Collect must-gather…'), (node, options?: unknown) => this.mustGather(node, options));
     row('ibgu.repairLabels', vscode.l10n.t('Repair Stage Labels…'), (node) => this.repairLabels(node));
     row('ibgu.diagnoseCluster', vscode.l10n.t('Diagnose Cluster'), (node) => this.diagnose(node));
     row('ibgu.planRecovery', vscode.l10n.t('Plan the Recovery…'), (node, choose?: string) => this.planRecovery(node, choose));
@@ -122,7 +125,8 @@ export class TroubleCommands implements vscode.Disposable {
 
   // ---- must-gather ----
 
-  private async mustGather(node?: Target, options?: MustGatherOptions): Promise<TroubleOutcome<{ args: string[]; destination: string; exitCode?: number }>> {
+  private async mustGather(node?: Target, given?: unknown): Promise<TroubleOutcome<{ args: string[]; destination: string; exitCode?: number }>> {
+    const options = mustGatherOptions(given);
     const found = await this.cluster(node);
     if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
     const { session, cluster } = found;
@@ -137,7 +141,6 @@ export class TroubleCommands implements vscode.Disposable {
     const spoke = await this.spokes.client(session, cluster);
     if (!spoke) return nothing(vscode.l10n.t('{0} could not be reached.', cluster));
     const layer = this.hubs.load();
-    const images: string[] = [];
     let lcaImage: string | undefined;
     try {
       lcaImage = await spoke.lcaImage();
@@ -149,25 +152,36 @@ export class TroubleCommands implements vscode.Disposable {
       // Never passed on: an image string from the cluster reaches oc only as a checked reference.
       void vscode.window.showWarningMessage(vscode.l10n.t("{0}: LCA's must-gather image was not used ({1}).", cluster, problem));
     }
-    const documented = layer.DOCUMENTED_MUST_GATHER_IMAGES;
-    if (options?.images) {
-      images.push(...(options.images === 'default' ? [...(problem ? [] : [lcaImage!]), documented[0]!.image] : options.images));
+    // `options` are a caller's wishes, never a decision: only the cluster's LCA image and the documented
+    // images are taken without the picker; any other image is offered there unpicked; and a confirmation
+    // names every image and the folder whenever options were given.
+    const choice = layer.mustGatherChoice(problem ? undefined : lcaImage, options?.images);
+    if (choice.refused.length) void vscode.window.showWarningMessage(vscode.l10n.t('{0}: not offered, not image references: {1}', cluster, choice.refused.map((r) => `${JSON.stringify(r.image.slice(0, 80))} (${r.problem})`).join('; ')));
+    const images = choice.needsPicker ? await this.pickImages(cluster, choice.candidates) : choice.chosen;
+    if (!images?.length) return { outcome: 'cancelled', message: vscode.l10n.t('No image chosen.') };
+    let destination: string;
+    if (options?.destination !== undefined) {
+      const unusable = destinationProblem(options.destination);
+      if (unusable) return this.failed(vscode.l10n.t('must-gather not started: {0}', unusable));
+      destination = options.destination;
     } else {
-      type Item = vscode.QuickPickItem & { image: string };
-      const items: Item[] = [
-        ...(problem ? [] : [{ label: vscode.l10n.t('Lifecycle Agent'), description: lcaImage!, detail: vscode.l10n.t('The image LCA runs on {0}', cluster), image: lcaImage!, picked: true }]),
-        ...documented.map((d, i) => ({ label: d.label, description: d.image, detail: d.detail, image: d.image, picked: i === 0 })),
-      ];
-      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t('must-gather images for {0}', cluster) });
-      if (!picked?.length) return { outcome: 'cancelled', message: vscode.l10n.t('No image chosen.') };
-      images.push(...picked.map((p) => p.image));
-    }
-    let destination = options?.destination;
-    if (!destination) {
       const base = vscode.workspace.workspaceFolders?.[0]?.uri;
       const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Collect Here'), title: vscode.l10n.t('Where must-gather writes its data'), ...(base ? { defaultUri: base } : {}) });
       if (!chosen?.[0]) return { outcome: 'cancelled', message: vscode.l10n.t('No destination chosen.') };
-      destination = path.join(chosen[0].fsPath, `must-gather-${cluster}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      destination = path.join(chosen[0].fsPath, `must-gather-${layer.safeFolderName(cluster)}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    }
+    if (options !== undefined) {
+      const origin = (image: string) => {
+        const c = choice.candidates.find((x) => x.image === image);
+        if (c?.origin === 'lca') return vscode.l10n.t('the image LCA runs on {0}', cluster);
+        if (c?.origin === 'documented') return vscode.l10n.t('documented: {0}', c.label ?? '');
+        return vscode.l10n.t("NOT {0}'s own image nor a documented one", cluster);
+      };
+      const ok = await this.confirmation.ask(
+        vscode.l10n.t('Collect must-gather from {0} into {1}? oc adm must-gather runs each image as a privileged pod on the cluster and copies what it writes into that folder. Images: {2}.', cluster, destination, images.map((i) => `${i} (${origin(i)})`).join(', ')),
+        vscode.l10n.t('Collect must-gather'),
+      );
+      if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('must-gather not started.') };
     }
     let args: string[];
     try {
@@ -200,6 +214,44 @@ export class TroubleCommands implements vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('must-gather of {0} ended with status {1}; see its terminal.', cluster, String(exitCode ?? '?')));
     }
     return { outcome: 'done', args, destination, ...(exitCode !== undefined ? { exitCode } : {}) };
+  }
+
+  /** The must-gather image picker while it is open: what it offers and what is checked (what the user sees; read by tests). */
+  get imagePicker(): { title: string; items: { image: string; label: string; detail: string; picked: boolean }[] } | undefined {
+    const pick = this.imagePick;
+    return pick && { title: pick.title ?? '', items: pick.items.map((i) => ({ image: i.image, label: i.label, detail: i.detail ?? '', picked: pick.selectedItems.includes(i) })) };
+  }
+
+  /** The images the user checks; only the LCA image and documented ones may come checked. Undefined when dismissed. */
+  private pickImages(cluster: string, candidates: readonly MustGatherCandidate[]): Promise<string[] | undefined> {
+    const items = candidates.map((c) => ({
+      image: c.image,
+      description: c.image,
+      label: c.origin === 'lca' ? vscode.l10n.t('Lifecycle Agent') : c.origin === 'documented' ? c.label ?? c.image : `$(warning) ${vscode.l10n.t("Not {0}'s own image", cluster)}`,
+      detail: c.origin === 'lca' ? vscode.l10n.t('The image LCA runs on {0}', cluster) : c.origin === 'documented' ? c.detail ?? '' : vscode.l10n.t('Asked for by whatever ran this command: neither the image LCA runs on {0} nor a documented must-gather image. must-gather runs it as a privileged pod on the cluster.', cluster),
+    }));
+    this.imagePick?.hide();
+    const pick = vscode.window.createQuickPick<(typeof items)[number]>();
+    pick.title = vscode.l10n.t('must-gather images for {0}', cluster);
+    pick.canSelectMany = true;
+    pick.ignoreFocusOut = true;
+    pick.matchOnDescription = true;
+    pick.items = items;
+    pick.selectedItems = items.filter((_, i) => candidates[i]!.picked && candidates[i]!.origin !== 'requested');
+    this.imagePick = pick;
+    return new Promise((resolve) => {
+      let chosen: string[] | undefined;
+      pick.onDidAccept(() => {
+        chosen = pick.selectedItems.map((i) => i.image);
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        if (this.imagePick === pick) this.imagePick = undefined;
+        pick.dispose();
+        resolve(chosen);
+      });
+      pick.show();
+    });
   }
 
   // ---- labels ----
@@ -432,11 +484,40 @@ function runToEnd(task: vscode.Task, notStarted: (error: unknown) => void): Prom
   });
 }
 
+/**
+ * What a caller of `ibgu.collectMustGather` may wish for; whatever it is, a confirmation names every image
+ * and the folder before oc runs.
+ */
 export interface MustGatherOptions {
-  /** Where must-gather writes (skips the folder dialog). */
+  /** Where must-gather writes (instead of the folder dialog): an absolute path to a new or empty folder. */
   destination?: string;
-  /** The images (each checked), or 'default': LCA's (when it passes the check) and OADP's. Skips the image picker. */
+  /**
+   * The images, or 'default': LCA's (when it passes the check) and OADP's. The LCA image and the
+   * documented ones are taken as asked; any other sends the user to the picker, where it is unchecked.
+   */
   images?: string[] | 'default';
+}
+
+/** The options of a call, if it has any: a tree's menu passes the selection in their place, which is none. */
+function mustGatherOptions(given: unknown): MustGatherOptions | undefined {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+  const { images, destination } = given as Record<string, unknown>;
+  const options: MustGatherOptions = {
+    ...(images === 'default' || (Array.isArray(images) && images.every((i) => typeof i === 'string')) ? { images: images as string[] | 'default' } : {}),
+    ...(typeof destination === 'string' ? { destination } : {}),
+  };
+  return options.images !== undefined || options.destination !== undefined ? options : undefined;
+}
+
+/** Why must-gather may not write to `destination`: it must be absolute, one line, and a new or empty folder. */
+function destinationProblem(destination: string): string | undefined {
+  if (!path.isAbsolute(destination) || /[\u0000-\u001f\u007f]/.test(destination)) return vscode.l10n.t('the destination must be an absolute path on one line');
+  try {
+    if (!statSync(destination).isDirectory() || readdirSync(destination).length > 0) return vscode.l10n.t('{0} exists and is not an empty folder (must-gather writes what the cluster gives it: choose a new folder)', destination);
+  } catch {
+    // not there yet: oc creates it
+  }
+  return undefined;
 }
 
 function nothing(text: string): TroubleOutcome<never> {

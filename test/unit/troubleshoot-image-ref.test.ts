@@ -1,7 +1,7 @@
 /** must-gather image references and argument arrays; expectations from the guide's "Collecting logs" and the reference grammar. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOCUMENTED_MUST_GATHER_IMAGES, imageReferenceProblem, mustGatherArgs } from '../../src/core/troubleshoot/index';
+import { DOCUMENTED_MUST_GATHER_IMAGES, imageReferenceProblem, mustGatherArgs, mustGatherChoice, safeFolderName } from '../../src/core/troubleshoot/index';
 
 const DIGEST = 'sha256:' + '5b2f1c0e9f4d8a7c6b3e2d1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b';
 
@@ -69,5 +69,60 @@ describe('mustGatherArgs', () => {
       assert.equal(imageReferenceProblem(i.image), undefined);
       assert.ok(i.label && i.detail);
     }
+  });
+});
+
+describe('mustGatherChoice', () => {
+  const LCA = `registry.redhat.io/openshift4/lifecycle-agent-rhel9-operator@${DIGEST}`;
+  const OADP = 'quay.io/konveyor/oadp-must-gather:latest';
+  const GENERAL = 'quay.io/openshift/origin-must-gather:latest';
+  const ATTACKER = 'quay.io/attacker/gather:1';
+  const picked = (c: ReturnType<typeof mustGatherChoice>) => c.candidates.filter((x) => x.picked).map((x) => x.image);
+
+  test('nothing asked: the picker, with the LCA image and OADP\'s checked', () => {
+    const c = mustGatherChoice(LCA);
+    assert.equal(c.needsPicker, true);
+    assert.deepEqual(c.candidates.map((x) => [x.image, x.origin]), [[LCA, 'lca'], [OADP, 'documented'], [GENERAL, 'documented']]);
+    assert.deepEqual(picked(c), [LCA, OADP]);
+  });
+
+  test("'default', or only the LCA and documented images: taken as asked, no picker", () => {
+    assert.deepEqual(mustGatherChoice(LCA, 'default'), { ...mustGatherChoice(LCA, 'default'), needsPicker: false, chosen: [LCA, OADP], refused: [] });
+    assert.deepEqual(mustGatherChoice(undefined, 'default').chosen, [OADP], 'without a usable LCA image, OADP\'s alone');
+    assert.deepEqual(mustGatherChoice(LCA, [GENERAL, LCA]).chosen, [LCA, GENERAL]);
+  });
+
+  test('any other image sends the user to the picker, where it is offered unchecked and marked as asked for', () => {
+    for (const lca of [LCA, undefined]) {
+      const c = mustGatherChoice(lca, [ATTACKER]);
+      assert.equal(c.needsPicker, true);
+      assert.deepEqual(c.chosen, []);
+      const offered = c.candidates.find((x) => x.image === ATTACKER);
+      assert.deepEqual(offered, { image: ATTACKER, origin: 'requested', picked: false });
+      assert.deepEqual(picked(c), [], 'nothing checked but what the caller asked for among the known images');
+    }
+    const mixed = mustGatherChoice(LCA, [LCA, ATTACKER]);
+    assert.deepEqual(picked(mixed), [LCA]);
+    assert.equal(mixed.candidates.find((x) => x.image === ATTACKER)?.picked, false);
+  });
+
+  test('the LCA image counts as the cluster\'s own only when it is an image reference; a non-reference is never offered', () => {
+    const c = mustGatherChoice('quay.io/x:1;touch /tmp/p', 'default');
+    assert.deepEqual(c.chosen, [OADP]);
+    assert.ok(!c.candidates.some((x) => x.image.includes('touch')));
+    const r = mustGatherChoice(LCA, ['$(reboot)', OADP]);
+    assert.equal(r.needsPicker, true);
+    assert.deepEqual(r.refused.map((x) => x.image), ['$(reboot)']);
+    assert.ok(!r.candidates.some((x) => x.image === '$(reboot)'));
+  });
+});
+
+describe('safeFolderName', () => {
+  test('a name from a hub cannot climb out of the folder or hide', () => {
+    assert.equal(safeFolderName('sno-0001'), 'sno-0001');
+    assert.equal(safeFolderName('../../etc'), '__.._etc');
+    assert.equal(safeFolderName('..'), '_');
+    assert.equal(safeFolderName('a/b\\c\n'), 'a_b_c_');
+    assert.equal(safeFolderName(''), '_');
   });
 });

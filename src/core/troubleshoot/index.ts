@@ -1,5 +1,6 @@
 /** The troubleshooting guide as pure functions: diagnose a cluster, retry cleanup, must-gather, repair labels, plan the recovery. */
 export { imageReferenceProblem, mustGatherArgs, DOCUMENTED_MUST_GATHER_IMAGES } from './image-ref';
+export { mustGatherChoice, safeFolderName, type MustGatherCandidate, type MustGatherChoice, type MustGatherOrigin } from './must-gather';
 export { cleanupAdvice, manualCleanupPatch, cleanupOutcome, type CleanupAdvice, type CleanupFailure, type CleanupState } from './cleanup';
 export { proposeLabelRepair, labelRepairPatch, type LabelRepair, type ClusterActions } from './labels';
 export { planRecovery, type RecoveryProposal } from './recovery';

@@ -200,7 +200,7 @@ suite('troubleshooting commands', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  test('Collect must-gather runs oc with an argument array, the LCA image and the spoke kubeconfig; a hostile image never reaches it', async () => {
+  test('Collect must-gather asks, naming every image and the folder, then runs oc with an argument array, the LCA image and the spoke kubeconfig; a hostile image never reaches it', async () => {
     const bin = path.join(scratch, 'bin');
     const record = path.join(scratch, 'oc-args.json');
     mkdirSync(bin, { recursive: true });
@@ -210,13 +210,19 @@ suite('troubleshooting commands', function () {
     const savedPath = process.env.PATH;
     process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ''}`;
     try {
-      const dest = path.join(scratch, 'mg-1');
-      const result = await vscode.commands.executeCommand<TroubleOutcome<{ args: string[]; exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: dest, images: 'default' });
-      assert.equal(result.outcome, 'done', JSON.stringify(result));
-      const ran = JSON.parse(readFileSync(record, 'utf8'));
       const LCA_DEPLOYMENT = '/apis/apps/v1/namespaces/openshift-lifecycle-agent/deployments/lifecycle-agent-controller-manager';
       const deployment = (await request(await spoke('sno-0001'), 'GET', LCA_DEPLOYMENT)).body;
       const lcaImage = deployment.spec.template.spec.containers.find((c: any) => c.name === 'manager').image;
+      const dest = path.join(scratch, 'mg-1');
+      const running = vscode.commands.executeCommand<TroubleOutcome<{ args: string[]; exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: dest, images: 'default' });
+      // Arguments are a caller's wishes: the question still names every image and the folder before oc runs.
+      const question = await until(() => api.hub!.confirmation.question, 'must-gather to ask before it runs oc', 20_000);
+      for (const named of [dest, lcaImage, 'quay.io/konveyor/oadp-must-gather:latest']) assert.ok(question.includes(named), `the question does not name ${named}: ${question}`);
+      assert.equal(existsSync(record), false, 'oc ran before the answer');
+      await vscode.commands.executeCommand('ibgu.confirmApply');
+      const result = await running;
+      assert.equal(result.outcome, 'done', JSON.stringify(result));
+      const ran = JSON.parse(readFileSync(record, 'utf8'));
       assert.equal(ran.args[0], '--kubeconfig');
       assert.equal(ran.kubeconfigReadable, true, 'oc was not given a readable kubeconfig');
       assert.deepEqual(ran.args.slice(2), ['adm', 'must-gather', `--dest-dir=${dest}`, `--image=${lcaImage}`, '--image=quay.io/konveyor/oadp-must-gather:latest']);
@@ -227,7 +233,11 @@ suite('troubleshooting commands', function () {
       const patched = await request(await spoke('sno-0001'), 'PATCH', LCA_DEPLOYMENT, { spec: { template: { spec: { containers: [{ name: 'manager', image: hostile }] } } } }, 'application/strategic-merge-patch+json');
       assert.equal(patched.status, 200, JSON.stringify(patched.body));
       rmSync(record, { force: true });
-      const second = await vscode.commands.executeCommand<TroubleOutcome<{ args: string[] }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-2'), images: 'default' });
+      const secondRun = vscode.commands.executeCommand<TroubleOutcome<{ args: string[] }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-2'), images: 'default' });
+      const secondQuestion = await until(() => api.hub!.confirmation.question, 'the second must-gather to ask', 20_000);
+      assert.ok(!secondQuestion.includes('pwned'), secondQuestion);
+      await vscode.commands.executeCommand('ibgu.confirmApply');
+      const second = await secondRun;
       assert.equal(second.outcome, 'done', JSON.stringify(second));
       const ran2 = JSON.parse(readFileSync(record, 'utf8'));
       assert.ok(!JSON.stringify(ran2.args).includes('pwned'), `the hostile image reached oc: ${JSON.stringify(ran2.args)}`);
