@@ -18,6 +18,8 @@ type Target = Pick<TreeNode, 'ref'> & Partial<TreeNode>;
 export type TroubleOutcome<T extends object = object> = ({ outcome: 'done' } & T) | { outcome: 'cancelled' | 'nothing' | 'failed'; message: string };
 
 const MC_API = 'cluster.open-cluster-management.io/v1';
+/** A ManagedCluster's name as Kubernetes allows it (a DNS subdomain). */
+const CLUSTER_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** What a report's link may do: a fix the extension computed for the report's cluster, or opening the report as Markdown. */
 type ReportAction = { command: 'ibgu.retryCleanup' | 'ibgu.repairLabels' | 'ibgu.collectMustGather' | 'ibgu.planRecovery'; target: Target } | { command: 'openMarkdown' };
@@ -67,7 +69,7 @@ export class TroubleCommands implements vscode.Disposable {
 
   private async retryCleanup(node?: Target): Promise<TroubleOutcome<{ state: string; message?: string }>> {
     const found = await this.cluster(node);
-    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    if ('outcome' in found) return found;
     const { session, cluster } = found;
     const spoke = await this.spokes.client(session, cluster);
     if (!spoke) return nothing(vscode.l10n.t('{0} could not be reached.', cluster));
@@ -128,7 +130,7 @@ export class TroubleCommands implements vscode.Disposable {
   private async mustGather(node?: Target, given?: unknown): Promise<TroubleOutcome<{ args: string[]; destination: string; exitCode?: number }>> {
     const options = mustGatherOptions(given);
     const found = await this.cluster(node);
-    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    if ('outcome' in found) return found;
     const { session, cluster } = found;
     const oc = findOnPath('oc');
     if (!oc) {
@@ -258,7 +260,7 @@ export class TroubleCommands implements vscode.Disposable {
 
   private async repairLabels(node?: Target): Promise<TroubleOutcome<{ add: string[]; remove: string[] }>> {
     const found = await this.cluster(node);
-    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    if ('outcome' in found) return found;
     const { session, cluster } = found;
     const layer = this.hubs.load();
     const mc = await session.connection.read(MC_API, 'ManagedCluster', undefined, cluster);
@@ -298,7 +300,7 @@ export class TroubleCommands implements vscode.Disposable {
 
   private async diagnose(node?: Target): Promise<TroubleOutcome<{ findings: { id: string; severity: string; title: string }[]; markdown: string; report: string; panel: vscode.WebviewPanel }>> {
     const found = await this.cluster(node);
-    if (!found) return nothing(vscode.l10n.t('No cluster chosen.'));
+    if ('outcome' in found) return found;
     const { session, cluster } = found;
     const layer = this.hubs.load();
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing {0}', cluster) }, async () => {
@@ -421,18 +423,29 @@ ${save} ${layer.markdownText(vscode.l10n.t('to save or share this report.'))}
 
   // ---- shared ----
 
-  /** The hub and cluster of a tree node (a cluster or a ManagedCluster), or one picked from the hub's clusters. */
-  private async cluster(node?: Target): Promise<{ session: HubSession; cluster: string } | undefined> {
+  /**
+   * The hub and cluster of a tree node (a cluster or a ManagedCluster), or one picked from the hub's
+   * clusters. A node's reference is checked as a caller's claim, not trusted: its hub must be connected,
+   * and its cluster a ManagedCluster there, read now.
+   */
+  private async cluster(node?: Target): Promise<{ session: HubSession; cluster: string } | TroubleOutcome<never>> {
     if (node?.ref) {
       const session = this.hubs.get(node.ref.context);
+      if (!session) return this.failed(vscode.l10n.t('The hub context "{0}" is not connected: connect it in the IBGU view first.', String(node.ref.context)));
       const cluster = node.ref.cluster ?? node.ref.name;
-      return session && cluster ? { session, cluster } : undefined;
+      if (typeof cluster !== 'string' || !CLUSTER_NAME.test(cluster)) return this.failed(vscode.l10n.t('"{0}" is not the name of a cluster.', String(cluster).slice(0, 80)));
+      try {
+        if (!(await session.connection.read(MC_API, 'ManagedCluster', undefined, cluster))) return this.failed(vscode.l10n.t('{0} is not a ManagedCluster on {1}.', cluster, session.context.name));
+      } catch (error) {
+        return this.failed(vscode.l10n.t('The ManagedCluster {0} could not be read from {1}: {2}', cluster, session.context.name, message(error)));
+      }
+      return { session, cluster };
     }
     const sessions = this.hubs.list();
     const session = sessions.length === 1 ? sessions[0] : (await vscode.window.showQuickPick(sessions.map((s) => ({ label: s.context.name, session: s })), { title: vscode.l10n.t('Which hub?') }))?.session;
-    if (!session) return undefined;
+    if (!session) return nothing(vscode.l10n.t('No cluster chosen.'));
     const picked = await vscode.window.showQuickPick(session.list('ManagedCluster').map((m) => m.metadata.name).sort(), { title: vscode.l10n.t('Which cluster?') });
-    return picked ? { session, cluster: picked } : undefined;
+    return picked ? { session, cluster: picked } : nothing(vscode.l10n.t('No cluster chosen.'));
   }
 
   private failed(text: string, show = true): TroubleOutcome<never> {

@@ -120,6 +120,21 @@ suite('troubleshooting commands', function () {
     assert.equal((await request(spokeApi, 'PATCH', `${ibuPath}/status`, { status: { conditions } }, 'application/merge-patch+json')).status, 200);
   });
 
+  test("A command's cluster reference is checked, not trusted: an unconnected hub, a name that is no ManagedCluster, or no name at all do nothing", async () => {
+    const cases: [string, unknown, RegExp][] = [
+      ['ibgu.retryCleanup', { ref: { context: 'hub-not-connected', name: 'sno-0002', cluster: 'sno-0002' } }, /hub-not-connected.*not connected/],
+      ['ibgu.repairLabels', { ref: { context: SANDBOX, name: 'sno-9999', cluster: 'sno-9999' } }, /sno-9999 is not a ManagedCluster on ibgu-sandbox/],
+      ['ibgu.collectMustGather', { ref: { context: SANDBOX, name: '../../api/v1/secrets', cluster: '../../api/v1/secrets' } }, /is not the name of a cluster/],
+      ['ibgu.diagnoseCluster', { ref: { context: SANDBOX, name: 'SNO-0001' } }, /is not the name of a cluster/],
+    ];
+    for (const [command, target, why] of cases) {
+      const result = await vscode.commands.executeCommand<TroubleOutcome>(command, target);
+      assert.equal(result.outcome, 'failed', `${command}: ${JSON.stringify(result)}`);
+      assert.match(result.outcome === 'failed' ? result.message : '', why);
+      assert.equal(api.hub!.confirmation.question, undefined, `${command} asked a question`);
+    }
+  });
+
   test('Retry IBU Cleanup returns a cluster stuck in FinalizeFailed to Idle', async () => {
     const stuck = await ibuOf('sno-0002');
     const idle = stuck.status.conditions.find((c: any) => c.type === 'Idle');
