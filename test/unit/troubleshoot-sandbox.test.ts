@@ -12,6 +12,10 @@ import { parseScenario, startSandbox, type KubeObject, type Sandbox } from '../.
 import { diagnoseCluster, planRecovery, type DiagnoseInput } from '../../src/core/troubleshoot/index';
 import { repoRoot } from '../helpers/fixtures';
 import { waitFor } from '../helpers/wait';
+import { renderMarkdown, textOf } from '../helpers/markdown';
+
+/** What a reader sees of some Markdown: its rendered text, blanks folded. */
+const shown = (markdown: string) => textOf(renderMarkdown(markdown)).replace(/\s+/g, ' ');
 
 const NS = 'ztp-upgrades';
 const started: Sandbox[] = [];
@@ -80,16 +84,16 @@ describe('troubleshooting the sandbox', { timeout: 120_000 }, () => {
     for (const name of ['pvc-sno-0003-postgres-data', 'pvc-sno-0003-search-index']) assert.ok(lvm.detail.includes(`\`${name}\``), lvm.detail);
     assert.ok(lvm.detail.includes('`site-metrics/postgres-data`'));
     const events = f3[1];
-    assert.ok(events.detail.includes('MountVolume.SetUp failed for volume "pvc-sno-0003-postgres-data" : rpc error: code = Unknown desc = VolumeID is not found'), events.detail);
+    assert.ok(shown(events.detail).includes('MountVolume.SetUp failed for volume "pvc-sno-0003-postgres-data" : rpc error: code = Unknown desc = VolumeID is not found'), events.detail);
     assert.ok(events.detail.includes('Pod `site-metrics/'));
     assert.ok(events.detail.includes('kubelet'));
 
     // sno-0002: Velero refused the Backups because the location is unavailable, so the Upgrade failed before the pivot.
     const f2 = diagnoseCluster(inputFor(s, 'sno-0002', ibgu));
     assert.deepEqual(f2.map((f) => f.id), ['ibu-failed', 'bsl-unavailable', 'backup-failed']);
-    assert.ok(f2[0].detail.includes('Failed backup CRs: '));
-    assert.ok(f2[1].detail.includes('NoSuchBucket'));
-    assert.ok(f2[2].detail.includes("backup can't be created because BackupStorageLocation default is in Unavailable status."));
+    assert.ok(shown(f2[0].detail).includes('Failed backup CRs: '));
+    assert.ok(shown(f2[1].detail).includes('NoSuchBucket'));
+    assert.ok(shown(f2[2].detail).includes("backup can't be created because BackupStorageLocation default is in Unavailable status."));
 
     // sno-0001: the example ConfigMap backs up logicalvolumes, and TALM's labels match the IBU.
     assert.deepEqual(diagnoseCluster(inputFor(s, 'sno-0001', ibgu)).map((f) => f.id), ['ok']);
