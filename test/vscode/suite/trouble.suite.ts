@@ -215,6 +215,118 @@ suite('troubleshooting commands', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('Text planted in a cluster is shown as text in the Diagnose report, never as markup or a command link; the report\'s own links still work', async () => {
+    const CLUSTER = 'sno-0003';
+    const attacker = 'quay.io/attacker/gather:1';
+    const attackArgs = [node(CLUSTER), { images: [attacker], destination: path.join(scratch, 'attacker-dest') }];
+    const attackUri = `command:ibgu.collectMustGather?${encodeURIComponent(JSON.stringify(attackArgs))}`;
+    const planted = [
+      `[Collect the logs](${attackUri})`,
+      `<a href="${attackUri}">Fix it</a> <img src=x onerror=alert(1)> <command:ibgu.repairLabels>`,
+      'https://evil.example/x **bold** $x^2$',
+      '# Planted heading',
+      '- planted item',
+    ].join('\n');
+    const on = await spoke(CLUSTER);
+    // LCA's Idle condition reporting a failed cleanup with the planted message (a status write: LCA does not reconcile it away).
+    const ibu = await ibuOf(CLUSTER);
+    const conditions = [...ibu.status.conditions.filter((c: any) => c.type !== 'Idle'), { type: 'Idle', status: 'False', reason: 'FinalizeFailed', message: planted, lastTransitionTime: new Date().toISOString() }];
+    const written = await request(on, 'PATCH', '/apis/lca.openshift.io/v1/imagebasedupgrades/upgrade/status', { status: { conditions } }, 'application/merge-patch+json');
+    assert.equal(written.status, 200, JSON.stringify(written.body));
+    // A kubelet-like Event whose every field is planted text.
+    const event = await request(on, 'POST', '/api/v1/namespaces/default/events', {
+      metadata: { name: 'planted.0001', namespace: 'default' },
+      involvedObject: { kind: '<b>Pod</b>', namespace: 'default', name: '`x` [y](command:ibgu.retryCleanup)' },
+      reason: '[Repair](command:ibgu.repairLabels)', type: '*Warning*', source: { component: '<img src=y>' },
+      message: `VolumeID is not found ${planted}`, count: 2,
+    });
+    assert.equal(event.status, 201, JSON.stringify(event.body));
+
+    const result = await vscode.commands.executeCommand<TroubleOutcome<{ findings: { id: string }[]; markdown: string; report: string; panel: vscode.WebviewPanel }>>('ibgu.diagnoseCluster', node(CLUSTER));
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    if (result.outcome !== 'done') return;
+    const ids = result.findings.map((f) => f.id);
+    assert.ok(ids.includes('ibu-cleanup-failed') && ids.includes('volumeid-not-found'), JSON.stringify(ids));
+    const body = /<body>([\s\S]*)<\/body>/.exec(result.panel.webview.html)?.[1] ?? '';
+    // Every link is the report's own: its command, this report's key, an action index. Nothing else is a link.
+    const hrefs = [...body.matchAll(/<a\b[^>]*>/g)].map((m) => /\bhref="([^"]*)"/.exec(m[0])?.[1] ?? m[0]);
+    assert.ok(hrefs.length >= 2, `the fix and "Open as Markdown" links are missing: ${body}`);
+    for (const href of hrefs) {
+      const m = /^command:ibgu\.followReportLink\?(.*)$/.exec(href.replace(/&amp;/g, '&'));
+      assert.ok(m, `a link that is not the report's own: ${href}`);
+      const args = JSON.parse(decodeURIComponent(m[1]!));
+      assert.ok(args.length === 2 && args[0] === result.report && Number.isInteger(args[1]), `a link with other arguments: ${JSON.stringify(args)}`);
+    }
+    assert.ok(!/href="(command:ibgu\.(collectMustGather|repairLabels|retryCleanup)|https?:)/.test(body), 'a planted link');
+    // No markup from the cluster: only a report's tags, one title, no planted heading, list item, image, bold or math.
+    const tags = [...new Set([...body.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()))];
+    assert.deepEqual(tags.filter((t) => !['a', 'blockquote', 'code', 'em', 'h1', 'h2', 'hr', 'li', 'p', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul'].includes(t)), [], body);
+    assert.equal(body.match(/<h1\b/g)?.length, 1, 'one title');
+    assert.ok(!/<h[1-6][^>]*>[^<]*Planted heading/.test(body) && !/<li[^>]*>[^<]*planted item/.test(body), 'planted block markup');
+    assert.ok(!/<strong[^>]*>bold/.test(body) && !/katex/.test(body), 'planted inline markup');
+    // ... and the planted text is there, as text.
+    for (const shown of ['[Collect the logs](command:ibgu.collectMustGather?', '&lt;img src=x onerror=alert(1)&gt;', '&lt;a href=', '**bold** $x^2$', '# Planted heading', '- planted item', '[Repair](command:ibgu.repairLabels)', '&lt;img src=y&gt;']) {
+      assert.ok(body.includes(shown), `"${shown}" is not shown as text: ${body}`);
+    }
+
+    // A link naming a key this window did not issue does nothing.
+    const forged = await vscode.commands.executeCommand<TroubleOutcome>('ibgu.followReportLink', '0'.repeat(32), 0);
+    assert.equal(forged.outcome, 'nothing', JSON.stringify(forged));
+    // The report's own fix still works as a click would: it asks the retry's question; Cancel writes nothing.
+    const retryHref = /<a\b[^>]*href="([^"]*)"[^>]*>Retry cleanup<\/a>/.exec(body)?.[1];
+    assert.ok(retryHref, `no "Retry cleanup" link: ${body}`);
+    const retrying = vscode.commands.executeCommand<TroubleOutcome>('ibgu.followReportLink', ...JSON.parse(decodeURIComponent(retryHref.slice(retryHref.indexOf('?') + 1))));
+    const question = await until(() => api.hub!.confirmation.question, 'the retry to ask', 20_000);
+    assert.ok(question.startsWith(`${CLUSTER}:`), question);
+    await vscode.commands.executeCommand('ibgu.cancelApply');
+    assert.equal((await retrying).outcome, 'cancelled');
+    assert.equal((await ibuOf(CLUSTER)).metadata.annotations?.['lca.openshift.io/manual-cleanup-done'], undefined, 'the IBU was written');
+    result.panel.dispose();
+  });
+
+  test("The call a planted link would make, ibgu.collectMustGather with an attacker's image and folder, runs nothing without the user's choice", async () => {
+    const CLUSTER = 'sno-0003';
+    const attacker = 'quay.io/attacker/gather:1';
+    const oadp = 'quay.io/konveyor/oadp-must-gather:latest';
+    // The attacker's image next to a documented one, as a planted link would dress it.
+    const attackArgs = [node(CLUSTER), { images: [attacker, oadp], destination: path.join(scratch, 'attacker-dest') }];
+    const bin = path.join(scratch, 'bin-attack');
+    const record = path.join(scratch, 'oc-attack.json');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, 'oc'), `#!/usr/bin/env node\nrequire('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.argv.slice(2)));\n`);
+    chmodSync(path.join(bin, 'oc'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ''}`;
+    const picker = () => (api.hub as { trouble?: { imagePicker?: { items: { image: string; label: string; detail: string; picked: boolean }[] } } }).trouble?.imagePicker;
+    const ran = () => (existsSync(record) ? readFileSync(record, 'utf8') : undefined);
+    try {
+      for (const answer of ['workbench.action.closeQuickOpen', 'workbench.action.acceptSelectedQuickOpenItem']) {
+        let settled: TroubleOutcome | undefined;
+        const attack = vscode.commands.executeCommand<TroubleOutcome>('ibgu.collectMustGather', ...attackArgs).then((r) => (settled = r));
+        const shown = await until(() => picker() ?? settled, 'the image picker (or the command to end)', 20_000);
+        assert.equal(ran(), undefined, `oc ran with the planted arguments, unasked: ${ran()}`);
+        assert.ok(!('outcome' in shown), `the command ended without asking: ${JSON.stringify(shown)}`);
+        const offered = picker()!.items.find((i) => i.image === attacker);
+        assert.ok(offered && !offered.picked, `the attacker's image is not offered unchecked: ${JSON.stringify(picker())}`);
+        assert.match(offered.label, /Not sno-0003's own image/);
+        assert.deepEqual(picker()!.items.filter((i) => i.picked).map((i) => i.image), [oadp], 'checked: the documented image asked for, nothing else');
+        assert.ok(picker()!.items.some((i) => /lifecycle-agent/.test(i.image)), 'the cluster\'s own LCA image is offered');
+        await vscode.commands.executeCommand(answer);
+        if (answer === 'workbench.action.acceptSelectedQuickOpenItem') {
+          // Enter takes what was checked: the confirmation names the folder and the images, and not the attacker's.
+          const asked = await until(() => api.hub!.confirmation.question, 'must-gather to ask', 20_000);
+          assert.ok(!asked.includes(attacker) && asked.includes('attacker-dest') && asked.includes(oadp), asked);
+          await vscode.commands.executeCommand('ibgu.cancelApply');
+        }
+        const outcome = await attack;
+        assert.equal(outcome.outcome, 'cancelled', JSON.stringify(outcome));
+        assert.equal(ran(), undefined, 'oc ran');
+      }
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
   test('Collect must-gather asks, naming every image and the folder, then runs oc with an argument array, the LCA image and the spoke kubeconfig; a hostile image never reaches it', async () => {
     const bin = path.join(scratch, 'bin');
     const record = path.join(scratch, 'oc-args.json');
