@@ -410,12 +410,13 @@ ${save} ${layer.markdownText(vscode.l10n.t('to save or share this report.'))}
     }
     if (!proposal) return { outcome: 'cancelled', message: vscode.l10n.t('No recovery chosen.') };
     const object = proposal.kind === 'append-step' ? { ...withoutServerFields(ibgu), spec: { ...ibgu.spec, plan: [...(ibgu.spec?.plan ?? []), proposal.step] } } : proposal.ibgu;
+    // Comment lines only: names from the hub cannot break out of them into the YAML (a \r ends a line too).
     const header = [
-      `# ${proposal.title}`,
-      ...proposal.why.split('\n').map((l) => `# ${l}`),
-      `# ${vscode.l10n.t('Selects now: {0}', proposal.selects.join(', ') || vscode.l10n.t('no cluster'))}`,
-      `# ${proposal.kind === 'append-step' ? vscode.l10n.t('Apply it to append the step (the plan is append-only).') : vscode.l10n.t('Apply it to create the new IBGU.')}`,
-    ].join('\n');
+      proposal.title,
+      ...proposal.why.split('\n'),
+      vscode.l10n.t('Selects now: {0}', proposal.selects.join(', ') || vscode.l10n.t('no cluster')),
+      proposal.kind === 'append-step' ? vscode.l10n.t('Apply it to append the step (the plan is append-only).') : vscode.l10n.t('Apply it to create the new IBGU.'),
+    ].map((line) => `# ${line.replace(/[\r\n\u0085\u2028\u2029]/g, ' ')}`).join('\n');
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: `${header}\n${layer.yamlText(object as KubeObject)}` });
     await vscode.window.showTextDocument(document);
     return { outcome: 'done', proposal: proposal.id, selects: proposal.selects, document };
