@@ -435,9 +435,15 @@ const poll = setInterval(() => { if (fs.existsSync(release)) { clearInterval(pol
     const started = (id: string) => until(() => existsSync(path.join(runs, `${id}.json`)) && (JSON.parse(readFileSync(path.join(runs, `${id}.json`), 'utf8')) as Ran), `oc of ${id} to start`, 60_000);
     const release = (id: string) => writeFileSync(path.join(runs, `${id}.release`), '');
     try {
-      const first = vscode.commands.executeCommand<TroubleOutcome<{ exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-a'), images: 'default' });
-      const second = vscode.commands.executeCommand<TroubleOutcome<{ exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, 'mg-b'), images: 'default' });
-      const [a, b] = [await started('mg-a'), await started('mg-b')];
+      // Each run asks first (one question at a time), then its oc starts; the first is still running when the second starts.
+      const run = async (id: string) => {
+        const running = vscode.commands.executeCommand<TroubleOutcome<{ exitCode?: number }>>('ibgu.collectMustGather', node('sno-0001'), { destination: path.join(scratch, id), images: 'default' });
+        await until(() => api.hub!.confirmation.question?.includes(id), `must-gather ${id} to ask`, 20_000);
+        await vscode.commands.executeCommand('ibgu.confirmApply');
+        return { running, ran: await started(id) };
+      };
+      const { running: first, ran: a } = await run('mg-a');
+      const { running: second, ran: b } = await run('mg-b');
       assert.notEqual(path.dirname(a.kubeconfig), path.dirname(b.kubeconfig), 'two runs share a kubeconfig folder');
       for (const ran of [a, b]) {
         assert.equal(ran.mode, 0o600, 'the kubeconfig is readable by others');
