@@ -1,5 +1,6 @@
 import type { Range } from './yaml/lines';
 import { MAX_EXPANDED_NODES, type ParsedFile, type Resource, type YamlDocument } from './yaml/parse';
+import { isStackOverflow, MAX_DEPTH } from './yaml/depth';
 import { configMapRole } from './oadp';
 import { workspaceFactsKey } from './facts';
 import type { Finding, Fix, LintOptions, Report, Rule, Severity } from './rules/types';
@@ -10,7 +11,38 @@ import { suppressionsFor, type Suppressions } from './suppress';
 export const YAML_SYNTAX = 'ibgu/yaml-syntax';
 export const EMBEDDED_YAML = 'ibgu/embedded-yaml';
 export const ALIAS_BOMB = 'ibgu/yaml-alias-bomb';
+export const TOO_DEEP = 'ibgu/yaml-too-deep';
 export const RULE_FAILURE = 'ibgu/internal-error';
+/** The core's own checks, beside the rules: `severities` (and `--disable`, `--severity`) know them too. */
+export const CORE_CHECK_IDS: readonly string[] = [YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP];
+
+/** What the finding of a document nested past the limit says (after where it is, for an embedded one). */
+export function tooDeepMessage(what = 'this document'): string {
+  return `Mappings and sequences in ${what} nest deeper than ${MAX_DEPTH} levels, the limit (real Kubernetes objects nest fewer than 30); it was not validated further.`;
+}
+
+/** An unexpected error, for a finding: what it was, as a detail to report, never as the message itself. */
+function errorDetail(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * The finding for a whole file whose parsing, linting or fixing threw: a stack overflow is the depth
+ * limit's finding (defence in depth; the limit should have stopped it first), anything else an internal
+ * error. It is an error (the file was not validated), at the start of the file. Undefined when the
+ * severities turn it off.
+ */
+export function fileFailure(error: unknown, options: LintOptions = {}): Finding | undefined {
+  const at = { line: 0, character: 0 };
+  const range = { start: at, end: at };
+  if (isStackOverflow(error)) {
+    const override = options.severities?.[TOO_DEEP];
+    if (override === 'off') return undefined;
+    return { rule: TOO_DEEP, severity: override ?? 'error', message: tooDeepMessage('this file'), range, fixes: [] };
+  }
+  return { rule: RULE_FAILURE, severity: 'error', message: `An internal error stopped IBGU Tools from validating this file; please report it with this detail: ${errorDetail(error)}.`, range, fixes: [] };
+}
 
 /**
  * Reports kept per resource, for editors: a resource object that survives an incremental parse (its
@@ -32,8 +64,20 @@ export function isDocumentScoped(rule: Rule): boolean {
   return rule.check.length < 2;
 }
 
-/** Lints one file of a workspace; findings are sorted by position. */
+/**
+ * Lints one file of a workspace; findings are sorted by position. It does not throw: an unexpected error
+ * becomes a finding (see `fileFailure`), so that one file never costs the others their findings.
+ */
 export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules, cache?: LintCache): Finding[] {
+  try {
+    return lintChecked(file, workspace, options, rules, cache);
+  } catch (error) {
+    const failure = fileFailure(error, options);
+    return failure ? [failure] : [];
+  }
+}
+
+function lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptions, rules: readonly Rule[], cache?: LintCache): Finding[] {
   const findings: Finding[] = [];
   const suppress = suppressionsFor(file.text);
   const add = (finding: Finding | undefined) => {
@@ -65,6 +109,11 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
         message: `Aliases in this document would expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb); it was not expanded or validated. Kubernetes API servers refuse such documents too.`,
       }));
     }
+    const deepSeverity = severityOf(TOO_DEEP, 'error');
+    if (yaml.tooDeep && deepSeverity) {
+      const where = yaml.embedding ? `ConfigMap data key "${yaml.embedding.key}": ` : '';
+      add(toFinding(file, yaml, TOO_DEEP, deepSeverity, { start: yaml.tooDeep.start, end: yaml.tooDeep.end, message: `${where}${tooDeepMessage()}` }));
+    }
   }
 
   const ctx = { workspace, options };
@@ -73,7 +122,9 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
     // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
     if (resource.yaml.problems.some((p) => p.severity === 'error')) continue;
     const entry = cache ? cacheEntry(cache, resource, rules, factsKey) : undefined;
+    let overflowed = false;
     for (const index of rulesFor(rules, resource)) {
+      if (overflowed) break;
       const rule = rules[index];
       const severity = severityOf(rule.id, rule.severity);
       if (!severity) continue;
@@ -86,12 +137,20 @@ export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOp
           if (cached) cached[index] = reports;
         }
       } catch (error) {
-        // One failing rule must not hide the others' findings.
         reports = [];
+        const start = resource.yaml.start;
+        if (isStackOverflow(error)) {
+          // Defence in depth: the depth limit should have stopped this document before any rule read it.
+          overflowed = true;
+          const deepSeverity = severityOf(TOO_DEEP, 'error');
+          if (deepSeverity) add(toFinding(file, resource.yaml, TOO_DEEP, deepSeverity, { start, end: start + 1, message: tooDeepMessage() }));
+          continue;
+        }
+        // One failing rule must not hide the others' findings.
         add(toFinding(file, resource.yaml, RULE_FAILURE, 'warning', {
-          start: resource.yaml.start,
-          end: resource.yaml.start + 1,
-          message: `Rule ${rule.id} failed on this document: ${error instanceof Error ? error.message : String(error)}. Please report it.`,
+          start,
+          end: start + 1,
+          message: `An internal error stopped rule ${rule.id} from checking this document; the other rules ran. Please report it with this detail: ${errorDetail(error)}.`,
         }));
       }
       for (const report of reports) add(toFinding(file, resource.yaml, rule.id, severity, report));

@@ -28,7 +28,7 @@ const readableSets = new WeakMap<OadpSet, boolean>();
 function readable(set: OadpSet): boolean {
   let ok = readableSets.get(set);
   if (ok === undefined) {
-    ok = set.configMaps.every((cm) => cm.embedded.every((d) => !d.aliasBomb && !d.problems.some((p) => p.severity === 'error')));
+    ok = set.configMaps.every((cm) => cm.embedded.every((d) => !d.aliasBomb && !d.tooDeep && !d.problems.some((p) => p.severity === 'error')));
     readableSets.set(set, ok);
   }
   return ok;

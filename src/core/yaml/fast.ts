@@ -1,4 +1,5 @@
 import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { MAX_DEPTH } from './depth';
 
 /**
  * A fast path for the YAML that Kubernetes manifests are written in: block mappings and sequences, plain and
@@ -161,6 +162,8 @@ class FastParser {
   private marker = false;
   /** The last seek went past comment lines. */
   private skippedComment = false;
+  /** Collections open around the current position; past MAX_DEPTH the library's parse reports the document. */
+  private depth = 0;
 
   constructor(text: string) {
     this.t = text;
@@ -249,7 +252,13 @@ class FastParser {
     return this.isEntry(this.cs) ? this.seq(this.ind) : this.map(this.ind);
   }
 
+  /** Enters a collection; the parse recurses per level, so the limit also bounds this parser's stack. */
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) giveUp('collections nested deeper than the limit');
+  }
+
   private map(ind: number): YAMLMap {
+    this.enter();
     const map = newMap();
     const start = this.cs;
     let end = start;
@@ -264,6 +273,7 @@ class FastParser {
       if (this.ind > ind) giveUp('a line indented deeper than its mapping (a multi-line scalar or bad indentation)');
     }
     map.range = [start, end, end];
+    this.depth--;
     return map;
   }
 
@@ -313,6 +323,7 @@ class FastParser {
   }
 
   private seq(ind: number): YAMLSeq {
+    this.enter();
     const seq = newSeq();
     const start = this.cs;
     let end = start;
@@ -339,6 +350,7 @@ class FastParser {
       if (!this.isEntry(this.cs)) break; // the parent mapping's next key, at the same column
     }
     seq.range = [start, end, end];
+    this.depth--;
     return seq;
   }
 
@@ -494,6 +506,7 @@ class FastParser {
   /** A flow collection of scalars on one line, at `p`. */
   private flow(p: number): YAMLMap | YAMLSeq {
     const t = this.t;
+    if (this.depth + 1 > MAX_DEPTH) giveUp('collections nested deeper than the limit');
     const isMap = t[p] === '{';
     const closer = isMap ? '}' : ']';
     const node = isMap ? newMap() : newSeq();

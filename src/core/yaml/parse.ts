@@ -1,5 +1,6 @@
-import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { fastParse, type ParsedYaml } from './fast';
+import { isStackOverflow, parseWithLibrary, type TooDeep } from './depth';
 import { LineIndex } from './lines';
 import { identityMap, mapScalar, type OffsetMap } from './offset-map';
 import { get, getMap, getString, keyOf, type AnchorTable } from './ast';
@@ -32,6 +33,8 @@ export interface YamlDocument {
   readonly problems: YamlProblem[];
   /** Set when aliases would expand past the limit; such a document is not validated further. */
   readonly aliasBomb?: { start: number; end: number; expandedNodes: number };
+  /** Set when collections nest past MAX_DEPTH (depth.ts); such a document is not read or validated further. */
+  readonly tooDeep?: TooDeep;
   /** Start/end offsets of the document in `text`. */
   readonly start: number;
   readonly end: number;
@@ -78,28 +81,42 @@ const KIND_TYPES: Record<string, ResourceType | undefined> = {
 
 export function parseDocuments(text: string, map: OffsetMap = identityMap, embedding?: Embedding): YamlDocument[] {
   const out: YamlDocument[] = [];
-  const push = (doc: ParsedYaml) => out.push(toYamlDocument(doc, text, map, out.length, embedding));
-  // Plain block manifests take the fast path; everything else, and every text with a problem, the library.
-  const fast = fastParse(text);
-  if (fast) {
-    for (const doc of fast) push(doc);
+  const push = (doc: ParsedYaml, tooDeep?: TooDeep) => out.push(toYamlDocument(doc, text, map, out.length, embedding, tooDeep));
+  try {
+    // Plain block manifests take the fast path; everything else, and every text with a problem, the library.
+    const fast = fastParse(text);
+    if (fast) {
+      for (const doc of fast) push(doc);
+      return out;
+    }
+    for (const { doc, tooDeep } of parseWithLibrary(text, LIBRARY_OPTIONS)) push(doc, tooDeep);
     return out;
+  } catch (error) {
+    // Defence in depth: the depth limit keeps every walk far from the stack's end, but should one still
+    // overflow, the text is one document too deep to read, not a crash.
+    if (!isStackOverflow(error)) throw error;
+    const whole: ParsedYaml = { contents: null, range: [0, text.length, text.length], errors: [], warnings: [] };
+    return [toYamlDocument(whole, text, map, 0, embedding, { start: 0, end: Math.min(1, text.length) })];
   }
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
-  for (const token of new Parser().parse(text)) for (const doc of composer.next(token)) push(doc as ParsedYaml);
-  for (const doc of composer.end(false, text.length)) push(doc as ParsedYaml);
-  return out;
 }
 
-function toYamlDocument(doc: ParsedYaml, text: string, map: OffsetMap, index: number, embedding?: Embedding): YamlDocument {
+const LIBRARY_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false };
+
+function toYamlDocument(doc: ParsedYaml, text: string, map: OffsetMap, index: number, embedding?: Embedding, tooDeep?: TooDeep): YamlDocument {
   const problems: YamlProblem[] = [];
   for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
     for (const e of list) {
       const [start, end] = e.pos;
+      // The library turns a stack overflow while composing into an error; it is the depth limit's finding.
+      if (e.code === 'RESOURCE_EXHAUSTION') {
+        tooDeep ??= { start, end: Math.max(end, start + 1) };
+        continue;
+      }
       problems.push({ start, end: Math.max(end, start + 1), message: e.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, ''), code: e.code, severity });
     }
   }
   const [start, , end] = doc.range;
+  if (tooDeep) return { doc: { ...doc, contents: null }, text, map, index, embedding, anchors: EMPTY_ANCHORS, problems: [], tooDeep, start, end };
   let anchors: AnchorTable = EMPTY_ANCHORS;
   let aliasBomb: YamlDocument['aliasBomb'];
   // Anchors need a walk; most manifests have none, and a text without `*` has no alias.
@@ -191,7 +208,7 @@ export function resourcesOf(yaml: YamlDocument, path: string): Resource[] {
 }
 
 export function identify(yaml: YamlDocument, path: string, node: unknown = yaml.doc.contents): Resource | undefined {
-  if (yaml.aliasBomb) return undefined;
+  if (yaml.aliasBomb || yaml.tooDeep) return undefined;
   const root = node;
   if (!isMap(root)) return undefined;
   const apiVersion = getString(root, 'apiVersion', yaml.anchors);
