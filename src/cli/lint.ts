@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { allRules, fixFile, lintFile, parseFile, ruleById, Workspace, type Finding, type LintOptions, type LvmsMode, type Severity } from '../core/index';
+import { allRules, CORE_CHECK_IDS, fileFailure, fixFile, lintFile, parseFile, RULE_FAILURE, ruleById, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
 import { collect, DEFAULT_MAX_BYTES } from './files';
 import { formatJson, formatSarif, formatText, summarize, type FileResult } from './format';
 import { eachArg, UsageError, type Io } from './io';
@@ -22,7 +22,9 @@ Options:
   --max-bytes N              skip files larger than N bytes (default: ${DEFAULT_MAX_BYTES})
   --no-color                 plain text output
 
-Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.`;
+Exit status: 0 no errors, 1 errors found, 2 usage, I/O or internal problem. A file is never
+skipped for another file's sake: one that is too deeply nested is an error finding
+(ibgu/yaml-too-deep), one IBGU Tools failed on an ibgu/internal-error finding (and exit 2).`;
 
 interface LintArgs {
   paths: string[];
@@ -36,6 +38,8 @@ interface LintArgs {
 }
 
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
+
+const knownRule = (id: string) => ruleById.has(id) || CORE_CHECK_IDS.includes(id);
 
 export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
   const args: LintArgs = { paths: [], format: 'text', previous: [], lvms: 'auto', fix: false, severities: {}, maxBytes: DEFAULT_MAX_BYTES, color: isTty && !process.env.NO_COLOR };
@@ -61,14 +65,14 @@ export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
         break;
       case '--disable': {
         const id = value();
-        if (!ruleById.has(id)) throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+        if (!knownRule(id)) throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
         args.severities[id] = 'off';
         break;
       }
       case '--severity': {
         const v = value();
         const [id, level] = v.split('=');
-        if (!ruleById.has(id) && !id.startsWith('ibgu/yaml') && id !== 'ibgu/embedded-yaml') throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+        if (!knownRule(id)) throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
         if (!SEVERITIES.includes(level)) throw new UsageError(`--severity ${v}: level must be one of ${SEVERITIES.join(', ')}`);
         args.severities[id] = level as Severity | 'off';
         break;
@@ -97,24 +101,44 @@ function fileFinding(message: string): Finding {
   return { rule: 'ibgu/file', severity: 'error', message, range: { start: at, end: at }, fixes: [] };
 }
 
+/** Internal errors are errors on the file they happened in; a failing rule alone is a warning (see core/lint.ts). */
+const isFileFailure = (f: Finding) => f.rule === RULE_FAILURE && f.severity === 'error';
+
 export async function runLint(argv: string[], io: Io): Promise<number> {
   const args = parseLintArgs(argv, io.isTty);
   const input = await collect(args.paths, args.maxBytes, io.readStdin);
-  let previous: Workspace | undefined;
+  const options: LintOptions = { lvms: args.lvms, severities: args.severities };
+  /** Files whose parsing or fixing threw: their finding stands in for their lint. */
+  const failed = new Map<string, Finding[]>();
+  const parse = (path: string, text: string, onFailure: (error: unknown) => void): ParsedFile | undefined => {
+    try {
+      return parseFile(path, text);
+    } catch (error) {
+      onFailure(error);
+      return undefined;
+    }
+  };
   if (args.previous.length) {
     const prev = await collect(args.previous, args.maxBytes, io.readStdin);
     input.ioErrors.push(...prev.ioErrors.map((e) => `--previous ${e}`));
-    previous = new Workspace(prev.files.filter((f) => f.text !== undefined).map((f) => parseFile(f.path, f.text!)));
+    const parsed = prev.files.filter((f) => f.text !== undefined).map((f) => parse(f.path, f.text!, (error) => input.ioErrors.push(`--previous ${f.path}: internal error, not read (please report it): ${error instanceof Error ? error.message : String(error)}`)));
+    options.previous = new Workspace(parsed.filter((f): f is ParsedFile => !!f));
   }
-  const options: LintOptions = { lvms: args.lvms, previous, severities: args.severities };
-  const workspace = new Workspace(input.files.filter((f) => f.text !== undefined).map((f) => parseFile(f.path, f.text!)));
+  const parsed = input.files.filter((f) => f.text !== undefined).map((f) => parse(f.path, f.text!, (error) => failed.set(f.path, failureFindings(error, options))));
+  const workspace = new Workspace(parsed.filter((f): f is ParsedFile => !!f));
 
   let fixed: number | undefined;
   if (args.fix) {
     fixed = 0;
     for (const file of input.files) {
-      if (file.text === undefined) continue;
-      const result = fixFile(file.path, workspace, options);
+      if (file.text === undefined || failed.has(file.path)) continue;
+      let result: { text: string; applied: number };
+      try {
+        result = fixFile(file.path, workspace, options);
+      } catch (error) {
+        failed.set(file.path, failureFindings(error, options));
+        continue;
+      }
       if (result.applied === 0) continue;
       await fs.writeFile(file.path, result.text);
       fixed += result.applied;
@@ -123,13 +147,20 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
 
   const results: FileResult[] = input.files.map((file) => {
     if (file.text === undefined) return { path: file.path, findings: [fileFinding(file.problem ?? 'not linted')] };
-    return { path: file.path, findings: lintFile(workspace.get(file.path)!, workspace, options) };
+    return { path: file.path, findings: failed.get(file.path) ?? lintFile(workspace.get(file.path)!, workspace, options) };
   });
   const summary = summarize(results, fixed);
   if (args.format === 'json') io.out(formatJson(results, summary));
   else if (args.format === 'sarif') io.out(formatSarif(results, allRules, io.version, io.cwd));
   else io.out(formatText(results, summary, args.color));
   for (const error of input.ioErrors) io.err(`ibgu: ${error}\n`);
-  if (input.ioErrors.length) return 2;
+  const internal = results.filter((r) => r.findings.some(isFileFailure));
+  for (const r of internal) io.err(`ibgu: ${r.path}: internal error, the file was not validated (see its ibgu/internal-error finding)\n`);
+  if (input.ioErrors.length || internal.length) return 2;
   return summary.errors > 0 ? 1 : 0;
+}
+
+function failureFindings(error: unknown, options: LintOptions): Finding[] {
+  const finding = fileFailure(error, options);
+  return finding ? [finding] : [];
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { clusterFromManagedCluster, parseFile, previewRollout, rolloutInputFromIbgu, SelectorError, type ParsedFile, type Resource, type RolloutPreview } from '../core/index';
+import { clusterFromManagedCluster, MAX_DEPTH, parseFile, previewRollout, rolloutInputFromIbgu, SelectorError, type ParsedFile, type Resource, type RolloutPreview } from '../core/index';
 import { decodeText, DEFAULT_MAX_BYTES } from './files';
 import { eachArg, UsageError, type Io } from './io';
 
@@ -67,6 +67,10 @@ async function readYaml(file: string): Promise<ParsedFile> {
       throw new Error(`${file}:${at.line + 1}:${at.character + 1}: not valid YAML: ${problem.message}`);
     }
     if (doc.aliasBomb) throw new Error(`${file}: YAML aliases expand to over ${doc.aliasBomb.expandedNodes.toLocaleString('en-US')} nodes; refusing to read it`);
+    if (doc.tooDeep) {
+      const at = parsed.lines.positionAt(doc.map.toOuter(doc.tooDeep.start));
+      throw new Error(`${file}:${at.line + 1}:${at.character + 1}: mappings and sequences nest deeper than ${MAX_DEPTH} levels; refusing to read it`);
+    }
   }
   return parsed;
 }
