@@ -71,6 +71,7 @@ async function readYaml(file: string): Promise<ParsedFile> {
       const at = parsed.lines.positionAt(doc.map.toOuter(doc.tooDeep.start));
       throw new Error(`${file}:${at.line + 1}:${at.character + 1}: mappings and sequences nest deeper than ${MAX_DEPTH} levels; refusing to read it`);
     }
+    if (doc.failure) throw new Error(`${file}: an internal error stopped reading it (please report it): ${doc.failure}`);
   }
   return parsed;
 }

@@ -2,6 +2,7 @@ import { perResource } from './memo';
 import { configMapRefs, evidenceOf } from './oadp';
 import { backupCoversVolumes } from './rules/lvms';
 import { getString } from './yaml/ast';
+import { refused } from './yaml/parse';
 import type { LintOptions } from './rules/types';
 import type { Workspace } from './workspace';
 
@@ -15,7 +16,7 @@ const factsOf = perResource((r): string => {
   const host = r.yaml.embedding ? `${r.yaml.embedding.configMap.namespace ?? ''}/${r.yaml.embedding.configMap.name ?? ''}#${r.yaml.embedding.key}` : '';
   const parts: unknown[] = [r.type, r.apiVersion, r.kind, r.name ?? '', r.namespace ?? '', host, evidenceOf(r)?.why ?? ''];
   if (r.type === 'IBGU' || r.type === 'IBU') parts.push(configMapRefs(r, 'oadpContent'), configMapRefs(r, 'extraManifests'));
-  if (r.type === 'ConfigMap') parts.push(r.embedded.map((d) => `${d.embedding?.key}:${d.aliasBomb ? 'bomb' : d.tooDeep ? 'deep' : d.problems.filter((p) => p.severity === 'error').length}`));
+  if (r.type === 'ConfigMap') parts.push(r.embedded.map((d) => `${d.embedding?.key}:${refused(d) ? 'refused' : d.problems.filter((p) => p.severity === 'error').length}`));
   if (r.type === 'Backup') parts.push(backupCoversVolumes(r));
   if (r.type === 'Restore') {
     const spec = r.root.items.find((p) => (p.key as { value?: unknown })?.value === 'spec')?.value;

@@ -23,9 +23,10 @@ export function tooDeepMessage(what = 'this document'): string {
 
 /** An unexpected error, for a finding: what it was, as a detail to report, never as the message itself. */
 function errorDetail(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return clip(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
+
+const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 /**
  * The finding for a whole file whose parsing, linting or fixing threw: a stack overflow is the depth
@@ -109,10 +110,17 @@ function lintChecked(file: ParsedFile, workspace: Workspace, options: LintOption
         message: `Aliases in this document would expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb); it was not expanded or validated. Kubernetes API servers refuse such documents too.`,
       }));
     }
+    const where = yaml.embedding ? `ConfigMap data key "${yaml.embedding.key}": ` : '';
     const deepSeverity = severityOf(TOO_DEEP, 'error');
     if (yaml.tooDeep && deepSeverity) {
-      const where = yaml.embedding ? `ConfigMap data key "${yaml.embedding.key}": ` : '';
       add(toFinding(file, yaml, TOO_DEEP, deepSeverity, { start: yaml.tooDeep.start, end: yaml.tooDeep.end, message: `${where}${tooDeepMessage()}` }));
+    }
+    if (yaml.failure) {
+      add(toFinding(file, yaml, RULE_FAILURE, 'error', {
+        start: yaml.start,
+        end: yaml.start + 1,
+        message: `${where}An internal error stopped IBGU Tools from reading this document; it was not validated. Please report it with this detail: ${clip(yaml.failure)}.`,
+      }));
     }
   }
 

@@ -1,7 +1,7 @@
 import { isMap, isScalar } from 'yaml';
 import { asMap, get, getString, keyOf, type AnchorTable } from '../yaml/ast';
 import { MAX_DEPTH } from '../yaml/depth';
-import { parseDocuments, type Resource } from '../yaml/parse';
+import { parseDocuments, refused, type Resource } from '../yaml/parse';
 import { configMapRole } from '../oadp';
 import { at, atKey, defineRule } from './helpers';
 import type { Report, RuleContext } from './types';
@@ -69,15 +69,15 @@ export const extraManifestDecodeRule = defineRule({
       const failed = `failed to decode ${key} in the configMap ${resource.name ?? ''}`;
       let docs: { root: unknown; anchors?: AnchorTable; broken: boolean }[] = resource.embedded
         .filter((d) => d.embedding?.key === key)
-        .map((d) => ({ root: d.doc.contents, anchors: d.anchors, broken: !!d.aliasBomb || !!d.tooDeep || d.problems.some((p) => p.severity === 'error') }));
+        .map((d) => ({ root: d.doc.contents, anchors: d.anchors, broken: refused(d) || d.problems.some((p) => p.severity === 'error') }));
       if (docs.length === 0) {
         // Values that do not look like manifests are not parsed with the file; LCA decodes them all the same.
         if (!isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
         // Parsed as the file's documents are, with the same limits (aliases, nesting).
         const parsed = parseDocuments(pair.value.value);
-        const refused = parsed.find((d) => d.tooDeep || d.aliasBomb);
-        if (refused) {
-          const why = refused.tooDeep ? `nests mappings and sequences deeper than ${MAX_DEPTH} levels` : 'has aliases that would expand past the limit';
+        const unread = parsed.find(refused);
+        if (unread) {
+          const why = unread.tooDeep ? `nests mappings and sequences deeper than ${MAX_DEPTH} levels` : unread.aliasBomb ? 'has aliases that would expand past the limit' : 'could not be read (an internal error)';
           reports.push(at(pair.key, `The value of ${key} in the configMap ${resource.name ?? ''} ${why}; it was not checked further. LCA decodes it as Kubernetes objects, which are never that large.`));
           continue;
         }

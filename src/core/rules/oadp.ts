@@ -1,7 +1,7 @@
 import { isScalar, type Node } from 'yaml';
 import { getMap, getString, nodeEnd, nodeStart, pairOf } from '../yaml/ast';
 import { addToMap, setInMap } from '../yaml/edit';
-import type { Resource, YamlDocument } from '../yaml/parse';
+import { refused, type Resource, type YamlDocument } from '../yaml/parse';
 import { backupsNamed, configMapRole, oadpSetFor, oadpSetsOf, configMapRefs, ibuSpecOf, type OadpSet } from '../oadp';
 import { closest } from '../text/similar';
 import { at, atKey, atResource, defineRule, describe, sameQuoting, specOf } from './helpers';
@@ -28,7 +28,7 @@ const readableSets = new WeakMap<OadpSet, boolean>();
 function readable(set: OadpSet): boolean {
   let ok = readableSets.get(set);
   if (ok === undefined) {
-    ok = set.configMaps.every((cm) => cm.embedded.every((d) => !d.aliasBomb && !d.tooDeep && !d.problems.some((p) => p.severity === 'error')));
+    ok = set.configMaps.every((cm) => cm.embedded.every((d) => !refused(d) && !d.problems.some((p) => p.severity === 'error')));
     readableSets.set(set, ok);
   }
   return ok;

@@ -35,6 +35,8 @@ export interface YamlDocument {
   readonly aliasBomb?: { start: number; end: number; expandedNodes: number };
   /** Set when collections nest past MAX_DEPTH (depth.ts); such a document is not read or validated further. */
   readonly tooDeep?: TooDeep;
+  /** Set when parsing failed unexpectedly (a bug): the error, for the report; the text is one unread document. */
+  readonly failure?: string;
   /** Start/end offsets of the document in `text`. */
   readonly start: number;
   readonly end: number;
@@ -92,12 +94,18 @@ export function parseDocuments(text: string, map: OffsetMap = identityMap, embed
     for (const { doc, tooDeep } of parseWithLibrary(text, LIBRARY_OPTIONS)) push(doc, tooDeep);
     return out;
   } catch (error) {
-    // Defence in depth: the depth limit keeps every walk far from the stack's end, but should one still
-    // overflow, the text is one document too deep to read, not a crash.
-    if (!isStackOverflow(error)) throw error;
-    const whole: ParsedYaml = { contents: null, range: [0, text.length, text.length], errors: [], warnings: [] };
-    return [toYamlDocument(whole, text, map, 0, embedding, { start: 0, end: Math.min(1, text.length) })];
+    // Parsing never throws: an editor would show nothing for the file, and the CLI would stop. A stack
+    // overflow (defence in depth: the depth limit keeps every walk far from the stack's end) makes the text
+    // one document too deep to read; any other error one unread document that says so.
+    const whole: YamlDocument = { doc: { contents: null, range: [0, text.length, text.length], errors: [], warnings: [] }, text, map, index: 0, embedding, anchors: EMPTY_ANCHORS, problems: [], start: 0, end: text.length };
+    if (isStackOverflow(error)) return [{ ...whole, tooDeep: { start: 0, end: Math.min(1, text.length) } }];
+    return [{ ...whole, failure: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }];
   }
+}
+
+/** Whether a document was refused (alias bomb, too deep, parse failure): rules and facts do not read it. */
+export function refused(yaml: YamlDocument): boolean {
+  return !!(yaml.aliasBomb || yaml.tooDeep || yaml.failure);
 }
 
 const LIBRARY_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false };
@@ -208,7 +216,7 @@ export function resourcesOf(yaml: YamlDocument, path: string): Resource[] {
 }
 
 export function identify(yaml: YamlDocument, path: string, node: unknown = yaml.doc.contents): Resource | undefined {
-  if (yaml.aliasBomb || yaml.tooDeep) return undefined;
+  if (refused(yaml)) return undefined;
   const root = node;
   if (!isMap(root)) return undefined;
   const apiVersion = getString(root, 'apiVersion', yaml.anchors);
