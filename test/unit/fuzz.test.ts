@@ -15,7 +15,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
-import { ALIAS_BOMB, applyFixes, lintFile, parseFile, RULE_FAILURE, Workspace, type Finding, type LintOptions, type ParsedFile, type Range } from '../../src/core/index';
+import { ALIAS_BOMB, applyFixes, lintFile, MAX_DEPTH, parseFile, RULE_FAILURE, TOO_DEEP, Workspace, type Finding, type LintOptions, type ParsedFile, type Range } from '../../src/core/index';
+import { deepDocument, SHAPES } from '../helpers/deep';
 
 const RUNS = Math.max(1, Number(process.env.IBGU_FUZZ_RUNS ?? 300));
 const SEED = process.env.IBGU_FUZZ_SEED === undefined ? undefined : Number(process.env.IBGU_FUZZ_SEED);
@@ -312,6 +313,7 @@ function assertFindings(text: string, findings: Finding[], where: string): void 
     const what = `${where}: ${f.rule} "${f.message.slice(0, 120)}"`;
     assert.notEqual(f.rule, RULE_FAILURE, `a rule crashed: ${f.message}`);
     assert.equal(typeof f.message, 'string', what);
+    assert.doesNotMatch(f.message, /call stack/i, `${what}: a stack overflow as a message`);
     assertRangeInside(f.range, lengths, what);
     for (const fix of f.fixes) for (const edit of fix.edits) assertRangeInside(edit.range, lengths, `${what}, fix "${fix.title}"`);
   }
@@ -569,11 +571,51 @@ describe('fuzz: deterministic worst cases', () => {
   });
 
   test('deeply nested collections do not overflow the stack', () => {
-    const depth = 2000;
-    check('deep-flow.yaml', `a: ${'['.repeat(depth)}x${']'.repeat(depth)}\n`);
-    check('deep-block.yaml', Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' v\n');
-    check('deep-seq.yaml', Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}-`).join('\n') + ' v\n');
-    check('deep-unclosed.yaml', `spec: ${'{a: ['.repeat(depth)}\n`);
+    // The parsers overflowed from about 800 levels (flow), 1,000 (block sequences) and 2,800 (block mappings).
+    for (const depth of [2_000, 3_000, 10_000, 50_000]) {
+      const deep = (path: string, text: string) => {
+        const findings = check(path, text);
+        assert.ok(findings.some((f) => f.rule === TOO_DEEP), `${path} at ${depth}: no ${TOO_DEEP} finding: ${findings.map((f) => f.rule).join(', ')}`);
+      };
+      deep('deep-flow.yaml', `a: ${'['.repeat(depth)}x${']'.repeat(depth)}\n`);
+      deep('deep-unclosed.yaml', `spec: ${'{a: ['.repeat(depth)}\n`);
+      if (depth <= 3_000) {
+        deep('deep-block.yaml', Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' v\n');
+        deep('deep-seq.yaml', Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}-`).join('\n') + ' v\n');
+      }
+      for (const shape of SHAPES) deep(`deep-${shape.replace(' ', '-')}.yaml`, deepDocument(shape, depth).text);
+    }
+  });
+
+  test(`random nestings of block and flow collections: refused past the limit, read up to it (${RUNS} runs)`, () => {
+    // Block collections first (compact, on one line), flow ones inside them: any mix is valid YAML.
+    const block = fc.array(fc.constantFrom('- ', '? ', 'k: '), { maxLength: 2 * MAX_DEPTH, size: 'max' });
+    const flow = fc.array(fc.constantFrom('[', '{a: ', '[x, '), { maxLength: 2 * MAX_DEPTH, size: 'max' });
+    const where = fc.constantFrom('bare', 'ibgu', 'configmap');
+    fc.assert(fc.property(block, flow, where, (blocks, flows, at) => {
+      // `k: ` opens a mapping whose value, a compact block collection, cannot follow on its line: it ends the run.
+      const cut = blocks.indexOf('k: ');
+      const compact = cut === -1 ? blocks : blocks.slice(0, cut + 1);
+      const value = `${compact.join('')}${flows.join('')}x${flows.map((f) => (f === '{a: ' ? '}' : ']')).reverse().join('')}`;
+      const nested = compact.length + flows.length;
+      let text: string;
+      let levels: number;
+      if (at === 'bare') {
+        text = `${value}\n`;
+        levels = nested;
+      } else if (at === 'ibgu') {
+        text = `apiVersion: lcm.openshift.io/v1alpha1\nkind: ImageBasedGroupUpgrade\nmetadata: {name: n, namespace: ztp}\nspec:\n  x:\n    ${value}\n`;
+        levels = 2 + nested;
+      } else {
+        text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: openshift-adp}\ndata:\n  b.yaml: |\n    apiVersion: velero.io/v1\n    kind: Backup\n    metadata: {name: b}\n    spec:\n      x:\n        ${value}\n`;
+        levels = 2 + nested;
+      }
+      const findings = check(`nested-${at}.yaml`, text);
+      assert.ok(!findings.some((f) => f.rule === 'ibgu/yaml-syntax' || f.rule === 'ibgu/embedded-yaml'), 'the generator wrote invalid YAML');
+      const refused = findings.filter((f) => f.rule === TOO_DEEP);
+      if (levels > MAX_DEPTH) assert.equal(refused.length, 1, `${levels} levels: ${findings.map((f) => f.rule).join(', ')}`);
+      else assert.deepEqual(refused, [], `${levels} levels`);
+    }), params());
   });
 
   test('a 5 MB file of repeated documents completes', (t) => {
