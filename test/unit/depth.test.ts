@@ -285,7 +285,12 @@ describe('the depth-watching library parse', () => {
   test('gives the library\'s documents for the repository\'s YAML', () => {
     for (const path of [...yamlFiles('examples'), ...yamlFiles('test/fixtures/rules')]) {
       const text = readFileSync(path, 'utf8');
-      assert.deepEqual(summary(parseWithLibrary(text, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false }).map((d) => d.doc)), summary(library(text)), path);
+      const ours = parseWithLibrary(text, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+      if (ours.some((d) => d.tooDeep)) {
+        assert.match(path, /yaml-too-deep[/\\]invalid-/, 'only the too-deep fixtures are too deep');
+        continue;
+      }
+      assert.deepEqual(summary(ours.map((d) => d.doc)), summary(library(text)), path);
     }
   });
 
