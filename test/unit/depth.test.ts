@@ -64,6 +64,10 @@ describe('the depth limit', () => {
       assert.equal(findings[0].rule, TOO_DEEP);
       assert.equal(findings[0].severity, 'error');
       assert.deepEqual(findings[0].range.start, over.crossing);
+      const { start, end } = findings[0].range;
+      assert.equal(end.line, start.line);
+      const covered = over.text.split('\n')[start.line].slice(start.character, end.character);
+      assert.match(covered, { 'block mapping': /^k\d+$/, 'block sequence': /^-$/, 'flow sequence': /^\[$/, 'flow mapping': /^\{$/ }[shape], 'the range covers what opens the collection');
       assert.equal(findings[0].message, `Mappings and sequences in this document nest deeper than ${MAX_DEPTH} levels, the limit (real Kubernetes objects nest fewer than 30); it was not validated further.`);
     });
   }

@@ -4,13 +4,13 @@ import type { ParsedYaml } from './fast';
 /**
  * How many mappings and sequences may nest in one document (the root collection is level 1).
  *
- * Real Kubernetes objects nest fewer than 30 levels (a CRD's own OpenAPI schema, the deepest we know of,
- * stays under 60), so 256 is far above anything written by hand or generated. It is also far below where
- * the recursive code that reads a document overflows Node's default stack (about 984 KB, the CLI's and the
- * language server's): the `yaml` library's composer, the deepest of them, gives up at about 790 nested flow
- * sequences on Node 20; our own walks (schema, rules, facts, fixes, hover, completion, symbols, folding)
- * get further. The factor of three leaves room for the callers' frames and for other Node versions.
- * test/unit/depth.test.ts runs the whole pipeline at this depth.
+ * Real Kubernetes objects nest fewer than 30 levels, so 256 is far above anything written by hand or
+ * generated. It is also far below where the code that reads a document overflows Node's default stack
+ * (984 KB; the CLI and the language server run with it): the `yaml` library's composer, which recurses per
+ * level, gives up at about 800 nested flow collections when it runs cold (measured with Node 20 and 24,
+ * a little less inside a ConfigMap value); our own walks (schema, rules, facts, fixes, hover, completion,
+ * symbols, folding) get further. A factor of three leaves room for the callers' frames and other engines:
+ * test/unit/depth.test.ts reads documents at the limit with half the stack already used.
  */
 export const MAX_DEPTH = 256;
 
@@ -83,8 +83,10 @@ export function parseWithLibrary(text: string, options: ConstructorParameters<ty
     if (openCollections(parser) > MAX_DEPTH) {
       const deepest = parser.stack[parser.stack.length - 1];
       const start = deepest.offset;
-      // The lexeme that opened the collection when it starts there (`[`, a key), else one character.
-      const end = start === before && lexeme.length > 0 ? start + lexeme.length : start + 1;
+      // A block mapping opens at its first key, known at the `:`: the key, on its line. Otherwise the
+      // lexeme that opened the collection (`[`, `{`, `-`, `?`).
+      const lineEnd = text.indexOf('\n', start);
+      const end = start < before ? Math.min(before, lineEnd === -1 ? before : lineEnd) : start + Math.max(1, lexeme.length);
       // The documents before this one come out of the composer first, in order.
       for (const doc of composer.end(false, before)) out.push({ doc: doc as ParsedYaml });
       skipping = { start: parser.stack[0]?.offset ?? start, tooDeep: { start, end } };
