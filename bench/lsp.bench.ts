@@ -4,6 +4,7 @@
  * 500-document file; bundle sizes and server start-up. Prints one table; asserts nothing.
  *
  *   npm run bench:lsp        (BENCH_REPS=5 by default)
+ *   npm run bench:lsp -- --burst    only the burst of edits to a 20,000-document file (see lsp-burst.ts)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { kindsJsonSchema } from '../src/core/schema/json-schema';
 import { LspClient } from '../test/helpers/lsp';
 import { repoRoot } from '../test/helpers/fixtures';
 import { generateTree, rng } from './gitops-tree';
+import { burst } from './lsp-burst';
 
 const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
 const root = repoRoot();
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
+(process.argv.includes('--burst') ? burst() : main()).catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });
