@@ -76,9 +76,12 @@ export function parseIncremental(path: string, text: string, previous?: Incremen
     if (chunk) {
       chunk.map.offset = start;
     } else {
-      const map = new ShiftMap(start, chunkText.length);
-      const docs = parseDocuments(chunkText, map);
-      chunk = { text: chunkText, map, documents: docs, resources: docs.flatMap((d) => resourcesOf(d, path)) };
+      // A copy (V8 copies a concatenation it slices), not a slice of `text`: a chunk outlives its version, and a
+      // slice would keep that version's whole text alive.
+      const own = (' ' + chunkText).slice(1);
+      const map = new ShiftMap(start, own.length);
+      const docs = parseDocuments(own, map);
+      chunk = { text: own, map, documents: docs, resources: docs.flatMap((d) => resourcesOf(d, path)) };
       reparsed += docs.length;
     }
     chunks.set(chunkText, [...(chunks.get(chunkText) ?? []), chunk]);
