@@ -2,7 +2,7 @@
 export { parseFile, parseDocuments, type ParsedFile, type Resource, type ResourceType, type YamlDocument } from './yaml/parse';
 export { LineIndex, type Position, type Range } from './yaml/lines';
 export { Workspace } from './workspace';
-export { lintFile, lintWorkspace, isDocumentScoped, fileFailure, YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP, RULE_FAILURE, CORE_CHECK_IDS, type LintCache } from './lint';
+export { lintFile, lintFileSteps, lintWorkspace, isDocumentScoped, fileFailure, YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP, RULE_FAILURE, CORE_CHECK_IDS, type LintCache } from './lint';
 export { MAX_DEPTH } from './yaml/depth';
 export { parseIncremental, documentStarts, type IncrementalFile } from './yaml/incremental';
 export { applyEdits, applyFixes, autofixEdits, fixFile } from './fix';

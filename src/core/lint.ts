@@ -70,15 +70,32 @@ export function isDocumentScoped(rule: Rule): boolean {
  * becomes a finding (see `fileFailure`), so that one file never costs the others their findings.
  */
 export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules, cache?: LintCache): Finding[] {
+  const steps = lintFileSteps(file, workspace, options, rules, cache);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Documents checked between two pauses of lintFileSteps. */
+const LINT_STEP = 100;
+
+/**
+ * lintFile in steps, for a caller that must stay responsive while it lints a large file (the language
+ * server): it pauses every LINT_STEP documents, where the caller may yield to its event loop or give up.
+ * If the workspace changed while it was paused, the caller must give up, not resume: the reports it caches
+ * would mix two states of the workspace. Like lintFile, it does not throw (see `fileFailure`).
+ */
+export function* lintFileSteps(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules, cache?: LintCache): Generator<void, Finding[], void> {
   try {
-    return lintChecked(file, workspace, options, rules, cache);
+    return yield* lintChecked(file, workspace, options, rules, cache);
   } catch (error) {
     const failure = fileFailure(error, options);
     return failure ? [failure] : [];
   }
 }
 
-function lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptions, rules: readonly Rule[], cache?: LintCache): Finding[] {
+function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptions, rules: readonly Rule[], cache?: LintCache): Generator<void, Finding[], void> {
   const findings: Finding[] = [];
   const suppress = suppressionsFor(file.text);
   const add = (finding: Finding | undefined) => {
@@ -126,7 +143,9 @@ function lintChecked(file: ParsedFile, workspace: Workspace, options: LintOption
 
   const ctx = { workspace, options };
   const factsKey = cache ? workspaceFactsKey(workspace, options) : '';
+  let checked = 0;
   for (const resource of file.resources) {
+    if (++checked % LINT_STEP === 0) yield;
     // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
     if (resource.yaml.problems.some((p) => p.severity === 'error')) continue;
     const entry = cache ? cacheEntry(cache, resource, rules, factsKey) : undefined;
