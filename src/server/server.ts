@@ -161,7 +161,7 @@ connection.onRequest(VALIDATE_WORKSPACE_REQUEST, async (_params: unknown, token)
       result.cancelled = true;
       break;
     }
-    const findings = validator.publish(file, store.document(file.path)?.version);
+    const findings = validator.publish(file, store.version(file.path));
     result.files++;
     if (findings.length) result.filesWithProblems++;
     result.errors += findings.filter((f) => f.severity === 'error').length;

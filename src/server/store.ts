@@ -14,6 +14,16 @@ export interface OpenDocument {
   file: IncrementalFile;
 }
 
+/** An open document's latest text, parsed when first needed: a burst of edits is parsed once, not per edit. */
+interface OpenEntry {
+  version: number;
+  text: string;
+  maxBytes: number;
+  parsed?: OpenDocument;
+  /** The last parse of the document while this version is not parsed yet: its unchanged documents are reused. */
+  base?: IncrementalFile;
+}
+
 /**
  * Everything the server knows: the documents open in the editor (their current text, parsed incrementally)
  * over the YAML files of the workspace folders (read from disk for cross-file rules).
@@ -22,9 +32,15 @@ export class Store {
   readonly workspace = new Workspace();
   /** Document-scoped rule results, reused while a document's text is unchanged. */
   readonly lintCache: LintCache = new WeakMap();
-  private readonly open = new Map<string, OpenDocument>();
+  private readonly open = new Map<string, OpenEntry>();
   private readonly onDisk = new Set<string>();
   private folders: string[] = [];
+  private changes = 0;
+
+  /** Counts the changes of `workspace`: a validation that paused across one is stale. */
+  get generation(): number {
+    return this.changes;
+  }
 
   isOpen(uri: string): boolean {
     return this.open.has(uri);
@@ -34,33 +50,52 @@ export class Store {
     return [...this.open.keys()];
   }
 
-  document(uri: string): OpenDocument | undefined {
-    return this.open.get(uri);
+  /** The version of an open document, without parsing it. */
+  version(uri: string): number | undefined {
+    return this.open.get(uri)?.version;
   }
 
-  /** Parses a new version of an open document, reusing the documents of its previous version. */
-  update(uri: string, version: number, text: string, maxBytes = Infinity): OpenDocument {
+  /** An open document, parsed at its latest version. */
+  document(uri: string): OpenDocument | undefined {
+    const entry = this.open.get(uri);
+    if (entry && !entry.parsed) {
+      entry.parsed = { version: entry.version, file: this.parse(uri, entry) };
+      entry.base = undefined;
+    }
+    return entry?.parsed;
+  }
+
+  /** Parses the open documents that changed, so that the workspace holds their latest text (cross-file rules). */
+  settle(): void {
+    for (const uri of this.open.keys()) this.document(uri);
+  }
+
+  /** Takes a new version of an open document; it is parsed when something needs it (see `document`). */
+  update(uri: string, version: number, text: string, maxBytes = Infinity): void {
     const previous = this.open.get(uri);
-    if (previous && previous.version === version) return previous;
-    if (text.length > maxBytes) {
+    if (previous && previous.version === version) return;
+    this.open.set(uri, { version, text, maxBytes, base: previous?.parsed?.file ?? previous?.base });
+  }
+
+  private parse(uri: string, entry: OpenEntry): IncrementalFile {
+    const { text } = entry;
+    this.changes++;
+    if (text.length > entry.maxBytes) {
       // Too large to validate (ibgu.maxFileSizeKb): not parsed at all; the validator says so.
-      const entry = { version, file: { path: uri, text, lines: new LineIndex(text), documents: [], resources: [], chunks: new Map(), reparsed: 0 } };
-      this.open.set(uri, entry);
       this.workspace.delete(uri);
-      return entry;
+      return { path: uri, text, lines: new LineIndex(text), documents: [], resources: [], chunks: new Map(), reparsed: 0 };
     }
     // Opening a file read from the workspace reuses its documents: nothing is parsed twice.
-    const base = previous?.file ?? (this.workspace.get(uri) as IncrementalFile | undefined);
+    const base = entry.base ?? (this.workspace.get(uri) as IncrementalFile | undefined);
     const file = parseIncremental(uri, text, base && 'chunks' in base ? base : undefined);
-    const entry = { version, file };
-    this.open.set(uri, entry);
     this.workspace.set(file);
-    return entry;
+    return file;
   }
 
   /** A closed document falls back to its file on disk, if it is part of the workspace. */
   async close(uri: string, maxBytes: number): Promise<void> {
     this.open.delete(uri);
+    this.changes++;
     if (this.onDisk.has(uri)) await this.readFromDisk(uri, maxBytes);
     else this.workspace.delete(uri);
   }
@@ -104,6 +139,7 @@ export class Store {
     if (deleted) {
       this.onDisk.delete(uri);
       if (!this.open.has(uri)) this.workspace.delete(uri);
+      this.changes++;
       return true;
     }
     this.onDisk.add(uri);
@@ -116,14 +152,12 @@ export class Store {
     try {
       const file = fileURLToPath(uri);
       const stat = await fs.stat(file);
-      if (stat.size > maxBytes) {
-        this.workspace.delete(uri);
-        return;
-      }
-      const bytes = await fs.readFile(file);
-      if (bytes.subarray(0, 8192).includes(0)) return;
-      this.workspace.set(parseIncremental(uri, bytes.toString('utf8')));
+      const bytes = stat.size > maxBytes ? undefined : await fs.readFile(file);
+      this.changes++;
+      if (!bytes || bytes.subarray(0, 8192).includes(0)) this.workspace.delete(uri);
+      else this.workspace.set(parseIncremental(uri, bytes.toString('utf8')));
     } catch {
+      this.changes++;
       this.workspace.delete(uri);
     }
   }
