@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { BINARY_FILE, isBinary } from '../core/text/binary';
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 const YAML_FILE = /\.ya?ml$/i;
@@ -59,7 +60,7 @@ async function walk(dir: string, out: string[], seen: Set<string>): Promise<void
 /** Decodes a file as UTF-8 text, or says why it is not a text file. */
 export function decodeText(bytes: Uint8Array, maxBytes: number): { text?: string; problem?: string } {
   if (bytes.length > maxBytes) return { problem: `file is ${bytes.length.toLocaleString('en-US')} bytes, over the ${maxBytes.toLocaleString('en-US')}-byte limit (--max-bytes); not linted` };
-  if (bytes.subarray(0, 8192).includes(0)) return { problem: 'binary file (contains NUL bytes); not linted' };
+  if (isBinary(bytes)) return { problem: `${BINARY_FILE}; not linted` };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {

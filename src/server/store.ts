@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { URI } from 'vscode-uri';
 import { LineIndex, parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
+import { isBinary } from '../core/text/binary';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out']);
@@ -80,8 +81,8 @@ export class Store {
   private parse(uri: string, entry: OpenEntry): IncrementalFile {
     const { text } = entry;
     this.changes++;
-    if (text.length > entry.maxBytes) {
-      // Too large to validate (ibgu.maxFileSizeKb): not parsed at all; the validator says so.
+    if (text.length > entry.maxBytes || isBinary(text)) {
+      // Too large to validate (ibgu.maxFileSizeKb), or binary: not parsed at all; the validator says so.
       this.workspace.delete(uri);
       return { path: uri, text, lines: new LineIndex(text), documents: [], resources: [], chunks: new Map(), reparsed: 0 };
     }
@@ -154,7 +155,7 @@ export class Store {
       const stat = await fs.stat(file);
       const bytes = stat.size > maxBytes ? undefined : await fs.readFile(file);
       this.changes++;
-      if (!bytes || bytes.subarray(0, 8192).includes(0)) this.workspace.delete(uri);
+      if (!bytes || isBinary(bytes)) this.workspace.delete(uri);
       else this.workspace.set(parseIncremental(uri, bytes.toString('utf8')));
     } catch {
       this.changes++;

@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { lintFileSteps, type Finding, type ParsedFile } from '../core/index';
+import { BINARY_FILE, isBinary } from '../core/text/binary';
 import { STATUS_NOTIFICATION, type ServerSettings, type StatusParams } from '../core/protocol';
 import { Publisher } from './publisher';
 import { lintOptions } from './settings';
@@ -227,10 +228,11 @@ export class Validator {
   }
 }
 
-/** A file that is too large gets one finding that says so, instead of being linted. */
+/** A file that is too large or binary gets one finding that says so, instead of being linted. */
 function notValidated(text: string, settings: ServerSettings): Finding | undefined {
   const at = { line: 0, character: 0 };
   const finding = (message: string): Finding => ({ rule: 'ibgu/file', severity: 'info', message, range: { start: at, end: at }, fixes: [] });
   if (text.length > settings.maxFileSizeKb * 1024) return finding(`This file is larger than ${settings.maxFileSizeKb} KiB (ibgu.maxFileSizeKb) and is not validated.`);
+  if (isBinary(text)) return finding(`This is a ${BINARY_FILE}; it is not validated.`);
   return undefined;
 }

@@ -217,6 +217,29 @@ test('a document over ibgu.maxFileSizeKb is not parsed, and says so', async (t) 
   });
 });
 
+test('a binary file opened in the editor gets one diagnostic that says so, not its bytes as syntax errors', async (t) => {
+  await withTempDir(async (dir) => {
+    const client = await start(dir);
+    t.after(() => client.close());
+    const uri = pathToFileURL(path.join(dir, 'logo.yaml')).href;
+    // What an editor sends for a PNG opened as text: NULs, and U+FFFD for the bytes that are not UTF-8. The
+    // noise (xorshift, seeded) parses as YAML with syntax errors that quote it.
+    let x = 2463534242;
+    const noise = Buffer.from(Array.from({ length: 16384 }, () => {
+      x = (x ^ (x << 13)) >>> 0;
+      x = (x ^ (x >>> 17)) >>> 0;
+      x = (x ^ (x << 5)) >>> 0;
+      return x & 255;
+    }));
+    const text = new TextDecoder().decode(Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), noise]));
+    open(client, uri, text);
+    const published = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    assert.deepEqual(published.diagnostics.map((d: any) => [d.source, d.code, d.severity, d.range.start.line]), [['ibgu', 'ibgu/file', 3, 0]]);
+    assert.match(published.diagnostics[0].message, /binary file.*not validated/);
+    assert.doesNotMatch(published.diagnostics[0].message, /[\0\uFFFD]/, 'no garbage quoted');
+  });
+});
+
 test('a workspace file opened in the editor replaces its disk copy, whatever characters its name has', async (t) => {
   await withTempDir(async (dir) => {
     const { URI } = await import('vscode-uri');

@@ -12,7 +12,7 @@ const CORE_CHECKS: [string, string, string][] = [
   ['ibgu/yaml-alias-bomb', 'error', 'Aliases that would expand past 100,000 nodes ("billion laughs"). The document is refused without being expanded.'],
   ['ibgu/yaml-too-deep', 'error', `Mappings and sequences nested more than ${MAX_DEPTH} levels deep (real Kubernetes objects nest fewer than 30). The document is refused at the place it crosses the limit and not validated further; the other documents of the file are.`],
   ['ibgu/internal-error', 'error', 'An internal error of IBGU Tools (a bug: please report it with the detail the message gives). A failing rule is a warning on its document, the others still ran; a file that could not be validated at all is an error on its first line.'],
-  ['ibgu/file', 'error', 'The CLI could not lint the file: binary, not UTF-8, or larger than the size limit.'],
+  ['ibgu/file', 'error', 'The file was not linted: it is binary (a NUL in its first 8 KiB), not UTF-8, or larger than the size limit (`--max-bytes` in the CLI, `ibgu.maxFileSizeKb` in the editor). The editor reports it as information.'],
 ];
 
 /** The rules reference as Markdown: one section per rule, with a stable anchor for diagnostics to link to. */
