@@ -36,12 +36,14 @@ export async function burst(): Promise<void> {
   const pid = client.pid!;
   let peakMb = 0;
   let capped = false;
+  let died: number | undefined;
   const watch = setInterval(() => {
     const rss = procMb(pid, 'VmRSS');
     if (rss === undefined) return;
     peakMb = Math.max(peakMb, procMb(pid, 'VmHWM') ?? rss);
     if (rss > capMb && !capped) {
       capped = true;
+      died = performance.now();
       client.kill();
     }
   }, 100);
@@ -58,6 +60,7 @@ export async function burst(): Promise<void> {
   const until = (done: () => boolean) =>
     new Promise<void>((resolve) => {
       const check = () => {
+        if (client.exit && died === undefined) died = performance.now();
         if (done() || client.exit) {
           clearInterval(poll);
           clearTimeout(timer);
@@ -96,6 +99,7 @@ export async function burst(): Promise<void> {
     }
     peakMb = Math.max(peakMb, procMb(pid, 'VmHWM') ?? 0);
     const alive = !client.exit;
+    const diedAfter = died === undefined ? '' : `, ${seconds(died - sent)} after the last didChange was sent`;
 
     const during = publishes.slice(sentFrom);
     const versions = during.map((p) => p.version ?? 0);
@@ -108,7 +112,7 @@ export async function burst(): Promise<void> {
     console.log('');
     console.log('| measure | value | target |');
     console.log('|---|---|---|');
-    console.log(`| server alive after the burst | ${alive ? 'yes' : `no (${capped ? `killed at the ${capMb} MB RSS cap` : `exited: ${client.exit?.signal ?? client.exit?.code}`})`} | yes |`);
+    console.log(`| server alive after the burst | ${alive ? 'yes' : `no (${capped ? `killed at the ${capMb} MB RSS cap` : `exited: ${client.exit?.signal ?? client.exit?.code}`}${diedAfter})`} | yes |`);
     console.log(`| didOpen → diagnostics (version 1, ${firstCount ?? '?'} diagnostics) | ${seconds(openMs)} | |`);
     console.log(`| version of the last publish / last version sent | ${versions.at(-1) ?? 'none'} / ${last} | equal |`);
     console.log(`| last didChange sent → last version published | ${lastPublish ? seconds(lastPublish.at - sent) : 'never'} | |`);
