@@ -67,6 +67,11 @@ export class Tokens {
   }
 }
 
+/** A principal without deny rules: what the admin token has, and what managing tokens needs. */
+export function hasFullRights(p: Principal): boolean {
+  return p.deny.length === 0;
+}
+
 export interface Attributes { verb: string; resource: string; subresource?: string; group: string; namespace?: string; name?: string }
 
 export function authorize(p: Principal, a: Attributes): void {

@@ -2,9 +2,14 @@
  * The test-only control API under /__sandbox/: compaction, dropped watches, the request log, fault
  * injection, extra and expired tokens, and an API server restart. It sits behind the same bearer token as the Kubernetes API, and its own
  * calls never appear in the request log, so protocol assertions see only client traffic.
+ *
+ * Each endpoint is a verb on a resource of the pseudo API group `sandbox.ibgu.io`, authorized like any
+ * Kubernetes request, so a token's deny rules hold here too. Token management (minting, expiring) needs
+ * full rights (no deny rule at all), as creating a credential does on a real cluster: a token that could
+ * mint another could give itself back what its rules took away.
  */
-import type { Tokens, DenyRule } from './auth';
-import { badRequest, notFound } from './status';
+import { authorize, hasFullRights, type Principal, type Tokens, type DenyRule } from './auth';
+import { ApiError, badRequest, notFound } from './status';
 import type { ApiSurface } from './surface';
 
 /** What the control API can pause: the simulated TALM, work agent and LCA controllers, and their clock. */
@@ -53,16 +58,63 @@ function asObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** The group control endpoints are authorized in (shown in 403 messages). */
+export const CONTROL_GROUP = 'sandbox.ibgu.io';
+
+interface ControlRoute { verb: string; resource: string; fullRights?: true }
+
+/** What each endpoint does, as RBAC would name it. */
+const ROUTES: Record<string, ControlRoute> = {
+  'POST compact': { verb: 'delete', resource: 'history' },
+  'POST drop-watches': { verb: 'delete', resource: 'watches' },
+  'GET controllers': { verb: 'get', resource: 'controllers' },
+  'POST controllers/pause': { verb: 'update', resource: 'controllers' },
+  'POST controllers/resume': { verb: 'update', resource: 'controllers' },
+  'GET requests': { verb: 'list', resource: 'requests' },
+  'POST requests/clear': { verb: 'deletecollection', resource: 'requests' },
+  'POST inject': { verb: 'create', resource: 'injections' },
+  'POST tokens': { verb: 'create', resource: 'tokens', fullRights: true },
+  'POST tokens/expire': { verb: 'update', resource: 'tokens', fullRights: true },
+  'POST restart': { verb: 'update', resource: 'server' },
+};
+
+/**
+ * 404 for an unknown endpoint, 403 when the principal may not call it. Called before the body is read, so a
+ * refused caller learns nothing from how its body would have been judged.
+ */
+export function authorizeControl(principal: Principal, method: string, path: string): void {
+  const route = ROUTES[`${method} ${path.slice(CONTROL_PREFIX.length)}`];
+  if (!route) throw notFound('__sandbox', '', path);
+  authorize(principal, { verb: route.verb, resource: route.resource, group: CONTROL_GROUP });
+  if (route.fullRights && !hasFullRights(principal)) {
+    throw new ApiError(403, 'Forbidden', `${route.resource}.${CONTROL_GROUP} is forbidden: User "${principal.name}" cannot ${route.verb} resource "${route.resource}" in API group "${CONTROL_GROUP}" at the cluster scope: managing tokens needs a token without deny rules`, { group: CONTROL_GROUP, kind: route.resource });
+  }
+}
+
+/** The deny rules of a token to mint, checked: a rule that could never match would leave the token with rights it was meant not to have. */
+function denyRules(value: unknown): DenyRule[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw badRequest('tokens: deny must be a list of {verb, resource?}');
+  return value.map((d, i) => {
+    if (!d || typeof d !== 'object' || typeof d.verb !== 'string' || !d.verb) throw badRequest(`tokens: deny[${i}].verb must be a non-empty string`);
+    if (d.resource !== undefined && typeof d.resource !== 'string') throw badRequest(`tokens: deny[${i}].resource must be a string`);
+    return d.resource === undefined ? { verb: d.verb } : { verb: d.verb, resource: d.resource };
+  });
+}
+
 export function handleControl(
   method: string,
   path: string,
   body: unknown,
   deps: {
+    /** Who calls: checked against the endpoint before anything happens. */
+    principal: Principal;
     hub: ApiSurface; all: () => ApiSurface[]; tokens: Tokens; state: ControlState; controllers?: Pausable;
     /** Restarts the API server once this answer has been sent (it goes down for `downMs`). */
     restart?: (downMs: number) => void;
   },
 ): unknown {
+  authorizeControl(deps.principal, method, path);
   const route = `${method} ${path.slice(CONTROL_PREFIX.length)}`;
   switch (route) {
     case 'POST compact':
@@ -105,7 +157,8 @@ export function handleControl(
     case 'POST tokens': {
       const b = asObject(body);
       if (typeof b.name !== 'string' || !b.name) throw badRequest('tokens: name is required');
-      const deny = Array.isArray(b.deny) ? (b.deny as DenyRule[]).filter((d) => d && typeof d.verb === 'string') : [];
+      // Never more than the minter may do (today that is everything: minting needs full rights).
+      const deny = [...deps.principal.deny, ...denyRules(b.deny)];
       return { token: deps.tokens.add({ name: b.name, deny, expired: b.expired === true }) };
     }
     case 'POST tokens/expire': {

@@ -6,7 +6,7 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorize, Tokens } from './auth';
-import { CONTROL_PREFIX, ControlState, handleControl, type Pausable } from './control';
+import { authorizeControl, CONTROL_PREFIX, ControlState, handleControl, type Pausable } from './control';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import type { OpenApiCache } from './openapi';
 import type { ApiTypes, ResourceType } from './registry';
@@ -137,11 +137,12 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       if (!target) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       const { surface } = target;
       const principal = tokens.authenticate(req.headers.authorization, surface.name);
+      if (isControl) authorizeControl(principal, method, path);
       const body = await readBody(req);
       if (isControl) {
         const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
         const restartLater = (downMs: number) => res.once('finish', () => setTimeout(() => void restart(downMs).catch((e: Error) => log(`restart failed: ${e.message}`)), RESTART_GRACE_MS));
-        return send(res, 200, handleControl(method, path, parsed, { hub, all: () => surfaces(hub, spokes), tokens, state, restart: restartLater, ...(controllers ? { controllers } : {}) }));
+        return send(res, 200, handleControl(method, path, parsed, { principal, hub, all: () => surfaces(hub, spokes), tokens, state, restart: restartLater, ...(controllers ? { controllers } : {}) }));
       }
       const injection = state.takeInjection(method, path);
       if (injection?.delayMs) await new Promise((r) => setTimeout(r, injection.delayMs));
