@@ -103,15 +103,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const access = spokeAccess(name);
     return kubeconfigText(access.url, pki.caPem, access.token, { context: 'admin', cluster: name, user: 'admin' });
   });
+  const token = server.tokens.adminToken;
+  let kubeconfigPath: string;
   try {
     applyHubObjects(store, options.hubObjects ?? []);
+    kubeconfigPath = writeKubeconfig(options.kubeconfigPath, kubeconfigText(url, pki.caPem, token));
   } catch (error) {
+    // Nothing keeps running when the sandbox cannot start (a refused kubeconfig path included).
     await server.close();
     throw error;
   }
   if (options.controllers !== false) controllers = startControllers({ hub: store, spokes, clock, scenario, log });
-  const token = server.tokens.adminToken;
-  const kubeconfigPath = writeKubeconfig(options.kubeconfigPath, kubeconfigText(url, pki.caPem, token));
   let stopped: Promise<void> | undefined;
   return {
     url,

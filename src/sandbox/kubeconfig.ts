@@ -1,7 +1,8 @@
 /** The kubeconfig a client needs for the sandbox: our CA, the server URL and a token user. */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, lstatSync, mkdtempSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 
 export const CONTEXT_NAME = 'ibgu-sandbox';
@@ -38,10 +39,48 @@ function templateFor(caPem: string): (fields: Fields) => string {
   return fill;
 }
 
-/** Writes the kubeconfig readable by the owner only (it holds a bearer token). Returns the path used. */
+/**
+ * Writes the kubeconfig readable by the owner only (it holds a bearer token). Returns the path used.
+ *
+ * The text goes into a new file beside the target, created with O_EXCL and mode 0600 (so it is never a file
+ * someone else prepared, and never readable by others), which is then renamed over the target. Writing in
+ * place would keep an existing file's mode (a 0644 kubeconfig stayed world-readable with the token in it)
+ * and would write through a symlink or into an inode another hard link shares; rename replaces the
+ * directory entry itself. A symlink target is refused up front rather than replaced: replacing it would
+ * silently cut the user's link, following it would put the token wherever it points.
+ */
 export function writeKubeconfig(path: string | undefined, text: string): string {
   const target = path ?? join(mkdtempSync(join(tmpdir(), 'ibgu-sandbox-')), 'kubeconfig');
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, text, { mode: 0o600 });
+  const dir = dirname(target);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const existing = lstatIfAny(target);
+  if (existing?.isSymbolicLink()) {
+    throw new Error(`the kubeconfig path ${target} is a symbolic link: the sandbox writes its token only to a file of its own, never through a link; give the path of the file the link points to, or another path`);
+  }
+  if (existing && !existing.isFile()) throw new Error(`the kubeconfig path ${target} exists and is not a regular file`);
+  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    try {
+      // The umask can only take bits away from 0600, but the mode is stated, not left to it.
+      fchmodSync(fd, 0o600);
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   return target;
+}
+
+function lstatIfAny(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

@@ -6,6 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
+import * as net from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 
 let hub: Sandbox;
@@ -122,5 +126,35 @@ describe('control API permissions', () => {
     const minted = (await mint({ name: 'no-patch', deny: [{ verb: 'patch', resource: 'managedclusters' }] })).body.token;
     const r = await call('PATCH', `${MCL_PATH}/sno-0001`, { token: minted, body: { metadata: { labels: { a: 'b' } } }, contentType: 'application/merge-patch+json' });
     assert.equal(r.status, 403);
+  });
+});
+
+describe('kubeconfig file', () => {
+  /** A port nothing listens on right now. */
+  const freePort = () => new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const refused = (port: number) => new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('connect', () => (socket.destroy(), resolve(false)));
+    socket.on('error', () => resolve(true));
+  });
+
+  test('a kubeconfig path that is a symlink: the sandbox does not start, nothing is left listening, the link target is untouched', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ibgu-sandbox-link-'));
+    try {
+      const pointee = path.join(dir, 'real-kubeconfig');
+      writeFileSync(pointee, 'mine');
+      symlinkSync(pointee, path.join(dir, 'kubeconfig'));
+      const port = await freePort();
+      await assert.rejects(startSandbox({ port, clusters: 1, controllers: false, kubeconfigPath: path.join(dir, 'kubeconfig') }), /is a symbolic link/);
+      assert.equal(readFileSync(pointee, 'utf8'), 'mine');
+      assert.ok(await refused(port), 'the server was closed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
