@@ -2,6 +2,10 @@
  * Patch bodies the hub accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and a server-side-apply
  * approximation. Pure functions over plain JSON values; errors are PatchError so the server can map them
  * to 422 (a failed `test`, a missing path) or 400 (malformed body).
+ *
+ * Merges copy the target once and then change the copy in place, so their cost is linear in the size of
+ * target and patch (copying at every level made a deep patch quadratic). Keys are own properties only: a
+ * `__proto__` or `constructor` key in a body is data like any other.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -15,6 +19,15 @@ export class PatchError extends Error {
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const hasOwn = (o: JsonObject | Json[], key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const own = (o: JsonObject, key: string): Json | undefined => (hasOwn(o, key) ? o[key] : undefined);
+
+/** Sets an own property; plain assignment of `__proto__` would change the object's prototype instead. */
+function setOwn(o: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
 export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
@@ -22,10 +35,17 @@ export function clone<T>(v: T): T {
 /** RFC 7386: objects merge recursively, null deletes, anything else (arrays included) replaces. */
 export function mergePatch(target: Json | undefined, patch: Json): Json {
   if (!isObject(patch)) return clone(patch);
-  const out: JsonObject = isObject(target) ? clone(target) : {};
+  return mergeInto(isObject(target) ? clone(target) : {}, patch);
+}
+
+/** Merge patch into `out`, a copy of ours that is changed in place. */
+function mergeInto(out: JsonObject, patch: JsonObject): JsonObject {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    else if (isObject(value)) {
+      const current = own(out, key);
+      setOwn(out, key, mergeInto(isObject(current) ? current : {}, value));
+    } else setOwn(out, key, clone(value));
   }
   return out;
 }
@@ -37,21 +57,26 @@ export function mergePatch(target: Json | undefined, patch: Json): Json {
  */
 export function strategicMergePatch(target: Json | undefined, patch: Json): Json {
   if (!isObject(patch)) return clone(patch);
+  return strategicInto(isObject(target) ? clone(target) : {}, patch);
+}
+
+/** Strategic merge patch into `out` (a copy of ours, changed in place); null when the patch deletes the map. */
+function strategicInto(out: JsonObject, patch: JsonObject): JsonObject | null {
   if (patch.$patch === 'delete') return null;
   if (patch.$patch === 'replace') {
     const rest = clone(patch);
     delete rest.$patch;
     return rest;
   }
-  const out: JsonObject = isObject(target) ? clone(target) : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$')) continue;
     if (value === null) delete out[key];
-    else {
-      const merged = strategicMergePatch(out[key], value);
+    else if (isObject(value)) {
+      const current = own(out, key);
+      const merged = strategicInto(isObject(current) ? current : {}, value);
       if (merged === null) delete out[key];
-      else out[key] = merged;
-    }
+      else setOwn(out, key, merged);
+    } else setOwn(out, key, clone(value));
   }
   return out;
 }
@@ -71,7 +96,7 @@ function parent(doc: Json, tokens: string[], path: string): { container: Json[] 
     if (Array.isArray(cur)) {
       const i = arrayIndex(t, cur.length - 1, path);
       cur = cur[i]!;
-    } else if (isObject(cur) && t in cur) cur = cur[t]!;
+    } else if (isObject(cur) && hasOwn(cur, t)) cur = cur[t]!;
     else throw new PatchError(`doc is missing path: "${path}": missing value`);
   }
   if (!Array.isArray(cur) && !isObject(cur)) throw new PatchError(`doc is missing path: "${path}": missing value`);
@@ -89,7 +114,7 @@ function get(doc: Json, path: string): Json {
   let cur: Json = doc;
   for (const t of parsePointer(path)) {
     if (Array.isArray(cur)) cur = cur[arrayIndex(t, cur.length - 1, path)]!;
-    else if (isObject(cur) && t in cur) cur = cur[t]!;
+    else if (isObject(cur) && hasOwn(cur, t)) cur = cur[t]!;
     else throw new PatchError(`doc is missing path: "${path}": missing value`);
   }
   return cur;
@@ -103,7 +128,7 @@ function remove(doc: Json, path: string): { doc: Json; removed: Json } {
     const i = arrayIndex(key, container.length - 1, path);
     return { doc, removed: container.splice(i, 1)[0]! };
   }
-  if (!(key in container)) throw new PatchError(`doc is missing path: "${path}": missing value`);
+  if (!hasOwn(container, key)) throw new PatchError(`doc is missing path: "${path}": missing value`);
   const removed = container[key]!;
   delete container[key];
   return { doc, removed };
@@ -118,8 +143,8 @@ function add(doc: Json, path: string, value: Json, replace: boolean): Json {
     else if (key === '-') container.push(clone(value));
     else container.splice(arrayIndex(key, container.length, path), 0, clone(value));
   } else {
-    if (replace && !(key in container)) throw new PatchError(`doc is missing key: ${path}: missing value`);
-    container[key] = clone(value);
+    if (replace && !hasOwn(container, key)) throw new PatchError(`doc is missing key: ${path}: missing value`);
+    setOwn(container, key, clone(value));
   }
   return doc;
 }
@@ -129,7 +154,7 @@ function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }
@@ -174,9 +199,16 @@ export function jsonPatch(target: Json, ops: unknown): Json {
  */
 export function applyPatch(live: Json | undefined, applied: Json): Json {
   if (!isObject(applied)) return clone(applied);
-  const out: JsonObject = isObject(live) ? clone(live) : {};
+  return applyInto(isObject(live) ? clone(live) : {}, applied);
+}
+
+/** The applied configuration merged into `out` (a copy of ours, changed in place). */
+function applyInto(out: JsonObject, applied: JsonObject): JsonObject {
   for (const [key, value] of Object.entries(applied)) {
-    out[key] = isObject(value) ? applyPatch(out[key], value) : clone(value);
+    if (isObject(value)) {
+      const current = own(out, key);
+      setOwn(out, key, applyInto(isObject(current) ? current : {}, value));
+    } else setOwn(out, key, clone(value));
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { applyPatch, clone, jsonPatch, mergePatch, PatchError, strategicMergePat
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError, type FieldRequirement } from './selectors';
 import { toTable, wantsTable, type IncludeObject } from './table';
 import type { WatchHub } from './watch';
+import { deeperThan, MAX_JSON_DEPTH } from './limits';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -47,11 +48,19 @@ export function decodeBody(req: IncomingMessage, body: Buffer, allowed: string[]
   }
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
+  const tooDeep = () => badRequest(`the body of the request could not be decoded: exceeded max depth of ${MAX_JSON_DEPTH}`);
+  let value: unknown;
   try {
-    return type === MEDIA.yaml || type === MEDIA.apply ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
+    value = type === MEDIA.yaml || type === MEDIA.apply ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
   } catch (error) {
-    throw badRequest(`the body of the request could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // The YAML parser recurses, and runs out of stack (reporting it as its error) on nesting past a few hundred levels.
+    if (/Maximum call stack size exceeded/.test(message)) throw tooDeep();
+    throw badRequest(`the body of the request could not be decoded: ${message}`);
   }
+  // Every walk after this (copies, comparisons, patches, JSON.stringify) recurses: the depth is bounded here.
+  if (deeperThan(value, MAX_JSON_DEPTH)) throw tooDeep();
+  return value;
 }
 
 function parseSelectors(resource: ResourceType, query: URLSearchParams): { labels: ReturnType<typeof parseLabelSelector>; fields: FieldRequirement[] } {

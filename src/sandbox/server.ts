@@ -11,11 +11,10 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } fro
 import type { OpenApiCache } from './openapi';
 import type { ApiTypes, ResourceType } from './registry';
 import type { ResourceRequest } from './resources';
-import { ApiError, reasonFor, status } from './status';
+import { deeperThan, MAX_JSON_DEPTH } from './limits';
+import { ApiError, badRequest, reasonFor, status } from './status';
 import { SPOKE_PATH_PREFIX, type ApiSurface, type Spokes } from './surface';
 import type { SandboxPki } from './tls';
-
-const MAX_BODY = 8 * 1024 * 1024;
 
 export interface HubServer {
   port: number;
@@ -32,6 +31,8 @@ export interface HubServer {
 
 /** After a control answer has been flushed, this long for the client to read it before its connection is cut. */
 const RESTART_GRACE_MS = 50;
+
+const MAX_BODY = 8 * 1024 * 1024;
 
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   if (res.headersSent || res.writableEnded) return;
@@ -54,6 +55,58 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * The request URL, whatever the request-target was: always on our own origin (a target starting with `//`
+ * would otherwise be read as a host), never throwing.
+ */
+function requestUrl(target: string | undefined): URL {
+  const raw = target ?? '/';
+  try {
+    return new URL(`https://sandbox${raw.startsWith('/') ? raw : `/${raw}`}`);
+  } catch {
+    return new URL('https://sandbox/');
+  }
+}
+
+/**
+ * A percent-decoded path segment or query part. Bad escapes are the client's error: 400, as Go's net/url
+ * refuses them (`invalid URL escape "%zz"`), not an exception that would become a 500.
+ */
+function decodeComponent(text: string, where: 'path' | 'query'): string {
+  try {
+    return decodeURIComponent(where === 'query' ? text.replace(/\+/g, ' ') : text);
+  } catch {
+    const bad = /%(?![0-9A-Fa-f]{2})[^%]{0,2}/.exec(text)?.[0];
+    throw badRequest(bad ? `invalid URL escape ${JSON.stringify(bad)} in the request ${where}` : `the request ${where} is not UTF-8 once percent-decoded: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+}
+
+/**
+ * Every query parameter must decode. Go's URL.Query() silently drops a pair it cannot decode, so
+ * kube-apiserver would list, watch or delete as if a mangled labelSelector were not there; the sandbox says 400.
+ */
+function checkQuery(search: string): void {
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    decodeComponent(eq < 0 ? part : part.slice(0, eq), 'query');
+    if (eq >= 0) decodeComponent(part.slice(eq + 1), 'query');
+  }
+}
+
+/** A control request's JSON body (undefined when empty), bounded in depth like resource bodies. */
+function controlBody(body: Buffer): unknown {
+  if (!body.length) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw badRequest(`the control request body is not JSON: ${(error as Error).message}`);
+  }
+  if (deeperThan(parsed, MAX_JSON_DEPTH)) throw badRequest(`the control request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return parsed;
 }
 
 /** A parsed resource URL: /api/v1[/namespaces/ns]/plural[/name[/status]] or the /apis/<g>/<v> equivalent. */
@@ -110,13 +163,13 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
     if (!path.startsWith(SPOKE_PATH_PREFIX)) return { surface: hub, path };
     const rest = path.slice(SPOKE_PATH_PREFIX.length);
     const slash = rest.indexOf('/');
-    const name = decodeURIComponent(slash < 0 ? rest : rest.slice(0, slash));
+    const name = decodeComponent(slash < 0 ? rest : rest.slice(0, slash), 'path');
     const surface = spokes.get(name);
     return surface ? { surface, path: slash < 0 ? '/' : rest.slice(slash) } : undefined;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const url = requestUrl(req.url);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
     const isControl = path.startsWith(CONTROL_PREFIX);
@@ -133,6 +186,7 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       });
     }
     try {
+      checkQuery(url.search);
       const target = surfaceOf(path);
       if (!target) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       const { surface } = target;
@@ -140,7 +194,7 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       if (isControl) authorizeControl(principal, method, path);
       const body = await readBody(req);
       if (isControl) {
-        const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+        const parsed = controlBody(body);
         const restartLater = (downMs: number) => res.once('finish', () => setTimeout(() => void restart(downMs).catch((e: Error) => log(`restart failed: ${e.message}`)), RESTART_GRACE_MS));
         return send(res, 200, handleControl(method, path, parsed, { principal, hub, all: () => surfaces(hub, spokes), tokens, state, restart: restartLater, ...(controllers ? { controllers } : {}) }));
       }
@@ -148,7 +202,7 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       if (injection?.delayMs) await new Promise((r) => setTimeout(r, injection.delayMs));
       if (injection?.status) return send(res, injection.status, status(injection.status, reasonFor(injection.status), `injected failure (${injection.status})`));
 
-      const segments = target.path.split('/').filter(Boolean).map(decodeURIComponent);
+      const segments = target.path.split('/').filter(Boolean).map((segment) => decodeComponent(segment, 'path'));
       if (method === 'GET') {
         const doc = discovery(surface.types, segments, url, address, surface.openapi);
         if (doc !== undefined) {
@@ -164,7 +218,6 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       surface.handlers.handle(request, (code, payload) => send(res, code, payload));
     } catch (error) {
       if (error instanceof ApiError) return send(res, error.code, error.toStatus());
-      if (error instanceof SyntaxError && isControl) return send(res, 400, status(400, 'BadRequest', error.message));
       log(`internal error on ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
       send(res, 500, status(500, 'InternalError', error instanceof Error ? error.message : String(error)));
     }

@@ -158,3 +158,61 @@ describe('kubeconfig file', () => {
     }
   });
 });
+
+describe('malformed requests are 400 with a Status, never a 500', () => {
+  const badRequest = (r: Reply, message: RegExp) => {
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.kind, 'Status');
+    assert.equal(r.body.status, 'Failure');
+    assert.equal(r.body.reason, 'BadRequest');
+    assert.equal(r.body.code, 400);
+    assert.match(r.body.message, message);
+  };
+
+  test('bad percent-encoding in the path, a spoke name or the query', async () => {
+    badRequest(await call('GET', '/api/v1/namespaces/%zz/configmaps'), /invalid URL escape "%zz" in the request path/);
+    badRequest(await call('GET', '/api/v1/namespaces/default/configmaps/a%2'), /invalid URL escape "%2" in the request path/);
+    badRequest(await call('GET', '/clusters/%zz/api/v1/namespaces'), /invalid URL escape "%zz"/);
+    badRequest(await call('GET', '/api/v1/namespaces/default/configmaps/%FF'), /not UTF-8 once percent-decoded/);
+    badRequest(await call('GET', `${MCL_PATH}?labelSelector=%zz`), /invalid URL escape "%zz" in the request query/);
+    badRequest(await call('GET', `${MCL_PATH}?%zz=1`), /invalid URL escape "%zz" in the request query/);
+    // A selector that does not decode is refused, not dropped (which would list, or delete, everything).
+    badRequest(await call('DELETE', `${MCL_PATH}?fieldSelector=metadata.name%3D%FF`), /not UTF-8/);
+    assert.equal((await call('GET', MCL_PATH)).body.items.length, 1);
+  });
+
+  const nested = (depth: number, leaf: unknown = 1): unknown => {
+    let v = leaf;
+    for (let i = 1; i < depth; i++) v = i % 2 ? [v] : { a: v };
+    return { a: v };
+  };
+  /** A 100,000-deep value as text (building it with JSON.stringify would itself overflow). */
+  const deepText = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+  const CM_PATH = '/api/v1/namespaces/default/configmaps';
+
+  test('a 100,000-deep JSON body, in every place a body is read', async () => {
+    const depth = /exceeded max depth of 512/;
+    badRequest(await call('POST', CM_PATH, { body: `{"metadata":{"name":"deep"},"data":${deepText}}` }), depth);
+    badRequest(await call('POST', CM_PATH, { body: '['.repeat(100_000) + ']'.repeat(100_000) }), depth);
+    assert.equal((await call('POST', CM_PATH, { body: { metadata: { name: 'target' }, data: { a: '1' } } })).status, 201);
+    badRequest(await call('PATCH', `${CM_PATH}/target`, { body: `{"data":${deepText}}`, contentType: 'application/merge-patch+json' }), depth);
+    badRequest(await call('PATCH', `${CM_PATH}/target`, { body: `{"data":${deepText}}`, contentType: 'application/strategic-merge-patch+json' }), depth);
+    badRequest(await call('PATCH', `${CM_PATH}/target`, { body: `[{"op":"add","path":"/data/b","value":${deepText}}]`, contentType: 'application/json-patch+json' }), depth);
+    badRequest(await call('PATCH', `${CM_PATH}/target?fieldManager=t`, { body: `apiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, contentType: 'application/apply-patch+yaml' }), depth);
+    badRequest(await call('DELETE', `${CM_PATH}/target`, { body: `{"preconditions":${deepText}}` }), depth);
+    badRequest(await call('POST', '/__sandbox/inject', { body: `{"match":{"pathPrefix":"/nowhere"},"status":503,"x":${deepText}}` }), /nested deeper than 512 levels/);
+    // Nothing was changed by any of them.
+    assert.deepEqual((await call('GET', `${CM_PATH}/target`)).body.data, { a: '1' });
+  });
+
+  test('the depth limit is 512: a JSON patch test value 512 deep is read (and fails as a test), 513 is refused', async () => {
+    await call('POST', CM_PATH, { body: { metadata: { name: 'boundary' }, data: { a: '1' } } });
+    const testOp = (depth: number) => call('PATCH', `${CM_PATH}/boundary`, { body: [{ op: 'test', path: '/data/a', value: nested(depth - 2) }], contentType: 'application/json-patch+json' });
+    // The patch body itself is two levels (the list and the operation) above the value.
+    const read = await testOp(512);
+    assert.equal(read.status, 422, JSON.stringify(read.body));
+    assert.match(read.body.message, /test failed/);
+    badRequest(await testOp(513), /exceeded max depth of 512/);
+  });
+});
+

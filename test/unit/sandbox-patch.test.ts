@@ -57,3 +57,17 @@ test('apply merges the intent into the live object without removing other fields
     spec: { x: 1, list: [3] },
   });
 });
+
+test('keys are data: a __proto__ key in a patch is kept as a key, an inherited name is not a path', () => {
+  // A ConfigMap key may be "__proto__"; plain assignment would set the copy's prototype and lose the key.
+  const patch = JSON.parse('{"data":{"__proto__":"x","b":"2"}}') as Json;
+  for (const merge of [mergePatch, strategicMergePatch, applyPatch]) {
+    const out = merge({ data: { a: '1' } }, patch) as any;
+    assert.deepEqual(Object.keys(out.data), ['a', '__proto__', 'b'], merge.name);
+    assert.equal(Object.getPrototypeOf(out.data), Object.prototype, merge.name);
+    assert.equal(JSON.parse(JSON.stringify(out)).data.__proto__, 'x', merge.name);
+  }
+  const added = jsonPatch({ data: {} }, [{ op: 'add', path: '/data/__proto__', value: 'x' }]) as any;
+  assert.deepEqual(Object.keys(added.data), ['__proto__']);
+  assert.throws(() => jsonPatch({ data: {} }, [{ op: 'test', path: '/data/constructor', value: 1 }]), /doc is missing path/);
+});
