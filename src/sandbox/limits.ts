@@ -4,6 +4,21 @@
  */
 
 /**
+ * Request bodies of writes: k8s.io/apiserver/pkg/server/config.go NewConfig, `MaxRequestBodyBytes:
+ * int64(3 * 1024 * 1024)` (twice etcd's 1.5 MiB, since JSON shrinks when stored as protobuf). Past it the
+ * REST handlers' limitedReadBody answers 413 "Request entity too large: limit is 3145728".
+ */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/**
+ * How much of a body still arriving after its answer is read and dropped before the connection closes:
+ * closing a socket with unread data in it sends a TCP reset, which can destroy the answer before the client
+ * has read it. Past this the connection is cut. (Go's net/http under kube-apiserver reads on 256 KB, then
+ * half-closes and waits 500 ms for the client, its rstAvoidanceDelay; draining needs no timer.)
+ */
+export const MAX_DISCARDED_BODY_BYTES = 128 * 1024 * 1024;
+
+/**
  * Nesting of JSON and YAML bodies. kube-apiserver's decoders stop at 10,000 levels (Go encoding/json's
  * maxNestingDepth; k8s.io/apimachinery/pkg/util/json maxDepth, "exceeded max depth of 10000"). The sandbox
  * stops far earlier: its object walks (copy, compare, merge, JSON.stringify itself) recurse, and Node's
@@ -11,6 +26,16 @@
  * serves comes near 512 (a ManifestWork carrying a policy is about 20 deep).
  */
 export const MAX_JSON_DEPTH = 512;
+
+/** k8s.io/apiserver/pkg/endpoints/handlers/patch.go: `maxJSONPatchOperations = 10000`, past it 413. */
+export const MAX_JSON_PATCH_OPERATIONS = 10_000;
+
+/**
+ * What `copy` operations of one JSON patch may add in total: NewConfig's `JSONPatchMaxCopyBytes:
+ * int64(3 * 1024 * 1024)`, set as json-patch's AccumulatedCopySizeLimit. Without it a few dozen copies of
+ * a growing value double it each time.
+ */
+export const JSON_PATCH_MAX_COPY_BYTES = 3 * 1024 * 1024;
 
 /**
  * The nesting depth of a parsed JSON value is more than `max` (the top level is depth 1). Iterative, so it

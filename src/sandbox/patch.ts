@@ -1,18 +1,19 @@
 /**
  * Patch bodies the hub accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and a server-side-apply
  * approximation. Pure functions over plain JSON values; errors are PatchError so the server can map them
- * to 422 (a failed `test`, a missing path) or 400 (malformed body).
+ * to 422 (a failed `test`, a missing path), 400 (malformed body) or 413 (too many operations).
  *
  * Merges copy the target once and then change the copy in place, so their cost is linear in the size of
  * target and patch (copying at every level made a deep patch quadratic). Keys are own properties only: a
  * `__proto__` or `constructor` key in a body is data like any other.
  */
+import { JSON_PATCH_MAX_COPY_BYTES, MAX_JSON_PATCH_OPERATIONS } from './limits';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 export class PatchError extends Error {
-  constructor(message: string, readonly code: 400 | 409 | 422 = 422) {
+  constructor(message: string, readonly code: 400 | 409 | 413 | 422 = 422) {
     super(message);
   }
 }
@@ -161,9 +162,14 @@ function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
 
 export { deepEqual };
 
-/** RFC 6902, applied atomically: on any failure the original document is untouched. */
+/**
+ * RFC 6902, applied atomically: on any failure the original document is untouched. At most
+ * MAX_JSON_PATCH_OPERATIONS operations, whose `copy`s add at most JSON_PATCH_MAX_COPY_BYTES, as kube-apiserver.
+ */
 export function jsonPatch(target: Json, ops: unknown): Json {
   if (!Array.isArray(ops)) throw new PatchError('json patch must be an array of operations', 400);
+  if (ops.length > MAX_JSON_PATCH_OPERATIONS) throw new PatchError(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`, 413);
+  let copied = 0;
   let doc = clone(target);
   for (const raw of ops as Op[]) {
     if (!isObject(raw as unknown) || typeof raw.op !== 'string' || typeof raw.path !== 'string') throw new PatchError('json patch operation needs "op" and "path"', 400);
@@ -179,10 +185,15 @@ export function jsonPatch(target: Json, ops: unknown): Json {
         doc = add(doc, raw.path, removed, false);
         break;
       }
-      case 'copy':
+      case 'copy': {
         if (typeof raw.from !== 'string') throw new PatchError('copy needs "from"', 400);
-        doc = add(doc, raw.path, get(doc, raw.from), false);
+        const value = get(doc, raw.from);
+        // json-patch's AccumulatedCopySizeLimit, with its wording: copies of copies would double a value each time.
+        copied += Buffer.byteLength(JSON.stringify(value));
+        if (copied > JSON_PATCH_MAX_COPY_BYTES) throw new PatchError(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${JSON_PATCH_MAX_COPY_BYTES}`);
+        doc = add(doc, raw.path, value, false);
         break;
+      }
       case 'test':
         if (!deepEqual(get(doc, raw.path), raw.value)) throw new PatchError(`testing value ${raw.path} failed: test failed`);
         break;

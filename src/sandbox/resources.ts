@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { apiVersionOf, type ResourceType } from './registry';
-import { ApiError, badRequest, notFound, status } from './status';
+import { ApiError, badRequest, entityTooLarge, notFound, status } from './status';
 import { conflict, type KubeObject, type Store, type WriteOptions } from './store';
 import { applyPatch, clone, jsonPatch, mergePatch, PatchError, strategicMergePatch, type Json } from './patch';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError, type FieldRequirement } from './selectors';
@@ -309,5 +309,6 @@ export class ResourceHandlers {
 
 function patchFailure(t: ResourceType, name: string, error: PatchError): ApiError {
   if (error.code === 400) return badRequest(error.message);
+  if (error.code === 413) return entityTooLarge(error.message);
   return new ApiError(422, 'Invalid', `${t.kind} "${name}" is invalid: the server rejected our request due to an error in our request: ${error.message}`, { name, group: t.group, kind: t.kind });
 }

@@ -6,6 +6,7 @@ import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorize, Tokens } from './auth';
+import { answer, readBody } from './body';
 import { authorizeControl, CONTROL_PREFIX, ControlState, handleControl, type Pausable } from './control';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import type { OpenApiCache } from './openapi';
@@ -32,29 +33,8 @@ export interface HubServer {
 /** After a control answer has been flushed, this long for the client to read it before its connection is cut. */
 const RESTART_GRACE_MS = 50;
 
-const MAX_BODY = 8 * 1024 * 1024;
-
-function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  if (res.headersSent || res.writableEnded) return;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError(413, 'BadRequest', 'the request body is too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+function send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  answer(req, res, code, typeof body === 'string' ? body : JSON.stringify(body), contentType);
 }
 
 /**
@@ -192,22 +172,22 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       const { surface } = target;
       const principal = tokens.authenticate(req.headers.authorization, surface.name);
       if (isControl) authorizeControl(principal, method, path);
-      const body = await readBody(req);
+      const body = await readBody(req, res);
       if (isControl) {
         const parsed = controlBody(body);
         const restartLater = (downMs: number) => res.once('finish', () => setTimeout(() => void restart(downMs).catch((e: Error) => log(`restart failed: ${e.message}`)), RESTART_GRACE_MS));
-        return send(res, 200, handleControl(method, path, parsed, { principal, hub, all: () => surfaces(hub, spokes), tokens, state, restart: restartLater, ...(controllers ? { controllers } : {}) }));
+        return send(req, res, 200, handleControl(method, path, parsed, { principal, hub, all: () => surfaces(hub, spokes), tokens, state, restart: restartLater, ...(controllers ? { controllers } : {}) }));
       }
       const injection = state.takeInjection(method, path);
       if (injection?.delayMs) await new Promise((r) => setTimeout(r, injection.delayMs));
-      if (injection?.status) return send(res, injection.status, status(injection.status, reasonFor(injection.status), `injected failure (${injection.status})`));
+      if (injection?.status) return send(req, res, injection.status, status(injection.status, reasonFor(injection.status), `injected failure (${injection.status})`));
 
       const segments = target.path.split('/').filter(Boolean).map((segment) => decodeComponent(segment, 'path'));
       if (method === 'GET') {
         const doc = discovery(surface.types, segments, url, address, surface.openapi);
         if (doc !== undefined) {
           if (doc === null) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-          return send(res, 200, doc);
+          return send(req, res, 200, doc);
         }
       }
       const route = routeResource(surface.types, segments);
@@ -215,17 +195,19 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       const attrs = { verb: verbOf(method, route, url.searchParams), resource: route.resource.plural, group: route.resource.group };
       authorize(principal, { ...attrs, ...(route.subresource ? { subresource: route.subresource } : {}), ...(route.namespace ? { namespace: route.namespace } : {}), ...(route.name ? { name: route.name } : {}) });
       const request: ResourceRequest = { req, res, method, query: url.searchParams, body, ...route };
-      surface.handlers.handle(request, (code, payload) => send(res, code, payload));
+      surface.handlers.handle(request, (code, payload) => send(req, res, code, payload));
     } catch (error) {
-      if (error instanceof ApiError) return send(res, error.code, error.toStatus());
+      if (error instanceof ApiError) return send(req, res, error.code, error.toStatus());
       log(`internal error on ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
-      send(res, 500, status(500, 'InternalError', error instanceof Error ? error.message : String(error)));
+      send(req, res, 500, status(500, 'InternalError', error instanceof Error ? error.message : String(error)));
     }
   }
 
   const server = https.createServer({ cert: pki.certPem, key: pki.keyPem, ca: pki.caPem }, (req, res) => {
     void handle(req, res);
   });
+  // `Expect: 100-continue` is answered by readBody, once the request is known to be one whose body is wanted.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => void handle(req, res));
   // Watches stay open for up to half an hour; Node's default request timeouts would cut them.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
 import * as net from 'node:net';
+import { execFile, type ExecFileException } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -216,3 +217,105 @@ describe('malformed requests are 400 with a Status, never a 500', () => {
   });
 });
 
+describe('request bodies over kube-apiserver\'s 3 MiB limit', () => {
+  const LIMIT = 3 * 1024 * 1024;
+  const CM_PATH = '/api/v1/namespaces/default/configmaps';
+  const tooLarge = (r: { status: number; body: any }) => {
+    assert.equal(r.status, 413, JSON.stringify(r.body));
+    assert.equal(r.body.kind, 'Status');
+    assert.equal(r.body.reason, 'RequestEntityTooLarge');
+    assert.equal(r.body.message, 'Request entity too large: limit is 3145728');
+  };
+
+  /** Sends `size` bytes of JSON whitespace in 64 KB chunks, with no Content-Length (chunked) unless `declared`. */
+  function upload(size: number, opts: { declared?: boolean; token?: string } = {}): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { Authorization: `Bearer ${opts.token ?? hub.token}`, 'Content-Type': 'application/json' };
+      if (opts.declared) headers['Content-Length'] = String(size);
+      const req = https.request(`${hub.url}${CM_PATH}`, { method: 'POST', headers, ca: hub.caPem, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers: res.headers }));
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent < size) {
+          const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
+          sent += part.length;
+          if (!req.write(part)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+  }
+
+  test('a 50 MB body gets 413 as a Status (the client reads it, no connection reset), with or without Content-Length', async () => {
+    for (const declared of [true, false]) {
+      const r = await upload(50 * 1024 * 1024, { declared });
+      tooLarge(r);
+      assert.equal(r.headers.connection, 'close');
+    }
+    assert.equal((await call('GET', CM_PATH)).status, 200, 'the server still serves');
+  });
+
+  test('the answer decided before the body is read (401) also reaches a client still sending 50 MB', async () => {
+    const r = await upload(50 * 1024 * 1024, { token: 'not-a-token' });
+    assert.equal(r.status, 401);
+    assert.equal(r.body.reason, 'Unauthorized');
+  });
+
+  test('the limit is exactly 3 MiB: a body of 3145728 bytes is read, one byte more is refused', async () => {
+    const object = JSON.stringify({ metadata: { name: 'at-limit' }, data: { a: '1' } });
+    const padded = (size: number) => object + ' '.repeat(size - Buffer.byteLength(object));
+    assert.equal((await call('POST', CM_PATH, { body: padded(LIMIT) })).status, 201);
+    tooLarge(await call('POST', CM_PATH, { body: padded(LIMIT + 1).replace('at-limit', 'over-limit') }));
+    assert.equal((await call('GET', `${CM_PATH}/over-limit`)).status, 404);
+  });
+
+  test('curl uploading 50 MB gets the 413 Status, with Expect: 100-continue (curl\'s default) and without', async (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ibgu-sandbox-curl-'));
+    try {
+      writeFileSync(path.join(dir, 'ca.pem'), hub.caPem);
+      writeFileSync(path.join(dir, 'body.json'), Buffer.alloc(50 * 1024 * 1024, 0x20));
+      for (const extra of [[], ['-H', 'Expect:'], ['-H', 'Expect:', '-H', 'Transfer-Encoding: chunked']]) {
+        const args = ['-sS', '--cacert', path.join(dir, 'ca.pem'), '-H', `Authorization: Bearer ${hub.token}`, '-H', 'Content-Type: application/json', '--data-binary', `@${path.join(dir, 'body.json')}`, '-w', '\n%{http_code}', ...extra, `${hub.url}${CM_PATH}`];
+        const out = await new Promise<{ error: ExecFileException | null; stdout: string; stderr: string }>((resolve) => execFile('curl', args, { maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => resolve({ error, stdout, stderr })));
+        if (out.error?.code === 'ENOENT') return t.skip('no curl here');
+        assert.ifError(out.error);
+        const lines = out.stdout.trimEnd().split('\n');
+        assert.equal(lines.pop(), '413', `curl ${extra.join(' ')}: ${out.stderr}`);
+        tooLarge({ status: 413, body: JSON.parse(lines.join('\n')) });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a JSON patch of more than 10,000 operations is 413, as kube-apiserver', async () => {
+    await call('POST', CM_PATH, { body: { metadata: { name: 'many-ops' }, data: { a: '1' } } });
+    const ops = (n: number) => Array.from({ length: n }, () => ({ op: 'test', path: '/data/a', value: '1' }));
+    const r = await call('PATCH', `${CM_PATH}/many-ops`, { body: ops(10_001), contentType: 'application/json-patch+json' });
+    assert.equal(r.status, 413);
+    assert.equal(r.body.reason, 'RequestEntityTooLarge');
+    assert.equal(r.body.message, 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001');
+    assert.equal((await call('PATCH', `${CM_PATH}/many-ops`, { body: ops(10_000), contentType: 'application/json-patch+json' })).status, 200);
+  });
+
+  test('JSON patch copies that keep doubling a value stop at 3 MiB of copied data (422), the object unchanged', async () => {
+    await call('POST', CM_PATH, { body: { metadata: { name: 'doubling' }, data: { a: 'x'.repeat(1024) } } });
+    // Each level is a list of two copies of the level before: level 30 would hold 2^30 KB.
+    const ops: unknown[] = [{ op: 'add', path: '/metadata/annotations', value: {} }, { op: 'add', path: '/metadata/annotations/l0', value: 'x'.repeat(1024) }];
+    for (let i = 1; i <= 30; i++) {
+      ops.push({ op: 'add', path: `/metadata/annotations/l${i}`, value: [] });
+      ops.push({ op: 'copy', from: `/metadata/annotations/l${i - 1}`, path: `/metadata/annotations/l${i}/-` });
+      ops.push({ op: 'copy', from: `/metadata/annotations/l${i - 1}`, path: `/metadata/annotations/l${i}/-` });
+    }
+    const r = await call('PATCH', `${CM_PATH}/doubling`, { body: ops, contentType: 'application/json-patch+json' });
+    assert.equal(r.status, 422, JSON.stringify(r.body).slice(0, 300));
+    assert.match(r.body.message, /Unable to complete the copy, the accumulated size increase of copy is \d+, exceeding the limit 3145728/);
+    assert.equal((await call('GET', `${CM_PATH}/doubling`)).body.metadata.annotations, undefined);
+  });
+});
