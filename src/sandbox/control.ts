@@ -9,6 +9,7 @@
  * mint another could give itself back what its rules took away.
  */
 import { authorize, hasFullRights, type Principal, type Tokens, type DenyRule } from './auth';
+import { REQUEST_LOG_ENTRIES } from './limits';
 import { ApiError, badRequest, notFound } from './status';
 import type { ApiSurface } from './surface';
 
@@ -39,9 +40,55 @@ export interface Injection {
   remaining: number;
 }
 
+/**
+ * The most recent requests, oldest first: a ring of `capacity` entries, so that a sandbox serving for days
+ * keeps a bounded log. Entries are numbered from the start (0, 1, …); `count` is the next number, a mark
+ * that `entries(since)` reads on from even after older entries have been dropped.
+ */
+export class RequestLog {
+  private readonly ring: RequestLogEntry[] = [];
+  /** Where the next entry goes once the ring is full (the oldest one). */
+  private next = 0;
+  private logged = 0;
+
+  constructor(readonly capacity = REQUEST_LOG_ENTRIES) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`the request log needs a capacity of at least 1, not ${capacity}`);
+  }
+
+  push(entry: RequestLogEntry): void {
+    if (this.ring.length < this.capacity) this.ring.push(entry);
+    else {
+      this.ring[this.next] = entry;
+      this.next = (this.next + 1) % this.capacity;
+    }
+    this.logged++;
+  }
+
+  /** Requests logged so far, including those no longer kept (not reset by `clear`). */
+  get count(): number {
+    return this.logged;
+  }
+
+  /** The entries kept, oldest first; from entry number `since` on when given (a `count` read earlier). */
+  entries(since = 0): RequestLogEntry[] {
+    const ordered = this.next === 0 ? this.ring.slice() : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    const firstNumber = this.logged - ordered.length;
+    return ordered.slice(Math.max(0, since - firstNumber));
+  }
+
+  clear(): void {
+    this.ring.length = 0;
+    this.next = 0;
+  }
+}
+
 export class ControlState {
-  readonly log: RequestLogEntry[] = [];
+  readonly log: RequestLog;
   readonly injections: Injection[] = [];
+
+  constructor(requestLogEntries?: number) {
+    this.log = new RequestLog(requestLogEntries);
+  }
 
   /** The injection that applies to a request, consumed by one use; undefined when none matches. */
   takeInjection(method: string, path: string): Injection | undefined {
@@ -138,9 +185,9 @@ export function handleControl(
       else deps.controllers.resume();
       return { paused: deps.controllers.paused };
     case 'GET requests':
-      return deps.state.log;
+      return deps.state.log.entries();
     case 'POST requests/clear':
-      deps.state.log.length = 0;
+      deps.state.log.clear();
       return { cleared: true };
     case 'POST inject': {
       const b = asObject(body);

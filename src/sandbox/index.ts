@@ -48,6 +48,8 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Unread bytes a hub watch may hold before the server closes it (default 64 MB; tests use less). */
   watchBufferLimitBytes?: number;
+  /** Requests the log keeps, the most recent ones (default REQUEST_LOG_ENTRIES, 10,000; tests use less). */
+  requestLogEntries?: number;
 }
 
 export interface Sandbox {
@@ -65,7 +67,13 @@ export interface Sandbox {
   scenario: Scenario;
   /** The simulated controllers (undefined with `controllers: false`). */
   controllers?: Controllers;
-  requests(): RequestLogEntry[];
+  /**
+   * The request log, oldest first: the last `requestLogEntries` requests (10,000 by default). With `since`
+   * (a `requestCount()` read earlier), only the requests logged after that mark.
+   */
+  requests(since?: number): RequestLogEntry[];
+  /** Requests logged so far, kept or not: the mark to read the log on from with `requests(since)`. */
+  requestCount(): number;
   /** Watch requests open now, on the hub and the spokes (a test's observable: a client's watch has started or ended). */
   openWatches(): number;
   /**
@@ -96,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resume: () => controllers?.resume(),
   };
   const pki = generatePki();
-  const server = await startServer(hub, spokes, pki, options.port ?? 0, log, tokens, options.controllers === false ? undefined : pausable);
+  const server = await startServer(hub, spokes, pki, options.port ?? 0, log, tokens, options.controllers === false ? undefined : pausable, options.requestLogEntries);
   const url = `https://127.0.0.1:${server.port}`;
   const spokeAccess = (name: string) => ({ url: `${url}${SPOKE_PATH_PREFIX}${encodeURIComponent(name)}`, token: tokens.spokeToken(name) });
   seedHub(store, scenario, (name) => {
@@ -125,7 +133,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     spokeAccess,
     scenario,
     ...(controllers ? { controllers } : {}),
-    requests: () => server.state.log.map((e) => ({ ...e, query: [...e.query] })),
+    requests: (since) => server.state.log.entries(since).map((e) => ({ ...e, query: [...e.query] })),
+    requestCount: () => server.state.log.count,
     openWatches: () => [hub, ...spokes.created()].reduce((n, s) => n + s.watches.count, 0),
     restart: (downMs) => server.restart(downMs),
     stop: () =>

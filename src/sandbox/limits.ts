@@ -37,6 +37,9 @@ export const MAX_JSON_PATCH_OPERATIONS = 10_000;
  */
 export const JSON_PATCH_MAX_COPY_BYTES = 3 * 1024 * 1024;
 
+/** Entries the request log keeps (the most recent ones): a sandbox serving for days must not grow without bound. */
+export const REQUEST_LOG_ENTRIES = 10_000;
+
 /**
  * The nesting depth of a parsed JSON value is more than `max` (the top level is depth 1). Iterative, so it
  * is safe on any input: it is what stands between a hostile body and the recursive walks after it.

@@ -134,8 +134,8 @@ function surfaces(hub: ApiSurface, spokes: Spokes): ApiSurface[] {
   return [hub, ...spokes.created()];
 }
 
-export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, port: number, log: (line: string) => void, tokens = new Tokens(), controllers?: Pausable): Promise<HubServer> {
-  const state = new ControlState();
+export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, port: number, log: (line: string) => void, tokens = new Tokens(), controllers?: Pausable, requestLogEntries?: number): Promise<HubServer> {
+  const state = new ControlState(requestLogEntries);
   let address = '';
 
   /** The API server a path belongs to, and the path within it; undefined for an unknown spoke. */

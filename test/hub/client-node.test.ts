@@ -117,9 +117,9 @@ function kubectlRunner(kubectl: Kubectl, env: KubectlEnv) {
   };
 }
 
-/** The client's GETs of one collection path since `mark` in the server's log (the test's own reads left out). */
+/** The client's GETs of one collection path since the log mark `mark` (the test's own reads left out). */
 function collectionGets(mark: number, collection: string): RequestLogEntry[] {
-  return hub.requests().slice(mark).filter((e) => e.method === 'GET' && e.path === collection && e.userAgent !== TEST_READER_AGENT);
+  return hub.requests(mark).filter((e) => e.method === 'GET' && e.path === collection && e.userAgent !== TEST_READER_AGENT);
 }
 const kindOf = (e: RequestLogEntry) => (e.query.includes('watch') ? 'watch' : 'list');
 
@@ -185,10 +185,10 @@ function writesReadByKubectl(kubectl: Kubectl): void {
 
     test('a merge patch through setHeaderOptions labels a ManagedCluster; a null removes the label again', async () => {
       const original = await getJson(['managedclusters.cluster.open-cluster-management.io', 'sno-0001']);
-      const mark = hub.requests().length;
+      const mark = hub.requestCount();
       const patched = await custom.patchClusterCustomObject({ ...MCL, name: 'sno-0001', body: { metadata: { labels: { [labelKey]: 'yes' } } } }, merge);
       assert.equal(patched.metadata.labels[labelKey], 'yes');
-      const sent = hub.requests().slice(mark).filter((e) => e.method === 'PATCH');
+      const sent = hub.requests(mark).filter((e) => e.method === 'PATCH');
       assert.deepEqual(sent.map((e) => [e.path, e.contentType, e.status]), [['/apis/cluster.open-cluster-management.io/v1/managedclusters/sno-0001', 'application/merge-patch+json', 200]]);
 
       const labelled = await getJson(['managedclusters.cluster.open-cluster-management.io', 'sno-0001']);
@@ -363,7 +363,7 @@ describe('a client-node informer across a forced 410 Gone', { timeout: 120_000 }
     assert.equal(rec.watch.calls.length, 1);
     assert.equal(rec.watch.calls[0]!.query.resourceVersion, rvBefore, 'the first watch starts at the list resourceVersion');
 
-    const mark = hub.requests().length;
+    const mark = hub.requestCount();
     const seenBefore = rec.events.length;
     // Hold the informer's next watch request for a moment, so the changes below fall between the drop and the re-watch.
     await control('inject', { match: { method: 'GET', pathPrefix: collection }, delayMs: 1000 });
@@ -443,7 +443,7 @@ describe('a client-node informer across a dropped watch', { timeout: 120_000 }, 
     const rvBefore = rec.informer.latestResourceVersion();
     assert.equal(rvBefore, aLabelled.metadata.resourceVersion);
 
-    const mark = hub.requests().length;
+    const mark = hub.requestCount();
     const seenBefore = rec.events.length;
     await control('inject', { match: { method: 'GET', pathPrefix: collection }, delayMs: 1000 });
     const dropped = await control('drop-watches');

@@ -129,16 +129,16 @@ function kubectlSuite(kubectl: Kubectl): void {
       const settle = async () => {
         // The server may log a request when its response ends, just after kubectl exits: wait for the log to stop growing.
         let last = -1;
-        for (let i = 0; i < 40 && sandbox.requests().length !== last; i++) {
-          last = sandbox.requests().length;
+        for (let i = 0; i < 40 && sandbox.requestCount() !== last; i++) {
+          last = sandbox.requestCount();
           await sleep(100);
         }
-        return sandbox.requests().length;
+        return sandbox.requestCount();
       };
       let mark = await settle();
       const record = async (args: string[]) => {
         const end = await settle();
-        const entries = sandbox.requests().slice(mark, end).filter((e) => !e.path.startsWith('/__sandbox'));
+        const entries = sandbox.requests(mark).slice(0, end - mark).filter((e) => !e.path.startsWith('/__sandbox'));
         mark = end;
         commands.push({
           args,

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { waitFor } from '../helpers/wait';
 
 let hub: Sandbox;
 
@@ -317,5 +318,38 @@ describe('request bodies over kube-apiserver\'s 3 MiB limit', () => {
     assert.equal(r.status, 422, JSON.stringify(r.body).slice(0, 300));
     assert.match(r.body.message, /Unable to complete the copy, the accumulated size increase of copy is \d+, exceeding the limit 3145728/);
     assert.equal((await call('GET', `${CM_PATH}/doubling`)).body.metadata.annotations, undefined);
+  });
+});
+
+describe('request log', () => {
+  test('keeps the most recent requests only (a ring); marks from requestCount() stay valid as old entries go', async () => {
+    const small = await startSandbox({ clusters: 1, controllers: false, requestLogEntries: 5 });
+    try {
+      const get = (path: string) => new Promise<void>((resolve, reject) => {
+        https.get(`${small.url}${path}`, { headers: { Authorization: `Bearer ${small.token}` }, ca: small.caPem, agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject);
+      });
+      const cm = (i: number) => `/api/v1/namespaces/default/configmaps/n${i}`;
+      for (let i = 0; i < 8; i++) await get(cm(i));
+      // An entry is logged when its response closes, which may be just after the client has read it.
+      await waitFor('the last request logged', () => small.requests().some((e) => e.path === cm(7)));
+      assert.deepEqual(small.requests().map((e) => e.path), [3, 4, 5, 6, 7].map(cm));
+      assert.equal(small.requestCount(), 8);
+      assert.deepEqual(small.requests(6).map((e) => e.path), [6, 7].map(cm));
+      assert.deepEqual(small.requests(1).map((e) => e.path), [3, 4, 5, 6, 7].map(cm), 'a mark older than the ring: everything kept');
+      assert.deepEqual(small.requests(8), []);
+      const control = await new Promise<any>((resolve, reject) => {
+        https.get(`${small.url}/__sandbox/requests`, { headers: { Authorization: `Bearer ${small.token}` }, ca: small.caPem, agent: false }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c)).on('end', () => resolve(JSON.parse(text)));
+        }).on('error', reject);
+      });
+      assert.deepEqual(control.map((e: any) => e.path), [3, 4, 5, 6, 7].map(cm));
+      const mark = small.requestCount();
+      await get(cm(8));
+      await waitFor('the 9th request logged', () => small.requestCount() === 9);
+      assert.deepEqual(small.requests(mark).map((e) => e.path), [cm(8)]);
+    } finally {
+      await small.stop();
+    }
   });
 });
