@@ -12,7 +12,7 @@ import { parseScenario, ScenarioError, type Scenario } from './scenario';
 import type { KubeObject, Store } from './store';
 
 const MAX_BYTES = 5 * 1024 * 1024;
-const manager = { fieldManager: 'ibgu-sandbox-scenario' };
+const manager = { fieldManager: 'ibgu-sandbox-scenario', fromClient: true };
 
 /** A scenario file and the objects its `hubManifests` put on the hub (`count` overrides its cluster count). */
 export function readScenarioFile(file: string, count?: number): { scenario: Scenario; hubObjects: KubeObject[] } {

@@ -37,6 +37,26 @@ export const MAX_JSON_PATCH_OPERATIONS = 10_000;
  */
 export const JSON_PATCH_MAX_COPY_BYTES = 3 * 1024 * 1024;
 
+/**
+ * ConfigMap data + binaryData and Secret data: pkg/apis/core/types.go `MaxSecretSize = 1 * 1024 * 1024`,
+ * enforced by ValidateConfigMap / ValidateSecret in pkg/apis/core/validation/validation.go.
+ */
+export const MAX_CONFIG_DATA_BYTES = 1024 * 1024;
+
+/**
+ * Annotation keys + values of any object: k8s.io/apimachinery/pkg/api/validation/objectmeta.go
+ * `TotalAnnotationSizeLimitB int = 256 * (1 << 10)` (what `kubectl apply` of a large ConfigMap runs into,
+ * through its last-applied annotation).
+ */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+/**
+ * One stored object: etcd's default `--max-request-bytes`, server/embed/config.go `DefaultMaxRequestBytes =
+ * 1.5 * 1024 * 1024`; etcd refuses a larger put with "etcdserver: request is too large", which kube-apiserver
+ * passes on as a 500 with no reason (see object-limits.ts).
+ */
+export const MAX_STORED_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
 /** Entries the request log keeps (the most recent ones): a sandbox serving for days must not grow without bound. */
 export const REQUEST_LOG_ENTRIES = 10_000;
 

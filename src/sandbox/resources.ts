@@ -91,7 +91,7 @@ function writeOptions(query: URLSearchParams, extra: Partial<WriteOptions> = {})
   for (const d of dryRun) if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
   const fieldValidation = query.get('fieldValidation');
   if (fieldValidation && !['Ignore', 'Warn', 'Strict'].includes(fieldValidation)) throw badRequest(`fieldValidation: Unsupported value: "${fieldValidation}"`);
-  const opts: WriteOptions = { dryRun: dryRun.length > 0, ...extra };
+  const opts: WriteOptions = { dryRun: dryRun.length > 0, fromClient: true, ...extra };
   const manager = query.get('fieldManager') ?? fieldManagerFromAgent();
   if (manager) opts.fieldManager = manager;
   return opts;

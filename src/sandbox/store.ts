@@ -8,6 +8,7 @@ import { ApiError, notFound } from './status';
 import { apiVersionOf, HUB, type ApiTypes, type ResourceType } from './registry';
 import type { CelViolation } from '../core/talm/cel';
 import { clone, deepEqual, fieldsV1, type Json } from './patch';
+import { checkStorable, sizeViolations, type FieldCause } from './object-limits';
 
 export type KubeObject = Record<string, any>;
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -27,6 +28,12 @@ export interface WriteOptions {
   /** 'status' for writes through the /status subresource. */
   subresource?: 'status';
   operation?: 'Update' | 'Apply';
+  /**
+   * A client's write (over HTTP, or a scenario's hubManifests): the object must fit etcd's request limit. The
+   * simulated controllers' own writes are not measured: they stand for the cluster's components, and one
+   * more serialization of each of their writes would slow the 3,500-cluster simulation.
+   */
+  fromClient?: boolean;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -211,10 +218,8 @@ export class Store {
     }
     // A status subresource means creates cannot set status; the controller writes it later.
     if (t.statusSubresource && !t.builtin) delete obj.status;
-    if (t.admission) {
-      Object.assign(obj, t.admission.defaults(obj));
-      rejectViolations(t, meta.name, t.admission.violations(obj));
-    }
+    if (t.admission) Object.assign(obj, t.admission.defaults(obj));
+    rejectInvalid(t, meta.name, [...sizeViolations(t, obj), ...celCauses(t.admission?.violations(obj) ?? [])]);
     meta.uid = randomUUID();
     meta.creationTimestamp = now();
     delete meta.resourceVersion;
@@ -224,6 +229,7 @@ export class Store {
     if (t.kind === 'Namespace') obj.status = { phase: 'Active', ...(obj.status ?? {}) };
     setManagedFields(t, obj, undefined, opts);
     if (opts.dryRun) return obj;
+    if (opts.fromClient) checkStorable(obj);
     meta.resourceVersion = String(++this.rv);
     this.objects.get(t)!.set(k, obj);
     this.sorted.delete(t);
@@ -279,9 +285,9 @@ export class Store {
         if (added.length) throw new ApiError(422, 'Invalid', `${resourceName(t)} "${name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted`);
       }
     }
-    if (t.admission && opts.subresource !== 'status') {
-      result = t.admission.defaults(result);
-      rejectViolations(t, name, t.admission.violations(result, current));
+    if (opts.subresource !== 'status') {
+      if (t.admission) result = t.admission.defaults(result);
+      rejectInvalid(t, name, [...sizeViolations(t, result), ...celCauses(t.admission?.violations(result, current) ?? [])]);
     }
     result.metadata.resourceVersion = current.metadata.resourceVersion;
     result.metadata.managedFields = current.metadata.managedFields;
@@ -296,6 +302,7 @@ export class Store {
       this.remove(t, k, current, result);
       return copyOnRead(result);
     }
+    if (opts.fromClient) checkStorable(result);
     result.metadata.resourceVersion = String(++this.rv);
     this.objects.get(t)!.set(k, result);
     this.emit({ type: 'MODIFIED', resource: t, object: result, previous: current, rv: this.rv });
@@ -384,17 +391,21 @@ export function conflict(t: ResourceType, name: string): ApiError {
   return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(t)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: t.group, kind: t.plural });
 }
 
+/** CEL rule violations as causes: `Invalid value: "type": message`, no field path for a rule on the object itself. */
+function celCauses(violations: readonly CelViolation[]): FieldCause[] {
+  return violations.map((v) => ({ reason: 'FieldValueInvalid', message: `Invalid value: "${v.type}": ${v.message}`, ...(v.field ? { field: v.field } : {}) }));
+}
+
 /**
- * 422 Invalid with the API server's wording: `Kind.group "name" is invalid: field: Invalid value: "type": message`,
- * several failures in brackets; a rule on the object itself has no field path (printed `<nil>`).
+ * 422 Invalid with the API server's wording: `Kind.group "name" is invalid: field: message`, several failures
+ * in brackets; a failure without a field path is printed `<nil>`.
  */
-function rejectViolations(t: ResourceType, name: string, violations: readonly CelViolation[]): void {
-  if (!violations.length) return;
-  const causes = violations.map((v) => ({ reason: 'FieldValueInvalid', message: `Invalid value: "${v.type}": ${v.message}`, ...(v.field ? { field: v.field } : {}) }));
-  const each = violations.map((v, i) => `${v.field || '<nil>'}: ${causes[i].message}`);
+function rejectInvalid(t: ResourceType, name: string, causes: readonly FieldCause[]): void {
+  if (!causes.length) return;
+  const each = causes.map((c) => `${c.field || '<nil>'}: ${c.message}`);
   const all = each.length === 1 ? each[0] : `[${each.join(', ')}]`;
   // Invalid names the kind (Kind.group), where NotFound and AlreadyExists name the resource.
-  throw new ApiError(422, 'Invalid', `${t.group ? `${t.kind}.${t.group}` : t.kind} "${name}" is invalid: ${all}`, { name, group: t.group, kind: t.kind, causes });
+  throw new ApiError(422, 'Invalid', `${t.group ? `${t.kind}.${t.group}` : t.kind} "${name}" is invalid: ${all}`, { name, group: t.group, kind: t.kind, causes: [...causes] });
 }
 
 function validateName(t: ResourceType, name: unknown): void {

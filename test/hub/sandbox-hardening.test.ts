@@ -11,8 +11,11 @@ import { execFile, type ExecFileException } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { startSandbox, Store, type Sandbox } from '../../src/sandbox';
+import { applyHubObjects } from '../../src/sandbox/hub-manifests';
+import { HUB } from '../../src/sandbox/registry';
 import { waitFor } from '../helpers/wait';
+import { forEachKubectl, runKubectl, type KubectlResult } from '../helpers/kubectl';
 
 let hub: Sandbox;
 
@@ -351,5 +354,112 @@ describe('request log', () => {
     } finally {
       await small.stop();
     }
+  });
+});
+
+describe('object sizes kube-apiserver refuses', () => {
+  const CM_PATH = '/api/v1/namespaces/default/configmaps';
+  const SECRET_PATH = '/api/v1/namespaces/default/secrets';
+  const MiB = 1024 * 1024;
+  const invalid = (r: Reply, message: string, field: string, max: number) => {
+    assert.equal(r.status, 422, JSON.stringify(r.body).slice(0, 300));
+    assert.equal(r.body.kind, 'Status');
+    assert.equal(r.body.reason, 'Invalid');
+    assert.equal(r.body.message, message);
+    assert.deepEqual(r.body.details.causes, [{ reason: 'FieldValueTooLong', message: `Too long: may not be more than ${max} bytes`, field }]);
+  };
+  const absent = async (path: string) => assert.equal((await call('GET', path)).status, 404);
+  const tooLargeBody = (r: Reply) => {
+    assert.equal(r.status, 413);
+    assert.equal(r.body.reason, 'RequestEntityTooLarge');
+  };
+
+  test('ConfigMap data + binaryData over 1 MiB: 422 Invalid on the path "[]", exactly 1 MiB is stored', async () => {
+    assert.equal((await call('POST', CM_PATH, { body: { metadata: { name: 'one-mib' }, data: { a: 'x'.repeat(MiB - 1), b: 'y' } } })).status, 201);
+    invalid(await call('POST', CM_PATH, { body: { metadata: { name: 'over' }, data: { a: 'x'.repeat(MiB), b: 'y' } } }), 'ConfigMap "over" is invalid: []: Too long: may not be more than 1048576 bytes', '[]', MiB);
+    // binaryData counts decoded (1 MiB of bytes is 1.33 MiB of base64), and adds to data.
+    const binary = Buffer.alloc(MiB, 7).toString('base64');
+    assert.equal((await call('POST', CM_PATH, { body: { metadata: { name: 'binary' }, binaryData: { b: binary } } })).status, 201);
+    invalid(await call('POST', CM_PATH, { body: { metadata: { name: 'binary-over' }, binaryData: { b: binary }, data: { a: 'z' } } }), 'ConfigMap "binary-over" is invalid: []: Too long: may not be more than 1048576 bytes', '[]', MiB);
+    await absent(`${CM_PATH}/over`);
+    await absent(`${CM_PATH}/binary-over`);
+  });
+
+  test('a patch that grows a ConfigMap past 1 MiB is refused and changes nothing', async () => {
+    await call('POST', CM_PATH, { body: { metadata: { name: 'growing' }, data: { a: 'x'.repeat(600 * 1024) } } });
+    const r = await call('PATCH', `${CM_PATH}/growing`, { body: { data: { b: 'y'.repeat(600 * 1024) } }, contentType: 'application/merge-patch+json' });
+    invalid(r, 'ConfigMap "growing" is invalid: []: Too long: may not be more than 1048576 bytes', '[]', MiB);
+    assert.deepEqual(Object.keys((await call('GET', `${CM_PATH}/growing`)).body.data), ['a']);
+  });
+
+  test('Secret data (decoded, with stringData) over 1 MiB: 422 on "data"', async () => {
+    const data = { a: Buffer.alloc(MiB, 1).toString('base64') };
+    assert.equal((await call('POST', SECRET_PATH, { body: { metadata: { name: 'full' }, data } })).status, 201);
+    invalid(await call('POST', SECRET_PATH, { body: { metadata: { name: 'over' }, data, stringData: { b: 'c' } } }), 'Secret "over" is invalid: data: Too long: may not be more than 1048576 bytes', 'data', MiB);
+    await absent(`${SECRET_PATH}/over`);
+  });
+
+  test('annotations over 256 KiB on any object, a custom resource included: 422 on metadata.annotations', async () => {
+    const r = await call('PATCH', `${MCL_PATH}/sno-0001`, { body: { metadata: { annotations: { big: 'x'.repeat(256 * 1024) } } }, contentType: 'application/merge-patch+json' });
+    invalid(r, 'ManagedCluster.cluster.open-cluster-management.io "sno-0001" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes', 'metadata.annotations', 256 * 1024);
+    assert.equal((await call('GET', `${MCL_PATH}/sno-0001`)).body.metadata.annotations?.big, undefined);
+  });
+
+  /** A ConfigMap within every validation limit (its values are empty) whose 6,500 long keys make it ~1.6 MB. */
+  const manyKeys = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: Object.fromEntries(Array.from({ length: 6500 }, (_, i) => [`k${String(i).padStart(5, '0')}${'x'.repeat(240)}`, ''])) });
+
+  test('an object past etcd\'s 1.5 MiB request limit: 500 "etcdserver: request is too large" with no reason, as kube-apiserver; a dry run passes', async () => {
+    const r = await call('POST', CM_PATH, { body: manyKeys('too-large') });
+    assert.equal(r.status, 500);
+    assert.equal(r.body.kind, 'Status');
+    assert.equal(r.body.message, 'etcdserver: request is too large');
+    assert.equal(r.body.reason, undefined);
+    await absent(`${CM_PATH}/too-large`);
+    // A dry run never reaches etcd.
+    assert.equal((await call('POST', `${CM_PATH}?dryRun=All`, { body: manyKeys('too-large') })).status, 201);
+  });
+
+  test('a 7 MB ConfigMap is refused at the door (413), not stored', async () => {
+    tooLargeBody(await call('POST', CM_PATH, { body: { metadata: { name: 'seven' }, data: { a: 'x'.repeat(7 * 1000 * 1000) } } }));
+    await absent(`${CM_PATH}/seven`);
+  });
+
+  test('a scenario\'s hubManifests are held to the same limits', () => {
+    const store = new Store(HUB);
+    store.create(HUB.kind('Namespace'), undefined, { metadata: { name: 'default' } });
+    assert.throws(() => applyHubObjects(store, [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'oadp', namespace: 'default' }, data: { a: 'x'.repeat(MiB + 1) } }]), /the hub refused ConfigMap default\/oadp: ConfigMap "oadp" is invalid: \[\]: Too long: may not be more than 1048576 bytes/);
+    assert.throws(() => applyHubObjects(store, [{ ...manyKeys('keys'), metadata: { name: 'keys', namespace: 'default' } }]), /the hub refused ConfigMap default\/keys: etcdserver: request is too large/);
+  });
+
+  forEachKubectl('kubectl sees kube-apiserver\'s size errors', (kubectl) => {
+    test(`kubectl ${kubectl.version}: the size refusals as a user sees them`, async () => {
+      const home = mkdtempSync(path.join(tmpdir(), 'ibgu-sandbox-kubectl-'));
+      const env = { kubeconfig: hub.kubeconfigPath, home, cacheDir: path.join(home, 'cache') };
+      const run = (args: string[], stdin?: string) => runKubectl(kubectl, env, args, stdin === undefined ? {} : { stdin });
+      const refused = (r: KubectlResult, message: string) => {
+        assert.notEqual(r.code, 0, r.stdout);
+        assert.equal(r.stderr.trim(), message);
+      };
+      const suffix = kubectl.version.replace(/\./g, '-');
+      try {
+        // `create configmap --from-file` builds the object; kubectl's typed create sends protobuf, which the sandbox does not speak, so the object goes through `create -f`.
+        const file = path.join(home, 'data.txt');
+        writeFileSync(file, 'a'.repeat(2 * 1000 * 1000));
+        const built = await run(['create', 'configmap', `two-mb-${suffix}`, `--from-file=${file}`, '--dry-run=client', '-o', 'yaml']);
+        assert.equal(built.code, 0, built.stderr);
+        refused(await run(['create', '-f', '-'], built.stdout), `The ConfigMap "two-mb-${suffix}" is invalid: []: Too long: may not be more than 1048576 bytes`);
+        // The classic one: apply's last-applied annotation holds the whole object.
+        const annotated = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `applied-${suffix}` }, data: { f: 'b'.repeat(300 * 1000) } });
+        refused(await run(['apply', '-f', '-'], annotated), `The ConfigMap "applied-${suffix}" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes`);
+        refused(await run(['create', '-f', '-'], JSON.stringify(manyKeys(`many-keys-${suffix}`))), 'Error from server: error when creating "STDIN": etcdserver: request is too large');
+        writeFileSync(file, 'a'.repeat(7 * 1000 * 1000));
+        const seven = await run(['create', 'configmap', `seven-${suffix}`, `--from-file=${file}`, '--dry-run=client', '-o', 'json']);
+        assert.equal(seven.code, 0, seven.stderr);
+        refused(await run(['create', '-f', '-'], seven.stdout), 'Error from server (RequestEntityTooLarge): error when creating "STDIN": Request entity too large: limit is 3145728');
+        for (const name of [`two-mb-${suffix}`, `applied-${suffix}`, `many-keys-${suffix}`, `seven-${suffix}`]) await absent(`${CM_PATH}/${name}`);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
   });
 });
