@@ -298,6 +298,21 @@ describe('request bodies over kube-apiserver\'s 3 MiB limit', () => {
     }
   });
 
+  test('a client that asks with Expect: 100-continue is told to continue when its body is wanted', { timeout: 30_000 }, async () => {
+    const body = JSON.stringify({ metadata: { name: 'continued' }, data: { a: '1' } });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = https.request(`${hub.url}${CM_PATH}`, {
+        method: 'POST', ca: hub.caPem, agent: false,
+        headers: { Authorization: `Bearer ${hub.token}`, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), Expect: '100-continue' },
+      }, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)));
+      // The body goes only once the server says so.
+      req.on('continue', () => req.end(body));
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    assert.equal(status, 201);
+  });
+
   test('a JSON patch of more than 10,000 operations is 413, as kube-apiserver', async () => {
     await call('POST', CM_PATH, { body: { metadata: { name: 'many-ops' }, data: { a: '1' } } });
     const ops = (n: number) => Array.from({ length: n }, () => ({ op: 'test', path: '/data/a', value: '1' }));
