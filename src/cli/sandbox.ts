@@ -74,8 +74,9 @@ export async function runSandbox(argv: string[], io: Pick<Io, 'out' | 'err'>): P
   try {
     sandbox = await startSandbox({ ...rest, ...(scenario ? { scenario } : {}), hubObjects, log: options.verbose ? (line) => io.err(line + '\n') : undefined });
   } catch (error) {
-    if (!(error instanceof ScenarioError)) throw error;
-    io.err(`ibgu: cannot use the scenario ${options.scenarioPath}: ${error.message}\n`);
+    // A sandbox that cannot start (its kubeconfig path refused, its port taken) says why, with no stack.
+    if (error instanceof ScenarioError) io.err(`ibgu: cannot use the scenario ${options.scenarioPath}: ${error.message}\n`);
+    else io.err(`ibgu: the sandbox did not start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
   const clusters = sandbox.scenario.clusters.length;

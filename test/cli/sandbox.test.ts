@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -95,6 +95,15 @@ describe('ibgu sandbox', { timeout: 60_000 }, () => {
       const r6 = await runCli(['sandbox', '--scenario', manifests('bad', badPlan)]);
       assert.equal(r6.code, 2);
       assert.match(r6.stderr, /the hub refused ImageBasedGroupUpgrade ztp-upgrades\/bad: .*invalid combinations of actions in the plan/);
+      // A kubeconfig path that is a symbolic link is refused (the token goes only into a file of its own): a message, no stack.
+      const target = path.join(dir, 'elsewhere.kubeconfig');
+      writeFileSync(target, '');
+      symlinkSync(target, path.join(dir, 'link.kubeconfig'));
+      const r7 = await runCli(['sandbox', '--kubeconfig', path.join(dir, 'link.kubeconfig')]);
+      assert.equal(r7.code, 2);
+      assert.match(r7.stderr, /^ibgu: the sandbox did not start: the kubeconfig path .*link\.kubeconfig is a symbolic link/);
+      assert.doesNotMatch(r7.stderr, /\n\s+at /, 'a stack trace');
+      assert.equal(readFileSync(target, 'utf8'), '', 'the token went through the link');
       const help = await runCli(['sandbox', '--help']);
       assert.equal(help.code, 0);
       assert.match(help.stdout, /--scenario FILE/);
