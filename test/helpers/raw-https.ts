@@ -1,15 +1,17 @@
 /**
  * One HTTPS request to a sandbox on its own connection, for tests that need any body, header or URL: `body`
- * goes as given (a string or Buffer) or as JSON; the reply body is parsed as JSON when it is JSON.
+ * goes as given (a string or Buffer) or as JSON, always with a length (Node sends a DELETE body with neither
+ * length nor chunking unless told; real clients send one); `token: null` sends no Authorization; the reply
+ * body is parsed as JSON when it is JSON.
  */
 import * as https from 'node:https';
 import type { Sandbox } from '../../src/sandbox';
 
 export interface RawReply { status: number; body: any; headers: Record<string, unknown> }
 
-export function rawCall(hub: Sandbox, method: string, path: string, opts: { body?: unknown; contentType?: string; token?: string; headers?: Record<string, string> } = {}): Promise<RawReply> {
+export function rawCall(hub: Sandbox, method: string, path: string, opts: { body?: unknown; contentType?: string; accept?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Authorization: `Bearer ${opts.token ?? hub.token}`, ...opts.headers };
+    const headers: Record<string, string> = { ...(opts.token !== null ? { Authorization: `Bearer ${opts.token ?? hub.token}` } : {}), ...(opts.accept ? { Accept: opts.accept } : {}), ...opts.headers };
     let payload: string | Buffer | undefined;
     if (opts.body !== undefined) {
       payload = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);

@@ -8,41 +8,13 @@ import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { rawCall, type RawReply as Reply } from '../helpers/raw-https';
 import { waitFor } from '../helpers/wait';
 
 let hub: Sandbox;
 
-interface Reply { status: number; body: any; headers: Record<string, unknown> }
-
-function call(method: string, path: string, opts: { body?: unknown; contentType?: string; accept?: string; token?: string | null } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? hub.token}`;
-    if (opts.accept) headers.Accept = opts.accept;
-    let payload: string | undefined;
-    if (opts.body !== undefined) {
-      payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-      headers['Content-Type'] = opts.contentType ?? 'application/json';
-      // Node sends DELETE bodies with neither length nor chunking unless told; real clients send a length.
-      headers['Content-Length'] = String(Buffer.byteLength(payload));
-    }
-    const req = https.request(`${hub.url}${path}`, { method, headers, ca: hub.caPem, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
-      });
-    });
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+function call(method: string, path: string, opts: Parameters<typeof rawCall>[3] = {}): Promise<Reply> {
+  return rawCall(hub, method, path, opts);
 }
 
 interface WatchStream { events: any[]; headersAt: number; ended: Promise<void>; next(n?: number, ms?: number): Promise<any[]>; close(): void }
