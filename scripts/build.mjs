@@ -82,9 +82,9 @@ if (args.has('--tests')) {
     build({ ...shipped, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], banner: { js: '"use strict";var __ibguLoadStart = performance.now();' } }),
     build({ ...shipped, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' }),
     build({ ...shipped, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
-    build({ ...shipped, entryPoints: { sandbox: 'src/sandbox/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+    build({ ...shipped, entryPoints: { sandbox: 'src/cli/sandbox-main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
     // The hub layer (@kubernetes/client-node, kubeconfig, informers, writes): required by the extension on first use only.
-    ...(existsSync('src/extension/hub/bundle.ts') ? [build({ ...shipped, entryPoints: { hub: 'src/extension/hub/bundle.ts' }, outdir: 'dist' })] : []),
+    ...(existsSync('src/hub/bundle.ts') ? [build({ ...shipped, entryPoints: { hub: 'src/hub/bundle.ts' }, outdir: 'dist' })] : []),
     buildWebviews(),
   ]);
   // The rules reference that diagnostics link to (codeDescription), shipped next to the server.

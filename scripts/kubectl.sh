@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Puts pinned kubectl binaries, taken from Debian's archive, where the kubectl cross-check of the sandbox hub
-# (test/hub/kubectl.test.ts) finds them:
+# (test/sandbox/kubectl.test.ts) finds them:
 #   - 1.32.3 (trixie, 1.32.3+ds-2): `wait` lists, then watches;
 #   - 1.36.4 (sid, 1.36.4+ds-1): `wait` uses a watch-list (sendInitialEvents).
 # The system's apt configuration is never changed: the package lists, the apt cache and our sources list live

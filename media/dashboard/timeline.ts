@@ -3,7 +3,7 @@
  * batch's deadline as TALM computes it, completion and "now". Pure: times in ms since the epoch.
  */
 import { batchTimeoutMinutes } from '../../src/core/talm/rollout';
-import type { StepProgress } from '../../src/extension/hub/types';
+import type { StepProgress } from '../../src/hub/types';
 
 export type MarkKind = 'batch' | 'deadline' | 'timeout' | 'completed' | 'now';
 

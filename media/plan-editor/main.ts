@@ -5,8 +5,8 @@
  * lost: not when the plan changes on the hub, not when the write is refused.
  */
 import './main.css';
-import type { HostMessage, PageMessage, StateMessage } from '../../src/extension/views/plan-editor-protocol';
-import { composeEditorText, newStepPart, prefillStep, readOnlyLineCount, readOnlyPrefix, validateEditorText, type PlanValidation } from '../../src/extension/views/plan-editor-model';
+import type { HostMessage, PageMessage, StateMessage } from '../../src/shared/plan-editor-protocol';
+import { composeEditorText, newStepPart, prefillStep, readOnlyLineCount, readOnlyPrefix, validateEditorText, type PlanValidation } from '../../src/shared/plan-editor-model';
 import { el, vsCodeApi } from '../shared/page';
 import { PLAN_URI, applyVsCodeTheme, configureYaml, installWorkers, monaco } from './monaco-env';
 import { ReadOnlyLines } from './read-only';

@@ -34,7 +34,7 @@ import 'monaco-editor/esm/vs/base/browser/ui/codicons/codiconStyles.js';
 import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import { configureMonacoYaml } from 'monaco-yaml';
-import { planEditorJsonSchema } from '../../src/extension/views/plan-editor-model';
+import { planEditorJsonSchema } from '../../src/shared/plan-editor-model';
 
 export { monaco };
 

@@ -101,7 +101,7 @@ function fileFinding(message: string): Finding {
   return { rule: 'ibgu/file', severity: 'error', message, range: { start: at, end: at }, fixes: [] };
 }
 
-/** Internal errors are errors on the file they happened in; a failing rule alone is a warning (see core/lint.ts). */
+/** Internal errors are errors on the file they happened in; a failing rule alone is a warning (see core/lint/lint.ts). */
 const isFileFailure = (f: Finding) => f.rule === RULE_FAILURE && f.severity === 'error';
 
 export async function runLint(argv: string[], io: Io): Promise<number> {

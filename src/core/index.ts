@@ -1,11 +1,11 @@
 /** The validation core: no editor, no network. Everything the server, CLI and extension need. */
 export { parseFile, parseDocuments, type ParsedFile, type Resource, type ResourceType, type YamlDocument } from './yaml/parse';
 export { LineIndex, type Position, type Range } from './yaml/lines';
-export { Workspace } from './workspace';
-export { lintFile, lintFileSteps, lintWorkspace, isDocumentScoped, fileFailure, YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP, RULE_FAILURE, CORE_CHECK_IDS, type LintCache } from './lint';
+export { Workspace } from './yaml/workspace';
+export { lintFile, lintFileSteps, lintWorkspace, isDocumentScoped, fileFailure, YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP, RULE_FAILURE, CORE_CHECK_IDS, type LintCache } from './lint/lint';
 export { MAX_DEPTH } from './yaml/depth';
 export { parseIncremental, documentStarts, type IncrementalFile } from './yaml/incremental';
-export { applyEdits, applyFixes, autofixEdits, fixFile } from './fix';
+export { applyEdits, applyFixes, autofixEdits, fixFile } from './lint/fix';
 export { allRules, ruleById } from './rules/index';
 export type { Finding, Fix, LintOptions, LvmsMode, Rule, Severity, TextEdit } from './rules/types';
 export { hover, complete, documentSymbols, foldingRanges, type HoverResult, type CompletionItem, type DocSymbol, type FoldingRange } from './service/index';

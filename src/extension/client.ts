@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { InitializationOptions, ServerSettings } from '../core/protocol';
+import type { InitializationOptions, ServerSettings } from '../shared/lsp-protocol';
 
 /** The settings the server reads, as the user has them now. */
 export function currentSettings(): Partial<ServerSettings> {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, VALIDATE_WORKSPACE_REQUEST, type StatusParams, type ValidateWorkspaceResult } from '../core/protocol';
+import { STATUS_NOTIFICATION, VALIDATE_WORKSPACE_REQUEST, type StatusParams, type ValidateWorkspaceResult } from '../shared/lsp-protocol';
 import { createClient } from './client';
 import { createLog } from './log';
 import { Status } from './status';

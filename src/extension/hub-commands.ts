@@ -6,7 +6,7 @@ import type { SandboxProcess } from './sandbox-process';
 import { shippedScenarios } from './sandbox-process';
 import type { HubTree } from './views/hub-tree';
 import type { HubContent } from './views/hub-content';
-import type { KubeObject, TreeNode } from './hub/types';
+import type { KubeObject, TreeNode } from '../hub/types';
 import { DashboardPanel } from './views/dashboard';
 import { PlanEditorPanel } from './views/plan-editor';
 import { registerRowCommand } from './row-command';

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { watch, type FSWatcher } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import type * as Layer from './hub/bundle';
-import type { ConnectionState, HubContext, KubeconfigView, KubeObject, Rollout, WatchedKind } from './hub/types';
+import type * as Layer from '../hub/bundle';
+import type { ConnectionState, HubContext, KubeconfigView, KubeObject, Rollout, WatchedKind } from '../hub/types';
 
 /** The hub bundle (dist/hub.js): @kubernetes/client-node and the hub layer, required on first use only. */
 export type HubLayer = typeof Layer;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HubSession, Hubs } from './hubs';
-import type { SpokeClient } from './hub/spoke';
+import type { SpokeClient } from '../hub/spoke';
 
 /** How a cluster is reached, remembered per hub and cluster for the workspace. */
 type Choice = { kind: 'context'; context: string } | { kind: 'hubSecret' };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StatusParams } from '../core/protocol';
+import type { StatusParams } from '../shared/lsp-protocol';
 
 /** The language status item for YAML files: what the server is doing, how long validation took, and links. */
 export class Status implements vscode.Disposable {

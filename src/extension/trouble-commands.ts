@@ -8,7 +8,7 @@ import { KubeconfigFiles, sweepStaleKubeconfigDirs } from './kubeconfig-files';
 import type { Spokes } from './spokes';
 import type { HubContent } from './views/hub-content';
 import { REPORT_LINK_COMMAND, showReport } from './views/report';
-import type { KubeObject, TreeNode } from './hub/types';
+import type { KubeObject, TreeNode } from '../hub/types';
 import type { MustGatherCandidate } from '../core/troubleshoot/index';
 import { registerRowCommand } from './row-command';
 

@@ -9,7 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, VALIDATE_WORKSPACE_REQUEST, type InitializationOptions, type ServerSettings, type ValidateWorkspaceResult } from '../core/protocol';
+import { DEFAULT_SETTINGS, VALIDATE_WORKSPACE_REQUEST, type InitializationOptions, type ServerSettings, type ValidateWorkspaceResult } from '../shared/lsp-protocol';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { completionsAt, foldingOf, hoverAt, symbolsOf } from './features';
 import { planLenses } from './lenses';

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, type ServerSettings } from '../core/protocol';
+import { DEFAULT_SETTINGS, type ServerSettings } from '../shared/lsp-protocol';
 import type { LintOptions, Severity } from '../core/index';
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);

@@ -1,7 +1,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { lintFileSteps, type Finding, type ParsedFile } from '../core/index';
 import { BINARY_FILE, isBinary } from '../core/text/binary';
-import { STATUS_NOTIFICATION, type ServerSettings, type StatusParams } from '../core/protocol';
+import { STATUS_NOTIFICATION, type ServerSettings, type StatusParams } from '../shared/lsp-protocol';
 import { Publisher } from './publisher';
 import { lintOptions } from './settings';
 import type { Store } from './store';

@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { ClusterPhase, ClusterProgress, Rollout, StepProgress } from '../../src/extension/hub/types';
+import type { ClusterPhase, ClusterProgress, Rollout, StepProgress } from '../../src/hub/types';
 import { pageHtml } from '../../src/extension/views/webview-html';
 import { OWNER_VAR } from '../vscode/runner/processes';
 import { loadPlaywright } from '../vscode/runner/toolchain';

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { planEditorHtml } from '../../src/extension/views/plan-editor-protocol';
+import { planEditorHtml } from '../../src/shared/plan-editor-protocol';
 import { OWNER_VAR } from '../vscode/runner/processes';
 import { loadPlaywright } from '../vscode/runner/toolchain';
 import { CheckFailed, runDriver, stepLogger } from './lib/driver';

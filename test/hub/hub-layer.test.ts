@@ -1,5 +1,5 @@
 /**
- * The hub layer (src/extension/hub: kubeconfig → HubConnection) against a sandbox hub with its simulated
+ * The hub layer (src/hub: kubeconfig → HubConnection) against a sandbox hub with its simulated
  * TALM/LCA controllers running: connecting, the writes the views make, and every fault the control API
  * can produce — a forced 410, dropped watches, 5 s of latency, an expired token, a 403 on one verb and
  * the API server restarting. After each fault the connection's model must equal what the server lists,
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
 import { kubeconfigText, writeKubeconfig } from '../../src/sandbox/kubeconfig';
-import { HubConnection, HubError, kubeconfigFor, readKubeconfig, RESOURCE_TYPES, WATCHED_KINDS, type ConnectionPhase, type ConnectionState, type KubeObject, type ModelChange, type WatchedKind } from '../../src/extension/hub';
+import { HubConnection, HubError, kubeconfigFor, readKubeconfig, RESOURCE_TYPES, WATCHED_KINDS, type ConnectionPhase, type ConnectionState, type KubeObject, type ModelChange, type WatchedKind } from '../../src/hub';
 import { repoRoot } from '../helpers/fixtures';
 import { TEST_READER_AGENT, until } from '../helpers/client-node';
 import { kubectlOrSkipReason, runKubectl, type KubectlEnv } from '../helpers/kubectl';

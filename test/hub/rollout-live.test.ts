@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { readScenarioFile, startSandbox, type KubeObject, type Sandbox, type StoreEvent } from '../../src/sandbox';
-import { HubIndex } from '../../src/extension/hub/rollout';
-import { WATCHED_KINDS, type ModelChange, type Rollout, type WatchedKind } from '../../src/extension/hub/types';
+import { HubIndex } from '../../src/hub/rollout';
+import { WATCHED_KINDS, type ModelChange, type Rollout, type WatchedKind } from '../../src/hub/types';
 import { repoRoot } from '../helpers/fixtures';
 import { waitFor } from '../helpers/wait';
 

@@ -18,8 +18,8 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { generatePki } from '../../src/sandbox/tls';
-import { HubConnection, kubeconfigFor, readKubeconfig } from '../../src/extension/hub';
-import { adminSpokeClient, readAdminKubeconfig, type SpokeClient } from '../../src/extension/hub/spoke';
+import { HubConnection, kubeconfigFor, readKubeconfig } from '../../src/hub';
+import { adminSpokeClient, readAdminKubeconfig, type SpokeClient } from '../../src/hub/spoke';
 
 const HOSTILE = 'sno-0002';
 

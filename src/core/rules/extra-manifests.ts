@@ -2,7 +2,7 @@ import { isMap, isScalar } from 'yaml';
 import { asMap, get, getString, keyOf, type AnchorTable } from '../yaml/ast';
 import { MAX_DEPTH } from '../yaml/depth';
 import { parseDocuments, refused, type Resource } from '../yaml/parse';
-import { configMapRole } from '../oadp';
+import { configMapRole } from '../lca/configmaps';
 import { at, atKey, defineRule } from './helpers';
 import type { Report, RuleContext } from './types';
 

@@ -1,7 +1,7 @@
 import { isMap, isScalar, type Node, type YAMLSeq } from 'yaml';
 import { deref, getMap, getSeq, getString, nodeEnd, nodeStart, pairOf } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
-import { configMapRefs, ibuSpecOf } from '../oadp';
+import { configMapRefs, ibuSpecOf } from '../lca/configmaps';
 import { planOf } from './ibgu-plan';
 import { at, atKey, defineRule, describe, sameQuoting } from './helpers';
 import type { RawFix, Report } from './types';

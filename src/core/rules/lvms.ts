@@ -1,9 +1,9 @@
 import { isMap, isScalar } from 'yaml';
 import { getMap, getSeq, getString, pairOf, stringItems } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
-import { perResource } from '../memo';
+import { perResource } from '../yaml/memo';
 import { appendToSeq, setInMap } from '../yaml/edit';
-import { backupsNamed, lvmsInUse, oadpSetsOf } from '../oadp';
+import { backupsNamed, lvmsInUse, oadpSetsOf } from '../lca/configmaps';
 import { at, atResource, defineRule, describe, specOf } from './helpers';
 import { readByLca } from './oadp';
 import type { RawEdit, RawFix, Report, RuleContext } from './types';

@@ -2,7 +2,7 @@ import { isScalar, type Node } from 'yaml';
 import { getMap, getString, nodeEnd, nodeStart, pairOf } from '../yaml/ast';
 import { addToMap, setInMap } from '../yaml/edit';
 import { refused, type Resource, type YamlDocument } from '../yaml/parse';
-import { backupsNamed, configMapRole, oadpSetFor, oadpSetsOf, configMapRefs, ibuSpecOf, type OadpSet } from '../oadp';
+import { backupsNamed, configMapRole, oadpSetFor, oadpSetsOf, configMapRefs, ibuSpecOf, type OadpSet } from '../lca/configmaps';
 import { closest } from '../text/similar';
 import { at, atKey, atResource, defineRule, describe, sameQuoting, specOf } from './helpers';
 import type { RawFix, Report } from './types';

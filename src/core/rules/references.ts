@@ -1,6 +1,6 @@
 import { isMap, type Node } from 'yaml';
 import { getMap, getSeq, getString, items, pairOf } from '../yaml/ast';
-import { ibuSpecOf } from '../oadp';
+import { ibuSpecOf } from '../lca/configmaps';
 import { at, defineRule } from './helpers';
 import type { Report } from './types';
 

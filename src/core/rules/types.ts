@@ -1,6 +1,6 @@
 import type { Range } from '../yaml/lines';
 import type { Resource, ResourceType } from '../yaml/parse';
-import type { Workspace } from '../workspace';
+import type { Workspace } from '../yaml/workspace';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

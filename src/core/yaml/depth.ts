@@ -10,7 +10,7 @@ import type { ParsedYaml } from './fast';
  * level, gives up at about 800 nested flow collections when it runs cold (measured with Node 20 and 24,
  * a little less inside a ConfigMap value); our own walks (schema, rules, facts, fixes, hover, completion,
  * symbols, folding) get further. A factor of three leaves room for the callers' frames and other engines:
- * test/unit/depth.test.ts reads documents at the limit with half the stack already used.
+ * test/core/yaml/depth.test.ts reads documents at the limit with half the stack already used.
  */
 export const MAX_DEPTH = 256;
 

@@ -10,7 +10,7 @@ import { MAX_DEPTH } from './depth';
  * it needs no token stream and no CST. Whatever it does not know for certain — anchors, aliases, tags,
  * folded and multi-line scalars, floats, duplicate keys, tabs, anything the library would report an error or
  * warning for — makes it give up, and the caller parses the text with the library instead. A differential
- * test (test/unit/fast-yaml.test.ts) checks it against the library on generated and mutated manifests.
+ * test (test/core/yaml/fast.test.ts) checks it against the library on generated and mutated manifests.
  *
  * What it does not reproduce: comments on nodes (`comment`, `commentBefore`, `spaceBefore`) and the third
  * offset of node ranges (`range[2]`, the end including a trailing comment). Our code reads neither.

@@ -4,8 +4,8 @@
  * again (no retainContextWhenHidden) and asks for the state with `ready`.
  */
 import * as vscode from 'vscode';
-import type { ConnectionState, Rollout } from '../hub/types';
-import { UpdatePacer, parsePageMessage, type HostMessage } from './dashboard-protocol';
+import type { ConnectionState, Rollout } from '../../hub/types';
+import { UpdatePacer, parsePageMessage, type HostMessage } from '../../shared/dashboard-protocol';
 import { webviewHtml, webviewRoots } from './webview-html';
 
 /** Where a panel reads its IBGU from. */

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { Hubs } from '../hubs';
-import { reconcile } from '../hub/tree-reconcile';
-import type { TreeFilter, TreeNode } from '../hub/types';
+import { reconcile } from '../../hub/tree-reconcile';
+import type { TreeFilter, TreeNode } from '../../hub/types';
 
 /** How long model changes are gathered before the tree is rebuilt: a burst of watch events is one refresh. */
 const REFRESH_MS = 150;
 
 /**
- * The `ibgu.hubs` view: one root per hub, built by the tree model (src/extension/hub/tree-model.ts) from
+ * The `ibgu.hubs` view: one root per hub, built by the tree model (src/hub/tree-model.ts) from
  * the session's index; this class only maps its nodes to TreeItems, gathers refreshes, and keeps the
  * filter. Node ids come from the model (uids), so expansion and selection survive rebuilds, and a rebuild
  * refreshes only the nodes whose row or children changed (tree-reconcile.ts): a refresh makes VS Code

@@ -4,9 +4,9 @@
  * before the step goes to the write layer, which appends it with a `test` on the plan the user saw.
  */
 import * as vscode from 'vscode';
-import type { KubeObject } from '../hub/types';
-import type { NewPlanStep } from './plan-editor-model';
-import { parsePageMessage, planEditorHtml, type AppendMessage, type HostMessage, type StateMessage } from './plan-editor-protocol';
+import type { KubeObject } from '../../hub/types';
+import type { NewPlanStep } from '../../shared/plan-editor-model';
+import { parsePageMessage, planEditorHtml, type AppendMessage, type HostMessage, type StateMessage } from '../../shared/plan-editor-protocol';
 import { newNonce, webviewRoots } from './webview-html';
 
 /** What the panel needs from the hub layer. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { HubSession, Hubs } from '../hubs';
-import type { Rollout } from '../hub/types';
-import { rolloutNews, type RolloutNews } from '../hub/news';
+import type { Rollout } from '../../hub/types';
+import { rolloutNews, type RolloutNews } from '../../hub/news';
 
 /**
  * The status-bar item (how many rollouts are running on the shown hubs) and the notifications: when a plan

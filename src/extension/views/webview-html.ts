@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type * as vscode from 'vscode';
-import { pageDocument } from './page-html';
+import { pageDocument } from '../../shared/page-html';
 
 /** What a page needs besides its name. `body` is trusted static markup; everything else the script builds. */
 export interface WebviewPageOptions {

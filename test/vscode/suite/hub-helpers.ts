@@ -9,9 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { parse, stringify } from 'yaml';
 import type { IbguApi } from '../../../src/extension/extension';
-import type { HubSession } from '../../../src/extension/hubs';
-import type { KubeObject, TreeNode, WatchedKind } from '../../../src/extension/hub/types';
-import { RESOURCE_TYPES } from '../../../src/extension/hub/types';
+import type { HubSession } from '../../../src/hubs';
+import type { KubeObject, TreeNode, WatchedKind } from '../../../src/hub/types';
+import { RESOURCE_TYPES } from '../../../src/hub/types';
 import { EXTENSION_ID } from './helpers';
 
 export interface HubAccess {

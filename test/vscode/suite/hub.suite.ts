@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IbguApi } from '../../../src/extension/extension';
-import type { ApplyOutcome } from '../../../src/extension/hub-commands';
-import type { HubSession } from '../../../src/extension/hubs';
-import type { TreeNode } from '../../../src/extension/hub/types';
+import type { ApplyOutcome } from '../../../src/hub-commands';
+import type { HubSession } from '../../../src/hubs';
+import type { TreeNode } from '../../../src/hub/types';
 import { workspaceUri } from './helpers';
 import { accessFrom, control, extensionApi, findNode, modelMatchesHub, request, until, writeKubeconfig, type HubAccess } from './hub-helpers';
 

@@ -1,0 +1,216 @@
+import { isMap } from 'yaml';
+import { deref, getMap, getSeq, getString, stringItems } from '../yaml/ast';
+import type { Resource } from '../yaml/parse';
+import { perResource } from '../yaml/memo';
+import type { LvmsMode } from '../rules/types';
+import type { Workspace } from '../yaml/workspace';
+
+/** The ConfigMaps an IBGU or IBU references, by role. */
+export interface ConfigMapRef {
+  name?: string;
+  namespace?: string;
+}
+
+export function ibuSpecOf(resource: Resource) {
+  const spec = getMap(resource.root, 'spec', resource.yaml.anchors);
+  return resource.type === 'IBGU' ? getMap(spec, 'ibuSpec', resource.yaml.anchors) : spec;
+}
+
+export function configMapRefs(resource: Resource, field: 'oadpContent' | 'extraManifests'): ConfigMapRef[] {
+  return field === 'oadpContent' ? oadpRefs(resource) : extraRefs(resource);
+}
+
+const oadpRefs = perResource((r) => readConfigMapRefs(r, 'oadpContent'));
+const extraRefs = perResource((r) => readConfigMapRefs(r, 'extraManifests'));
+
+function readConfigMapRefs(resource: Resource, field: 'oadpContent' | 'extraManifests'): ConfigMapRef[] {
+  const anchors = resource.yaml.anchors;
+  const seq = getSeq(ibuSpecOf(resource), field, anchors);
+  if (!seq) return [];
+  return seq.items.map((item) => {
+    const node = deref(item, anchors);
+    const map = isMap(node) ? node : undefined;
+    return { name: getString(map, 'name', anchors), namespace: getString(map, 'namespace', anchors) };
+  });
+}
+
+const refKey = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
+
+export type ConfigMapRole = 'oadp' | 'extraManifests' | 'other';
+
+/** What a ConfigMap is for: referenced by an IBGU/IBU, or recognised by its content. */
+export function configMapRole(ws: Workspace, configMap: Resource): ConfigMapRole {
+  const roles = ws.derive('configMapRoles', () => {
+    const map = new Map<string, ConfigMapRole>();
+    for (const owner of [...ws.ofType('IBGU'), ...ws.ofType('IBU')]) {
+      for (const ref of configMapRefs(owner, 'oadpContent')) map.set(refKey(ref.namespace, ref.name), 'oadp');
+      for (const ref of configMapRefs(owner, 'extraManifests')) if (!map.has(refKey(ref.namespace, ref.name))) map.set(refKey(ref.namespace, ref.name), 'extraManifests');
+    }
+    return map;
+  });
+  const referenced = roles.get(refKey(configMap.namespace, configMap.name));
+  if (referenced) return referenced;
+  const inner = configMap.embedded;
+  if (inner.some((d) => /^velero\.io\//.test(apiVersionOf(d)))) return 'oadp';
+  if (configMap.namespace === 'openshift-lifecycle-agent' && inner.length) return 'extraManifests';
+  return 'other';
+}
+
+function apiVersionOf(doc: Resource['embedded'][number]): string {
+  const root = doc.doc.contents;
+  return isMap(root) ? (getString(root, 'apiVersion', doc.anchors) ?? '') : '';
+}
+
+/** The Backups and Restores LCA sees together: all ConfigMaps of one `oadpContent` list. */
+export interface OadpSet {
+  configMaps: Resource[];
+  backups: Resource[];
+  restores: Resource[];
+  /** The IBGU/IBU whose oadpContent defines the set, if any. */
+  owner?: Resource;
+  /** Referenced ConfigMaps that are not in the files given. */
+  missing: ConfigMapRef[];
+}
+
+function embeddedOf(configMaps: Resource[], ws: Workspace, type: 'Backup' | 'Restore'): Resource[] {
+  const byHost = ws.derive(`embedded:${type}`, () => {
+    const map = new Map<Resource, Resource[]>();
+    for (const r of ws.ofType(type)) {
+      const host = r.yaml.embedding?.configMap;
+      if (host) map.set(host, [...(map.get(host) ?? []), r]);
+    }
+    return map;
+  });
+  return configMaps.flatMap((cm) => byHost.get(cm) ?? []);
+}
+
+/** The set an IBGU/IBU's `oadpContent` defines (computed once per workspace version). */
+export function oadpSetFor(ws: Workspace, owner: Resource): OadpSet {
+  const cache = ws.derive('oadpSetFor', () => new Map<Resource, OadpSet>());
+  let set = cache.get(owner);
+  if (!set) cache.set(owner, (set = computeOadpSet(ws, owner)));
+  return set;
+}
+
+/** Backups of a set by name. */
+export function backupsNamed(set: OadpSet, name: string): Resource[] {
+  let index = backupIndex.get(set);
+  if (!index) {
+    index = new Map();
+    for (const b of set.backups) if (b.name !== undefined) index.set(b.name, [...(index.get(b.name) ?? []), b]);
+    backupIndex.set(set, index);
+  }
+  return index.get(name) ?? [];
+}
+const backupIndex = new WeakMap<OadpSet, Map<string, Resource[]>>();
+
+function computeOadpSet(ws: Workspace, owner: Resource): OadpSet {
+  const configMaps: Resource[] = [];
+  const missing: ConfigMapRef[] = [];
+  const seen = new Set<string>();
+  for (const ref of configMapRefs(owner, 'oadpContent')) {
+    const key = refKey(ref.namespace, ref.name);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const cm = ws.find('ConfigMap', ref.namespace, ref.name);
+    if (cm) configMaps.push(cm);
+    else missing.push(ref);
+  }
+  return { configMaps, backups: embeddedOf(configMaps, ws, 'Backup'), restores: embeddedOf(configMaps, ws, 'Restore'), owner, missing };
+}
+
+/**
+ * The sets a resource belongs to. An embedded Backup/Restore belongs to the set of every IBGU/IBU that
+ * references its ConfigMap; an unreferenced OADP ConfigMap forms a set with the other unreferenced ones
+ * of its namespace. Standalone Backups/Restores (files that a generator turns into a ConfigMap) form one set.
+ */
+export function oadpSetsOf(ws: Workspace, resource: Resource): OadpSet[] {
+  const sets = ws.derive('oadpSets', () => {
+    const byConfigMap = new Map<Resource, OadpSet[]>();
+    const referenced = new Set<Resource>();
+    for (const owner of [...ws.ofType('IBGU'), ...ws.ofType('IBU')]) {
+      if (configMapRefs(owner, 'oadpContent').length === 0) continue;
+      const set = oadpSetFor(ws, owner);
+      for (const cm of set.configMaps) {
+        referenced.add(cm);
+        byConfigMap.set(cm, [...(byConfigMap.get(cm) ?? []), set]);
+      }
+    }
+    const loose = new Map<string, Resource[]>();
+    for (const cm of ws.ofType('ConfigMap')) {
+      if (referenced.has(cm) || configMapRole(ws, cm) !== 'oadp') continue;
+      loose.set(cm.namespace ?? '', [...(loose.get(cm.namespace ?? '') ?? []), cm]);
+    }
+    for (const cms of loose.values()) {
+      const set: OadpSet = { configMaps: cms, backups: embeddedOf(cms, ws, 'Backup'), restores: embeddedOf(cms, ws, 'Restore'), missing: [] };
+      for (const cm of cms) byConfigMap.set(cm, [set]);
+    }
+    const standalone: OadpSet = {
+      configMaps: [],
+      backups: ws.ofType('Backup').filter((r) => !r.yaml.embedding),
+      restores: ws.ofType('Restore').filter((r) => !r.yaml.embedding),
+      missing: [],
+    };
+    return { byConfigMap, standalone };
+  });
+  const host = resource.yaml.embedding?.configMap;
+  if (resource.type === 'ConfigMap') return sets.byConfigMap.get(resource) ?? [];
+  return host ? (sets.byConfigMap.get(host) ?? []) : [sets.standalone];
+}
+
+/** Evidence that the clusters use LVM Storage, found in the files. */
+export interface LvmsEvidence {
+  resource: Resource;
+  why: string;
+}
+
+const TOPOLVM = /topolvm|lvmcluster/i;
+
+/** What one resource says about LVM Storage: strong evidence, weak evidence (a Velero filter), or nothing. */
+export const evidenceOf = perResource((r): { strong: boolean; why: string } | undefined => {
+  const where = `${r.kind} ${r.name ?? ''}`.trim();
+  if (/(^|\.)topolvm\.io$/.test(r.group)) return { strong: true, why: `${where} (${r.apiVersion})` };
+  const spec = getMap(r.root, 'spec', r.yaml.anchors);
+  if (r.kind === 'StorageClass') {
+    const provisioner = getString(r.root, 'provisioner', r.yaml.anchors) ?? '';
+    if (provisioner === 'topolvm.io' || (r.name ?? '').startsWith('lvms-')) return { strong: true, why: `StorageClass ${r.name} (LVM Storage)` };
+  }
+  if (r.kind === 'PersistentVolumeClaim' && (getString(spec, 'storageClassName', r.yaml.anchors) ?? '').startsWith('lvms-')) {
+    return { strong: true, why: `PersistentVolumeClaim ${r.name} uses storage class ${getString(spec, 'storageClassName', r.yaml.anchors)}` };
+  }
+  if (r.kind === 'Subscription' && /^lvms-operator/.test(getString(spec, 'name', r.yaml.anchors) ?? '')) return { strong: true, why: `Subscription to lvms-operator` };
+  if (r.type === 'Backup' || r.type === 'Restore') {
+    let weak: string | undefined;
+    for (const field of ['includedClusterScopedResources', 'includedNamespaceScopedResources', 'includedResources']) {
+      const hit = stringItems(getSeq(spec, field, r.yaml.anchors), r.yaml.anchors).find((s) => TOPOLVM.test(s.value));
+      if (hit) weak = `${where} lists ${hit.value}`;
+    }
+    const status = getSeq(getMap(spec, 'restoreStatus', r.yaml.anchors), 'includedResources', r.yaml.anchors);
+    if (!weak && stringItems(status, r.yaml.anchors).some((s) => /logicalvolume/i.test(s.value))) weak = `${where} restores logicalvolumes status`;
+    if (weak) return { strong: false, why: weak };
+  }
+  return undefined;
+});
+
+export function lvmsEvidence(ws: Workspace): LvmsEvidence | undefined {
+  return ws.derive('lvmsEvidence', () => {
+    // Objects that exist only where LVM Storage runs are the best evidence; Velero filters that merely
+    // mention logical volumes come last, so messages point at the LVMCluster or StorageClass when there is one.
+    let weak: LvmsEvidence | undefined;
+    for (const r of ws.resources()) {
+      const found = evidenceOf(r);
+      if (found?.strong) return { resource: r, why: found.why };
+      if (found && !weak) weak = { resource: r, why: found.why };
+    }
+    return weak;
+  });
+}
+
+/** Whether LVM Storage rules apply, and why. */
+export function lvmsInUse(ws: Workspace, mode: LvmsMode | undefined): { inUse: boolean; why: string } {
+  if (mode === 'on') return { inUse: true, why: 'LVM Storage is declared in use (ibgu.lvms / --lvms on)' };
+  if (mode === 'off') return { inUse: false, why: '' };
+  const evidence = lvmsEvidence(ws);
+  return evidence ? { inUse: true, why: `LVM Storage is in use (${evidence.why}, in ${evidence.resource.path})` } : { inUse: false, why: '' };
+}
+

@@ -1,0 +1,254 @@
+import type { Range } from '../yaml/lines';
+import { MAX_EXPANDED_NODES, type ParsedFile, type Resource, type YamlDocument } from '../yaml/parse';
+import { isStackOverflow, MAX_DEPTH } from '../yaml/depth';
+import { configMapRole } from '../lca/configmaps';
+import { workspaceFactsKey } from '../rules/facts';
+import type { Finding, Fix, LintOptions, Report, Rule, Severity } from '../rules/types';
+import { Workspace } from '../yaml/workspace';
+import { allRules } from '../rules/index';
+import { suppressionsFor, type Suppressions } from './suppress';
+
+export const YAML_SYNTAX = 'ibgu/yaml-syntax';
+export const EMBEDDED_YAML = 'ibgu/embedded-yaml';
+export const ALIAS_BOMB = 'ibgu/yaml-alias-bomb';
+export const TOO_DEEP = 'ibgu/yaml-too-deep';
+export const RULE_FAILURE = 'ibgu/internal-error';
+/** The core's own checks, beside the rules: `severities` (and `--disable`, `--severity`) know them too. */
+export const CORE_CHECK_IDS: readonly string[] = [YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP];
+
+/** What the finding of a document nested past the limit says (after where it is, for an embedded one). */
+export function tooDeepMessage(what = 'this document'): string {
+  return `Mappings and sequences in ${what} nest deeper than ${MAX_DEPTH} levels, the limit (real Kubernetes objects nest fewer than 30); it was not validated further.`;
+}
+
+/** An unexpected error, for a finding: what it was, as a detail to report, never as the message itself. */
+function errorDetail(error: unknown): string {
+  return clip(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+}
+
+const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+
+/**
+ * The finding for a whole file whose parsing, linting or fixing threw: a stack overflow is the depth
+ * limit's finding (defence in depth; the limit should have stopped it first), anything else an internal
+ * error. It is an error (the file was not validated), at the start of the file. Undefined when the
+ * severities turn it off.
+ */
+export function fileFailure(error: unknown, options: LintOptions = {}): Finding | undefined {
+  const at = { line: 0, character: 0 };
+  const range = { start: at, end: at };
+  if (isStackOverflow(error)) {
+    const override = options.severities?.[TOO_DEEP];
+    if (override === 'off') return undefined;
+    return { rule: TOO_DEEP, severity: override ?? 'error', message: tooDeepMessage('this file'), range, fixes: [] };
+  }
+  return { rule: RULE_FAILURE, severity: 'error', message: `An internal error stopped IBGU Tools from validating this file; please report it with this detail: ${errorDetail(error)}.`, range, fixes: [] };
+}
+
+/**
+ * Reports kept per resource, for editors: a resource object that survives an incremental parse (its
+ * document's text did not change) is not checked again by document-scoped rules, nor by workspace-scoped
+ * ones while the workspace facts they read (see facts.ts) are the same.
+ */
+export type LintCache = WeakMap<Resource, CacheEntry>;
+
+/** Reports by the rule's position in the rule list (arrays: a cold open fills thousands of these). */
+interface CacheEntry {
+  rules: readonly Rule[];
+  document: (Report[] | undefined)[];
+  workspace: (Report[] | undefined)[];
+  factsKey: string;
+}
+
+/** A rule that does not take the context cannot depend on other documents. */
+export function isDocumentScoped(rule: Rule): boolean {
+  return rule.check.length < 2;
+}
+
+/**
+ * Lints one file of a workspace; findings are sorted by position. It does not throw: an unexpected error
+ * becomes a finding (see `fileFailure`), so that one file never costs the others their findings.
+ */
+export function lintFile(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules, cache?: LintCache): Finding[] {
+  const steps = lintFileSteps(file, workspace, options, rules, cache);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Documents checked between two pauses of lintFileSteps. */
+const LINT_STEP = 100;
+
+/**
+ * lintFile in steps, for a caller that must stay responsive while it lints a large file (the language
+ * server): it pauses every LINT_STEP documents, where the caller may yield to its event loop or give up.
+ * If the workspace changed while it was paused, the caller must give up, not resume: the reports it caches
+ * would mix two states of the workspace. Like lintFile, it does not throw (see `fileFailure`).
+ */
+export function* lintFileSteps(file: ParsedFile, workspace: Workspace, options: LintOptions = {}, rules: readonly Rule[] = allRules, cache?: LintCache): Generator<void, Finding[], void> {
+  try {
+    return yield* lintChecked(file, workspace, options, rules, cache);
+  } catch (error) {
+    const failure = fileFailure(error, options);
+    return failure ? [failure] : [];
+  }
+}
+
+function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptions, rules: readonly Rule[], cache?: LintCache): Generator<void, Finding[], void> {
+  const findings: Finding[] = [];
+  const suppress = suppressionsFor(file.text);
+  const add = (finding: Finding | undefined) => {
+    if (finding && !suppress.hides(finding.rule, finding.range.start.line)) findings.push(finding);
+  };
+  const severityOf = (id: string, fallback: Severity): Severity | undefined => {
+    const override = options.severities?.[id];
+    return override === 'off' ? undefined : (override ?? fallback);
+  };
+
+  const yamlDocs: YamlDocument[] = [...file.documents];
+  for (const r of file.resources) if (r.type === 'ConfigMap') yamlDocs.push(...r.embedded);
+  for (const yaml of yamlDocs) {
+    const ruleId = yaml.embedding ? EMBEDDED_YAML : YAML_SYNTAX;
+    const severity = severityOf(ruleId, 'error');
+    if (severity) {
+      for (const p of yaml.problems) {
+        const where = yaml.embedding ? `in ConfigMap data key "${yaml.embedding.key}": ` : '';
+        const readByLca = yaml.embedding && configMapRole(workspace, yaml.embedding.configMap) !== 'other';
+        const consequence = readByLca && p.severity === 'error' ? ' LCA fails Prep with "failed to decode" on this value.' : '';
+        add(toFinding(file, yaml, ruleId, p.severity === 'error' ? severity : 'warning', { start: p.start, end: p.end, message: `${where}${sentence(p.message)}${consequence}` }));
+      }
+    }
+    const bombSeverity = severityOf(ALIAS_BOMB, 'error');
+    if (yaml.aliasBomb && bombSeverity) {
+      add(toFinding(file, yaml, ALIAS_BOMB, bombSeverity, {
+        start: yaml.aliasBomb.start,
+        end: yaml.aliasBomb.end,
+        message: `Aliases in this document would expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb); it was not expanded or validated. Kubernetes API servers refuse such documents too.`,
+      }));
+    }
+    const where = yaml.embedding ? `ConfigMap data key "${yaml.embedding.key}": ` : '';
+    const deepSeverity = severityOf(TOO_DEEP, 'error');
+    if (yaml.tooDeep && deepSeverity) {
+      add(toFinding(file, yaml, TOO_DEEP, deepSeverity, { start: yaml.tooDeep.start, end: yaml.tooDeep.end, message: `${where}${tooDeepMessage()}` }));
+    }
+    if (yaml.failure) {
+      add(toFinding(file, yaml, RULE_FAILURE, 'error', {
+        start: yaml.start,
+        end: yaml.start + 1,
+        message: `${where}An internal error stopped IBGU Tools from reading this document; it was not validated. Please report it with this detail: ${clip(yaml.failure)}.`,
+      }));
+    }
+  }
+
+  const ctx = { workspace, options };
+  const factsKey = cache ? workspaceFactsKey(workspace, options) : '';
+  let checked = 0;
+  for (const resource of file.resources) {
+    if (++checked % LINT_STEP === 0) yield;
+    // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
+    if (resource.yaml.problems.some((p) => p.severity === 'error')) continue;
+    const entry = cache ? cacheEntry(cache, resource, rules, factsKey) : undefined;
+    let overflowed = false;
+    for (const index of rulesFor(rules, resource)) {
+      if (overflowed) break;
+      const rule = rules[index];
+      const severity = severityOf(rule.id, rule.severity);
+      if (!severity) continue;
+      let reports: Report[] | undefined;
+      const cached = entry ? (isDocumentScoped(rule) ? entry.document : entry.workspace) : undefined;
+      try {
+        reports = cached?.[index];
+        if (!reports) {
+          reports = rule.check(resource, ctx);
+          if (cached) cached[index] = reports;
+        }
+      } catch (error) {
+        reports = [];
+        const start = resource.yaml.start;
+        if (isStackOverflow(error)) {
+          // Defence in depth: the depth limit should have stopped this document before any rule read it.
+          overflowed = true;
+          const deepSeverity = severityOf(TOO_DEEP, 'error');
+          if (deepSeverity) add(toFinding(file, resource.yaml, TOO_DEEP, deepSeverity, { start, end: start + 1, message: tooDeepMessage() }));
+          continue;
+        }
+        // One failing rule must not hide the others' findings.
+        add(toFinding(file, resource.yaml, RULE_FAILURE, 'warning', {
+          start,
+          end: start + 1,
+          message: `An internal error stopped rule ${rule.id} from checking this document; the other rules ran. Please report it with this detail: ${errorDetail(error)}.`,
+        }));
+      }
+      for (const report of reports) add(toFinding(file, resource.yaml, rule.id, severity, report));
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
+/** YAML library messages do not always end a sentence. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+}
+
+function cacheEntry(cache: LintCache, resource: Resource, rules: readonly Rule[], factsKey: string): CacheEntry {
+  let entry = cache.get(resource);
+  if (!entry || entry.rules !== rules) cache.set(resource, (entry = { rules, document: [], workspace: [], factsKey }));
+  if (entry.factsKey !== factsKey) {
+    entry.factsKey = factsKey;
+    entry.workspace = [];
+  }
+  return entry;
+}
+
+/** Per rule list and resource type: the positions of the rules that apply. */
+const rulesByType = new WeakMap<readonly Rule[], Map<string, number[]>>();
+
+function rulesFor(rules: readonly Rule[], resource: Resource): number[] {
+  let byType = rulesByType.get(rules);
+  if (!byType) rulesByType.set(rules, (byType = new Map()));
+  let list = byType.get(resource.type);
+  if (!list) {
+    list = [];
+    for (let i = 0; i < rules.length; i++) if (rules[i].appliesTo.includes(resource.type)) list.push(i);
+    byType.set(resource.type, list);
+  }
+  return list;
+}
+
+function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity: Severity, report: Report): Finding {
+  const crlf = file.lines.eol() === '\r\n';
+  // Block nodes end after their line break; a finding ends where the text does.
+  let innerEnd = Math.max(report.end, report.start);
+  while (innerEnd > report.start + 1 && /\s/.test(yaml.text[innerEnd - 1] ?? '')) innerEnd--;
+  const start = yaml.map.toOuter(report.start);
+  const end = Math.max(start, yaml.map.toOuter(innerEnd));
+  const fixes: Fix[] = [];
+  for (const fix of report.fixes ?? []) {
+    const edits = [];
+    for (const edit of fix.edits) {
+      const outer = yaml.map.edit(edit);
+      if (!outer) break;
+      edits.push({ range: file.lines.range(outer.start, outer.end), newText: crlf ? outer.newText.replace(/\r?\n/g, '\r\n') : outer.newText });
+    }
+    if (edits.length === fix.edits.length) fixes.push({ title: fix.title, edits, preferred: !!fix.preferred, autofix: !!fix.autofix });
+  }
+  return { rule, severity, message: report.message, range: file.lines.range(start, end), fixes, ...(yaml.embedding ? { embedded: true } : {}) };
+}
+
+function comparePos(a: Range['start'], b: Range['start']): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return comparePos(a.range.start, b.range.start) || a.rule.localeCompare(b.rule);
+}
+
+/** Lints every file of the workspace. */
+export function lintWorkspace(workspace: Workspace, options: LintOptions = {}): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const file of workspace.allFiles()) out.set(file.path, lintFile(file, workspace, options));
+  return out;
+}
+
+export type { Suppressions };

@@ -1,0 +1,47 @@
+import { perResource } from '../yaml/memo';
+import { configMapRefs, evidenceOf } from '../lca/configmaps';
+import { backupCoversVolumes } from './lvms';
+import { getString } from '../yaml/ast';
+import { refused } from '../yaml/parse';
+import type { LintOptions } from './types';
+import type { Workspace } from '../yaml/workspace';
+
+/**
+ * What a resource tells the cross-document rules about itself: identity, ConfigMap references, OADP
+ * membership, LVM Storage evidence, a Restore's Backup, whether a Backup takes volumes. Rules that take the
+ * workspace into account read other resources only through these facts, so while no fact of any resource
+ * changes, their results for an unchanged resource stay valid.
+ */
+const factsOf = perResource((r): string => {
+  const host = r.yaml.embedding ? `${r.yaml.embedding.configMap.namespace ?? ''}/${r.yaml.embedding.configMap.name ?? ''}#${r.yaml.embedding.key}` : '';
+  const parts: unknown[] = [r.type, r.apiVersion, r.kind, r.name ?? '', r.namespace ?? '', host, evidenceOf(r)?.why ?? ''];
+  if (r.type === 'IBGU' || r.type === 'IBU') parts.push(configMapRefs(r, 'oadpContent'), configMapRefs(r, 'extraManifests'));
+  if (r.type === 'ConfigMap') parts.push(r.embedded.map((d) => `${d.embedding?.key}:${refused(d) ? 'refused' : d.problems.filter((p) => p.severity === 'error').length}`));
+  if (r.type === 'Backup') parts.push(backupCoversVolumes(r));
+  if (r.type === 'Restore') {
+    const spec = r.root.items.find((p) => (p.key as { value?: unknown })?.value === 'spec')?.value;
+    parts.push(getString(spec as never, 'backupName', r.yaml.anchors) ?? '');
+  }
+  return JSON.stringify(parts);
+});
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+const idOf = (o: object) => ids.get(o) ?? (ids.set(o, nextId++), ids.get(o)!);
+
+/** Per workspace: the facts last seen and their generation, so that a key is a short string. */
+const generations = new WeakMap<Workspace, { facts: string; generation: number }>();
+
+/** A short key that changes whenever a fact of any resource, or an option those rules read, changes. */
+export function workspaceFactsKey(ws: Workspace, options: LintOptions): string {
+  const generation = ws.derive('factsGeneration', () => {
+    const facts = ws.resources().map(factsOf).join('\n');
+    const last = generations.get(ws);
+    // One comparison per workspace change, not one per resource and rule.
+    if (last && last.facts === facts) return last.generation;
+    const next = { facts, generation: nextId++ };
+    generations.set(ws, next);
+    return next.generation;
+  });
+  return `${options.lvms ?? 'auto'}|${options.previous ? idOf(options.previous) : 0}|${generation}`;
+}

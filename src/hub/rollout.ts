@@ -1,0 +1,444 @@
+/**
+ * The rollout of an IBGU as the views show it, reduced from what the informers hold: the IBGU, its
+ * ClusterGroupUpgrades (one per started plan step), their ManifestWorks and the ManagedClusters. Pure: no
+ * vscode, no network. TALM's own `status.clusters` is not read: it omits clusters of batches that have not
+ * started and says nothing of a failure until the step times out, while the ManifestWorks' status feedback
+ * shows LCA's failure at once (facts §3.4–§3.6).
+ */
+import { IBGU_ACTIONS } from '../core/schema/talm';
+import { afterStep, clusterGroupUpgradeName, rolloutInputFromIbgu, type ClusterTrack, type PlanStep } from '../core/talm/preview';
+import { anySelectorMatches, sortClusterNames, stepSelectors, type LabelSelector, type Labels } from '../core/talm/select';
+import { failureMessage, type Feedback } from '../core/talm/status';
+import type { ClusterPhase, ClusterProgress, KubeObject, ModelChange, Rollout, RolloutState, StepProgress, StepState } from './types';
+
+/** The label TALM puts on each CGU of an IBGU: `ibgu: <ibgu name>`. */
+export const IBGU_OWNER_LABEL = 'ibgu';
+/** The labels TALM puts on each ManifestWork it creates for a CGU. */
+export const CGU_LABEL = 'openshift-cluster-group-upgrades/clusterGroupUpgrade';
+export const CGU_NAMESPACE_LABEL = 'openshift-cluster-group-upgrades/clusterGroupUpgradeNamespace';
+
+/** The objects an IBGU's rollout is reduced from; others in the lists are ignored. */
+export interface RolloutRelated {
+  cgus: readonly KubeObject[];
+  manifestWorks: readonly KubeObject[];
+  managedClusters: readonly KubeObject[];
+}
+
+interface Condition { type: string; status: string; reason?: string; message?: string }
+
+function condition(o: KubeObject | undefined, type: string): Condition | undefined {
+  const list: unknown = o?.status?.conditions;
+  return Array.isArray(list) ? list.find((c) => c?.type === type) : undefined;
+}
+
+/** A feedback `fieldValue` as TALM renders it for comparison and messages. */
+function fieldValueText(v: any): string {
+  switch (v?.type) {
+    case 'Boolean': return String(v.boolean);
+    case 'Integer': return String(v.integer);
+    case 'JsonRaw': return String(v.jsonRaw);
+    default: return String(v?.string ?? '');
+  }
+}
+
+function manifestsOf(resourceStatus: any): any[] {
+  return Array.isArray(resourceStatus?.manifests) ? resourceStatus.manifests : [];
+}
+
+/** Every status feedback value and every `Applied=False` message of a ManifestWork's resource status. */
+function readResourceStatus(resourceStatus: any): { feedback: Feedback[]; appliedFalse: string[] } {
+  const feedback: Feedback[] = [];
+  const appliedFalse: string[] = [];
+  for (const m of manifestsOf(resourceStatus)) {
+    for (const v of Array.isArray(m?.statusFeedback?.values) ? m.statusFeedback.values : []) feedback.push({ name: String(v?.name ?? ''), value: fieldValueText(v?.fieldValue) });
+    for (const c of Array.isArray(m?.conditions) ? m.conditions : []) if (c?.type === 'Applied' && c.status === 'False') appliedFalse.push(String(c.message ?? ''));
+  }
+  return { feedback, appliedFalse };
+}
+
+const STAGE_DONE = /^is(Prep|Upgrade|Rollback)Completed$/;
+/** LCA's `<Stage>Completed=False` messages: `Prep failed`, `Upgrade failed`, `Rollback failed`, `Rollback requested`, `Rollback due to …`. */
+const STAGE_FAILED = /failed|rollback/i;
+/** LCA's `Idle=False` messages that never end by themselves: AbortFailed/FinalizeFailed and the refused transitions to Idle. */
+const IDLE_FAILED = /Perform cleanup manually|not allowed|failed/i;
+
+/**
+ * LCA's failure as a running ManifestWork reports it, before TALM does at the step's timeout: the spoke
+ * refused a manifest (`Applied=False`), or the IBU's `<Stage>Completed` condition is False with a failure
+ * message, or its Idle condition is False with a cleanup failure or a refused transition. The message is
+ * the one TALM will record at the timeout (`failureMessage` of the same feedback). `Aborting`,
+ * `Finalizing`, `In progress` and a missing `is…Completed` value are work in progress, not failures.
+ */
+export function liveFailure(manifestWork: KubeObject): string | undefined {
+  const { feedback, appliedFalse } = readResourceStatus(manifestWork.status?.resourceStatus);
+  const value = (name: string) => feedback.find((f) => f.name === name)?.value ?? '';
+  const failed = appliedFalse.length > 0 || feedback.some((f) => {
+    const stage = STAGE_DONE.exec(f.name);
+    if (stage) return f.value === 'False' && STAGE_FAILED.test(value(`${stage[1]!.toLowerCase()}CompletedConditionMessages`));
+    return f.name === 'isIdle' && f.value === 'False' && IDLE_FAILED.test(value('idleConditionMessages'));
+  });
+  return failed ? failureMessage(feedback, appliedFalse) : undefined;
+}
+
+/** The action a ManifestWork template name stands for: its last `-` token, without case (`syncStatusWithCGUs`). */
+function actionOfTemplate(name: string): string | undefined {
+  const token = name.slice(name.lastIndexOf('-') + 1).toLowerCase();
+  return IBGU_ACTIONS.find((a) => a.toLowerCase() === token);
+}
+
+export const NEVER_STARTED_MESSAGE = "The step ended (timed out) before this cluster's batch started; TALM records nothing for it.";
+
+/** What one plan step's CGU says, read once per reduction. */
+interface StepFacts extends PlanStep {
+  index: number;
+  cgu?: KubeObject;
+  state: StepState;
+  message?: string;
+  /** The CGU has a remediation plan: its selection is final. */
+  started: boolean;
+  finished: boolean;
+  batches?: string[][];
+  batchOf: Map<string, number>;
+  currentBatch?: number;
+  recorded: Map<string, any>;
+  progress: Record<string, { state?: string; manifestWorkIndex?: number }>;
+  /** This CGU's ManifestWorks by cluster (their namespace). */
+  works: Map<string, KubeObject[]>;
+}
+
+/** How a cluster leaves a step, for predicting the later steps: succeeded, failed at an action index, or untouched. */
+type Outcome = 'success' | 'untouched' | number;
+
+function stepFacts(plan: PlanStep, index: number, cgu: KubeObject | undefined, works: Map<string, KubeObject[]>): StepFacts {
+  const succeeded = condition(cgu, 'Succeeded');
+  const selected = condition(cgu, 'ClustersSelected');
+  const status = cgu?.status ?? {};
+  const plannedBatches: string[][] | undefined = Array.isArray(status.remediationPlan) ? status.remediationPlan.map((b: unknown) => (Array.isArray(b) ? b.map(String) : [])) : undefined;
+  const batchOf = new Map<string, number>();
+  plannedBatches?.forEach((b, i) => b.forEach((c) => batchOf.set(c, i + 1)));
+  const recorded = new Map<string, any>();
+  for (const c of Array.isArray(status.clusters) ? status.clusters : []) if (typeof c?.name === 'string') recorded.set(c.name, c);
+  let state: StepState = 'running';
+  let message: string | undefined;
+  if (!cgu) state = 'waiting';
+  else if (succeeded?.status === 'True') state = 'completed';
+  else if (succeeded) [state, message] = ['timed-out', succeeded.message];
+  else if (selected?.status === 'False') [state, message] = ['blocked', selected.message];
+  const currentBatch = typeof status.status?.currentBatch === 'number' ? status.status.currentBatch : undefined;
+  return {
+    ...plan, index, cgu, state, message, works, batchOf, recorded, currentBatch,
+    started: plannedBatches !== undefined,
+    finished: succeeded !== undefined,
+    batches: plannedBatches,
+    progress: status.status?.currentBatchRemediationProgress ?? {},
+  };
+}
+
+/** The ManifestWork a cluster is on in a step: the one TALM named for the action's template, else the only one there. */
+function currentWork(step: StepFacts, cluster: string, actionIndex: number): KubeObject | undefined {
+  const works = step.works.get(cluster);
+  if (!works?.length) return undefined;
+  const template = step.cgu?.spec?.manifestWorkTemplates?.[actionIndex];
+  const named = step.cgu?.status?.safeResourceNames?.[`/${step.cgu.metadata.namespace}.${template}`];
+  return works.find((w) => w.metadata.name === named) ?? (works.length === 1 ? works[0] : undefined);
+}
+
+/** A cluster in a started step: undefined when the CGU did not select it. */
+function startedResult(step: StepFacts, name: string): { progress: ClusterProgress; outcome: Outcome } | undefined {
+  const batch = step.batchOf.get(name);
+  if (batch === undefined && !step.recorded.has(name)) return undefined;
+  const base = { name, ...(batch !== undefined ? { batch } : {}) };
+  const record = step.recorded.get(name);
+  if (record?.state === 'complete') return { progress: { ...base, phase: 'completed' }, outcome: 'success' };
+  if (record?.state === 'timedout') {
+    const current = record.currentManifestWork;
+    const action = typeof current?.name === 'string' ? actionOfTemplate(current.name) : undefined;
+    const { feedback, appliedFalse } = readResourceStatus(current?.status);
+    const progress: ClusterProgress = { ...base, phase: 'failed', message: failureMessage(feedback, appliedFalse), ...(action ? { action } : {}) };
+    // TALM records a failed action (and so a failed label) only when it knows the current ManifestWork.
+    const at = action ? step.actions.indexOf(action) : -1;
+    return { progress, outcome: at >= 0 ? at : 'untouched' };
+  }
+  const live = step.progress[name];
+  if (live?.state === 'Completed') return { progress: { ...base, phase: 'completed' }, outcome: 'success' };
+  if (live) {
+    const at = live.manifestWorkIndex ?? 0;
+    const action = step.actions[at];
+    const work = live.state === 'InProgress' ? currentWork(step, name, at) : undefined;
+    const failed = work ? liveFailure(work) : undefined;
+    if (failed !== undefined) return { progress: { ...base, phase: 'failed', action, message: failed, early: true }, outcome: at };
+    return { progress: { ...base, phase: 'in-progress', action }, outcome: 'success' };
+  }
+  if (step.finished) return { progress: { ...base, phase: 'failed', message: NEVER_STARTED_MESSAGE }, outcome: 'untouched' };
+  const phase: ClusterPhase = batch !== undefined && step.currentBatch !== undefined && batch <= step.currentBatch ? 'in-progress' : 'pending';
+  return { progress: { ...base, phase }, outcome: 'success' };
+}
+
+function matches(selectors: readonly LabelSelector[], labels: Labels): boolean {
+  try {
+    return anySelectorMatches(selectors, labels);
+  } catch {
+    return false; // A selector Kubernetes cannot parse selects nothing (TALM reports the step blocked).
+  }
+}
+
+/** The IBGU's plan and selectors; a malformed selector list selects nothing. */
+function readIbgu(ibgu: KubeObject): { plan: PlanStep[]; selectors: LabelSelector[] } {
+  try {
+    const input = rolloutInputFromIbgu(ibgu);
+    return { plan: input.plan.map((s) => ({ ...s })), selectors: [...(input.selectors ?? [])] };
+  } catch {
+    const plan = rolloutInputFromIbgu({ ...ibgu, spec: { ...ibgu.spec, clusterLabelSelectors: undefined } }).plan;
+    return { plan: [...plan], selectors: [] };
+  }
+}
+
+const emptyCounts = (): Record<ClusterPhase, number> => ({ pending: 0, 'in-progress': 0, completed: 0, failed: 0 });
+
+const RANK: Record<ClusterPhase, number> = { failed: 3, 'in-progress': 2, pending: 1, completed: 0 };
+
+/** A cluster across the whole plan: its latest failure, else what runs, else what waits, else completed. */
+function overall(name: string, perStep: readonly ClusterProgress[]): ClusterProgress {
+  let best: ClusterProgress | undefined;
+  for (const p of perStep) if (RANK[p.phase] > 0 && (!best || RANK[p.phase] >= RANK[best.phase])) best = p;
+  return best ? { ...best } : { name, phase: 'completed' };
+}
+
+/**
+ * The rollout of one IBGU. Started steps take their clusters from the CGU (remediation plan, recorded
+ * results, the current batch's progress and its ManifestWorks); steps not started yet select with the
+ * core's model (the IBGU's selectors, narrowed by the step's first action) on each cluster's labels as
+ * TALM will have written them by then: current labels, then each earlier step's outcome (failures as
+ * known, running work assumed to succeed). A cluster is done when no step has work left for it.
+ */
+export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollout {
+  const namespace = ibgu.metadata.namespace ?? '';
+  const name = ibgu.metadata.name;
+  const { plan, selectors } = readIbgu(ibgu);
+  const cgus = new Map<string, KubeObject>();
+  for (const c of related.cgus) if ((c.metadata.namespace ?? '') === namespace && c.metadata.labels?.[IBGU_OWNER_LABEL] === name) cgus.set(c.metadata.name, c);
+  const cguNames = plan.map((s, i) => clusterGroupUpgradeName(name, s.actions, i));
+  const worksByStep = cguNames.map(() => new Map<string, KubeObject[]>());
+  const stepOfCgu = new Map(cguNames.map((n, i) => [n, i]));
+  for (const w of related.manifestWorks) {
+    const labels = w.metadata.labels ?? {};
+    const i = labels[CGU_NAMESPACE_LABEL] === namespace ? stepOfCgu.get(labels[CGU_LABEL] ?? '') : undefined;
+    if (i === undefined) continue;
+    const cluster = w.metadata.namespace ?? '';
+    const list = worksByStep[i]!.get(cluster);
+    if (list) list.push(w);
+    else worksByStep[i]!.set(cluster, [w]);
+  }
+  const steps = plan.map((s, i) => stepFacts(s, i, cgus.get(cguNames[i]!), worksByStep[i]!));
+
+  // Labels as they came (strings, from the API server): copying 3,500 label maps per reduction costs more than the rest.
+  const labelsOf = new Map<string, Labels>();
+  for (const mc of related.managedClusters) labelsOf.set(mc.metadata.name, mc.metadata.labels ?? {});
+  const candidates = new Set<string>();
+  for (const [cluster, labels] of labelsOf) if (matches(selectors, labels)) candidates.add(cluster);
+  for (const s of steps) {
+    for (const c of s.batchOf.keys()) candidates.add(c);
+    for (const c of s.recorded.keys()) candidates.add(c);
+  }
+  const narrowed = plan.map((s) => stepSelectors(selectors, s.actions[0] ?? ''));
+  // Labels only matter for predicting a step not started yet: tracks stop at the last such step.
+  const lastPredicted = steps.reduce((last, s) => (s.started ? last : s.index), -1);
+
+  const stepClusters = steps.map((): ClusterProgress[] => []);
+  const clusters: ClusterProgress[] = [];
+  let done = 0;
+  for (const cluster of sortClusterNames(candidates)) {
+    let track: ClusterTrack = { labels: labelsOf.get(cluster) ?? {}, completed: [], failed: [] };
+    const perStep: ClusterProgress[] = [];
+    for (const step of steps) {
+      const result = step.started
+        ? startedResult(step, cluster)
+        : matches(narrowed[step.index]!, track.labels) ? { progress: { name: cluster, phase: 'pending' as const }, outcome: 'success' as const } : undefined;
+      if (!result) continue;
+      stepClusters[step.index]!.push(result.progress);
+      perStep.push(result.progress);
+      if (step.index >= lastPredicted) continue;
+      if (result.outcome === 'success') track = afterStep(track, step.actions);
+      else if (result.outcome !== 'untouched') track = afterStep(track, step.actions, result.outcome);
+    }
+    if (!perStep.length) continue;
+    clusters.push(overall(cluster, perStep));
+    if (!perStep.some((p) => p.phase === 'pending' || p.phase === 'in-progress')) done++;
+  }
+
+  const stepProgress: StepProgress[] = steps.map((s) => {
+    const counts = emptyCounts();
+    for (const c of stepClusters[s.index]!) counts[c.phase]++;
+    const st = s.cgu?.status?.status ?? {};
+    const out: StepProgress = { index: s.index, actions: [...s.actions], maxConcurrency: s.maxConcurrency, timeoutMinutes: s.timeoutMinutes, state: s.state, clusters: stepClusters[s.index]!, counts };
+    if (s.cgu) out.cgu = s.cgu.metadata.name;
+    if (s.message) out.message = s.message;
+    if (s.batches) Object.assign(out, { batches: s.batches, batchCount: s.batches.length });
+    if (s.currentBatch !== undefined) out.batch = s.currentBatch;
+    for (const k of ['startedAt', 'currentBatchStartedAt', 'completedAt'] as const) if (typeof st[k] === 'string') out[k] = st[k];
+    return out;
+  });
+
+  const failed = clusters.filter((c) => c.phase === 'failed').length;
+  let state: RolloutState = 'progressing';
+  if (!steps.some((s) => s.cgu)) state = 'waiting';
+  else if (steps.some((s) => s.state === 'blocked')) state = 'failed';
+  else if (steps.every((s) => s.finished)) state = failed ? 'failed' : 'completed';
+  const rollout: Rollout = {
+    uid: ibgu.metadata.uid ?? `${namespace}/${name}`,
+    namespace,
+    name,
+    plan: plan.map((s) => [...s.actions]),
+    steps: stepProgress,
+    clusters,
+    done,
+    total: clusters.length,
+    failed,
+    state,
+  };
+  const progressing = condition(ibgu, 'Progressing')?.message;
+  if (progressing) rollout.message = progressing;
+  if (ibgu.metadata.creationTimestamp) rollout.createdAt = ibgu.metadata.creationTimestamp;
+  return rollout;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+function addTo(index: Map<string, Set<string>>, group: string | undefined, member: string): void {
+  if (group === undefined) return;
+  let set = index.get(group);
+  if (!set) index.set(group, (set = new Set()));
+  set.add(member);
+}
+
+function removeFrom(index: Map<string, Set<string>>, group: string | undefined, member: string): void {
+  if (group === undefined) return;
+  const set = index.get(group);
+  set?.delete(member);
+  if (set?.size === 0) index.delete(group);
+}
+
+/** `ns/<ibgu>` of a CGU's owner, from its `ibgu` label. */
+const ownerOf = (cgu: KubeObject | undefined) => (cgu?.metadata.labels?.[IBGU_OWNER_LABEL] !== undefined ? `${cgu.metadata.namespace ?? ''}/${cgu.metadata.labels[IBGU_OWNER_LABEL]}` : undefined);
+/** `ns/<cgu>` a ManifestWork belongs to, from TALM's two labels. */
+function cguOf(work: KubeObject | undefined): string | undefined {
+  const labels = work?.metadata.labels;
+  return labels?.[CGU_LABEL] !== undefined && labels[CGU_NAMESPACE_LABEL] !== undefined ? `${labels[CGU_NAMESPACE_LABEL]}/${labels[CGU_LABEL]}` : undefined;
+}
+
+/**
+ * The hub model as the informers deliver it, indexed so that one IBGU's inputs are found without a scan
+ * (CGUs by owner label, ManifestWorks by CGU labels, ManagedClusters by name), with each IBGU's rollout
+ * memoised until one of its inputs changes. Objects may arrive in any order: a CGU is filed under its
+ * owner's name before the IBGU exists, a ManifestWork under its CGU's before the CGU does.
+ */
+export class HubIndex {
+  private readonly ibgus = new Map<string, KubeObject>();
+  private readonly keyOfUid = new Map<string, string>();
+  private readonly baseSelectors = new Map<string, LabelSelector[]>();
+  private readonly cgus = new Map<string, KubeObject>();
+  private readonly cgusByOwner = new Map<string, Set<string>>();
+  private readonly works = new Map<string, KubeObject>();
+  private readonly worksByCgu = new Map<string, Set<string>>();
+  private readonly clusters = new Map<string, KubeObject>();
+  private clusterList: KubeObject[] | undefined;
+  /** Per IBGU `ns/name`: bumped whenever an input of its rollout changes. */
+  private readonly versions = new Map<string, number>();
+  private readonly memo = new Map<string, { version: number; rollout: Rollout }>();
+  private tick = 0;
+
+  /** Takes one informer change into the model. */
+  apply(change: ModelChange): void {
+    const o = change.object;
+    const gone = change.type === 'delete';
+    switch (change.kind) {
+      case 'ImageBasedGroupUpgrade': {
+        const k = keyOf(o);
+        const old = this.ibgus.get(k);
+        if (old?.metadata.uid) this.keyOfUid.delete(old.metadata.uid);
+        if (gone) {
+          this.ibgus.delete(k);
+          this.baseSelectors.delete(k);
+          this.memo.delete(k);
+        } else {
+          this.ibgus.set(k, o);
+          this.keyOfUid.set(o.metadata.uid ?? k, k);
+          this.baseSelectors.set(k, readIbgu(o).selectors);
+        }
+        this.bump(k);
+        return;
+      }
+      case 'ClusterGroupUpgrade': {
+        const k = keyOf(o);
+        const old = this.cgus.get(k);
+        removeFrom(this.cgusByOwner, ownerOf(old), k);
+        this.bump(ownerOf(old));
+        if (gone) this.cgus.delete(k);
+        else {
+          this.cgus.set(k, o);
+          addTo(this.cgusByOwner, ownerOf(o), k);
+          this.bump(ownerOf(o));
+        }
+        return;
+      }
+      case 'ManifestWork': {
+        const k = keyOf(o);
+        const old = this.works.get(k);
+        removeFrom(this.worksByCgu, cguOf(old), k);
+        this.bump(ownerOf(this.cgus.get(cguOf(old) ?? '')));
+        if (gone) this.works.delete(k);
+        else {
+          this.works.set(k, o);
+          addTo(this.worksByCgu, cguOf(o), k);
+          this.bump(ownerOf(this.cgus.get(cguOf(o) ?? '')));
+        }
+        return;
+      }
+      case 'ManagedCluster': {
+        const old = this.clusters.get(o.metadata.name);
+        if (gone) this.clusters.delete(o.metadata.name);
+        else this.clusters.set(o.metadata.name, o);
+        this.clusterList = undefined;
+        // Only the IBGUs whose selectors match the cluster before or after the change can see it.
+        for (const [k, selectors] of this.baseSelectors) {
+          if ((old && matches(selectors, old.metadata.labels ?? {})) || matches(selectors, o.metadata.labels ?? {})) this.bump(k);
+        }
+      }
+    }
+  }
+
+  private bump(ibguKey: string | undefined): void {
+    if (ibguKey !== undefined) this.versions.set(ibguKey, ++this.tick);
+  }
+
+  /** The rollout of the IBGU with this uid, recomputed only when one of its inputs changed since the last call. */
+  rolloutOf(ibguUid: string): Rollout | undefined {
+    const k = this.keyOfUid.get(ibguUid);
+    const ibgu = k === undefined ? undefined : this.ibgus.get(k);
+    if (k === undefined || !ibgu) return undefined;
+    const version = this.versions.get(k) ?? 0;
+    const cached = this.memo.get(k);
+    if (cached?.version === version) return cached.rollout;
+    const cguKeys = [...(this.cgusByOwner.get(k) ?? [])];
+    const related: RolloutRelated = {
+      cgus: cguKeys.map((c) => this.cgus.get(c)!),
+      manifestWorks: cguKeys.flatMap((c) => [...(this.worksByCgu.get(c) ?? [])].map((w) => this.works.get(w)!)),
+      managedClusters: this.managedClusters(),
+    };
+    const rollout = reduceRollout(ibgu, related);
+    this.memo.set(k, { version, rollout });
+    return rollout;
+  }
+
+  /** Every IBGU's rollout, sorted by namespace/name. */
+  rollouts(): Rollout[] {
+    const order = (a: KubeObject, b: KubeObject) => compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compare(a.metadata.name, b.metadata.name);
+    return [...this.ibgus.values()].sort(order).map((o) => this.rolloutOf(o.metadata.uid ?? keyOf(o))!);
+  }
+
+  /** The ManagedClusters, in arrival order (the same array until one changes). */
+  managedClusters(): readonly KubeObject[] {
+    return (this.clusterList ??= [...this.clusters.values()]);
+  }
+}
