@@ -60,7 +60,7 @@ function walk(dir, pattern) {
 if (args.has('--tests')) {
   const outdir = testOut ?? 'dist-test';
   if (!onlyTests.length) rmSync(outdir, { recursive: true, force: true });
-  await build({ ...common, entryPoints: onlyTests.length ? onlyTests : walk('test', /\.test\.ts$/), outdir, outbase: 'test', external: ['vscode'] });
+  await build({ ...common, entryPoints: onlyTests.length ? onlyTests : walk('test', /\.test\.ts$/), outdir, outbase: 'test', external: ['vscode', 'typescript'] });
 } else if (args.has('--vscode')) {
   rmSync('dist-vscode', { recursive: true, force: true });
   // Run from the work tree with node_modules beside them: packages stay external (playwright-core comes from the toolchain).
