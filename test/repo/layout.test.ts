@@ -168,6 +168,20 @@ test("core's folders are layered: no cycle between them, and core does not impor
   assert.deepEqual(rings, [], `cycles between core folders:\n${explain.join('\n---\n')}`);
 });
 
+/** Folders of test/ that are not an area of src/: harnesses, shared helpers and data, and checks of the repository itself. */
+const TEST_HARNESSES = ['helpers', 'fixtures', 'e2e', 'vscode', 'repo'];
+
+test('tests are laid out like src/: test/<area>/ and test/core/<folder>/ name an area and a folder that exist', () => {
+  const root = repoRoot();
+  const dirs = (dir: string) => readdirSync(dir).filter((n) => statSync(path.join(dir, n)).isDirectory());
+  const stray = dirs(path.join(root, 'test')).filter((d) => !(d in ALLOWED) && !TEST_HARNESSES.includes(d));
+  assert.deepEqual(stray, [], 'test folders that are neither an area of src/ nor a harness');
+  const coreFolders = new Set(dirs(path.join(root, 'src', 'core')));
+  assert.deepEqual(dirs(path.join(root, 'test', 'core')).filter((d) => !coreFolders.has(d)), [], 'test/core folders without a src/core folder');
+  const loose = readdirSync(path.join(root, 'test')).filter((n) => n.endsWith('.test.ts'));
+  assert.deepEqual(loose, [], 'tests directly in test/');
+});
+
 test('the checks catch what they are for (a planted upward import and a planted ring)', () => {
   const planted: Import[] = [{ from: path.join('src', 'core', 'yaml', 'x.ts'), to: path.join('src', 'hub', 'y.ts'), spec: '' }];
   assert.ok(planted.some(({ from, to }) => !ALLOWED[areaOf(from)].includes(areaOf(to))));
