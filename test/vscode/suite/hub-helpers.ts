@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { parse, stringify } from 'yaml';
 import type { IbguApi } from '../../../src/extension/extension';
-import type { HubSession } from '../../../src/hubs';
+import type { HubSession } from '../../../src/extension/hubs';
 import type { KubeObject, TreeNode, WatchedKind } from '../../../src/hub/types';
 import { RESOURCE_TYPES } from '../../../src/hub/types';
 import { EXTENSION_ID } from './helpers';

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import type { IbguApi } from '../../../src/extension/extension';
-import type { HubSession } from '../../../src/hubs';
+import type { HubSession } from '../../../src/extension/hubs';
 import type { TroubleOutcome } from '../../../src/extension/trouble-commands';
 import { workspaceUri } from './helpers';
 import { accessFrom, extensionApi, request, until, type HubAccess } from './hub-helpers';
