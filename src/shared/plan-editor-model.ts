@@ -1,18 +1,18 @@
 /**
  * The "Append step" plan editor's logic, pure (no vscode, no DOM): the editor text (the IBGU's steps read-only,
- * then the new step), the prefilled step, and the validation of what the user wrote with the core's TALM rules.
+ * then the new step), the prefilled step, and the validation of what the user wrote, by the core's lint engine (lintPlanText).
  * The page runs it live for its markers; the host runs it again on every append before anything is written.
  */
-import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import { toJsonSchema } from '../core/schema/json-schema';
-import { DEFAULT_TIMEOUT_MINUTES, IBGU_ACTIONS, MAX_PLAN_STEPS, MAX_STEP_ACTIONS, planItem } from '../core/schema/talm';
-import { continuations, explainPlan, formatPlan, isAction, nearestAllowedPlans, planKey, type Plan } from '../core/talm/plan';
-import { APPEND_ONLY_MESSAGE, INVALID_PLAN_MESSAGE, celEqual, ibguCelViolations, withIbguDefaults } from '../core/talm/cel';
-import { actionSuggestions, planOf } from '../core/rules/ibgu-plan';
-import { maxConcurrencyRule, timeoutNonPositiveRule, timeoutUnitsRule } from '../core/rules/ibgu-rollout';
-import type { Rule } from '../core/rules/types';
-import { parseFile } from '../core/yaml/parse';
-import { Workspace } from '../core/yaml/workspace';
+import { Document, isMap, isSeq } from 'yaml';
+import { DEFAULT_TIMEOUT_MINUTES, MAX_PLAN_STEPS, celEqual, formatPlan, lintPlanText, nextPlanSteps, nextPlanStepsNearest, planStepJsonSchema, withIbguDefaults, type Plan, type Range, type Severity } from '../core/index';
+
+/**
+ * Ids of core rules the editor reacts to (until core exports them as constants, as it does YAML_SYNTAX): the
+ * finding of a plan TALM does not allow gets the editor's hint of what can be appended; one of a changed
+ * existing step already says what the editor's read-only check would.
+ */
+const PLAN_COMBINATION = 'ibgu/plan-combination';
+const PLAN_APPEND_ONLY = 'ibgu/plan-append-only';
 
 /** The step the host appends: what the write layer sends, with the CRD's default timeout filled in. */
 export interface NewPlanStep {
@@ -92,17 +92,7 @@ function actionsOfPlan(plan: readonly unknown[]): Plan | undefined {
 /** The next steps TALM allows after `existing`, most likely first (upstream order: the usual flow before its variants). */
 export function allowedNextSteps(existing: readonly unknown[]): string[][] {
   const actions = actionsOfPlan(existing);
-  return actions ? nextSteps(actions) : [];
-}
-
-function nextSteps(actions: Plan): string[][] {
-  if (actions.length >= MAX_PLAN_STEPS) return [];
-  const out: string[][] = [];
-  for (const plan of continuations(actions)) {
-    const next = [...plan[actions.length]];
-    if (!out.some((s) => s.join() === next.join())) out.push(next);
-  }
-  return out;
+  return actions ? nextPlanSteps(actions) : [];
 }
 
 /** The prefilled new step: the most likely continuation with the last step's rollout strategy; '' when nothing can follow. */
@@ -121,232 +111,114 @@ export function prefillStep(existing: readonly unknown[]): string {
  * the core's plan step schema, closed (the CRD prunes unknown fields) and with the action names as an enum.
  */
 export function planEditorJsonSchema(): Record<string, unknown> {
-  const step = toJsonSchema(planItem) as { properties: Record<string, Record<string, unknown>> } & Record<string, unknown>;
-  const actions = step.properties.actions as { items: Record<string, unknown> };
-  const strategy = step.properties.rolloutStrategy;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'ImageBasedGroupUpgrade plan',
     type: 'array',
     maxItems: MAX_PLAN_STEPS,
-    items: {
-      ...step,
-      additionalProperties: false,
-      properties: {
-        ...step.properties,
-        actions: { ...actions, items: { ...actions.items, enum: [...IBGU_ACTIONS] } },
-        rolloutStrategy: { ...strategy, additionalProperties: false },
-      },
-    },
+    items: planStepJsonSchema(),
   };
 }
 
-class Markers {
-  readonly list: PlanMarker[] = [];
-  constructor(private readonly lines: LineCounter, private readonly textLength: number) {}
+/** The core's severities, as markers have them (a hint is shown as info). */
+const SEVERITY: Record<Severity, MarkerSeverity> = { error: 'error', warning: 'warning', info: 'info', hint: 'info' };
 
-  add(severity: MarkerSeverity, code: string, start: number, end: number, message: string): void {
-    const from = this.lines.linePos(Math.min(start, this.textLength));
-    const to = this.lines.linePos(Math.min(Math.max(end, start + 1), this.textLength));
-    this.list.push({ severity, code, message, startLineNumber: from.line, startColumn: from.col, endLineNumber: to.line, endColumn: to.line === from.line ? Math.max(to.col, from.col + 1) : to.col });
-  }
+/**
+ * The editor appends only what it can read into a NewPlanStep: a field the API server would drop (a typo such
+ * as `timout`) would leave the step appended with other values than the ones written, so it blocks the append
+ * here (the core's ibgu/unknown-field, raised from a warning to an error).
+ */
+const EDITOR_SEVERITIES = { 'ibgu/unknown-field': 'error' } as const;
 
-  at(severity: MarkerSeverity, code: string, node: Node | Pair | null | undefined, fallback: [number, number], message: string): void {
-    const range = (node && 'range' in node && node.range) || fallback;
-    this.add(severity, code, range[0], range[1], message);
-  }
-
-  get hasErrors(): boolean {
-    return this.list.some((m) => m.severity === 'error');
-  }
+/** A range of the editor text (0-based, as the core gives it) as monaco's 1-based one, at least one character wide. */
+function marker(severity: MarkerSeverity, code: string, message: string, range: Range): PlanMarker {
+  const { start, end } = range;
+  const endColumn = end.line === start.line ? Math.max(end.character, start.character + 1) : end.character;
+  return { severity, code, message, startLineNumber: start.line + 1, startColumn: start.character + 1, endLineNumber: end.line + 1, endColumn: endColumn + 1 };
 }
 
-const STEP_FIELDS = ['actions', 'rolloutStrategy'];
-const STRATEGY_FIELDS = ['maxConcurrency', 'timeout'];
-
-function keyName(pair: Pair): string {
-  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+function canonicalSteps(plan: readonly unknown[]): unknown[] {
+  return withIbguDefaults({ spec: { plan: [...plan] } }).spec.plan;
 }
 
-function pairNamed(map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find((p) => keyName(p) === key);
+/** The step read from a value the core found no error in: undefined unless it has exactly the shape the write sends. */
+function readStep(value: unknown): NewPlanStep | undefined {
+  if (!isRecord(value) || !Array.isArray(value.actions) || !value.actions.every((a) => typeof a === 'string') || !isRecord(value.rolloutStrategy)) return undefined;
+  const { maxConcurrency, timeout = DEFAULT_TIMEOUT_MINUTES } = value.rolloutStrategy;
+  if (!Number.isSafeInteger(maxConcurrency) || !Number.isSafeInteger(timeout)) return undefined;
+  return { actions: [...(value.actions as string[])], rolloutStrategy: { maxConcurrency: maxConcurrency as number, timeout: timeout as number } };
 }
 
-function quoteList(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
-}
-
-/** Fields the CRD does not know: the API server would drop them without a word. */
-function unknownFields(map: YAMLMap, allowed: string[], where: string, markers: Markers): void {
-  for (const pair of map.items) {
-    const name = keyName(pair);
-    if (allowed.includes(name)) continue;
-    markers.at('error', 'plan-editor/unknown-field', pair.key as Node, [0, 0], `"${name}" is not a field of ${where} (${allowed.join(', ')}): the API server would drop it.`);
-  }
-}
-
-function integerField(map: YAMLMap, key: string, markers: Markers, fallback: [number, number], meaning: string): number | undefined {
-  const pair = pairNamed(map, key);
-  if (!pair) return undefined;
-  const node = pair.value;
-  if (isScalar(node) && typeof node.value === 'number' && Number.isSafeInteger(node.value)) return node.value;
-  markers.at('error', 'plan-editor/integer', node as Node, fallback, `${key} must be a whole number (${meaning}).`);
-  return undefined;
-}
-
-/** The new step read from its node, with markers for every shape problem (the CRD's schema, and action names). */
-function readStep(node: unknown, markers: Markers, fallback: [number, number]): { step?: NewPlanStep; actionsNode?: Node } {
-  if (!isMap(node)) {
-    markers.at('error', 'plan-editor/step-shape', node as Node, fallback, 'A step is a map with "actions" and "rolloutStrategy", e.g. "- actions: [Upgrade]".');
-    return {};
-  }
-  const range: [number, number] = [node.range?.[0] ?? fallback[0], node.range?.[1] ?? fallback[1]];
-  unknownFields(node, STEP_FIELDS, 'a plan step', markers);
-  let actionsOk = true;
-
-  const actionsPair = pairNamed(node, 'actions');
-  const actionsNode = actionsPair?.value as Node | undefined;
-  const actions: string[] = [];
-  if (!actionsPair) {
-    actionsOk = false;
-    markers.add('error', 'plan-editor/required', range[0], range[1], 'The step needs "actions": the actions to run, e.g. [Upgrade].');
-  } else if (!isSeq(actionsNode)) {
-    actionsOk = false;
-    markers.at('error', 'plan-editor/step-shape', actionsNode, range, 'actions must be a list of action names, e.g. [Upgrade].');
-  } else {
-    if (actionsNode.items.length > MAX_STEP_ACTIONS) actionsOk = false;
-    if (actionsNode.items.length === 0) markers.at('error', 'plan-editor/no-actions', actionsNode, range, 'The step has no actions; it needs at least one.');
-    if (actionsNode.items.length > MAX_STEP_ACTIONS) markers.at('error', 'plan-editor/too-many-actions', actionsNode, range, `A step has at most ${MAX_STEP_ACTIONS} actions (the CRD's maxItems).`);
-    for (const item of actionsNode.items) {
-      const name = isScalar(item) && typeof item.value === 'string' ? item.value : undefined;
-      if (name !== undefined && isAction(name)) {
-        actions.push(name);
-        continue;
-      }
-      actionsOk = false;
-      const written = isScalar(item) ? String(item.value) : 'this';
-      const suggestions = name === undefined ? [] : actionSuggestions(name);
-      const hint = suggestions.length ? ` Did you mean ${quoteList(suggestions)}?` : ` The actions are ${quoteList(IBGU_ACTIONS)} (case matters).`;
-      markers.at('error', 'ibgu/action-name', item as Node, range, `"${written}" is not an action.${hint}`);
+/**
+ * Validates the editor text against the IBGU's current plan (`existing`, as the hub has it). The core lints the
+ * whole text as the IBGU's plan, with the IBGU as the hub has it as the previous version (lintPlanText): YAML,
+ * schema, append-only, plan combination, action names and rollout rules, in the core's words. The editor adds
+ * its own part: the existing steps stay first and as they are (the write appends after them), and exactly one
+ * step is appended. Findings about the plan as a whole are shown on the new step (what the user can change).
+ */
+export function validateEditorText(existing: readonly unknown[], text: string): PlanValidation {
+  const lint = lintPlanText(existing, text, { severities: EDITOR_SEVERITIES });
+  const trimmed = text.trimEnd();
+  const lines = trimmed.split('\n');
+  const endRange: Range = { start: { line: lines.length - 1, character: Math.max(0, lines[lines.length - 1].length - 1) }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+  const newStep = lint.steps[existing.length];
+  const wholePlanRange = newStep ? (newStep.actions ?? newStep.range) : endRange;
+  const existingActions = actionsOfPlan(existing);
+  const markers: PlanMarker[] = [];
+  for (const finding of lint.findings) {
+    let message = finding.message;
+    if (finding.rule === PLAN_COMBINATION && existingActions && lint.plan) {
+      const written = actionsOfPlan(lint.plan);
+      if (written) message += ` ${whatCanFollow(existingActions, written)}`;
     }
+    markers.push(marker(SEVERITY[finding.severity], finding.rule, message, finding.range ?? wholePlanRange));
+  }
+  const hasErrors = () => markers.some((m) => m.severity === 'error');
+  const values = lint.plan;
+  if (!values) return { markers };
+  const plan = actionsOfPlan(values);
+  const done = (): PlanValidation => ({ markers, plan });
+
+  // The existing steps, first and as they are: the write adds at the end, after testing the plan is still these.
+  // The core's append-only rule reports a changed or removed step; a reordered one passes it (TALM tests
+  // membership) but not the write.
+  const before = canonicalSteps(existing);
+  const after = canonicalSteps(values);
+  const moved = before.findIndex((step, i) => i >= after.length || !celEqual(after[i] as never, step as never));
+  if (moved >= 0) {
+    if (!markers.some((m) => m.code === PLAN_APPEND_ONLY)) markers.push(marker('error', 'plan-editor/read-only', `Step ${moved + 1} must stay step ${moved + 1}: the existing steps are read-only and the new step is appended after them, as they are on the hub. Undo the change to the read-only steps.`, lint.steps[moved]?.range ?? endRange));
+    return done();
   }
 
-  const strategyPair = pairNamed(node, 'rolloutStrategy');
-  const strategyNode = strategyPair?.value;
-  let maxConcurrency: number | undefined;
-  let timeout: number | undefined = DEFAULT_TIMEOUT_MINUTES;
-  if (!strategyPair) markers.add('error', 'plan-editor/required', range[0], range[1], 'The step needs "rolloutStrategy" with maxConcurrency (the batch size) and timeout (minutes).');
-  else if (!isMap(strategyNode)) markers.at('error', 'plan-editor/step-shape', strategyNode as Node, range, 'rolloutStrategy must be a map with maxConcurrency and timeout.');
-  else {
-    unknownFields(strategyNode, STRATEGY_FIELDS, 'rolloutStrategy', markers);
-    const strategyRange: [number, number] = [strategyNode.range?.[0] ?? range[0], strategyNode.range?.[1] ?? range[1]];
-    maxConcurrency = integerField(strategyNode, 'maxConcurrency', markers, strategyRange, 'how many clusters run the step at once');
-    if (!pairNamed(strategyNode, 'maxConcurrency')) markers.add('error', 'plan-editor/required', strategyRange[0], strategyRange[1], 'rolloutStrategy needs maxConcurrency: how many clusters run the step at once.');
-    if (pairNamed(strategyNode, 'timeout')) timeout = integerField(strategyNode, 'timeout', markers, strategyRange, 'minutes for the whole step');
+  const added = values.slice(existing.length);
+  if (added.length === 0) {
+    const message = existingActions && !nextPlanSteps(existingActions).length
+      ? `Nothing can be appended to ${formatPlan(existingActions)}: no plan TALM allows starts with it. Start a new IBGU for what comes next.`
+      : `Write the new step under "${NEW_STEP_HEADER}", e.g. "- actions: [${allowedNextSteps(existing)[0]?.join(', ') ?? 'Upgrade'}]" with its rolloutStrategy.`;
+    markers.push(marker('error', 'plan-editor/no-new-step', message, endRange));
+    return done();
   }
-  if (!actionsOk || maxConcurrency === undefined || timeout === undefined) return { actionsNode };
-  return { step: { actions, rolloutStrategy: { maxConcurrency, timeout } }, actionsNode };
+  for (let i = existing.length + 1; i < values.length; i++) {
+    markers.push(marker('error', 'plan-editor/one-step', 'Only one step is appended at a time: remove this one (append it afterwards, if TALM allows it then).', lint.steps[i]?.range ?? endRange));
+  }
+  if (hasErrors()) return done();
+  const step = readStep(added[0]);
+  if (!step) {
+    markers.push(marker('error', 'plan-editor/step-shape', 'The new step could not be read: it needs "actions" (a list of action names) and "rolloutStrategy" with whole numbers for maxConcurrency and timeout.', newStep?.range ?? endRange));
+    return done();
+  }
+  return { markers, plan, step };
 }
 
 /** The allowed next steps, closest to what was written first, as a sentence. */
 function whatCanFollow(existing: Plan, written: Plan): string {
-  const next = nextSteps(existing);
-  if (!next.length) return `Nothing can be appended to ${formatPlan(existing)}: no plan TALM allows starts with it.`;
-  const ranked = nearestAllowedPlans(written, Infinity)
-    .filter((p) => p.length === existing.length + 1 && planKey(p.slice(0, existing.length)) === planKey(existing))
-    .map((p) => p[existing.length].join());
-  const order = (s: string[]) => (ranked.includes(s.join()) ? ranked.indexOf(s.join()) : ranked.length);
-  const sorted = [...next].sort((a, b) => order(a) - order(b));
-  return `After ${formatPlan(existing)} the new step can be ${quoteList(sorted.map((s) => `[${s.join(', ')}]`))}.`;
+  const next = nextPlanStepsNearest(existing, written);
+  if (!next.length) return `Nothing can be appended to ${formatPlan(existing)}.`;
+  return `After ${formatPlan(existing)} the new step can be ${quoteList(next.map((s) => `[${s.join(', ')}]`))}.`;
 }
 
-/** The core's rollout rules (timeout units, timeout ≤ 0, maxConcurrency ≤ 0) on the plan after the append, for the new step. */
-function rolloutFindings(existing: readonly unknown[], step: NewPlanStep, strategy: YAMLMap, markers: Markers): void {
-  const ibgu = { apiVersion: 'lcm.openshift.io/v1alpha1', kind: 'ImageBasedGroupUpgrade', metadata: { name: 'plan-editor' }, spec: { plan: [...existing, step] } };
-  const file = parseFile('plan-editor.yaml', new Document(ibgu).toString());
-  const resource = file.resources[0];
-  const newStep = resource && planOf(resource)?.steps[existing.length]?.node;
-  if (!resource || !newStep?.range) return;
-  const [from, to] = newStep.range;
-  const ctx = { workspace: new Workspace([file]), options: {} };
-  const fieldOf: [Rule, string][] = [[timeoutNonPositiveRule, 'timeout'], [timeoutUnitsRule, 'timeout'], [maxConcurrencyRule, 'maxConcurrency']];
-  for (const [rule, field] of fieldOf) {
-    for (const report of rule.check(resource, ctx)) {
-      if (report.start < from || report.end > to) continue;
-      const severity: MarkerSeverity = rule.severity === 'error' ? 'error' : rule.severity === 'warning' ? 'warning' : 'info';
-      markers.at(severity, rule.id, pairNamed(strategy, field)?.value as Node, strategy.range ? [strategy.range[0], strategy.range[1]] : [0, 0], report.message);
-    }
-  }
-}
-
-/**
- * Validates the editor text against the IBGU's current plan (`existing`, as the hub has it): the text must
- * be YAML, list the existing steps unchanged, then exactly one new step that TALM would accept after them.
- */
-export function validateEditorText(existing: readonly unknown[], text: string): PlanValidation {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const markers = new Markers(lines, text.length);
-  const end: [number, number] = [Math.max(0, text.trimEnd().length - 1), text.trimEnd().length];
-  for (const error of doc.errors) markers.add('error', 'ibgu/yaml-syntax', error.pos[0], error.pos[1], `YAML: ${error.message.split('\n')[0]}`);
-  if (doc.errors.length) return { markers: markers.list };
-
-  const root = doc.contents;
-  if (root !== null && !isSeq(root)) {
-    markers.at('error', 'plan-editor/not-a-list', root as Node, end, 'The plan is a list of steps: write the new step as "- actions: [...]" under "# New step".');
-    return { markers: markers.list };
-  }
-  let values: unknown[];
-  try {
-    values = (doc.toJS({ maxAliasCount: 50 }) as unknown[] | null) ?? [];
-  } catch (error) {
-    markers.add('error', 'ibgu/yaml-alias-bomb', 0, text.length, `YAML: ${(error as Error).message}`);
-    return { markers: markers.list };
-  }
-  const items = root?.items ?? [];
-
-  // The existing steps, in place and unchanged: the write only adds at the end, after testing the plan is still these.
-  const before = withIbguDefaults({ spec: { plan: [...existing] } });
-  const after = withIbguDefaults({ spec: { plan: values } });
-  const oldSteps = before.spec.plan;
-  const newSteps = after.spec.plan;
-  const appendOnly = ibguCelViolations(after, before).some((v) => v.message === APPEND_ONLY_MESSAGE);
-  for (let i = 0; i < oldSteps.length; i++) {
-    if (i < newSteps.length && celEqual(newSteps[i], oldSteps[i])) continue;
-    // Reordering passes TALM's append-only rule (it tests membership) but not the write, which appends in place.
-    const why = appendOnly ? `TALM refuses it: "${APPEND_ONLY_MESSAGE}".` : 'The write appends after the existing steps as they are on the hub.';
-    markers.at('error', 'ibgu/plan-append-only', items[i] as Node | undefined, [0, Math.max(1, readOnlyPrefix(existing).length - 1)], `Step ${i + 1} is already in the plan and cannot be changed, moved or removed: ${why} Undo the change to the read-only steps.`);
-    return { markers: markers.list };
-  }
-
-  const added = items.slice(oldSteps.length);
-  if (added.length === 0) {
-    const existingActions = actionsOfPlan(existing);
-    const message = existingActions && !nextSteps(existingActions).length
-      ? `Nothing can be appended to ${formatPlan(existingActions)}: no plan TALM allows starts with it. Start a new IBGU for what comes next.`
-      : `Write the new step under "${NEW_STEP_HEADER}", e.g. "- actions: [${allowedNextSteps(existing)[0]?.join(', ') ?? 'Upgrade'}]" with its rolloutStrategy.`;
-    markers.add('error', 'plan-editor/no-new-step', end[0], end[1], message);
-    return { markers: markers.list };
-  }
-  for (const extra of added.slice(1)) {
-    markers.at('error', 'plan-editor/one-step', extra as Node, end, 'Only one step is appended at a time: remove this one (append it afterwards, if TALM allows it then).');
-  }
-  if (oldSteps.length >= MAX_PLAN_STEPS) {
-    markers.at('error', 'plan-editor/plan-full', added[0] as Node, end, `The plan already has ${MAX_PLAN_STEPS} steps, the most the CRD allows: nothing can be appended.`);
-  }
-  const { step, actionsNode } = readStep(added[0], markers, end);
-  const existingActions = actionsOfPlan(existing);
-  if (!step || !existingActions) return { markers: markers.list };
-  const plan: Plan = [...existingActions, step.actions];
-
-  const violations = ibguCelViolations(withIbguDefaults({ spec: { plan: [...existing, step] } }), before);
-  if (violations.some((v) => v.message === INVALID_PLAN_MESSAGE)) {
-    markers.at('error', 'ibgu/plan-combination', actionsNode, end, `TALM rejects this plan: "${INVALID_PLAN_MESSAGE}" (${formatPlan(plan)}). ${explainPlan(plan)} ${whatCanFollow(existingActions, plan)}`);
-  }
-  // A step was read, so the item and its rolloutStrategy are maps.
-  const strategy = pairNamed(added[0] as YAMLMap, 'rolloutStrategy')!.value as YAMLMap;
-  rolloutFindings(existing, step, strategy, markers);
-  return markers.hasErrors ? { markers: markers.list, plan } : { markers: markers.list, plan, step };
+function quoteList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 /**

@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   appendErrors,
+  EXISTING_HEADER,
+  NEW_STEP_HEADER,
   composeEditorText,
   newStepPart,
   planEditorJsonSchema,
@@ -15,6 +17,7 @@ import {
   validateEditorText,
   type PlanMarker,
 } from '../../src/shared/plan-editor-model';
+import { ALIAS_BOMB, YAML_SYNTAX } from '../../src/core/index';
 import { parsePageMessage, planEditorContentSecurityPolicy, planEditorHtml } from '../../src/shared/plan-editor-protocol';
 
 const step = (actions: string[], maxConcurrency = 10, timeout = 240) => ({ actions, rolloutStrategy: { maxConcurrency, timeout } });
@@ -89,14 +92,16 @@ describe('validating the new step', () => {
     const result = validate('- actions: [Upgrade\n  rolloutStrategy: {maxConcurrency: 10}\n');
     assert.equal(result.step, undefined);
     assert.ok(result.markers.length > 0);
-    assert.ok(result.markers.every((m) => m.severity === 'error' && m.code === 'ibgu/yaml-syntax' && m.message.startsWith('YAML: ')));
-    assert.ok(result.markers.some((m) => m.startLineNumber >= 5), JSON.stringify(result.markers));
+    assert.ok(result.markers.every((m) => m.severity === 'error' && m.code === YAML_SYNTAX), JSON.stringify(result.markers));
+    // The core's finding, in the YAML library's words, on the new step's lines.
+    assert.ok(result.markers.some((m) => m.startLineNumber >= 5 && /Flow sequence .*end with a \]/.test(m.message)), JSON.stringify(result.markers));
   });
 
   test('a duplicated key is a YAML error on the line of the duplicate', () => {
     const result = validate('- actions: [Upgrade]\n  rolloutStrategy:\n    maxConcurrency: 10\n    maxConcurrency: 5\n');
     assert.equal(result.step, undefined);
-    assert.equal(result.markers[0].startLineNumber, 8);
+    assert.deepEqual(result.markers.map((m) => [m.code, m.startLineNumber]), [[YAML_SYNTAX, 8]]);
+    assert.match(result.markers[0].message, /unique/);
   });
 
   test('no new step: an error, and no step', () => {
@@ -130,10 +135,14 @@ describe('validating the new step', () => {
       assert.equal(result.step, undefined);
       const [marker] = errors(result.markers);
       assert.equal(marker.code, 'ibgu/plan-combination');
-      assert.match(marker.message, /"invalid combinations of actions in the plan"/);
-      for (const pattern of follow) assert.match(marker.message, pattern);
-      // The marker sits on the new step's actions (line 5 for one existing step, two lines more per step).
-      assert.equal(marker.startLineNumber, 3 + 2 * steps.length);
+      // The core's message for the whole plan, then the editor's hint of what can be appended instead.
+      const whole = [...steps, actions.split(', ')].map((s) => `[${s.join(', ')}]`).join(', ');
+      assert.ok(marker.message.startsWith(`invalid combinations of actions in the plan: [${whole}]. `), marker.message);
+      const hint = marker.message.split(' the new step can be ')[1] ?? '';
+      for (const pattern of follow) assert.match(hint, pattern);
+      // The core reports it at the plan's key, which the editor does not show: the marker sits on the new
+      // step's actions (line 5 for one existing step, two lines more per step; after "- actions: ").
+      assert.deepEqual([marker.startLineNumber, marker.startColumn], [3 + 2 * steps.length, 12]);
     });
   }
 
@@ -147,14 +156,15 @@ describe('validating the new step', () => {
     }
   });
 
-  test('a changed existing step is refused as append-only, on its line', () => {
+  test('a changed existing step is refused as append-only, on the changed value', () => {
     const text = composeEditorText(existing, newStep('Upgrade')).replace('maxConcurrency: 10, timeout: 240', 'maxConcurrency: 5, timeout: 240');
     const result = validateEditorText(existing, text);
     assert.equal(result.step, undefined);
     const [marker] = errors(result.markers);
     assert.equal(marker.code, 'ibgu/plan-append-only');
-    assert.match(marker.message, /"plan is append only"/);
-    assert.equal(marker.startLineNumber, 2);
+    assert.match(marker.message, /^plan is append only: step 1 is now \[Prep\] with maxConcurrency 5, timeout 240, but the stored step is \[Prep\] with maxConcurrency 10/);
+    // On the changed value of that step (its second line: "  rolloutStrategy: {maxConcurrency: 5, …}").
+    assert.deepEqual([marker.startLineNumber, marker.startColumn], [3, 37]);
   });
 
   test('a removed existing step is refused too', () => {
@@ -164,12 +174,38 @@ describe('validating the new step', () => {
     assert.equal(errors(result.markers)[0].code, 'ibgu/plan-append-only');
   });
 
+  test('reordered existing steps are refused as read-only (TALM allows it, the append does not), on the moved step', () => {
+    const steps = plan(['Prep'], ['AbortOnFailure']);
+    const prefix = readOnlyPrefix(steps);
+    const [first, second] = prefix.split('\n').slice(1, 5).reduce<string[]>((out, line, i) => (i % 2 ? [...out.slice(0, -1), `${out[out.length - 1]}\n${line}`] : [...out, line]), []);
+    const text = `${EXISTING_HEADER}\n${second}\n${first}\n${NEW_STEP_HEADER}\n${newStep('Upgrade')}`;
+    const result = validateEditorText(steps, text);
+    assert.equal(result.step, undefined);
+    const marker = errors(result.markers).find((m) => m.code === 'plan-editor/read-only');
+    assert.ok(marker, JSON.stringify(result.markers));
+    assert.equal(marker.startLineNumber, 2);
+    assert.match(marker.message, /Step 1 must stay step 1/);
+  });
+
+  test('an alias bomb is the core\'s finding, and there is no step', () => {
+    const bomb = ['- &a [x, x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e', 'f'].map((n, i) => `- &${n} [${Array(10).fill(`*${'abcde'[i]}`).join(', ')}]`)].join('\n');
+    const result = validate(`${bomb}\n`);
+    assert.equal(result.step, undefined);
+    assert.ok(errors(result.markers).some((m) => m.code === ALIAS_BOMB && m.startLineNumber >= 5), JSON.stringify(result.markers));
+  });
+
+  test('what the core finds in the IBGU made up around the plan (no ibuSpec, no selectors) is not shown', () => {
+    const result = validate(newStep('Upgrade'));
+    assert.deepEqual(result.markers, []);
+    assert.ok(result.step);
+  });
+
   test('an action name in the wrong case is not an action, with the right one suggested', () => {
     const result = validate(newStep('upgrade'));
     assert.equal(result.step, undefined);
     const [marker] = errors(result.markers);
     assert.equal(marker.code, 'ibgu/action-name');
-    assert.match(marker.message, /"upgrade" is not an action\. Did you mean Upgrade\?/);
+    assert.match(marker.message, /^"upgrade" is not an action \(names are case-sensitive\).* Did you mean Upgrade\?$/);
     assert.deepEqual([marker.startLineNumber, marker.startColumn], [5, 13]);
   });
 
