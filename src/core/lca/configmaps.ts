@@ -2,8 +2,10 @@ import { isMap } from 'yaml';
 import { deref, getMap, getSeq, getString, stringItems } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
 import { perResource } from '../yaml/memo';
-import type { LvmsMode } from '../rules/types';
 import type { Workspace } from '../yaml/workspace';
+
+/** Whether LVM Storage is in use on the clusters; `auto` looks for evidence in the files. */
+export type LvmsMode = 'auto' | 'on' | 'off';
 
 /** The ConfigMaps an IBGU or IBU references, by role. */
 export interface ConfigMapRef {

@@ -36,9 +36,4 @@ export function describe(resource: Resource): string {
   return `${resource.kind} ${resource.name ?? '(unnamed)'}`;
 }
 
-/** Quotes a replacement the way the original scalar was quoted. */
-export function sameQuoting(original: { type?: string }, value: string): string {
-  if (original.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
-  if (original.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
-  return value;
-}
+export { sameQuoting } from '../yaml/edit';

@@ -2,6 +2,7 @@ import { isScalar, type Scalar } from 'yaml';
 import { getMap, get, getString, pairOf } from '../yaml/ast';
 import { removePair } from '../yaml/edit';
 import type { Resource } from '../yaml/parse';
+import { NAME_LENGTH_MESSAGE } from '../schema/talm';
 import { planOf } from './ibgu-plan';
 import { at, atKey, defineRule } from './helpers';
 import type { Report } from './types';
@@ -78,8 +79,7 @@ export const maxConcurrencyRule = defineRule({
   },
 });
 
-/** Name limit of the IBGU, from the CRD's CEL rule (message quoted exactly). */
-export const NAME_LENGTH_MESSAGE = 'Name length must be less than 230 characters';
+
 
 /** Kubernetes limit on a label value; TALM puts derived names into labels. */
 const LABEL_VALUE_MAX = 63;

@@ -1,34 +1,13 @@
 import type { Range } from '../yaml/lines';
 import type { Resource, ResourceType } from '../yaml/parse';
 import type { Workspace } from '../yaml/workspace';
+import type { Report } from '../yaml/report';
+import type { LvmsMode } from '../lca/configmaps';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-/** An edit by offsets in the text of the resource's own document (embedded or not). */
-export interface RawEdit {
-  start: number;
-  end: number;
-  newText: string;
-}
-
-export interface RawFix {
-  title: string;
-  edits: RawEdit[];
-  /** The fix an editor offers first. */
-  preferred?: boolean;
-  /** Unambiguous: `ibgu lint --fix` and "fix all" apply it without asking. */
-  autofix?: boolean;
-}
-
-/** What a rule's check reports, in the coordinates of the resource's document. */
-export interface Report {
-  start: number;
-  end: number;
-  message: string;
-  fixes?: RawFix[];
-}
-
-export type LvmsMode = 'auto' | 'on' | 'off';
+export type { RawEdit, RawFix, Report } from '../yaml/report';
+export type { LvmsMode } from '../lca/configmaps';
 
 export interface LintOptions {
   /** Whether LVM Storage is in use on the clusters; `auto` looks for evidence in the files. */

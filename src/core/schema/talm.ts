@@ -9,6 +9,9 @@ export const MAX_PLAN_STEPS = 6;
 export const MAX_STEP_ACTIONS = 4;
 export const DEFAULT_TIMEOUT_MINUTES = 240;
 
+/** Name limit of the IBGU, from the CRD's CEL rule (message quoted exactly). */
+export const NAME_LENGTH_MESSAGE = 'Name length must be less than 230 characters';
+
 export const rolloutStrategy: ObjectSchema = obj({
   maxConcurrency: int('How many clusters run the step at once (batch size). TALM sorts the selected clusters by name and splits them into batches of this size; 0, a negative number, or at least the number of clusters means a single batch of all of them.'),
   timeout: int('Minutes (not seconds) the whole step may take, across all its batches; each batch gets a share of what is left. Clusters still running when it expires count as failed for their current action, and the next step starts anyway. Default 240.', { default: DEFAULT_TIMEOUT_MINUTES }),

@@ -1,11 +1,10 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { deref, keyOf, nodeEnd, nodeStart } from '../yaml/ast';
 import type { YamlDocument } from '../yaml/parse';
-import { renameKey } from '../yaml/edit';
-import type { Report } from '../rules/types';
+import { renameKey, sameQuoting } from '../yaml/edit';
+import type { Report } from '../yaml/report';
 import type { ObjectSchema, Schema } from './types';
 import { closest } from '../text/similar';
-import { sameQuoting } from '../rules/helpers';
 
 export interface UnknownField {
   path: string;

@@ -4,7 +4,7 @@
  * a real hub does; the messages are the CRD's, exactly.
  */
 import { DEFAULT_TIMEOUT_MINUTES } from '../schema/talm';
-import { NAME_LENGTH_MESSAGE } from '../rules/ibgu-rollout';
+import { NAME_LENGTH_MESSAGE } from '../schema/talm';
 import { INVALID_PLAN_MESSAGE, isAllowedPlan } from './plan';
 
 export const APPEND_ONLY_MESSAGE = 'plan is append only';

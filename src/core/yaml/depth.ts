@@ -1,5 +1,13 @@
-import { Composer, CST, Lexer, Parser } from 'yaml';
-import type { ParsedYaml } from './fast';
+import { Composer, CST, Lexer, Parser, type Node } from 'yaml';
+
+/** The parts of a parsed YAML document the rest of the core reads; `yaml`'s Document.Parsed has them too. */
+export interface ParsedYaml {
+  readonly contents: Node | null;
+  /** [start, end of contents, end] of the document. */
+  readonly range: [number, number, number];
+  readonly errors: readonly { readonly pos: [number, number]; readonly message: string; readonly code: string }[];
+  readonly warnings: readonly { readonly pos: [number, number]; readonly message: string; readonly code: string }[];
+}
 
 /**
  * How many mappings and sequences may nest in one document (the root collection is level 1).

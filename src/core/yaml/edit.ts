@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { RawEdit } from '../rules/types';
+import type { RawEdit } from './report';
 import { nodeEnd, nodeStart } from './ast';
 import type { YamlDocument } from './parse';
 
@@ -224,4 +224,11 @@ export function transplant(from: YamlDocument, node: Node, column: number): stri
 /** Replaces a node with text, up to the end of its content (its trailing line break stays). */
 export function replaceBlock(yaml: YamlDocument, node: Node, newText: string): RawEdit {
   return { start: nodeStart(node), end: contentEnd(yaml.text, node), newText };
+}
+
+/** Quotes a replacement the way the original scalar was quoted. */
+export function sameQuoting(original: { type?: string }, value: string): string {
+  if (original.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  if (original.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  return value;
 }

@@ -1,5 +1,5 @@
 import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
-import { MAX_DEPTH } from './depth';
+import { MAX_DEPTH, type ParsedYaml } from './depth';
 
 /**
  * A fast path for the YAML that Kubernetes manifests are written in: block mappings and sequences, plain and
@@ -16,14 +16,8 @@ import { MAX_DEPTH } from './depth';
  * offset of node ranges (`range[2]`, the end including a trailing comment). Our code reads neither.
  */
 
-/** The parts of a parsed YAML document the rest of the core reads; `yaml`'s Document.Parsed has them too. */
-export interface ParsedYaml {
-  readonly contents: Node | null;
-  /** [start, end of contents, end] of the document. */
-  readonly range: [number, number, number];
-  readonly errors: readonly { readonly pos: [number, number]; readonly message: string; readonly code: string }[];
-  readonly warnings: readonly { readonly pos: [number, number]; readonly message: string; readonly code: string }[];
-}
+/** ParsedYaml lives in depth.ts (which fast.ts needs for MAX_DEPTH), so that the two do not import each other. */
+export type { ParsedYaml };
 
 /** Thrown (never escapes) when the text needs the full parser. */
 const GIVE_UP = new Error('needs the full YAML parser');
