@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { allRules, CORE_CHECK_IDS, fileFailure, fixFile, lintFile, parseFile, RULE_FAILURE, ruleById, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
+import { allRules, FILE_NOT_LINTED, fileFailure, fixFile, isConfigurable, lintFile, parseFile, registry, RULE_FAILURE, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
 import { collect, DEFAULT_MAX_BYTES } from './files';
 import { formatJson, formatSarif, formatText, summarize, type FileResult } from './format';
 import { eachArg, UsageError, type Io } from './io';
@@ -39,7 +39,13 @@ interface LintArgs {
 
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
 
-const knownRule = (id: string) => ruleById.has(id) || CORE_CHECK_IDS.includes(id);
+
+/** `--disable` and `--severity` take the id of a rule or of a configurable built-in check (see `ibgu rules`). */
+function checkConfigurable(id: string): void {
+  if (isConfigurable(id)) return;
+  if (registry.some((r) => r.id === id)) throw new UsageError(`${id} cannot be disabled or given another severity (see: ibgu rules)`);
+  throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+}
 
 export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
   const args: LintArgs = { paths: [], format: 'text', previous: [], lvms: 'auto', fix: false, severities: {}, maxBytes: DEFAULT_MAX_BYTES, color: isTty && !process.env.NO_COLOR };
@@ -65,14 +71,14 @@ export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
         break;
       case '--disable': {
         const id = value();
-        if (!knownRule(id)) throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+        checkConfigurable(id);
         args.severities[id] = 'off';
         break;
       }
       case '--severity': {
         const v = value();
         const [id, level] = v.split('=');
-        if (!knownRule(id)) throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+        checkConfigurable(id);
         if (!SEVERITIES.includes(level)) throw new UsageError(`--severity ${v}: level must be one of ${SEVERITIES.join(', ')}`);
         args.severities[id] = level as Severity | 'off';
         break;
@@ -98,7 +104,7 @@ export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
 
 function fileFinding(message: string): Finding {
   const at = { line: 0, character: 0 };
-  return { rule: 'ibgu/file', severity: 'error', message, range: { start: at, end: at }, fixes: [] };
+  return { rule: FILE_NOT_LINTED, severity: 'error', message, range: { start: at, end: at }, fixes: [] };
 }
 
 /** Internal errors are errors on the file they happened in; a failing rule alone is a warning (see core/lint/lint.ts). */

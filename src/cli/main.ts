@@ -1,5 +1,4 @@
-import { allRules } from '../core/index';
-import { rulesMarkdown } from '../core/rules/docs';
+import { isBuiltin, registry, rulesMarkdown, type RuleRecord } from '../core/index';
 import { LINT_HELP, runLint } from './lint';
 import { PREVIEW_HELP, runPreview } from './preview';
 import { SANDBOX_HELP, runSandbox } from './sandbox';
@@ -18,12 +17,18 @@ Commands:
 
 ibgu <command> --help shows a command's options. ibgu --version prints the version.`;
 
+/** What `ibgu rules --format json` says of a registry entry. */
+function recordJson(r: RuleRecord) {
+  const base = { id: r.id, severity: r.severity, title: r.title, docs: r.docs, ...(r.tags?.length ? { tags: r.tags } : {}) };
+  return isBuiltin(r) ? { ...base, builtin: true, configurable: r.configurable, appliesTo: [] } : { ...base, scope: r.scope, appliesTo: r.appliesTo };
+}
+
 function rules(argv: string[], io: Io): number {
   const format = argv.includes('--format') ? argv[argv.indexOf('--format') + 1] : 'text';
-  if (format === 'json') io.out(JSON.stringify(allRules.map(({ id, severity, title, docs, appliesTo }) => ({ id, severity, title, docs, appliesTo })), null, 2) + '\n');
-  else if (format === 'markdown') io.out(allRules.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.title} |`).join('\n') + '\n');
+  if (format === 'json') io.out(JSON.stringify(registry.map(recordJson), null, 2) + '\n');
+  else if (format === 'markdown') io.out(registry.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.title} |`).join('\n') + '\n');
   else if (format === 'docs') io.out(rulesMarkdown(io.version));
-  else if (format === 'text') io.out(allRules.map((r) => `${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n');
+  else if (format === 'text') io.out(registry.map((r) => `${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n');
   else throw new UsageError(`--format must be text, json, markdown or docs`);
   return 0;
 }

@@ -2,12 +2,14 @@
 export { parseFile, parseDocuments, type ParsedFile, type Resource, type ResourceType, type YamlDocument } from './yaml/parse';
 export { LineIndex, type Position, type Range } from './yaml/lines';
 export { Workspace } from './yaml/workspace';
-export { lintFile, lintFileSteps, lintWorkspace, isDocumentScoped, fileFailure, YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP, RULE_FAILURE, CORE_CHECK_IDS, type LintCache } from './lint/lint';
+export { lintFile, lintFileSteps, lintWorkspace, fileFailure, tooDeepMessage, type LintCache } from './lint/lint';
+export { YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP, RULE_FAILURE, FILE_NOT_LINTED, builtinChecks, yamlSyntaxCheck, embeddedYamlCheck, aliasBombCheck, tooDeepCheck, internalErrorCheck, fileCheck } from './rules/builtin';
 export { MAX_DEPTH } from './yaml/depth';
 export { parseIncremental, documentStarts, type IncrementalFile } from './yaml/incremental';
 export { applyEdits, applyFixes, autofixEdits, fixFile } from './lint/fix';
-export { allRules, ruleById } from './rules/index';
-export type { Finding, Fix, LintOptions, LvmsMode, Rule, Severity, TextEdit } from './rules/types';
+export { allRules, ruleById, registry, recordById, isBuiltin, isConfigurable, CORE_CHECK_IDS } from './rules/index';
+export { ruleAnchor, rulesMarkdown } from './rules/docs';
+export type { BuiltinCheck, CheckRecord, DocumentContext, DocumentRule, Finding, Fix, LintOptions, LvmsMode, Rule, RuleContext, RuleRecord, RuleScope, RuleTag, Severity, TextEdit, WorkspaceContext, WorkspaceRule } from './rules/types';
 export { hover, complete, documentSymbols, foldingRanges, type HoverResult, type CompletionItem, type DocSymbol, type FoldingRange } from './service/index';
 export { selectorMatches, anySelectorMatches, stepSelectors, stepRequirement, selectForStep, sortClusterNames, SelectorError, type LabelSelector, type SelectorRequirement, type ClusterInfo, type Labels } from './talm/select';
 export { batchSize, batches, batchTimeoutMinutes, stepWorstCaseMinutes, labelsAfterStatus, ibguLabels, IBGU_LABEL, CLEANUP_ACTIONS } from './talm/rollout';

@@ -1,8 +1,12 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
-import type { Finding, Severity } from '../core/index';
-import { ruleAnchor } from '../core/rules/docs';
+import { ruleAnchor, type Finding, type RuleTag, type Severity } from '../core/index';
+
+/** How each tag of a rule record (see RuleTag) is shown. */
+const TAG: Record<RuleTag, DiagnosticTag> = {
+  unnecessary: DiagnosticTag.Unnecessary,
+};
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -10,9 +14,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
-
-/** Fields the API server drops: shown faded, like unused code. */
-const UNNECESSARY = new Set(['ibgu/unknown-field', 'ibgu/ibu-stage-ignored']);
 
 /** The rules reference shipped next to the server bundle (written by the build). */
 const RULES_DOC = pathToFileURL(path.join(__dirname, 'rules.md')).href;
@@ -29,7 +30,7 @@ export function toDiagnostic(finding: Finding, index: number): Diagnostic {
     code: finding.rule,
     codeDescription: { href: ruleDocsUrl(finding.rule) },
     message: finding.message,
-    ...(UNNECESSARY.has(finding.rule) ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+    ...(finding.tags?.length ? { tags: finding.tags.map((tag) => TAG[tag]) } : {}),
     data: { index },
   };
 }

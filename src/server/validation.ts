@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
-import { lintFileSteps, type Finding, type ParsedFile } from '../core/index';
+import { FILE_NOT_LINTED, lintFileSteps, YAML_SYNTAX, type Finding, type ParsedFile } from '../core/index';
 import { BINARY_FILE, isBinary } from '../core/text/binary';
 import { STATUS_NOTIFICATION, type ServerSettings, type StatusParams } from '../shared/lsp-protocol';
 import { Publisher } from './publisher';
@@ -224,14 +224,14 @@ export class Validator {
   /** With Red Hat's YAML extension active, it reports YAML syntax and our JSON schemas itself (top-level only). */
   private shown(finding: Finding): boolean {
     if (!this.yamlExtensionActive() || finding.embedded) return true;
-    return finding.rule !== 'ibgu/yaml-syntax' && finding.rule !== 'ibgu/schema';
+    return finding.rule !== YAML_SYNTAX && finding.rule !== 'ibgu/schema';
   }
 }
 
 /** A file that is too large or binary gets one finding that says so, instead of being linted. */
 function notValidated(text: string, settings: ServerSettings): Finding | undefined {
   const at = { line: 0, character: 0 };
-  const finding = (message: string): Finding => ({ rule: 'ibgu/file', severity: 'info', message, range: { start: at, end: at }, fixes: [] });
+  const finding = (message: string): Finding => ({ rule: FILE_NOT_LINTED, severity: 'info', message, range: { start: at, end: at }, fixes: [] });
   if (text.length > settings.maxFileSizeKb * 1024) return finding(`This file is larger than ${settings.maxFileSizeKb} KiB (ibgu.maxFileSizeKb) and is not validated.`);
   if (isBinary(text)) return finding(`This is a ${BINARY_FILE}; it is not validated.`);
   return undefined;

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli, withTempDir } from '../helpers/run';
+import { fixturesDir } from '../helpers/fixtures';
+import { allRules, builtinChecks } from '../../src/core/index';
 
 const GOOD = `apiVersion: lcm.openshift.io/v1alpha1
 kind: ImageBasedGroupUpgrade
@@ -160,6 +162,43 @@ describe('ibgu lint --fix on the examples', () => {
       }
       const again = await runCli(['lint', '--fix', 'examples'], { cwd: dir });
       assert.match(again.stdout, /, 0 problems fixed$/m);
+    });
+  });
+});
+
+describe('ibgu rules and the registry', () => {
+  const EMBEDDED = path.join(fixturesDir(), 'rules', 'embedded-yaml', 'invalid-block-scalar', 'oadp.yaml');
+
+  test('lists every rule and every built-in check, in every format', async () => {
+    const ids = [...allRules, ...builtinChecks].map((r) => r.id);
+    for (const id of ['ibgu/yaml-syntax', 'ibgu/embedded-yaml', 'ibgu/yaml-alias-bomb', 'ibgu/yaml-too-deep', 'ibgu/internal-error', 'ibgu/file']) assert.ok(ids.includes(id), id);
+    const text = await runCli(['rules']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.deepEqual(text.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/)[0]), ids);
+    const json = await runCli(['rules', '--format', 'json']);
+    assert.deepEqual(JSON.parse(json.stdout).map((r: { id: string }) => r.id), ids);
+    const docs = await runCli(['rules', '--format', 'docs']);
+    assert.deepEqual([...docs.stdout.matchAll(/^## (\S+)$/gm)].map((m) => m[1]), ids);
+    const markdown = await runCli(['rules', '--format', 'markdown']);
+    assert.deepEqual([...markdown.stdout.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]), ids);
+  });
+
+  test('--disable and --severity take a configurable built-in check (ibgu/embedded-yaml), and refuse the others', async () => {
+    await withTempDir(async (dir) => {
+      const plain = await runCli(['lint', '--format', 'json', EMBEDDED], { cwd: dir });
+      const rulesOf = (r: { stdout: string }) => JSON.parse(r.stdout).files.flatMap((f: { diagnostics: { rule: string; severity: string }[] }) => f.diagnostics.map((d) => `${d.severity} ${d.rule}`));
+      assert.ok(rulesOf(plain).includes('error ibgu/embedded-yaml'), plain.stdout);
+      const disabled = await runCli(['lint', '--format', 'json', '--disable', 'ibgu/embedded-yaml', EMBEDDED], { cwd: dir });
+      assert.notEqual(disabled.code, 2, disabled.stderr);
+      assert.ok(!rulesOf(disabled).some((r: string) => r.endsWith('ibgu/embedded-yaml')), disabled.stdout);
+      const hint = await runCli(['lint', '--format', 'json', '--severity', 'ibgu/embedded-yaml=hint', EMBEDDED], { cwd: dir });
+      assert.notEqual(hint.code, 2, hint.stderr);
+      assert.ok(rulesOf(hint).includes('hint ibgu/embedded-yaml'), hint.stdout);
+      for (const id of ['ibgu/internal-error', 'ibgu/file']) {
+        const refused = await runCli(['lint', '--disable', id, EMBEDDED], { cwd: dir });
+        assert.equal(refused.code, 2, refused.stdout);
+        assert.match(refused.stderr, new RegExp(`^ibgu: ${id} cannot be disabled`));
+      }
     });
   });
 });

@@ -3,18 +3,11 @@ import { MAX_EXPANDED_NODES, type ParsedFile, type Resource, type YamlDocument }
 import { isStackOverflow, MAX_DEPTH } from '../yaml/depth';
 import { configMapRole } from '../lca/configmaps';
 import { workspaceFactsKey } from '../rules/facts';
-import type { Finding, Fix, LintOptions, Report, Rule, Severity } from '../rules/types';
+import type { DocumentContext, Finding, Fix, LintOptions, Report, Rule, RuleTag, Severity, WorkspaceContext } from '../rules/types';
 import { Workspace } from '../yaml/workspace';
 import { allRules } from '../rules/index';
+import { ALIAS_BOMB, EMBEDDED_YAML, RULE_FAILURE, TOO_DEEP, YAML_SYNTAX } from '../rules/builtin';
 import { suppressionsFor, type Suppressions } from './suppress';
-
-export const YAML_SYNTAX = 'ibgu/yaml-syntax';
-export const EMBEDDED_YAML = 'ibgu/embedded-yaml';
-export const ALIAS_BOMB = 'ibgu/yaml-alias-bomb';
-export const TOO_DEEP = 'ibgu/yaml-too-deep';
-export const RULE_FAILURE = 'ibgu/internal-error';
-/** The core's own checks, beside the rules: `severities` (and `--disable`, `--severity`) know them too. */
-export const CORE_CHECK_IDS: readonly string[] = [YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP];
 
 /** What the finding of a document nested past the limit says (after where it is, for an embedded one). */
 export function tooDeepMessage(what = 'this document'): string {
@@ -58,11 +51,6 @@ interface CacheEntry {
   document: (Report[] | undefined)[];
   workspace: (Report[] | undefined)[];
   factsKey: string;
-}
-
-/** A rule that does not take the context cannot depend on other documents. */
-export function isDocumentScoped(rule: Rule): boolean {
-  return rule.check.length < 2;
 }
 
 /**
@@ -141,7 +129,9 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
     }
   }
 
-  const ctx = { workspace, options };
+  // A document-scoped rule is not handed the workspace: it could not depend on other documents if it tried.
+  const documentCtx: DocumentContext = { options };
+  const workspaceCtx: WorkspaceContext = { workspace, options };
   const factsKey = cache ? workspaceFactsKey(workspace, options) : '';
   let checked = 0;
   for (const resource of file.resources) {
@@ -156,11 +146,11 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
       const severity = severityOf(rule.id, rule.severity);
       if (!severity) continue;
       let reports: Report[] | undefined;
-      const cached = entry ? (isDocumentScoped(rule) ? entry.document : entry.workspace) : undefined;
+      const cached = entry ? (rule.scope === 'document' ? entry.document : entry.workspace) : undefined;
       try {
         reports = cached?.[index];
         if (!reports) {
-          reports = rule.check(resource, ctx);
+          reports = rule.scope === 'document' ? rule.check(resource, documentCtx) : rule.check(resource, workspaceCtx);
           if (cached) cached[index] = reports;
         }
       } catch (error) {
@@ -180,7 +170,7 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
           message: `An internal error stopped rule ${rule.id} from checking this document; the other rules ran. Please report it with this detail: ${errorDetail(error)}.`,
         }));
       }
-      for (const report of reports) add(toFinding(file, resource.yaml, rule.id, severity, report));
+      for (const report of reports) add(toFinding(file, resource.yaml, rule.id, severity, report, rule.tags));
     }
   }
   return findings.sort(compareFindings);
@@ -216,7 +206,7 @@ function rulesFor(rules: readonly Rule[], resource: Resource): number[] {
   return list;
 }
 
-function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity: Severity, report: Report): Finding {
+function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity: Severity, report: Report, tags?: readonly RuleTag[]): Finding {
   const crlf = file.lines.eol() === '\r\n';
   // Block nodes end after their line break; a finding ends where the text does.
   let innerEnd = Math.max(report.end, report.start);
@@ -233,7 +223,7 @@ function toFinding(file: ParsedFile, yaml: YamlDocument, rule: string, severity:
     }
     if (edits.length === fix.edits.length) fixes.push({ title: fix.title, edits, preferred: !!fix.preferred, autofix: !!fix.autofix });
   }
-  return { rule, severity, message: report.message, range: file.lines.range(start, end), fixes, ...(yaml.embedding ? { embedded: true } : {}) };
+  return { rule, severity, message: report.message, range: file.lines.range(start, end), fixes, ...(yaml.embedding ? { embedded: true } : {}), ...(tags?.length ? { tags } : {}) };
 }
 
 function comparePos(a: Range['start'], b: Range['start']): number {

@@ -10,6 +10,7 @@ export const klusterletIbuRoleRule = defineRule({
   title: 'The ACM klusterlet Backup leaves out the ClusterRole TALM needs after the pivot',
   docs: 'When an IBGU drives the upgrade, TALM reads the IBU through a ManifestWork, which relies on the ClusterRole `open-cluster-management:klusterlet-work:ibu-role` on the cluster. The platform Backup that carries the klusterlet (with `lca.openshift.io/apply-label`) must list that ClusterRole too; otherwise after the pivot TALM cannot see the IBU and the step times out.',
   appliesTo: ['Backup'],
+  scope: 'document',
   check(resource) {
     const annotations = getMap(getMap(resource.root, 'metadata', resource.yaml.anchors), 'annotations', resource.yaml.anchors);
     const node = pairOf(annotations, 'lca.openshift.io/apply-label')?.value as Node | undefined;

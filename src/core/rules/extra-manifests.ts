@@ -24,6 +24,7 @@ export const extraManifestKindRule = defineRule({
   title: 'MachineConfig and OLM objects are not allowed in extra manifests',
   docs: 'LCA rejects MachineConfig, ClusterServiceVersion, InstallPlan and Subscription objects in extra-manifests ConfigMaps, and Prep fails. Such changes belong in the seed image or in policies applied after the upgrade.',
   appliesTo: EMBEDDED_TYPES,
+  scope: 'workspace',
   check(resource, ctx) {
     // Without a name LCA stops at "resource name is empty" (ibgu/extra-manifest-name) and never looks at the kind.
     if (!resource.name || !inExtraManifests(resource, ctx) || !REJECTED[resource.apiVersion]?.includes(resource.kind)) return [];
@@ -37,6 +38,7 @@ export const extraManifestNameRule = defineRule({
   title: 'An extra manifest without metadata.name',
   docs: 'LCA refuses extra manifests without a name, and Prep fails.',
   appliesTo: EMBEDDED_TYPES,
+  scope: 'workspace',
   check(resource, ctx) {
     if (!inExtraManifests(resource, ctx) || resource.name) return [];
     return [atKey(resource.root, 'metadata', resource.root, `${resource.kind} resource name is empty: Prep fails.`)];
@@ -59,6 +61,7 @@ export const extraManifestDecodeRule = defineRule({
   title: 'A value of an extra-manifests ConfigMap that does not decode into objects',
   docs: 'LCA decodes every value of an extra-manifests ConfigMap as Kubernetes objects (YAML or JSON). A value that is not objects with a `kind` fails Prep with "failed to decode"; an object without `apiVersion` decodes, but LCA cannot find its API.',
   appliesTo: ['ConfigMap'],
+  scope: 'workspace',
   check(resource, ctx) {
     if (configMapRole(ctx.workspace, resource) !== 'extraManifests') return [];
     const data = get(resource.root, 'data', resource.yaml.anchors);

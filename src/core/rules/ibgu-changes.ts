@@ -100,6 +100,7 @@ export const planAppendOnlyRule = defineRule({
   title: 'An existing plan step was changed or removed',
   docs: 'The IBGU CRD only lets steps be appended: every existing step must still be present, identical in its actions and its rollout strategy (a changed `maxConcurrency` or `timeout` counts as a change). To change how the rest of the rollout runs, append a new step, or create a new IBGU.',
   appliesTo: ['IBGU'],
+  scope: 'workspace',
   check(resource, ctx) {
     const previous = previousOf(resource, ctx);
     if (!previous) return [];
@@ -160,6 +161,7 @@ function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelectors', m
     title: `${field} cannot change after the IBGU is created`,
     docs,
     appliesTo: ['IBGU'],
+    scope: 'workspace',
     check(resource, ctx) {
       const previous = previousOf(resource, ctx);
       if (!previous) return [];

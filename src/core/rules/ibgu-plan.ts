@@ -50,6 +50,7 @@ export const actionNameRule = defineRule({
   title: 'Not an IBGU action name (names are case-sensitive)',
   docs: 'The actions are Prep, Upgrade, FinalizeUpgrade, Rollback, FinalizeRollback, Abort and AbortOnFailure, spelt exactly so. Any other string makes the API server reject the plan with "invalid combinations of actions in the plan". `Finalize` was split into FinalizeUpgrade and FinalizeRollback in 2024.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     const plan = planOf(resource);
     if (!plan) return [];
@@ -163,6 +164,7 @@ export const planCombinationRule = defineRule({
   title: 'The plan is not one of the combinations TALM allows',
   docs: 'The IBGU CRD accepts a plan only if the whole list of steps equals one of 26 allowed plans; how actions are grouped into steps and their order both matter. Every intermediate plan of one that is built up step by step must be allowed too. Rollback and FinalizeRollback belong in a separate IBGU.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     const view = planOf(resource);
     if (!view) return [];

@@ -32,6 +32,7 @@ export const timeoutNonPositiveRule = defineRule({
   title: 'A step timeout of 0 or less times out at once',
   docs: 'The CRD has no minimum for `rolloutStrategy.timeout`. With 0 or a negative value the ClusterGroupUpgrade of that step times out immediately and every cluster is reported as failed. The unit is minutes; the default is 240.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     return strategies(resource)
       .filter((s) => s.timeout && (s.timeout.value as number) <= 0)
@@ -50,6 +51,7 @@ export const timeoutUnitsRule = defineRule({
   title: 'A timeout that looks like seconds (the unit is minutes)',
   docs: '`rolloutStrategy.timeout` is in minutes and covers the whole step, across all its batches. A value of a day or more that is a whole number of minutes in seconds (3600, 7200…) was usually meant as seconds; whole days in minutes (1440, 2880) are taken as meant. If it really is minutes, suppress this with `# ibgu-disable-next-line ibgu/timeout-units`.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     const reports: Report[] = [];
     for (const s of strategies(resource)) {
@@ -72,6 +74,7 @@ export const maxConcurrencyRule = defineRule({
   title: 'maxConcurrency of 0 or less means one batch of all clusters',
   docs: 'The CRD has no minimum for `maxConcurrency`. TALM treats 0 or a negative value like a value at least the number of clusters: every selected cluster runs the step at once, in one batch.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     return strategies(resource)
       .filter((s) => s.maxConcurrency && (s.maxConcurrency.value as number) <= 0)
@@ -95,6 +98,7 @@ export const nameLengthRule = defineRule({
   title: 'IBGU name too long for the CRD or for the objects TALM derives from it',
   docs: 'The CRD rejects IBGU names of 230 characters or more, but much shorter names already fail at run time. TALM labels every ClusterGroupUpgrade it creates with `ibgu: <IBGU name>`, and names each step\'s ClusterGroupUpgrade `<ibgu>-<actions>-<index>` and puts that name in a label of every ManifestWork of the step. Label values are limited to 63 characters, so the API server rejects those objects and the step never runs.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     const name = resource.name;
     if (name === undefined) return [];
@@ -118,6 +122,9 @@ export const ibuStageIgnoredRule = defineRule({
   title: 'ibuSpec.stage is ignored in an IBGU',
   docs: 'TALM sets the IBU stage itself for every action (Prep, Upgrade, Rollback, or Idle for Abort and Finalize), overwriting `ibuSpec.stage`. Setting it has no effect and suggests a misunderstanding of the plan.',
   appliesTo: ['IBGU'],
+  // The API server drops the field: shown faded, like unused code.
+  tags: ['unnecessary'],
+  scope: 'document',
   check(resource) {
     const ibuSpec = getMap(getMap(resource.root, 'spec', resource.yaml.anchors), 'ibuSpec', resource.yaml.anchors);
     const pair = pairOf(ibuSpec, 'stage');

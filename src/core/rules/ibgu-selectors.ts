@@ -14,6 +14,7 @@ export const clusterSelectorMissingRule = defineRule({
   title: 'No clusterLabelSelectors: the upgrade can never complete',
   docs: 'The CRD accepts an IBGU without `clusterLabelSelectors`, but the ClusterGroupUpgrade TALM creates for each step then has no clusters to select. It reports `ClusterNotFound` and the IBGU stays "Waiting for plan step 0 to be completed" forever. An empty selector (`{}`) is the opposite trap: it matches every managed cluster on the hub.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     const spec = specOf(resource);
     if (!spec) return [];
@@ -48,6 +49,7 @@ export const labelSelectorRule = defineRule({
   title: 'A malformed label selector (accepted by the API server, fatal at run time)',
   docs: 'The CRD does not check label selectors. A bad operator, `In`/`NotIn` without values, `Exists`/`DoesNotExist` with values, or an invalid label key or value makes TALM fail to parse the selector when it starts the step; the step then waits forever.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     const anchors = resource.yaml.anchors;
     const reports: Report[] = [];

@@ -26,6 +26,7 @@ export const seedVersionRule = defineRule({
   title: 'The seed image tag and seedImageRef.version disagree',
   docs: 'LCA trusts `seedImageRef.version` as the target version, and the seed image decides what is actually installed. When the tag of the image names another version, one of them is a typo, and the cluster ends up on a version the plan did not intend.',
   appliesTo: ['IBGU', 'IBU'],
+  scope: 'document',
   check(resource) {
     const seed = getMap(ibuSpecOf(resource), 'seedImageRef', resource.yaml.anchors);
     const image = getString(seed, 'image', resource.yaml.anchors);
@@ -51,6 +52,7 @@ export const seedRequiredRule = defineRule({
   title: 'Prep or Upgrade without seedImageRef.image and version',
   docs: 'The CRD leaves `seedImageRef` optional, but LCA cannot prepare or upgrade without the seed image and its version: Prep fails at once. A resuming IBGU (for example `[[Upgrade]]`) must carry the same seedImageRef as the one that ran Prep, because LCA refuses to change it while an upgrade is in progress.',
   appliesTo: ['IBGU', 'IBU'],
+  scope: 'document',
   check(resource) {
     const needs = resource.type === 'IBGU'
       ? (planOf(resource)?.steps ?? []).some((s) => s.actions.some((a) => a.value === 'Prep' || a.value === 'Upgrade'))
@@ -97,6 +99,7 @@ export const configMapRefRule = defineRule({
   title: 'Duplicate or incomplete oadpContent / extraManifests reference',
   docs: 'Each reference needs a non-empty `name` and `namespace`, or LCA cannot find the ConfigMap and Prep fails. A ConfigMap listed twice is a copy-paste slip: remove the repeat.',
   appliesTo: ['IBGU', 'IBU'],
+  scope: 'document',
   check(resource) {
     const reports: Report[] = [];
     const anchors = resource.yaml.anchors;
@@ -132,6 +135,7 @@ export const configMapMissingRule = defineRule({
   title: 'A referenced ConfigMap is not among the files given',
   docs: 'When the files include ConfigMaps, the ConfigMaps an IBGU\'s `oadpContent` (which TALM copies from the hub) or an IBU\'s `oadpContent` and `extraManifests` refer to should be among them. A missing OADP ConfigMap is skipped by TALM with only a log line, and Prep then fails on the cluster with "OADP configmap not found". An IBGU\'s `extraManifests` ConfigMaps live on the clusters, not the hub, so they are not looked for (see ibgu/extra-manifests-on-spokes).',
   appliesTo: ['IBGU', 'IBU'],
+  scope: 'workspace',
   check(resource, ctx) {
     if (ctx.workspace.ofType('ConfigMap').length === 0) return [];
     const reports: Report[] = [];
@@ -163,6 +167,7 @@ export const extraManifestsOnSpokesRule = defineRule({
   title: 'TALM does not copy extraManifests ConfigMaps to the clusters',
   docs: 'TALM copies the `oadpContent` ConfigMaps and the seed pull secret to each cluster, but not the `extraManifests` ConfigMaps: those must already exist on every cluster (for example through a ZTP policy) before Prep, or before Upgrade for a plan that resumes at Upgrade. Plans without Prep or Upgrade do not read them.',
   appliesTo: ['IBGU'],
+  scope: 'document',
   check(resource) {
     const spec = ibuSpecOf(resource);
     const pair = pairOf(spec, 'extraManifests');

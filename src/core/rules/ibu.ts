@@ -9,6 +9,7 @@ export const ibuSingletonRule = defineRule({
   title: "The ImageBasedUpgrade must be named 'upgrade'",
   docs: 'LCA manages exactly one ImageBasedUpgrade per cluster, named `upgrade`; the CRD rejects any other name.',
   appliesTo: ['IBU'],
+  scope: 'document',
   check(resource) {
     if (resource.name === 'upgrade') return [];
     const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
@@ -26,6 +27,7 @@ export const ibuTransitionRule = defineRule({
   title: 'A stage change or spec change the stored IBU does not allow',
   docs: 'Against the stored IBU and its status, the CRD allows only a stage listed in `status.validNextStages` (or the same stage), and refuses changes to seedImageRef, oadpContent, extraManifests and autoRollbackOnFailure while an upgrade is in progress (unless moving to Idle).',
   appliesTo: ['IBU'],
+  scope: 'workspace',
   check(resource, ctx) {
     const previous = previousOf(resource, ctx);
     if (!previous) return [];

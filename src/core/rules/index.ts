@@ -1,4 +1,5 @@
-import type { Rule } from './types';
+import type { BuiltinCheck, Rule, RuleRecord } from './types';
+import { builtinChecks } from './builtin';
 import { apiVersionRule, schemaRule, unknownFieldRule } from './schema';
 import { actionNameRule, planCombinationRule } from './ibgu-plan';
 import { clusterSelectorMissingRule, labelSelectorRule } from './ibgu-selectors';
@@ -56,3 +57,21 @@ export const allRules: readonly Rule[] = [
 ];
 
 export const ruleById = new Map(allRules.map((r) => [r.id, r]));
+
+/** Every check the linter reports under an id: the rules, then the built-in checks. The single source of `ibgu rules` and the rules reference. */
+export const registry: readonly RuleRecord[] = [...allRules, ...builtinChecks];
+
+export const recordById: ReadonlyMap<string, RuleRecord> = new Map(registry.map((r) => [r.id, r]));
+
+export function isBuiltin(record: RuleRecord): record is BuiltinCheck {
+  return 'builtin' in record;
+}
+
+/** Whether `severities` (`--disable`, `--severity`, the editor's overrides) may name this id. */
+export function isConfigurable(id: string): boolean {
+  const record = recordById.get(id);
+  return !!record && (!isBuiltin(record) || record.configurable);
+}
+
+/** The built-in checks whose severity may be overridden or turned off. */
+export const CORE_CHECK_IDS: readonly string[] = builtinChecks.filter((c) => c.configurable).map((c) => c.id);

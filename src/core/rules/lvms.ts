@@ -87,6 +87,7 @@ export const backupLvmsRule = defineRule({
   title: 'LVM Storage in use, but the Backup does not take logicalvolumes.topolvm.io',
   docs: 'With LVM Storage, a Backup that covers persistent volume claims must also list `persistentVolumes` and `logicalvolumes.topolvm.io` in `includedClusterScopedResources`. Without the logical volumes the claims and volumes are restored after the pivot, but their data is not: pods fail with "VolumeID is not found". A Backup with the old filters (`includedResources`, `excludedResources`, `includeClusterResources`) cannot take the scoped list; it needs both resources in `includedResources` and `includeClusterResources: true`. Whether LVM Storage is in use comes from the `ibgu.lvms` setting / `--lvms` flag, or, in `auto`, from an LVMCluster, an `lvms-` storage class or topolvm resources in the files.',
   appliesTo: ['Backup'],
+  scope: 'workspace',
   check(resource, ctx) {
     const lvms = lvmsInUse(ctx.workspace, ctx.options.lvms);
     if (!lvms.inUse || !backupCoversVolumes(resource)) return [];
@@ -145,6 +146,7 @@ export const restoreLvmsRule = defineRule({
   title: 'LVM Storage in use, but the Restore does not restore volumes and logical volume status',
   docs: 'A Restore of a Backup that carries LVM Storage volumes needs `restorePVs: true` and `restoreStatus.includedResources` with `logicalvolumes`. The status of the logical volumes is what lets Velero find the preserved volumes after the pivot; without it the application comes back with empty volumes.',
   appliesTo: ['Restore'],
+  scope: 'workspace',
   check(resource, ctx) {
     const lvms = lvmsInUse(ctx.workspace, ctx.options.lvms);
     if (!lvms.inUse) return [];

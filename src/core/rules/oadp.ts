@@ -52,6 +52,7 @@ export const restoreBackupNameRule = defineRule({
   title: 'The Restore names a Backup that is not in the same OADP ConfigMaps',
   docs: 'LCA checks at Prep that each Restore\'s `spec.backupName` is the name of a Backup in the OADP ConfigMaps of the same upgrade, and fails Prep otherwise. For Backup and Restore files outside a ConfigMap, the Backups among the same files are used.',
   appliesTo: ['Restore'],
+  scope: 'workspace',
   check(resource, ctx) {
     const spec = specOf(resource);
     const backupName = getString(spec, 'backupName', resource.yaml.anchors) || undefined;
@@ -103,6 +104,7 @@ export const oadpPairingRule = defineRule({
   title: 'OADP ConfigMaps without a Restore for each Backup',
   docs: 'LCA requires at least one Backup and one Restore in the OADP ConfigMaps of an upgrade, and as many Restores as Backups; otherwise Prep fails. The check counts all ConfigMaps listed in one `oadpContent` together, and only `velero.io/v1` objects, the only ones LCA reads.',
   appliesTo: ['IBGU', 'IBU', 'ConfigMap'],
+  scope: 'workspace',
   check(resource, ctx) {
     if (resource.type === 'ConfigMap') {
       if (configMapRole(ctx.workspace, resource) !== 'oadp') return [];
@@ -126,6 +128,7 @@ export const oadpIgnoredKindRule = defineRule({
   title: 'An object in an OADP ConfigMap that LCA ignores',
   docs: 'LCA reads only `velero.io/v1` Backup and Restore objects from OADP ConfigMaps and ignores everything else without a word. Objects that must reach the cluster belong in an extra-manifests ConfigMap.',
   appliesTo: ['Other', 'IBGU', 'IBU', 'ConfigMap', 'ManagedCluster'],
+  scope: 'workspace',
   check(resource, ctx) {
     const host = resource.yaml.embedding?.configMap;
     if (!host || configMapRole(ctx.workspace, host) !== 'oadp') return [];
@@ -148,6 +151,7 @@ export const applyWaveRule = defineRule({
   title: 'lca.openshift.io/apply-wave is not an integer',
   docs: 'LCA orders Backups, Restores and extra manifests by `lca.openshift.io/apply-wave`, parsed as an integer (empty means last). In an OADP ConfigMap a non-integer wave passes Prep and then leaves Upgrade retrying forever before the pivot; in extra manifests it fails Prep.',
   appliesTo: ['Backup', 'Restore', 'Other', 'ConfigMap', 'IBGU', 'IBU', 'ManagedCluster'],
+  scope: 'workspace',
   check(resource, ctx) {
     const host = resource.yaml.embedding?.configMap;
     const inExtra = !!host && configMapRole(ctx.workspace, host) === 'extraManifests';
@@ -204,6 +208,7 @@ export const applyLabelRule = defineRule({
   title: 'lca.openshift.io/apply-label does not follow LCA\'s grammar',
   docs: 'A comma-separated list of objects LCA labels for the Backup: `version/resource/name` (core, cluster-scoped), `v1/resource/namespace/name` (core, namespaced), `group/version/resource/name` (cluster-scoped) or `group/version/resource/namespace/name`. Anything else fails Prep with "invalid apply-label obj in annotation value"; spaces or empty parts make LCA look for objects that do not exist, and Prep fails too. When it is set, only the listed objects are backed up.',
   appliesTo: ['Backup'],
+  scope: 'document',
   check(resource) {
     const { value, node } = annotation(resource, 'lca.openshift.io/apply-label');
     if (!value || !node) return [];
@@ -245,6 +250,7 @@ export const oadpNamespaceRule = defineRule({
   title: 'Backup or Restore outside openshift-adp',
   docs: 'The LCA documentation asks for Backups and Restores in `openshift-adp`, where OADP runs. Velero does not process them in another namespace, and LCA waits for them.',
   appliesTo: ['Backup', 'Restore'],
+  scope: 'document',
   check(resource) {
     if (resource.namespace === 'openshift-adp') return [];
     const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
@@ -261,6 +267,7 @@ export const storageLocationLabelRule = defineRule({
   title: 'No velero.io/storage-location label',
   docs: 'The LCA documentation labels each Backup and Restore with `velero.io/storage-location` naming the BackupStorageLocation (usually `default`). LCA does not read it, but it keeps the objects tied to the right location.',
   appliesTo: ['Backup', 'Restore'],
+  scope: 'document',
   check(resource) {
     const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
     const labels = getMap(metadata, 'labels', resource.yaml.anchors);

@@ -26,6 +26,7 @@ export const referenceNameRule = defineRule({
   title: 'A referenced Secret or ConfigMap name that no object can have',
   docs: 'The CRDs accept any string in `seedImageRef.pullSecretRef.name`, `oadpContent` and `extraManifests`, but Kubernetes object names are lowercase DNS subdomains and namespaces DNS labels. A name like `<seed_pull_secret>` (a placeholder copied from an example) can never resolve: Prep fails on every cluster.',
   appliesTo: ['IBGU', 'IBU'],
+  scope: 'document',
   check(resource) {
     const anchors = resource.yaml.anchors;
     const spec = ibuSpecOf(resource);

@@ -47,6 +47,7 @@ export const apiVersionRule = defineRule({
   title: 'The kind is not served at this API version',
   docs: 'ImageBasedGroupUpgrade is served only as `lcm.openshift.io/v1alpha1`, ImageBasedUpgrade as `lca.openshift.io/v1`, Velero Backup and Restore as `velero.io/v1`. Any other version is rejected with "no matches for kind".',
   appliesTo: schemaTypes,
+  scope: 'document',
   check(resource) {
     const served = SERVED_VERSIONS[resource.type]!;
     if (resource.apiVersion === served) return [];
@@ -64,6 +65,7 @@ export const schemaRule = defineRule({
   title: 'The object does not match its CRD schema',
   docs: 'Required fields, types, enums, patterns and list limits as the CRD defines them. The API server rejects such an object when it is applied.',
   appliesTo: schemaTypes,
+  scope: 'document',
   check(resource) {
     return schemaResult(resource)?.errors ?? [];
   },
@@ -97,6 +99,9 @@ export const unknownFieldRule = defineRule({
   title: 'A field the schema does not define (dropped silently by the API server)',
   docs: 'CRDs prune fields they do not define without an error, so a misspelt field (`maxConcurrncy`) or a field at the wrong level simply has no effect. The quick-fix renames it to the field that was most likely meant.',
   appliesTo: schemaTypes,
+  // The API server drops the field: shown faded, like unused code.
+  tags: ['unnecessary'],
+  scope: 'document',
   check(resource) {
     const result = schemaResult(resource);
     if (!result) return [];

@@ -18,26 +18,70 @@ export interface LintOptions {
   severities?: Record<string, Severity | 'off'>;
 }
 
-export interface RuleContext {
-  readonly workspace: Workspace;
+/** What every check is given: the options of the lint, never the other documents. */
+export interface DocumentContext {
   readonly options: LintOptions;
 }
 
-export interface Rule {
+/** What a workspace-scoped check is given: the other documents too, which it reads through facts.ts only. */
+export interface WorkspaceContext extends DocumentContext {
+  readonly workspace: Workspace;
+}
+
+/** @deprecated The context of a workspace-scoped rule; say WorkspaceContext. */
+export type RuleContext = WorkspaceContext;
+
+/**
+ * `document`: the result depends on the resource's own document (and the options) only; editors keep it while
+ * that document's text is unchanged. `workspace`: it also depends on other documents, read through the
+ * workspace facts (facts.ts); editors keep it while those facts are unchanged too.
+ */
+export type RuleScope = 'document' | 'workspace';
+
+/** How editors show a finding: `unnecessary` fades it, like unused code (LSP DiagnosticTag.Unnecessary). */
+export type RuleTag = 'unnecessary';
+
+/** What the registry knows of every check, rule or built-in: the rules reference and `ibgu rules` read it. */
+export interface CheckRecord {
   /** Stable id, `ibgu/<name>`: used in diagnostics, overrides and suppression comments. */
   readonly id: string;
+  /** The default severity. */
   readonly severity: Severity;
-  /** One line: what the rule catches. */
+  /** One line: what it catches. */
   readonly title: string;
   /** Why it matters and what to do, in a few sentences (Markdown). */
   readonly docs: string;
-  readonly appliesTo: readonly ResourceType[];
-  /**
-   * A check declared without the `ctx` parameter depends on its own document only, and editors cache its
-   * result while that document's text is unchanged; one that takes `ctx` runs again on every change.
-   */
-  check(resource: Resource, ctx: RuleContext): Report[];
+  /** How editors show its findings. */
+  readonly tags?: readonly RuleTag[];
 }
+
+/** A check of the core itself (YAML syntax, nesting, internal errors, unreadable files): no `check` to run. */
+export interface BuiltinCheck extends CheckRecord {
+  readonly builtin: true;
+  /** Whether `severities` (`--disable`, `--severity`, `ibgu.rules`) may change or turn it off. */
+  readonly configurable: boolean;
+}
+
+interface RuleBase extends CheckRecord {
+  readonly appliesTo: readonly ResourceType[];
+}
+
+/** A rule whose result depends on its own document only: its check is not given the workspace. */
+export interface DocumentRule extends RuleBase {
+  readonly scope: 'document';
+  readonly check: (resource: Resource, ctx: DocumentContext) => Report[];
+}
+
+/** A rule that reads other documents (through the workspace facts) or the previous versions. */
+export interface WorkspaceRule extends RuleBase {
+  readonly scope: 'workspace';
+  readonly check: (resource: Resource, ctx: WorkspaceContext) => Report[];
+}
+
+export type Rule = DocumentRule | WorkspaceRule;
+
+/** Any entry of the registry. */
+export type RuleRecord = Rule | BuiltinCheck;
 
 export interface TextEdit {
   range: Range;
@@ -60,4 +104,6 @@ export interface Finding {
   fixes: Fix[];
   /** Set when the finding is inside a document embedded in a ConfigMap value. */
   embedded?: boolean;
+  /** The tags of its rule (see RuleTag), for editors to show it accordingly. */
+  tags?: readonly RuleTag[];
 }

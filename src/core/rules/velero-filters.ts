@@ -23,6 +23,7 @@ export const filterMixRule = defineRule({
   title: 'Old and scoped resource filters mixed in one Backup',
   docs: 'Velero rejects a Backup (phase `FailedValidation`) that combines the old filters (`includedResources`, `excludedResources`, `includeClusterResources`) with the scoped ones (`included/excludedClusterScopedResources`, `included/excludedNamespaceScopedResources`). LCA then reports the upgrade as failed at the backup step. Empty lists do not count.',
   appliesTo: ['Backup'],
+  scope: 'document',
   check(resource) {
     const spec = specOf(resource);
     const present = (keys: string[]) => keys.map((k) => pairOf(spec, k)).filter((p): p is Pair<unknown, unknown> => !!p && inEffect(resource, p));
@@ -52,6 +53,7 @@ export const veleroFiltersRule = defineRule({
   title: 'Include/exclude lists or selectors Velero refuses',
   docs: "Velero validates its filters before it starts: an include list with `*` must contain only `*`; an exclude list may not contain an item of the matching include list; the old exclude lists (`excludedNamespaces`, `excludedResources`) may not contain `*`, while a scoped exclude list may be `*` alone when its include list is empty; `labelSelector` cannot be combined with `orLabelSelectors`; a Restore names either `backupName` or `scheduleName`. A Backup or Restore that breaks this ends in `FailedValidation`: the upgrade fails at the backup step, or the Restore fails after the pivot.",
   appliesTo: ['Backup', 'Restore'],
+  scope: 'document',
   check(resource) {
     const spec = specOf(resource) as YAMLMap<unknown, unknown> | undefined;
     if (!spec) return [];
