@@ -1,7 +1,7 @@
 import { perResource } from '../yaml/memo';
 import { configMapRefs, evidenceOf } from '../lca/configmaps';
 import { backupCoversVolumes } from './lvms';
-import { getString } from '../yaml/ast';
+import { getMap, getString } from '../yaml/ast';
 import { refused } from '../yaml/parse';
 import type { LintOptions } from './types';
 import type { Workspace } from '../yaml/workspace';
@@ -19,8 +19,8 @@ const factsOf = perResource((r): string => {
   if (r.type === 'ConfigMap') parts.push(r.embedded.map((d) => `${d.embedding?.key}:${refused(d) ? 'refused' : d.problems.filter((p) => p.severity === 'error').length}`));
   if (r.type === 'Backup') parts.push(backupCoversVolumes(r));
   if (r.type === 'Restore') {
-    const spec = r.root.items.find((p) => (p.key as { value?: unknown })?.value === 'spec')?.value;
-    parts.push(getString(spec as never, 'backupName', r.yaml.anchors) ?? '');
+    // As the rules read it (lvms.ts, oadp.ts): a `spec` that is not a mapping has no backupName.
+    parts.push(getString(getMap(r.root, 'spec', r.yaml.anchors), 'backupName', r.yaml.anchors) ?? '');
   }
   return JSON.stringify(parts);
 });
