@@ -6,7 +6,7 @@
 import type { ResourceType } from './registry';
 import { MAX_ANNOTATION_BYTES, MAX_CONFIG_DATA_BYTES, MAX_STORED_OBJECT_BYTES } from './limits';
 import { ApiError } from './status';
-import type { KubeObject } from './store';
+import type { KubeObject } from './kube-object';
 
 /** One field.Error as a metav1.StatusCause: `message` is its ErrorBody ("Too long: …"), `field` its path. */
 export interface FieldCause { reason: string; message: string; field?: string }

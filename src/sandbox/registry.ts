@@ -5,7 +5,7 @@
  */
 import { celEqual, ibguCelViolations, withIbguDefaults, type CelViolation } from '../core/talm/cel';
 import { ibuUpdateViolations, SINGLETON_MESSAGE } from '../core/lca/ibu';
-import type { KubeObject } from './store';
+import type { KubeObject } from './kube-object';
 
 export interface PrinterColumn {
   name: string;

@@ -9,8 +9,9 @@ import { apiVersionOf, HUB, type ApiTypes, type ResourceType } from './registry'
 import type { CelViolation } from '../core/talm/cel';
 import { clone, deepEqual, fieldsV1, type Json } from './patch';
 import { checkStorable, sizeViolations, type FieldCause } from './object-limits';
+import type { KubeObject } from './kube-object';
 
-export type KubeObject = Record<string, any>;
+export type { KubeObject } from './kube-object';
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface StoreEvent {
