@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IbguApi } from '../../../src/extension/extension';
-import type { ApplyOutcome } from '../../../src/extension/hub-commands';
+import type { ApplyOutcome } from '../../../src/extension/commands/apply';
 import type { HubSession } from '../../../src/extension/hubs';
 import type { TreeNode } from '../../../src/hub/types';
 import { workspaceUri } from './helpers';
