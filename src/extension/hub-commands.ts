@@ -5,7 +5,7 @@ import type { SandboxProcess } from './sandbox-process';
 import type { HubTree } from './views/hub-tree';
 import type { HubContent } from './views/hub-content';
 import { registerRowCommand } from './row-command';
-import type { HubParts } from './commands/parts';
+import type { HubCommandParts } from './commands/parts';
 import type { Target } from './commands/targets';
 import { connect, disconnect, reconnect, startSandbox } from './commands/connect';
 import { apply } from './commands/apply';
@@ -33,7 +33,7 @@ export class HubCommands implements vscode.Disposable {
     log: vscode.LogOutputChannel,
     confirmation: Confirmation,
   ) {
-    const parts: HubParts = { context, hubs, tree, sandbox, content, log, confirmation };
+    const parts: HubCommandParts = { context, hubs, tree, sandbox, content, log, confirmation };
     const command = (id: string, run: (...args: any[]) => unknown) => this.disposables.push(vscode.commands.registerCommand(id, run));
     // Commands of the view's rows: see registerRowCommand.
     const row = (id: string, title: string, run: (node: Target | undefined, ...rest: any[]) => unknown) => this.disposables.push(registerRowCommand(id, title, run));

@@ -1,10 +1,10 @@
 /** Append a step to a live IBGU's plan, in the plan editor. */
 import * as vscode from 'vscode';
 import { PlanEditorPanel } from '../views/plan-editor';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 import { pickIbgu, type Target } from './targets';
 
-export async function appendStep(parts: HubParts, node?: Target): Promise<PlanEditorPanel | undefined> {
+export async function appendStep(parts: HubCommandParts, node?: Target): Promise<PlanEditorPanel | undefined> {
   const found = await pickIbgu(parts.hubs, node);
   if (!found) return undefined;
   const { session, object } = found;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { HubSession } from '../hubs';
 import type { KubeObject, TreeNode } from '../../hub/types';
 import { openDashboard } from './dashboard';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 import { IBGU_API, IBGU_KIND, pickHub } from './targets';
 
 /** What `ibgu.applyToHub` ended with (returned to whoever ran the command, e.g. a test). */
@@ -18,7 +18,7 @@ export type ApplyOutcome =
   | { outcome: 'failed'; message: string }
   | { outcome: 'nothing'; message: string };
 
-export async function apply(parts: HubParts, uri?: vscode.Uri, documentIndex?: number, offset?: number, hub?: string): Promise<ApplyOutcome> {
+export async function apply(parts: HubCommandParts, uri?: vscode.Uri, documentIndex?: number, offset?: number, hub?: string): Promise<ApplyOutcome> {
   const editor = vscode.window.activeTextEditor;
   const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
   if (!document) return nothing(vscode.l10n.t('Open a YAML file with an ImageBasedGroupUpgrade to apply it.'));
@@ -96,7 +96,7 @@ async function closeDiff(right: vscode.Uri): Promise<void> {
 }
 
 /** Shows an IBGU just applied in the view, selected (keyboard focus stays where it is), once the hub's watch has brought it. */
-async function revealIbgu(parts: HubParts, session: HubSession, uid: string): Promise<void> {
+async function revealIbgu(parts: HubCommandParts, session: HubSession, uid: string): Promise<void> {
   const id = `${session.context.name}/ibgu/${uid}`;
   const find = () => parts.tree.nodes.find((r) => r.id === session.context.name)?.children?.find((n) => n.kind === 'ibgus')?.children?.find((n) => n.id === id);
   const node = find() ?? (await new Promise<TreeNode | undefined>((resolve) => {

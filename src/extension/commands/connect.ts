@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { shippedScenarios } from '../sandbox-process';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 import { pickHub, type Target } from './targets';
 
-export async function connect(parts: HubParts): Promise<void> {
+export async function connect(parts: HubCommandParts): Promise<void> {
   const view = parts.hubs.contexts();
   const shown = new Set(parts.hubs.list().map((s) => s.context.name));
   type Item = vscode.QuickPickItem & { context?: string; action?: 'file' | 'sandbox' };
@@ -52,7 +52,7 @@ function configScope(): vscode.ConfigurationTarget {
   return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
-export async function disconnect(parts: HubParts, node?: Target): Promise<void> {
+export async function disconnect(parts: HubCommandParts, node?: Target): Promise<void> {
   const session = await pickHub(parts.hubs, node);
   if (!session) return;
   if (session.context.file === parts.sandbox.kubeconfigPath) {
@@ -62,7 +62,7 @@ export async function disconnect(parts: HubParts, node?: Target): Promise<void> 
   await parts.hubs.hide(session.context.name);
 }
 
-export async function reconnect(parts: HubParts, node?: Target): Promise<void> {
+export async function reconnect(parts: HubCommandParts, node?: Target): Promise<void> {
   const session = await pickHub(parts.hubs, node);
   if (!session) return;
   session.connection.stop();
@@ -70,7 +70,7 @@ export async function reconnect(parts: HubParts, node?: Target): Promise<void> {
   session.connection.start();
 }
 
-export async function startSandbox(parts: HubParts, options?: { scenario?: string; timeScale?: number; clusters?: number }): Promise<string | undefined> {
+export async function startSandbox(parts: HubCommandParts, options?: { scenario?: string; timeScale?: number; clusters?: number }): Promise<string | undefined> {
   let scenario = options?.scenario;
   if (!options) {
     const scenarios = shippedScenarios(parts.context.extensionPath);

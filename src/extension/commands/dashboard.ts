@@ -2,10 +2,10 @@
 import type { HubSession } from '../hubs';
 import type { TreeNode } from '../../hub/types';
 import { DashboardPanel } from '../views/dashboard';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 import { pickIbgu, type Target } from './targets';
 
-export async function openDashboard(parts: HubParts, node?: Target): Promise<DashboardPanel | undefined> {
+export async function openDashboard(parts: HubCommandParts, node?: Target): Promise<DashboardPanel | undefined> {
   const found = await pickIbgu(parts.hubs, node);
   if (!found) return undefined;
   const { session, object } = found;
@@ -30,7 +30,7 @@ export async function openDashboard(parts: HubParts, node?: Target): Promise<Das
   return panel;
 }
 
-async function revealCluster(parts: HubParts, session: HubSession, uid: string, name: string): Promise<void> {
+async function revealCluster(parts: HubCommandParts, session: HubSession, uid: string, name: string): Promise<void> {
   parts.tree.rebuild();
   const prefix = `${session.context.name}/ibgu/${uid}/`;
   const walk = (nodes: readonly TreeNode[]): TreeNode | undefined => {

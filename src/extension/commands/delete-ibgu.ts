@@ -1,9 +1,9 @@
 /** Delete an IBGU, after a question that says what stays behind (the clusters' labels). */
 import * as vscode from 'vscode';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 import { IBGU_API, IBGU_KIND, pickIbgu, type Target } from './targets';
 
-export async function deleteIbgu(parts: HubParts, node?: Target): Promise<boolean> {
+export async function deleteIbgu(parts: HubCommandParts, node?: Target): Promise<boolean> {
   const found = await pickIbgu(parts.hubs, node);
   if (!found) return false;
   const { session, object } = found;

@@ -1,10 +1,10 @@
 /** A live object of the hub (an IBGU or a ManagedCluster) as read-only YAML. */
 import * as vscode from 'vscode';
 import type { KubeObject } from '../../hub/types';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 import { pickHub, type Target } from './targets';
 
-export async function showLiveYaml(parts: HubParts, node?: Target): Promise<void> {
+export async function showLiveYaml(parts: HubCommandParts, node?: Target): Promise<void> {
   const session = await pickHub(parts.hubs, node);
   if (!session || !node?.ref) return;
   const kind = node.kind === 'managedCluster' || node.kind === 'cluster' ? 'ManagedCluster' : 'ImageBasedGroupUpgrade';

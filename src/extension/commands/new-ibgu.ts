@@ -1,9 +1,9 @@
 /** A new IBGU document for the clusters selected in the view. */
 import * as vscode from 'vscode';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 import type { Target } from './targets';
 
-export async function newFromClusters(parts: HubParts, node?: Target, nodes?: Target[]): Promise<vscode.TextDocument | undefined> {
+export async function newFromClusters(parts: HubCommandParts, node?: Target, nodes?: Target[]): Promise<vscode.TextDocument | undefined> {
   const chosen = (nodes?.length ? nodes : node ? [node] : []).filter((n) => n.ref);
   const names = chosen.map((n) => n.ref!.cluster ?? n.ref!.name);
   if (!names.length) {

@@ -5,8 +5,8 @@ import type { SandboxProcess } from '../sandbox-process';
 import type { HubContent } from '../views/hub-content';
 import type { HubTree } from '../views/hub-tree';
 
-/** What the hub commands work with, made once by the extension's context and handed to each command. */
-export interface HubParts {
+/** What the hub commands work with, made once by HubCommands and handed to each (not context.ts's HubParts, which is what the extension exposes). */
+export interface HubCommandParts {
   readonly context: vscode.ExtensionContext;
   readonly hubs: Hubs;
   readonly tree: HubTree;

@@ -1,8 +1,8 @@
 /** The IBGU view's name filter, and the lens's request to count matching clusters (which connects). */
 import * as vscode from 'vscode';
-import type { HubParts } from './parts';
+import type { HubCommandParts } from './parts';
 
-export async function filterByName(parts: HubParts): Promise<void> {
+export async function filterByName(parts: HubCommandParts): Promise<void> {
   const text = await vscode.window.showInputBox({
     title: vscode.l10n.t('Filter the IBGU view'),
     prompt: vscode.l10n.t('Show IBGUs and clusters whose name contains this text (empty: no name filter)'),
@@ -12,7 +12,7 @@ export async function filterByName(parts: HubParts): Promise<void> {
   parts.tree.setFilter({ ...parts.tree.currentFilter, text: text.trim() || undefined });
 }
 
-export async function countMatches(parts: HubParts): Promise<void> {
+export async function countMatches(parts: HubCommandParts): Promise<void> {
   const sessions = parts.hubs.list();
   if (!sessions.length) {
     void vscode.commands.executeCommand('ibgu.connect');

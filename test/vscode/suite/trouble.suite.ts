@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import type { IbguApi } from '../../../src/extension/extension';
 import type { HubSession } from '../../../src/extension/hubs';
-import type { TroubleOutcome } from '../../../src/extension/trouble-commands';
+import type { TroubleOutcome } from '../../../src/extension/commands/trouble';
 import { workspaceUri } from './helpers';
 import { accessFrom, extensionApi, request, until, type HubAccess } from './hub-helpers';
 
