@@ -1,6 +1,36 @@
 /**
  * Plain HTTPS requests to the hub with a client-node KubeConfig's TLS and credentials (token, client
  * certificate, exec plugin), and the discovery lookup that turns an apiVersion/kind into a URL.
+ *
+ * Why this is not client-node's KubernetesObjectApi (checked against @kubernetes/client-node 1.4.0,
+ * node_modules/@kubernetes/client-node/dist/…). Every write and read of the hub layer goes through the one
+ * `request` below; KubernetesObjectApi would take some of them and not the others:
+ *
+ * - The conditional plan append (connection.ts appendStep) is an RFC 6902 JSON patch whose `test` op makes
+ *   the server refuse it when the plan changed. KubernetesObjectApi.patch cannot send one: it builds the
+ *   URL from its body and sends that body as is (object.js:154 `specUriPath(spec, 'patch')`, object.js:170-175
+ *   `serialize(spec, …)`), and the URL needs `spec.kind` and `spec.metadata.name` (object.js:332-333,
+ *   353-357), which an array of ops does not have. Only the generated CustomObjectsApi sends a JSON patch
+ *   (gen/apis/CustomObjectsApi.js:1397-1401 picks application/json-patch+json), with its own group/version/
+ *   plural and no discovery: a second client and a second URL scheme for one request.
+ * - The hub layer's objects are the server's JSON (KubeObject). KubernetesObjectApi hands back responses
+ *   deserialized by the type its apiVersion/kind names (object.js:440-446): for a built-in kind that is a
+ *   model class that keeps only the fields client-node 1.4.0 knows and turns timestamps into Date objects
+ *   (gen/models/ObjectSerializer.js:2353, 2363-2371). Checked: a V1Deployment read that way loses an unknown
+ *   spec field and has a Date creationTimestamp, as do PersistentVolumeList items; the spoke snapshot reads
+ *   Deployments, PersistentVolumes and PersistentVolumeClaims through here (spoke.ts:97, 118-119). Custom kinds pass through.
+ * - A kind the hub does not serve is a 404 here (`locate`), which connection.ts turns into HubError
+ *   'not-found' ("the hub does not serve …"); KubernetesObjectApi throws a plain Error without a status
+ *   (object.js:342-343), and its discovery takes the first entry of the kind, subresources included
+ *   (object.js:388, 399), where `locate` skips `x/status`.
+ *
+ * What the library does provide, and this file does not duplicate: TLS and credentials
+ * (KubeConfig.applyToHTTPSOptions, below) and the informers' watch (informer.ts). Server-side apply with
+ * dryRun=All, fieldManager and force, merge patches and deletes with DeleteOptions preconditions would each
+ * be possible through KubernetesObjectApi (object.js:95-127, 148-177), but only beside this path, not
+ * instead of it; and it sends no User-Agent (config.js:385-397 makeApiClient adds no middleware), which
+ * the sandbox's request log and test/hub/hub-layer.test.ts:157 use to tell this client apart, and no timeout
+ * (gen/http/isomorphic-fetch.js:8-14), where this path ends a silent request after IDLE_TIMEOUT_MS.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';

@@ -6,7 +6,7 @@
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { classify, type HubError } from './errors';
-import type { HubHttp } from './http';
+import { resourcePath, type HubHttp } from './http';
 import type { KubeObject, ModelChange, ResourceType } from './types';
 
 /** What an informer tells its connection. */
@@ -53,7 +53,8 @@ export class KindInformer {
     private readonly http: HubHttp,
     private readonly events: InformerEvents,
   ) {
-    const path = `/apis/${type.group}/${type.version}/${type.plural}`;
+    // The collection of every namespace: a ResourceType is where its objects live.
+    const path = resourcePath(type, undefined);
     const apiVersion = `${type.group}/${type.version}`;
     const list = async () => {
       let answer: { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
