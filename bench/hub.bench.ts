@@ -35,7 +35,7 @@ import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { HubConnection, kubeconfigFor, readKubeconfig } from '../src/hub';
-import { HubIndex } from '../src/hub/rollout';
+import { HubIndex } from '../src/hub/hub-index';
 import { buildHubTree } from '../src/hub/tree-model';
 import { WATCHED_KINDS, type ConnectionState, type Rollout, type TreeNode } from '../src/hub/types';
 import { parseScenario, startSandbox, type Sandbox } from '../src/sandbox';

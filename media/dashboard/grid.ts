@@ -3,7 +3,7 @@
  * state changed are repainted, in one animation frame; hover and the keyboard show a tooltip, a click or
  * Enter asks the host to reveal the cluster.
  */
-import type { ClusterProgress } from '../../src/hub/types';
+import type { ClusterProgress } from '../../src/core/talm/readback-model';
 import { CELL_KINDS, KIND_LABELS, cellKind, tooltipLines, type CellKind } from './model';
 import { cellAt, cellOrigin, gridLayout, moveCell, type GridLayout } from './grid-layout';
 

@@ -3,7 +3,8 @@
  * shows the cluster grid, the steps and the failed clusters. Every text from the hub goes in as textContent.
  */
 import './main.css';
-import type { ConnectionState, Rollout } from '../../src/hub/types';
+import type { Rollout } from '../../src/core/talm/readback-model';
+import type { ConnectionState } from '../../src/shared/connection-state';
 import type { HostMessage, PageMessage } from '../../src/shared/dashboard-protocol';
 import { el, vsCodeApi } from '../shared/page';
 import { FailedTable } from './failed';

@@ -2,7 +2,7 @@
  * What the dashboard shows, computed from a Rollout without touching the DOM: the grid's order and states,
  * the counts said aloud, and the failed clusters. Pure, so unit tests run it on plain objects.
  */
-import type { ClusterPhase, ClusterProgress, Rollout } from '../../src/hub/types';
+import type { ClusterPhase, ClusterProgress, Rollout } from '../../src/core/talm/readback-model';
 
 /** How a grid cell is drawn: the four phases, plus failures only the ManifestWork feedback shows yet. */
 export type CellKind = ClusterPhase | 'failed-early';

@@ -2,7 +2,7 @@
  * One block per plan step: its state, a stacked bar of completed / failed / in-progress / pending clusters
  * with the counts, and (once it started) its timeline. Rebuilt off-document and swapped in at once.
  */
-import type { ClusterPhase, StepProgress } from '../../src/hub/types';
+import type { ClusterPhase, StepProgress } from '../../src/core/talm/readback-model';
 import { el } from '../shared/page';
 import { formatCount } from './model';
 import { stepTimeline, type BatchStarts, type StepTimeline } from './timeline';

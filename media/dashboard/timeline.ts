@@ -2,8 +2,8 @@
  * A step's timeline: from its start to its timeout, with the batch boundaries known so far, the current
  * batch's deadline as TALM computes it, completion and "now". Pure: times in ms since the epoch.
  */
-import { batchTimeoutMinutes } from '../../src/core/talm/rollout';
-import type { StepProgress } from '../../src/hub/types';
+import { batchTimeoutMinutes } from '../../src/core/talm/batches';
+import type { StepProgress } from '../../src/core/talm/readback-model';
 
 export type MarkKind = 'batch' | 'deadline' | 'timeout' | 'completed' | 'now';
 

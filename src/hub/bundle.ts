@@ -4,7 +4,8 @@
  * and tree model, and the core functions the editor-side hub features use.
  */
 export * from './index';
-export * from './rollout';
+export * from './hub-index';
+export { reduceRollout, liveFailure, NEVER_STARTED_MESSAGE, type RolloutRelated } from '../core/talm/readback';
 export * from './tree-model';
 export * from './documents';
 export * from './new-ibgu';

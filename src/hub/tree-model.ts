@@ -4,7 +4,8 @@
  * here knows vscode. Ids come from the context name, uids, step indexes and cluster names, so a rebuild
  * with reordered input keeps VS Code's expansion and selection.
  */
-import { CLEANUP_ACTIONS, IBGU_LABEL } from '../core/talm/rollout';
+import { CLEANUP_ACTIONS } from '../core/talm/batches';
+import { IBGU_LABEL } from '../core/talm/wire';
 import { markdownCode, markdownText } from '../core/text/markdown';
 import type { ClusterPhase, ClusterProgress, ConnectionPhase, HubTreeInput, KubeObject, Rollout, RolloutState, StepProgress, StepState, TreeFilter, TreeNode } from './types';
 

@@ -1,28 +1,14 @@
 /**
- * The hub layer's types, shared by the layer itself (dist/hub.js: kubeconfig, informers, writes — no vscode),
- * the pure rollout reducer, the VS Code views and the webviews. Types only: importing this file costs nothing.
+ * The hub layer's types, shared by the layer itself (dist/hub.js: kubeconfig, informers, writes — no vscode)
+ * and the VS Code views. Types and the watched resource table only. The object shape and the read-back
+ * rollout model live in core, the connection state in shared; they are re-exported here for the hub layer.
  */
+import type { KubeObject } from '../core/kube/object';
+import { CGU_TYPE, IBGU_TYPE, MANAGED_CLUSTER_TYPE, MANIFEST_WORK_TYPE, type ApiType } from '../core/kube/types';
+import type { Rollout } from '../core/talm/readback-model';
+import type { ConnectionState } from '../shared/connection-state';
 
-/** The part of a Kubernetes object the hub layer reads; everything else is kept as it came. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: { uid?: string; kind?: string; name?: string }[];
-    [key: string]: unknown;
-  };
-  spec?: any;
-  status?: any;
-  [key: string]: unknown;
-}
+export type { KubeObject };
 
 /** The resource types the views watch on a hub, one informer each. */
 export type WatchedKind = 'ImageBasedGroupUpgrade' | 'ManagedCluster' | 'ClusterGroupUpgrade' | 'ManifestWork';
@@ -36,11 +22,13 @@ export interface ResourceType {
   namespaced: boolean;
 }
 
+const watched = (t: ApiType): ResourceType => ({ kind: t.kind as WatchedKind, group: t.group, version: t.version, plural: t.plural, namespaced: t.namespaced });
+
 export const RESOURCE_TYPES: Readonly<Record<WatchedKind, ResourceType>> = {
-  ImageBasedGroupUpgrade: { kind: 'ImageBasedGroupUpgrade', group: 'lcm.openshift.io', version: 'v1alpha1', plural: 'imagebasedgroupupgrades', namespaced: true },
-  ManagedCluster: { kind: 'ManagedCluster', group: 'cluster.open-cluster-management.io', version: 'v1', plural: 'managedclusters', namespaced: false },
-  ClusterGroupUpgrade: { kind: 'ClusterGroupUpgrade', group: 'ran.openshift.io', version: 'v1alpha1', plural: 'clustergroupupgrades', namespaced: true },
-  ManifestWork: { kind: 'ManifestWork', group: 'work.open-cluster-management.io', version: 'v1', plural: 'manifestworks', namespaced: true },
+  ImageBasedGroupUpgrade: watched(IBGU_TYPE),
+  ManagedCluster: watched(MANAGED_CLUSTER_TYPE),
+  ClusterGroupUpgrade: watched(CGU_TYPE),
+  ManifestWork: watched(MANIFEST_WORK_TYPE),
 };
 
 /** A context of the merged kubeconfig, as kubectl would use it. */
@@ -67,20 +55,7 @@ export interface KubeconfigView {
   problems: { file: string; message: string }[];
 }
 
-export type ConnectionPhase = 'idle' | 'connecting' | 'connected' | 'unreachable' | 'unauthorised' | 'forbidden';
-
-/** What a hub root node shows. Every phase but `connected` and `idle` carries a message a person can act on. */
-export interface ConnectionState {
-  phase: ConnectionPhase;
-  /** Plain words: why it is not connected and what to do (e.g. how to log in again). */
-  message?: string;
-  /** forbidden: the missing permission as `verb resource.group` (e.g. `watch manifestworks.work.open-cluster-management.io`). */
-  permission?: string;
-  /** ms since the epoch of the last watch event (or list) received. */
-  lastEventAt?: number;
-  /** ms since the epoch of the next reconnect attempt, while waiting to retry. */
-  retryAt?: number;
-}
+export type { ConnectionPhase, ConnectionState } from '../shared/connection-state';
 
 /** One change to the hub model, as the informers deliver it. */
 export interface ModelChange {
@@ -89,69 +64,7 @@ export interface ModelChange {
   object: KubeObject;
 }
 
-// ---- the rollout reducer's output (pure: src/hub/rollout.ts) ----
-
-export type ClusterPhase = 'pending' | 'in-progress' | 'completed' | 'failed';
-
-export interface ClusterProgress {
-  name: string;
-  phase: ClusterPhase;
-  /** The action running, or the one that failed. */
-  action?: string;
-  /** The failure message (TALM's, or LCA's condition message read from ManifestWork feedback). */
-  message?: string;
-  /**
-   * True when the failure was read from the ManifestWork's status feedback (the IBU reports a failed
-   * condition) before TALM reported it: shown as "not yet reported by TALM".
-   */
-  early?: boolean;
-  /** 1-based batch of the step this cluster is in, when known. */
-  batch?: number;
-}
-
-export type StepState = 'waiting' | 'running' | 'completed' | 'timed-out' | 'blocked';
-
-export interface StepProgress {
-  index: number;
-  actions: string[];
-  maxConcurrency: number;
-  timeoutMinutes: number;
-  /** The CGU that runs the step, once TALM created it. */
-  cgu?: string;
-  state: StepState;
-  /** Why the step is blocked or timed out (the CGU's condition message). */
-  message?: string;
-  /** 1-based current batch and the number of batches, once the CGU has a remediation plan. */
-  batch?: number;
-  batchCount?: number;
-  /** The cluster names of each batch (the CGU's remediationPlan). */
-  batches?: string[][];
-  startedAt?: string;
-  currentBatchStartedAt?: string;
-  completedAt?: string;
-  clusters: ClusterProgress[];
-  counts: Record<ClusterPhase, number>;
-}
-
-export type RolloutState = 'waiting' | 'progressing' | 'completed' | 'failed';
-
-export interface Rollout {
-  uid: string;
-  namespace: string;
-  name: string;
-  plan: string[][];
-  steps: StepProgress[];
-  /** One entry per selected cluster: its overall state across the plan. */
-  clusters: ClusterProgress[];
-  /** Clusters whose every step has ended (completed or failed), and the clusters selected. */
-  done: number;
-  total: number;
-  failed: number;
-  state: RolloutState;
-  /** The IBGU's Progressing condition message. */
-  message?: string;
-  createdAt?: string;
-}
+export type { ClusterPhase, ClusterProgress, StepState, StepProgress, RolloutState, Rollout } from '../core/talm/readback-model';
 
 // ---- the hub tree model (pure: src/hub/tree-model.ts), mapped 1:1 to TreeItems by the view ----
 

@@ -2,7 +2,8 @@
  * The messages between the rollout dashboard's host (src/extension/views/dashboard.ts) and its page
  * (media/dashboard), and the host's update pacing. Shared by both sides by path: no vscode, no DOM.
  */
-import type { ConnectionState, Rollout } from '../hub/types';
+import type { Rollout } from '../core/talm/readback-model';
+import type { ConnectionState } from './connection-state';
 
 /** Host → page: the whole current picture. `rollout` is null once the IBGU was deleted; `now` is the host's clock (ms). */
 export interface UpdateMessage {

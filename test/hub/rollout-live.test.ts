@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { readScenarioFile, startSandbox, type KubeObject, type Sandbox, type StoreEvent } from '../../src/sandbox';
-import { HubIndex } from '../../src/hub/rollout';
+import { HubIndex } from '../../src/hub/hub-index';
 import { WATCHED_KINDS, type ModelChange, type Rollout, type WatchedKind } from '../../src/hub/types';
 import { repoRoot } from '../helpers/fixtures';
 import { waitFor } from '../helpers/wait';

@@ -4,7 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HubIndex, reduceRollout, liveFailure } from '../../src/hub/rollout';
+import { HubIndex } from '../../src/hub/hub-index';
+import { reduceRollout, liveFailure } from '../../src/core/talm/readback';
 import type { KubeObject, ModelChange, Rollout } from '../../src/hub/types';
 
 const NS = 'default';

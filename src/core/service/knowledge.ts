@@ -1,5 +1,5 @@
 import { IBGU_ACTIONS, type IbguAction } from '../schema/talm';
-import { stageLabel } from '../talm/labels';
+import { stageLabel } from '../talm/wire';
 
 /**
  * What TALM and LCA do with the things hover and completion talk about: actions, stage labels,

@@ -29,11 +29,6 @@ export function labelValueProblem(value: string): string | undefined {
 
 export const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
-/** The TALM stage labels put on ManagedClusters, e.g. `lcm.openshift.io/ibgu-prep-completed`. */
-export function stageLabel(action: string, outcome: 'completed' | 'failed'): string {
-  return `lcm.openshift.io/ibgu-${action.toLowerCase()}-${outcome}`;
-}
-
 /** Operators as people write them from other selector syntaxes, to the Kubernetes spelling. */
 const OPERATOR_SYNONYMS: Record<string, string> = {
   '=': 'In', '==': 'In', equals: 'In', eq: 'In',

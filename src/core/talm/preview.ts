@@ -4,9 +4,9 @@
  * earlier IBGU decide what a resumed or abort plan selects), then follows TALM's label rules step by step.
  */
 import { DEFAULT_TIMEOUT_MINUTES } from '../schema/talm';
-import { stageLabel } from './labels';
+import { clusterGroupUpgradeName, stageLabel } from './wire';
 import { formatPlan, INVALID_PLAN_MESSAGE, isAction, isAllowedPlan } from './plan';
-import { batches, batchTimeoutMinutes, labelsAfterStatus, stepWorstCaseMinutes } from './rollout';
+import { batches, batchTimeoutMinutes, labelsAfterStatus, stepWorstCaseMinutes } from './batches';
 import { anySelectorMatches, SelectorError, sortClusterNames, stepRequirement, stepSelectors, type ClusterInfo, type LabelSelector, type Labels } from './select';
 
 export interface PlanStep {
@@ -106,11 +106,6 @@ function skipReason(firstAction: string): string {
     default:
       return 'not matched';
   }
-}
-
-/** The CGU name TALM derives from the IBGU name, the step's actions and its 0-based index. */
-export function clusterGroupUpgradeName(ibguName: string, actions: readonly string[], index: number): string {
-  return `${ibguName}-${actions.map((a) => a.toLowerCase()).join('-')}-${index}`;
 }
 
 function problemsOf(input: RolloutInput): string[] {

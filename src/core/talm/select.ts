@@ -1,5 +1,5 @@
 /** Which ManagedClusters a plan step selects: Kubernetes label selectors plus TALM's per-action filter. */
-import { stageLabel } from './labels';
+import { stageLabel } from './wire';
 
 export interface SelectorRequirement {
   key: string;

@@ -1,4 +1,5 @@
 /** How TALM turns its per-step ClusterGroupUpgrades into `status.clusters` and the Progressing condition. */
+import { ALL_STEPS_COMPLETED_MESSAGE, TIMEOUT_FAILURE_MESSAGE, waitingForStepMessage } from './wire';
 
 export interface ActionMessage {
   action: string;
@@ -43,9 +44,6 @@ export interface StepOutcome {
   /** Clusters of the running batch, by the index of the action they are on (cleared once finished). */
   inFlight?: Readonly<Record<string, number>>;
 }
-
-/** TALM's text when no feedback explains a failure; quoted exactly. */
-export const TIMEOUT_FAILURE_MESSAGE = 'Action did not successfully complete before the timeout specified in the rolloutStrategy';
 
 /**
  * The failure message TALM records: every feedback value whose name mentions `ConditionMessage` or
@@ -104,7 +102,7 @@ export interface ProgressingCondition {
  */
 export function progressingCondition(planLength: number, finishedSteps: ReadonlySet<number>): ProgressingCondition {
   for (let i = 0; i < planLength; i++) {
-    if (!finishedSteps.has(i)) return { type: 'Progressing', status: 'True', reason: 'InProgress', message: `Waiting for plan step ${i} to be completed` };
+    if (!finishedSteps.has(i)) return { type: 'Progressing', status: 'True', reason: 'InProgress', message: waitingForStepMessage(i) };
   }
-  return { type: 'Progressing', status: 'False', reason: 'Completed', message: 'All plan steps are completed' };
+  return { type: 'Progressing', status: 'False', reason: 'Completed', message: ALL_STEPS_COMPLETED_MESSAGE };
 }

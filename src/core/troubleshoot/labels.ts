@@ -4,8 +4,9 @@
  * because the next IBGU step selects clusters by them (facts §3.3).
  */
 import { inProgressStage, type IbuObject } from '../lca/stages';
-import { stageLabel } from '../talm/labels';
-import { IBGU_LABEL, labelsAfterStatus } from '../talm/rollout';
+import { stageLabel } from '../talm/wire';
+import { IBGU_LABEL } from '../talm/wire';
+import { labelsAfterStatus } from '../talm/batches';
 import { conditionOf, conditionsOf, statusIs } from './objects';
 
 export interface LabelRepair {

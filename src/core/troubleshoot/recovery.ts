@@ -5,7 +5,7 @@
  * clusters TALM would select with the labels they carry now.
  */
 import { DEFAULT_TIMEOUT_MINUTES } from '../schema/talm';
-import { stageLabel } from '../talm/labels';
+import { stageLabel } from '../talm/wire';
 import { isAllowedPlan, type Plan } from '../talm/plan';
 import { clusterFromManagedCluster, rolloutInputFromIbgu } from '../talm/preview';
 import { selectForStep, SelectorError, sortClusterNames, type LabelSelector } from '../talm/select';

@@ -1,4 +1,5 @@
 /** What the simulated controllers share: the hub, the spokes, simulated time, the scenario and a log. */
+import { findCondition, type Condition } from '../../core/kube/object';
 import type { Scenario } from '../scenario';
 import type { KubeObject, Store } from '../store';
 import type { Spokes } from '../surface';
@@ -12,17 +13,17 @@ export interface ControllerContext {
   log: (line: string) => void;
 }
 
-export interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-  observedGeneration?: number;
+export { findCondition, type Condition };
+
+/** A stored object's `namespace/name`, the key of the controllers' work queues. */
+export function objectKey(obj: KubeObject): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
 
-export function findCondition(obj: KubeObject | undefined, type: string): Condition | undefined {
-  return (obj?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
+/** `namespace/name` back into its two parts. */
+export function splitKey(k: string): [string, string] {
+  const i = k.indexOf('/');
+  return [k.slice(0, i), k.slice(i + 1)];
 }
 
 /**

@@ -4,8 +4,9 @@
  */
 import type { Pausable } from '../control';
 import type { ControllerContext } from './context';
+import { CguController } from './cgu-controller';
+import { IbguController } from './ibgu-controller';
 import { Lca } from './lca';
-import { Talm } from './talm';
 import { WorkAgent } from './work-agent';
 
 export { SimClock } from './clock';
@@ -18,10 +19,12 @@ export interface Controllers extends Pausable {
 }
 
 export function startControllers(ctx: ControllerContext): Controllers {
-  const talm = new Talm(ctx);
+  // TALM's two controllers, the IBGU one first: a CGU's change queues its owner IBGU before the CGU itself.
+  const ibgus = new IbguController(ctx);
+  const cgus = new CguController(ctx);
   const agent = new WorkAgent(ctx);
   const lca = new Lca(ctx);
-  const all = [talm, agent, lca];
+  const all = [ibgus, cgus, agent, lca];
   return {
     get paused() {
       return ctx.clock.paused;

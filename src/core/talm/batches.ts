@@ -1,5 +1,5 @@
 /** How a plan step runs: batches, timeouts, and the ManagedCluster labels TALM writes afterwards. */
-import { stageLabel } from './labels';
+import { IBGU_LABEL, stageLabel } from './wire';
 import { sortClusterNames, type Labels } from './select';
 import type { ClusterStatus } from './status';
 
@@ -35,9 +35,6 @@ export function batchTimeoutMinutes(stepTimeoutMinutes: number, elapsedMinutes: 
 export function stepWorstCaseMinutes(timeoutMinutes: number, clusterCount: number): number {
   return clusterCount === 0 ? 0 : Math.max(0, timeoutMinutes);
 }
-
-/** Every label TALM owns, e.g. `lcm.openshift.io/ibgu-prep-completed`; the pattern TALM removes by. */
-export const IBGU_LABEL = /^lcm\.openshift\.io\/ibgu-[a-zA-Z]+-(completed|failed)$/;
 
 /** Actions that return a cluster to Idle: once one completes, TALM clears the cluster's IBGU labels. */
 export const CLEANUP_ACTIONS: readonly string[] = ['Abort', 'AbortOnFailure', 'FinalizeUpgrade', 'FinalizeRollback'];

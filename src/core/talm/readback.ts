@@ -1,44 +1,22 @@
 /**
- * The rollout of an IBGU as the views show it, reduced from what the informers hold: the IBGU, its
- * ClusterGroupUpgrades (one per started plan step), their ManifestWorks and the ManagedClusters. Pure: no
- * vscode, no network. TALM's own `status.clusters` is not read: it omits clusters of batches that have not
+ * The rollout of an IBGU read back from what TALM wrote: the IBGU, its ClusterGroupUpgrades (one per
+ * started plan step), their ManifestWorks and the ManagedClusters. Pure TALM semantics: no vscode, no
+ * network, no hub. TALM's own `status.clusters` is not read: it omits clusters of batches that have not
  * started and says nothing of a failure until the step times out, while the ManifestWorks' status feedback
  * shows LCA's failure at once (facts §3.4–§3.6).
  */
-import { IBGU_ACTIONS } from '../core/schema/talm';
-import { afterStep, clusterGroupUpgradeName, rolloutInputFromIbgu, type ClusterTrack, type PlanStep } from '../core/talm/preview';
-import { anySelectorMatches, sortClusterNames, stepSelectors, type LabelSelector, type Labels } from '../core/talm/select';
-import { failureMessage, type Feedback } from '../core/talm/status';
-import type { ClusterPhase, ClusterProgress, KubeObject, ModelChange, Rollout, RolloutState, StepProgress, StepState } from './types';
-
-/** The label TALM puts on each CGU of an IBGU: `ibgu: <ibgu name>`. */
-export const IBGU_OWNER_LABEL = 'ibgu';
-/** The labels TALM puts on each ManifestWork it creates for a CGU. */
-export const CGU_LABEL = 'openshift-cluster-group-upgrades/clusterGroupUpgrade';
-export const CGU_NAMESPACE_LABEL = 'openshift-cluster-group-upgrades/clusterGroupUpgradeNamespace';
+import { findCondition, type KubeObject } from '../kube/object';
+import { afterStep, rolloutInputFromIbgu, type ClusterTrack, type PlanStep } from './preview';
+import { anySelectorMatches, sortClusterNames, stepSelectors, type LabelSelector, type Labels } from './select';
+import { failureMessage, type Feedback } from './status';
+import { actionOfTemplate, CGU_LABEL, CGU_NAMESPACE_LABEL, clusterGroupUpgradeName, fieldValueText, IBGU_OWNER_LABEL, safeResourceNameKey } from './wire';
+import type { ClusterPhase, ClusterProgress, Rollout, RolloutState, StepProgress, StepState } from './readback-model';
 
 /** The objects an IBGU's rollout is reduced from; others in the lists are ignored. */
 export interface RolloutRelated {
   cgus: readonly KubeObject[];
   manifestWorks: readonly KubeObject[];
   managedClusters: readonly KubeObject[];
-}
-
-interface Condition { type: string; status: string; reason?: string; message?: string }
-
-function condition(o: KubeObject | undefined, type: string): Condition | undefined {
-  const list: unknown = o?.status?.conditions;
-  return Array.isArray(list) ? list.find((c) => c?.type === type) : undefined;
-}
-
-/** A feedback `fieldValue` as TALM renders it for comparison and messages. */
-function fieldValueText(v: any): string {
-  switch (v?.type) {
-    case 'Boolean': return String(v.boolean);
-    case 'Integer': return String(v.integer);
-    case 'JsonRaw': return String(v.jsonRaw);
-    default: return String(v?.string ?? '');
-  }
 }
 
 function manifestsOf(resourceStatus: any): any[] {
@@ -80,12 +58,6 @@ export function liveFailure(manifestWork: KubeObject): string | undefined {
   return failed ? failureMessage(feedback, appliedFalse) : undefined;
 }
 
-/** The action a ManifestWork template name stands for: its last `-` token, without case (`syncStatusWithCGUs`). */
-function actionOfTemplate(name: string): string | undefined {
-  const token = name.slice(name.lastIndexOf('-') + 1).toLowerCase();
-  return IBGU_ACTIONS.find((a) => a.toLowerCase() === token);
-}
-
 export const NEVER_STARTED_MESSAGE = "The step ended (timed out) before this cluster's batch started; TALM records nothing for it.";
 
 /** What one plan step's CGU says, read once per reduction. */
@@ -110,8 +82,8 @@ interface StepFacts extends PlanStep {
 type Outcome = 'success' | 'untouched' | number;
 
 function stepFacts(plan: PlanStep, index: number, cgu: KubeObject | undefined, works: Map<string, KubeObject[]>): StepFacts {
-  const succeeded = condition(cgu, 'Succeeded');
-  const selected = condition(cgu, 'ClustersSelected');
+  const succeeded = findCondition(cgu, 'Succeeded');
+  const selected = findCondition(cgu, 'ClustersSelected');
   const status = cgu?.status ?? {};
   const plannedBatches: string[][] | undefined = Array.isArray(status.remediationPlan) ? status.remediationPlan.map((b: unknown) => (Array.isArray(b) ? b.map(String) : [])) : undefined;
   const batchOf = new Map<string, number>();
@@ -139,7 +111,7 @@ function currentWork(step: StepFacts, cluster: string, actionIndex: number): Kub
   const works = step.works.get(cluster);
   if (!works?.length) return undefined;
   const template = step.cgu?.spec?.manifestWorkTemplates?.[actionIndex];
-  const named = step.cgu?.status?.safeResourceNames?.[`/${step.cgu.metadata.namespace}.${template}`];
+  const named = step.cgu?.status?.safeResourceNames?.[safeResourceNameKey(step.cgu.metadata.namespace ?? '', template)];
   return works.find((w) => w.metadata.name === named) ?? (works.length === 1 ? works[0] : undefined);
 }
 
@@ -174,7 +146,8 @@ function startedResult(step: StepFacts, name: string): { progress: ClusterProgre
   return { progress: { ...base, phase }, outcome: 'success' };
 }
 
-function matches(selectors: readonly LabelSelector[], labels: Labels): boolean {
+/** Whether an IBGU's selectors pick a cluster with these labels; a selector Kubernetes cannot parse picks none. */
+export function selectsCluster(selectors: readonly LabelSelector[], labels: Labels): boolean {
   try {
     return anySelectorMatches(selectors, labels);
   } catch {
@@ -183,7 +156,7 @@ function matches(selectors: readonly LabelSelector[], labels: Labels): boolean {
 }
 
 /** The IBGU's plan and selectors; a malformed selector list selects nothing. */
-function readIbgu(ibgu: KubeObject): { plan: PlanStep[]; selectors: LabelSelector[] } {
+export function readIbgu(ibgu: KubeObject): { plan: PlanStep[]; selectors: LabelSelector[] } {
   try {
     const input = rolloutInputFromIbgu(ibgu);
     return { plan: input.plan.map((s) => ({ ...s })), selectors: [...(input.selectors ?? [])] };
@@ -235,7 +208,7 @@ export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollou
   const labelsOf = new Map<string, Labels>();
   for (const mc of related.managedClusters) labelsOf.set(mc.metadata.name, mc.metadata.labels ?? {});
   const candidates = new Set<string>();
-  for (const [cluster, labels] of labelsOf) if (matches(selectors, labels)) candidates.add(cluster);
+  for (const [cluster, labels] of labelsOf) if (selectsCluster(selectors, labels)) candidates.add(cluster);
   for (const s of steps) {
     for (const c of s.batchOf.keys()) candidates.add(c);
     for (const c of s.recorded.keys()) candidates.add(c);
@@ -253,7 +226,7 @@ export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollou
     for (const step of steps) {
       const result = step.started
         ? startedResult(step, cluster)
-        : matches(narrowed[step.index]!, track.labels) ? { progress: { name: cluster, phase: 'pending' as const }, outcome: 'success' as const } : undefined;
+        : selectsCluster(narrowed[step.index]!, track.labels) ? { progress: { name: cluster, phase: 'pending' as const }, outcome: 'success' as const } : undefined;
       if (!result) continue;
       stepClusters[step.index]!.push(result.progress);
       perStep.push(result.progress);
@@ -296,149 +269,8 @@ export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollou
     failed,
     state,
   };
-  const progressing = condition(ibgu, 'Progressing')?.message;
+  const progressing = findCondition(ibgu, 'Progressing')?.message;
   if (progressing) rollout.message = progressing;
   if (ibgu.metadata.creationTimestamp) rollout.createdAt = ibgu.metadata.creationTimestamp;
   return rollout;
-}
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-
-function addTo(index: Map<string, Set<string>>, group: string | undefined, member: string): void {
-  if (group === undefined) return;
-  let set = index.get(group);
-  if (!set) index.set(group, (set = new Set()));
-  set.add(member);
-}
-
-function removeFrom(index: Map<string, Set<string>>, group: string | undefined, member: string): void {
-  if (group === undefined) return;
-  const set = index.get(group);
-  set?.delete(member);
-  if (set?.size === 0) index.delete(group);
-}
-
-/** `ns/<ibgu>` of a CGU's owner, from its `ibgu` label. */
-const ownerOf = (cgu: KubeObject | undefined) => (cgu?.metadata.labels?.[IBGU_OWNER_LABEL] !== undefined ? `${cgu.metadata.namespace ?? ''}/${cgu.metadata.labels[IBGU_OWNER_LABEL]}` : undefined);
-/** `ns/<cgu>` a ManifestWork belongs to, from TALM's two labels. */
-function cguOf(work: KubeObject | undefined): string | undefined {
-  const labels = work?.metadata.labels;
-  return labels?.[CGU_LABEL] !== undefined && labels[CGU_NAMESPACE_LABEL] !== undefined ? `${labels[CGU_NAMESPACE_LABEL]}/${labels[CGU_LABEL]}` : undefined;
-}
-
-/**
- * The hub model as the informers deliver it, indexed so that one IBGU's inputs are found without a scan
- * (CGUs by owner label, ManifestWorks by CGU labels, ManagedClusters by name), with each IBGU's rollout
- * memoised until one of its inputs changes. Objects may arrive in any order: a CGU is filed under its
- * owner's name before the IBGU exists, a ManifestWork under its CGU's before the CGU does.
- */
-export class HubIndex {
-  private readonly ibgus = new Map<string, KubeObject>();
-  private readonly keyOfUid = new Map<string, string>();
-  private readonly baseSelectors = new Map<string, LabelSelector[]>();
-  private readonly cgus = new Map<string, KubeObject>();
-  private readonly cgusByOwner = new Map<string, Set<string>>();
-  private readonly works = new Map<string, KubeObject>();
-  private readonly worksByCgu = new Map<string, Set<string>>();
-  private readonly clusters = new Map<string, KubeObject>();
-  private clusterList: KubeObject[] | undefined;
-  /** Per IBGU `ns/name`: bumped whenever an input of its rollout changes. */
-  private readonly versions = new Map<string, number>();
-  private readonly memo = new Map<string, { version: number; rollout: Rollout }>();
-  private tick = 0;
-
-  /** Takes one informer change into the model. */
-  apply(change: ModelChange): void {
-    const o = change.object;
-    const gone = change.type === 'delete';
-    switch (change.kind) {
-      case 'ImageBasedGroupUpgrade': {
-        const k = keyOf(o);
-        const old = this.ibgus.get(k);
-        if (old?.metadata.uid) this.keyOfUid.delete(old.metadata.uid);
-        if (gone) {
-          this.ibgus.delete(k);
-          this.baseSelectors.delete(k);
-          this.memo.delete(k);
-        } else {
-          this.ibgus.set(k, o);
-          this.keyOfUid.set(o.metadata.uid ?? k, k);
-          this.baseSelectors.set(k, readIbgu(o).selectors);
-        }
-        this.bump(k);
-        return;
-      }
-      case 'ClusterGroupUpgrade': {
-        const k = keyOf(o);
-        const old = this.cgus.get(k);
-        removeFrom(this.cgusByOwner, ownerOf(old), k);
-        this.bump(ownerOf(old));
-        if (gone) this.cgus.delete(k);
-        else {
-          this.cgus.set(k, o);
-          addTo(this.cgusByOwner, ownerOf(o), k);
-          this.bump(ownerOf(o));
-        }
-        return;
-      }
-      case 'ManifestWork': {
-        const k = keyOf(o);
-        const old = this.works.get(k);
-        removeFrom(this.worksByCgu, cguOf(old), k);
-        this.bump(ownerOf(this.cgus.get(cguOf(old) ?? '')));
-        if (gone) this.works.delete(k);
-        else {
-          this.works.set(k, o);
-          addTo(this.worksByCgu, cguOf(o), k);
-          this.bump(ownerOf(this.cgus.get(cguOf(o) ?? '')));
-        }
-        return;
-      }
-      case 'ManagedCluster': {
-        const old = this.clusters.get(o.metadata.name);
-        if (gone) this.clusters.delete(o.metadata.name);
-        else this.clusters.set(o.metadata.name, o);
-        this.clusterList = undefined;
-        // Only the IBGUs whose selectors match the cluster before or after the change can see it.
-        for (const [k, selectors] of this.baseSelectors) {
-          if ((old && matches(selectors, old.metadata.labels ?? {})) || matches(selectors, o.metadata.labels ?? {})) this.bump(k);
-        }
-      }
-    }
-  }
-
-  private bump(ibguKey: string | undefined): void {
-    if (ibguKey !== undefined) this.versions.set(ibguKey, ++this.tick);
-  }
-
-  /** The rollout of the IBGU with this uid, recomputed only when one of its inputs changed since the last call. */
-  rolloutOf(ibguUid: string): Rollout | undefined {
-    const k = this.keyOfUid.get(ibguUid);
-    const ibgu = k === undefined ? undefined : this.ibgus.get(k);
-    if (k === undefined || !ibgu) return undefined;
-    const version = this.versions.get(k) ?? 0;
-    const cached = this.memo.get(k);
-    if (cached?.version === version) return cached.rollout;
-    const cguKeys = [...(this.cgusByOwner.get(k) ?? [])];
-    const related: RolloutRelated = {
-      cgus: cguKeys.map((c) => this.cgus.get(c)!),
-      manifestWorks: cguKeys.flatMap((c) => [...(this.worksByCgu.get(c) ?? [])].map((w) => this.works.get(w)!)),
-      managedClusters: this.managedClusters(),
-    };
-    const rollout = reduceRollout(ibgu, related);
-    this.memo.set(k, { version, rollout });
-    return rollout;
-  }
-
-  /** Every IBGU's rollout, sorted by namespace/name. */
-  rollouts(): Rollout[] {
-    const order = (a: KubeObject, b: KubeObject) => compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compare(a.metadata.name, b.metadata.name);
-    return [...this.ibgus.values()].sort(order).map((o) => this.rolloutOf(o.metadata.uid ?? keyOf(o))!);
-  }
-
-  /** The ManagedClusters, in arrival order (the same array until one changes). */
-  managedClusters(): readonly KubeObject[] {
-    return (this.clusterList ??= [...this.clusters.values()]);
-  }
 }
