@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { IBGU_TYPE, MANAGED_CLUSTER_TYPE } from '../core/kube/types';
 import { clusterFromManagedCluster, MAX_DEPTH, parseFile, previewRollout, rolloutInputFromIbgu, SelectorError, type ParsedFile, type Resource, type RolloutPreview } from '../core/index';
 import { decodeText, DEFAULT_MAX_BYTES } from './files';
 import { eachArg, UsageError, type Io } from './io';
@@ -87,10 +88,10 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
   const args = parsePreviewArgs(argv);
   const [ibguFile, clustersFile] = await Promise.all([readYaml(args.ibgu), readYaml(args.clusters)]);
   const ibgus = ibguFile.resources.filter((r) => r.type === 'IBGU');
-  if (ibgus.length === 0) throw new Error(`${args.ibgu}: no ImageBasedGroupUpgrade (lcm.openshift.io/v1alpha1) found; ${kindsOf(ibguFile)}`);
+  if (ibgus.length === 0) throw new Error(`${args.ibgu}: no ${IBGU_TYPE.kind} (${IBGU_TYPE.apiVersion}) found; ${kindsOf(ibguFile)}`);
   if (ibgus.length > 1) throw new Error(`${args.ibgu}: ${ibgus.length} ImageBasedGroupUpgrades (${ibgus.map((r) => r.name ?? '?').join(', ')}); preview one at a time`);
   const managed = clustersFile.resources.filter((r) => r.type === 'ManagedCluster');
-  if (managed.length === 0) throw new Error(`${args.clusters}: no ManagedCluster (cluster.open-cluster-management.io/v1) found; ${kindsOf(clustersFile)}. Export them with: kubectl get managedclusters -o yaml`);
+  if (managed.length === 0) throw new Error(`${args.clusters}: no ${MANAGED_CLUSTER_TYPE.kind} (${MANAGED_CLUSTER_TYPE.apiVersion}) found; ${kindsOf(clustersFile)}. Export them with: kubectl get managedclusters -o yaml`);
 
   const input = rolloutInputFromIbgu(plain(ibgus[0]));
   let preview: RolloutPreview;

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { IBGU_TYPE } from '../core/kube/types';
 import type { KubeObject } from './types';
 
 /**
@@ -15,8 +16,8 @@ export function newIbguText(clusters: readonly string[], options: { namespace: s
   };
   const strategy = { maxConcurrency: Math.max(1, Math.min(names.length, 10)), timeout: 240 };
   const object = {
-    apiVersion: 'lcm.openshift.io/v1alpha1',
-    kind: 'ImageBasedGroupUpgrade',
+    apiVersion: IBGU_TYPE.apiVersion,
+    kind: IBGU_TYPE.kind,
     metadata: { name: `ibgu-${day}-${names.length}-clusters`, namespace: options.namespace },
     spec: {
       clusterLabelSelectors: [{ matchExpressions: [{ key: 'name', operator: 'In', values: names }] }],

@@ -7,13 +7,15 @@
  * storage keeps them).
  */
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { IBU_TYPE } from '../core/kube/types';
+import { IBU_NAME } from '../core/talm/wire';
 import { adminKubeConfig, adminKubeconfigText, reduceAdminKubeconfig, type AdminKubeconfig } from './admin-kubeconfig';
 import { HubConnection } from './connection';
 import { HubError } from './errors';
 import type { HubContext, KubeObject } from './types';
 
-export const IBU_API = 'lca.openshift.io/v1';
-const IBU_PATH = '/apis/lca.openshift.io/v1/imagebasedupgrades';
+export const IBU_API = IBU_TYPE.apiVersion;
+const IBU_PATH = `/apis/${IBU_TYPE.apiVersion}/${IBU_TYPE.plural}`;
 const LCA_NAMESPACE = 'openshift-lifecycle-agent';
 const OADP_NAMESPACE = 'openshift-adp';
 export const LCA_DEPLOYMENT = 'lifecycle-agent-controller-manager';
@@ -89,7 +91,7 @@ export class SpokeClient {
   }
 
   ibu(): Promise<KubeObject | undefined> {
-    return this.connection.read(IBU_API, 'ImageBasedUpgrade', undefined, 'upgrade');
+    return this.connection.read(IBU_API, IBU_TYPE.kind, undefined, IBU_NAME);
   }
 
   /** The LCA controller's image: container `manager` of its Deployment, as the guide's must-gather command reads it. */

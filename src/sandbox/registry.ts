@@ -6,6 +6,7 @@
 import { celEqual, ibguCelViolations, withIbguDefaults, type CelViolation } from '../core/talm/cel';
 import { ibuUpdateViolations, SINGLETON_MESSAGE } from '../core/lca/ibu';
 import type { KubeObject } from './kube-object';
+import { CGU_TYPE, CLUSTER_ROLE_TYPE, IBGU_TYPE, IBU_TYPE, MANAGED_CLUSTER_TYPE, MANIFEST_WORK_REPLICA_SET_TYPE, MANIFEST_WORK_TYPE } from '../core/kube/types';
 
 export interface PrinterColumn {
   name: string;
@@ -94,7 +95,7 @@ const event = core('Event', 'events', { shortNames: ['ev'], printerColumns: [{ n
 export const HUB_TYPES: readonly ResourceType[] = [
   namespace, configMap, secret, event,
   {
-    group: 'cluster.open-cluster-management.io', version: 'v1', kind: 'ManagedCluster', plural: 'managedclusters', singular: 'managedcluster', shortNames: ['mcl', 'mcls'], namespaced: false, statusSubresource: true, builtin: false,
+    group: MANAGED_CLUSTER_TYPE.group, version: MANAGED_CLUSTER_TYPE.version, kind: MANAGED_CLUSTER_TYPE.kind, plural: MANAGED_CLUSTER_TYPE.plural, singular: 'managedcluster', shortNames: ['mcl', 'mcls'], namespaced: false, statusSubresource: true, builtin: false,
     printerColumns: [
       { name: 'Hub Accepted', type: 'boolean', jsonPath: '.spec.hubAcceptsClient' },
       { name: 'Managed Cluster URLs', type: 'string', jsonPath: '.spec.managedClusterClientConfigs[*].url' },
@@ -104,19 +105,19 @@ export const HUB_TYPES: readonly ResourceType[] = [
     ],
   },
   {
-    group: 'lcm.openshift.io', version: 'v1alpha1', kind: 'ImageBasedGroupUpgrade', plural: 'imagebasedgroupupgrades', singular: 'imagebasedgroupupgrade', shortNames: ['ibgu'], namespaced: true, statusSubresource: true, builtin: false,
+    group: IBGU_TYPE.group, version: IBGU_TYPE.version, kind: IBGU_TYPE.kind, plural: IBGU_TYPE.plural, singular: 'imagebasedgroupupgrade', shortNames: ['ibgu'], namespaced: true, statusSubresource: true, builtin: false,
     printerColumns: [age], admission: ibguAdmission,
   },
   {
-    group: 'ran.openshift.io', version: 'v1alpha1', kind: 'ClusterGroupUpgrade', plural: 'clustergroupupgrades', singular: 'clustergroupupgrade', shortNames: ['cgu'], namespaced: true, statusSubresource: true, builtin: false,
+    group: CGU_TYPE.group, version: CGU_TYPE.version, kind: CGU_TYPE.kind, plural: CGU_TYPE.plural, singular: 'clustergroupupgrade', shortNames: ['cgu'], namespaced: true, statusSubresource: true, builtin: false,
     printerColumns: [age, lastReason, lastMessage],
   },
   {
-    group: 'work.open-cluster-management.io', version: 'v1', kind: 'ManifestWork', plural: 'manifestworks', singular: 'manifestwork', shortNames: ['mw'], namespaced: true, statusSubresource: true, builtin: false,
+    group: MANIFEST_WORK_TYPE.group, version: MANIFEST_WORK_TYPE.version, kind: MANIFEST_WORK_TYPE.kind, plural: MANIFEST_WORK_TYPE.plural, singular: 'manifestwork', shortNames: ['mw'], namespaced: true, statusSubresource: true, builtin: false,
     printerColumns: [age],
   },
   {
-    group: 'work.open-cluster-management.io', version: 'v1alpha1', kind: 'ManifestWorkReplicaSet', plural: 'manifestworkreplicasets', singular: 'manifestworkreplicaset', shortNames: ['mwrs'], namespaced: true, statusSubresource: true, builtin: false,
+    group: MANIFEST_WORK_REPLICA_SET_TYPE.group, version: MANIFEST_WORK_REPLICA_SET_TYPE.version, kind: MANIFEST_WORK_REPLICA_SET_TYPE.kind, plural: MANIFEST_WORK_REPLICA_SET_TYPE.plural, singular: 'manifestworkreplicaset', shortNames: ['mwrs'], namespaced: true, statusSubresource: true, builtin: false,
     printerColumns: [age],
   },
 ];
@@ -133,11 +134,11 @@ export const SPOKE_TYPES: readonly ResourceType[] = [
     printerColumns: [{ name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' }, { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' }, age],
   },
   {
-    group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', singular: 'clusterrole', shortNames: [], namespaced: false, statusSubresource: false, builtin: true, pathSegmentNames: true,
+    group: CLUSTER_ROLE_TYPE.group, version: CLUSTER_ROLE_TYPE.version, kind: CLUSTER_ROLE_TYPE.kind, plural: CLUSTER_ROLE_TYPE.plural, singular: 'clusterrole', shortNames: [], namespaced: false, statusSubresource: false, builtin: true, pathSegmentNames: true,
     printerColumns: [{ name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
   },
   {
-    group: 'lca.openshift.io', version: 'v1', kind: 'ImageBasedUpgrade', plural: 'imagebasedupgrades', singular: 'imagebasedupgrade', shortNames: ['ibu'], namespaced: false, statusSubresource: true, builtin: false,
+    group: IBU_TYPE.group, version: IBU_TYPE.version, kind: IBU_TYPE.kind, plural: IBU_TYPE.plural, singular: 'imagebasedupgrade', shortNames: ['ibu'], namespaced: false, statusSubresource: true, builtin: false,
     printerColumns: [age, { name: 'Desired Stage', type: 'string', jsonPath: '.spec.stage' }, lastReason, lastMessage], admission: ibuAdmission,
   },
   ...['Backup', 'Restore', 'BackupStorageLocation'].map((kind): ResourceType => ({

@@ -2,6 +2,7 @@ import type { ObjectSchema, Schema } from './types';
 import { ibguSchema } from './talm';
 import { ibuSchema } from './lca';
 import { backupSchema, restoreSchema } from './velero';
+import { IBGU_TYPE, IBU_TYPE } from '../kube/types';
 
 type Json = Record<string, unknown>;
 
@@ -41,8 +42,8 @@ export function toJsonSchema(schema: Schema): Json {
 }
 
 const KINDS: [apiVersion: string, kind: string, schema: ObjectSchema][] = [
-  ['lcm.openshift.io/v1alpha1', 'ImageBasedGroupUpgrade', ibguSchema],
-  ['lca.openshift.io/v1', 'ImageBasedUpgrade', ibuSchema],
+  [IBGU_TYPE.apiVersion, IBGU_TYPE.kind, ibguSchema],
+  [IBU_TYPE.apiVersion, IBU_TYPE.kind, ibuSchema],
   ['velero.io/v1', 'Backup', backupSchema],
   ['velero.io/v1', 'Restore', restoreSchema],
 ];

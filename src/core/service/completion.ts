@@ -4,6 +4,7 @@ import type { Embedding, ParsedFile, ResourceType } from '../yaml/parse';
 import { getMap, pairOf } from '../yaml/ast';
 import type { Schema } from '../schema/types';
 import { IBGU_ACTIONS } from '../schema/talm';
+import { BACKUP_TYPE, CONFIG_MAP_TYPE, IBGU_TYPE, IBU_TYPE, RESTORE_TYPE } from '../kube/types';
 import { formatPlan } from '../talm/plan';
 import { SELECTOR_OPERATORS } from '../talm/labels';
 import { textContext, type TextContext } from './context';
@@ -164,11 +165,11 @@ function scalarValues(env: Env, fieldPath: PathKey[]): Candidate[] {
 }
 
 const KIND_GROUP: Record<string, string> = {
-  ImageBasedGroupUpgrade: 'lcm.openshift.io/v1alpha1',
-  ImageBasedUpgrade: 'lca.openshift.io/v1',
-  Backup: 'velero.io/v1',
-  Restore: 'velero.io/v1',
-  ConfigMap: 'v1',
+  [IBGU_TYPE.kind]: IBGU_TYPE.apiVersion,
+  [IBU_TYPE.kind]: IBU_TYPE.apiVersion,
+  [BACKUP_TYPE.kind]: BACKUP_TYPE.apiVersion,
+  [RESTORE_TYPE.kind]: RESTORE_TYPE.apiVersion,
+  [CONFIG_MAP_TYPE.kind]: CONFIG_MAP_TYPE.apiVersion,
 };
 const KINDS = Object.keys(KIND_GROUP);
 

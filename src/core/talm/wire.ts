@@ -20,8 +20,11 @@ export const CGU_NAMESPACE_LABEL = 'openshift-cluster-group-upgrades/clusterGrou
  * `lcm.openshift.io/ibgu-%s-completed` / `-failed` with the lowercased action (`controllers/utils/constants.go`).
  */
 export function stageLabel(action: string, outcome: 'completed' | 'failed'): string {
-  return `lcm.openshift.io/ibgu-${action.toLowerCase()}-${outcome}`;
+  return `${IBGU_LABEL_PREFIX}${action.toLowerCase()}-${outcome}`;
 }
+
+/** What every stage label starts with. */
+export const IBGU_LABEL_PREFIX = 'lcm.openshift.io/ibgu-';
 
 /** Every stage label: the pattern `ensureClusterLabels` removes by (`controllers/imagebasedgroupupgrade.go`). */
 export const IBGU_LABEL = /^lcm\.openshift\.io\/ibgu-[a-zA-Z]+-(completed|failed)$/;

@@ -5,7 +5,8 @@
  * clusters TALM would select with the labels they carry now.
  */
 import { DEFAULT_TIMEOUT_MINUTES } from '../schema/talm';
-import { stageLabel } from '../talm/wire';
+import { IBGU_TYPE } from '../kube/types';
+import { LCA_ANNOTATION_MARK, stageLabel } from '../talm/wire';
 import { isAllowedPlan, type Plan } from '../talm/plan';
 import { clusterFromManagedCluster, rolloutInputFromIbgu } from '../talm/preview';
 import { selectForStep, SelectorError, sortClusterNames, type LabelSelector } from '../talm/select';
@@ -34,7 +35,7 @@ interface IbguLike {
 
 type ManagedClusterLike = { metadata: { name: string; labels?: Record<string, string> } };
 
-const IBGU_API = 'lcm.openshift.io/v1alpha1';
+const IBGU_API = IBGU_TYPE.apiVersion;
 /** Kubernetes object names stay below 253 characters; the IBGU CRD wants < 230. */
 const MAX_NAME = 229;
 
@@ -65,7 +66,7 @@ function recoveryName(base: string, suffix: string): string {
 
 /** A new IBGU for `names`: the old one's ibuSpec and LCA annotations, selecting the clusters by their `name` label. */
 function newIbgu(old: IbguLike, suffix: string, names: readonly string[], actions: string[], timeout: number): object {
-  const annotations = Object.fromEntries(Object.entries(old.metadata.annotations ?? {}).filter(([k]) => k.includes('lca.openshift.io') && k !== MANUAL_CLEANUP_ANNOTATION));
+  const annotations = Object.fromEntries(Object.entries(old.metadata.annotations ?? {}).filter(([k]) => k.includes(LCA_ANNOTATION_MARK) && k !== MANUAL_CLEANUP_ANNOTATION));
   return {
     apiVersion: IBGU_API,
     kind: 'ImageBasedGroupUpgrade',

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { REPORT_LINK_COMMAND, showReport } from '../views/report';
 import type { Target } from './targets';
 import { MC_API, nothing, pickCluster, statusOf, type TroubleOutcome, type TroubleParts } from './trouble';
+import { MANAGED_CLUSTER_TYPE } from '../../core/kube/types';
 
 /** What a report's link may do: a fix the extension computed for the report's cluster, or opening the report as Markdown. */
 type ReportAction = { command: 'ibgu.retryCleanup' | 'ibgu.repairLabels' | 'ibgu.collectMustGather' | 'ibgu.planRecovery'; target: Target } | { command: 'openMarkdown' };
@@ -27,7 +28,7 @@ export class DiagnosisReports {
     const { session, cluster } = found;
     const layer = this.parts.hubs.load();
     const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing {0}', cluster) }, async () => {
-      const mc = await session.connection.read(MC_API, 'ManagedCluster', undefined, cluster).catch(() => undefined);
+      const mc = await session.connection.read(MC_API, MANAGED_CLUSTER_TYPE.kind, undefined, cluster).catch(() => undefined);
       const spoke = await this.parts.spokes.client(session, cluster);
       const snapshot = spoke ? await spoke.snapshot() : undefined;
       const input = {

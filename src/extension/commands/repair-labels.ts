@@ -3,13 +3,15 @@ import * as vscode from 'vscode';
 import type { KubeObject } from '../../hub/types';
 import type { Target } from './targets';
 import { failed, MC_API, message, nothing, pickCluster, statusOf, type TroubleOutcome, type TroubleParts } from './trouble';
+import { MANAGED_CLUSTER_TYPE } from '../../core/kube/types';
+import { IBGU_LABEL_PREFIX } from '../../core/talm/wire';
 
 export async function repairLabels(parts: TroubleParts, node?: Target): Promise<TroubleOutcome<{ add: string[]; remove: string[] }>> {
   const found = await pickCluster(parts.hubs, node);
   if ('outcome' in found) return found;
   const { session, cluster } = found;
   const layer = parts.hubs.load();
-  const mc = await session.connection.read(MC_API, 'ManagedCluster', undefined, cluster);
+  const mc = await session.connection.read(MC_API, MANAGED_CLUSTER_TYPE.kind, undefined, cluster);
   if (!mc) return failed(vscode.l10n.t('{0} has no ManagedCluster {1}.', session.context.name, cluster));
   const spoke = await parts.spokes.client(session, cluster);
   const ibu = spoke ? await spoke.ibu().catch(() => undefined) : undefined;
@@ -24,7 +26,7 @@ export async function repairLabels(parts: TroubleParts, node?: Target): Promise<
   const after: Record<string, string> = { ...labels };
   for (const k of repair.remove) delete after[k];
   for (const k of repair.add) after[k] = '';
-  const show = (l: Record<string, string>) => Object.keys(l).filter((k) => k.startsWith('lcm.openshift.io/ibgu-')).sort().map((k) => `${k}: "${l[k]}"`).join('\n') + '\n';
+  const show = (l: Record<string, string>) => Object.keys(l).filter((k) => k.startsWith(IBGU_LABEL_PREFIX)).sort().map((k) => `${k}: "${l[k]}"`).join('\n') + '\n';
   const left = parts.content.set(`/${session.context.name}/ManagedCluster/${cluster}.labels.yaml`, show(labels));
   const right = parts.content.set(`/${session.context.name}/ManagedCluster/${cluster}.labels.repaired.yaml`, `${show(after)}\n# ${repair.reasons.join('\n# ')}\n`);
   // The question is open before the diff shows, so an answer given from the diff's title bar is never early.
@@ -34,7 +36,7 @@ export async function repairLabels(parts: TroubleParts, node?: Target): Promise<
   if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Labels not changed.') };
   try {
     // Conditional on the labels the diff showed: a TALM label written meanwhile makes it fail, saying which.
-    await session.connection.mergePatch(MC_API, 'ManagedCluster', undefined, cluster, layer.labelRepairPatch(repair), { object: mc, view: talmLabelsView });
+    await session.connection.mergePatch(MC_API, MANAGED_CLUSTER_TYPE.kind, undefined, cluster, layer.labelRepairPatch(repair), { object: mc, view: talmLabelsView });
   } catch (error) {
     return failed(vscode.l10n.t('The labels of {0} were not changed: {1}', cluster, message(error)));
   }
@@ -44,5 +46,5 @@ export async function repairLabels(parts: TroubleParts, node?: Target): Promise<
 
 /** What a label repair is decided on (and its diff shows): the ManagedCluster's lcm.openshift.io/ibgu-* labels. */
 function talmLabelsView(mc: KubeObject): unknown {
-  return { labels: Object.fromEntries(Object.entries(mc.metadata.labels ?? {}).filter(([k]) => k.startsWith('lcm.openshift.io/ibgu-'))) };
+  return { labels: Object.fromEntries(Object.entries(mc.metadata.labels ?? {}).filter(([k]) => k.startsWith(IBGU_LABEL_PREFIX))) };
 }

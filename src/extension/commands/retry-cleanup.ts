@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { KubeObject } from '../../hub/types';
 import type { Target } from './targets';
 import { failed, message, nothing, pickCluster, type TroubleOutcome, type TroubleParts } from './trouble';
+import { IBU_TYPE } from '../../core/kube/types';
+import { IBU_NAME } from '../../core/talm/wire';
 
 export async function retryCleanup(parts: TroubleParts, node?: Target): Promise<TroubleOutcome<{ state: string; message?: string }>> {
   const found = await pickCluster(parts.hubs, node);
@@ -27,7 +29,7 @@ export async function retryCleanup(parts: TroubleParts, node?: Target): Promise<
   try {
     // Conditional on the IBU the advice was read from: if its Idle condition or stage changed meanwhile
     // (LCA retried on its own, someone else annotated it), nothing is written and the message says so.
-    await spoke.connection.mergePatch(layer.IBU_API, 'ImageBasedUpgrade', undefined, 'upgrade', layer.manualCleanupPatch(), { object: ibu, view: cleanupView });
+    await spoke.connection.mergePatch(layer.IBU_API, IBU_TYPE.kind, undefined, IBU_NAME, layer.manualCleanupPatch(), { object: ibu, view: cleanupView });
   } catch (error) {
     return failed(vscode.l10n.t('The annotation was not added to {0}: {1}', cluster, message(error)));
   }

@@ -5,12 +5,13 @@
 import * as vscode from 'vscode';
 import type { HubSession, Hubs } from '../hubs';
 import type { KubeObject, TreeNode } from '../../hub/types';
+import { IBGU_TYPE } from '../../core/kube/types';
 
 /** A tree node or a plain reference, as commands receive them from menus, the dashboard or the palette. */
 export type Target = Pick<TreeNode, 'ref'> & Partial<TreeNode>;
 
-export const IBGU_API = 'lcm.openshift.io/v1alpha1';
-export const IBGU_KIND = 'ImageBasedGroupUpgrade';
+export const IBGU_API = IBGU_TYPE.apiVersion;
+export const IBGU_KIND = IBGU_TYPE.kind;
 
 /** The session a node belongs to, or the only one, or the user's choice. */
 export async function pickHub(hubs: Hubs, node?: Target, title?: string): Promise<HubSession | undefined> {

@@ -8,11 +8,12 @@ import type { HubSession, Hubs } from '../hubs';
 import type { Spokes } from '../spokes';
 import type { HubContent } from '../views/hub-content';
 import type { Target } from './targets';
+import { MANAGED_CLUSTER_TYPE } from '../../core/kube/types';
 
 /** What a troubleshooting command ended with, returned to whoever ran it (a test, another extension). */
 export type TroubleOutcome<T extends object = object> = ({ outcome: 'done' } & T) | { outcome: 'cancelled' | 'nothing' | 'failed'; message: string };
 
-export const MC_API = 'cluster.open-cluster-management.io/v1';
+export const MC_API = MANAGED_CLUSTER_TYPE.apiVersion;
 /** A ManagedCluster's name as Kubernetes allows it (a DNS subdomain). */
 const CLUSTER_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -39,7 +40,7 @@ export async function pickCluster(hubs: Hubs, node?: Target): Promise<{ session:
     const cluster = node.ref.cluster ?? node.ref.name;
     if (typeof cluster !== 'string' || !CLUSTER_NAME.test(cluster)) return failed(vscode.l10n.t('"{0}" is not the name of a cluster.', String(cluster).slice(0, 80)));
     try {
-      if (!(await session.connection.read(MC_API, 'ManagedCluster', undefined, cluster))) return failed(vscode.l10n.t('{0} is not a ManagedCluster on {1}.', cluster, session.context.name));
+      if (!(await session.connection.read(MC_API, MANAGED_CLUSTER_TYPE.kind, undefined, cluster))) return failed(vscode.l10n.t('{0} is not a ManagedCluster on {1}.', cluster, session.context.name));
     } catch (error) {
       return failed(vscode.l10n.t('The ManagedCluster {0} could not be read from {1}: {2}', cluster, session.context.name, message(error)));
     }
