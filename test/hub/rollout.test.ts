@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubIndex } from '../../src/hub/hub-index';
 import { reduceRollout, liveFailure } from '../../src/core/talm/readback';
+import { IBGU_TYPE, MANIFEST_WORK_TYPE } from '../../src/core/kube/types';
+import { CGU_LABEL, CGU_NAMESPACE_LABEL, IBGU_OWNER_LABEL } from '../../src/core/talm/wire';
 import type { KubeObject, ModelChange, Rollout } from '../../src/hub/types';
 
 const NS = 'default';
@@ -18,8 +20,8 @@ type Data = Record<string, any>;
 
 function ibgu(name: string, plan: Step[], selector: Record<string, string> = { common: 'true' }, extra: Partial<KubeObject> = {}): KubeObject {
   return {
-    apiVersion: 'lcm.openshift.io/v1alpha1',
-    kind: 'ImageBasedGroupUpgrade',
+    apiVersion: IBGU_TYPE.apiVersion,
+    kind: IBGU_TYPE.kind,
     metadata: { name, namespace: NS, uid: `uid-${name}`, creationTimestamp: '2025-01-01T00:00:00Z' },
     spec: { clusterLabelSelectors: [{ matchLabels: selector }], plan: plan.map(([actions, maxConcurrency, timeout]) => ({ actions, rolloutStrategy: { maxConcurrency, timeout } })) },
     ...extra,
@@ -40,7 +42,7 @@ function cgu(ibguName: string, index: number, actions: string[], status: Data): 
   const templates = actions.map((a) => `${ibguName}-${a.toLowerCase()}`);
   return {
     kind: 'ClusterGroupUpgrade',
-    metadata: { name, namespace: NS, uid: `cgu-${name}`, labels: { ibgu: ibguName } },
+    metadata: { name, namespace: NS, uid: `cgu-${name}`, labels: { [IBGU_OWNER_LABEL]: ibguName } },
     spec: { manifestWorkTemplates: templates },
     status: { safeResourceNames: Object.fromEntries(templates.map((t) => [`/${NS}.${t}`, `${NS}.${t}-kuttl`])), ...status },
   };
@@ -60,10 +62,10 @@ function ibuManifest(values: Record<string, string>, applied: { status: string; 
 /** A ManifestWork TALM created for a CGU on a cluster (namespace = cluster, name from safeResourceNames). */
 function mw(cluster: string, cguName: string, template: string, manifests: Data[], cguNamespace = NS): KubeObject {
   return {
-    kind: 'ManifestWork',
+    kind: MANIFEST_WORK_TYPE.kind,
     metadata: {
       name: `${NS}.${template}-kuttl`, namespace: cluster, uid: `mw-${cluster}-${template}`,
-      labels: { 'openshift-cluster-group-upgrades/clusterGroupUpgrade': cguName, 'openshift-cluster-group-upgrades/clusterGroupUpgradeNamespace': cguNamespace },
+      labels: { [CGU_LABEL]: cguName, [CGU_NAMESPACE_LABEL]: cguNamespace },
     },
     status: { resourceStatus: { manifests } },
   };

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseScenario, startSandbox, type KubeObject, type Sandbox } from '../../src/sandbox';
+import { NAME_SUFFIX_ANNOTATION } from '../../src/core/talm/wire';
 import { repoRoot } from '../helpers/fixtures';
 import { waitFor } from '../helpers/wait';
 
@@ -29,7 +30,7 @@ async function sandbox(scenarioYaml: string): Promise<Sandbox> {
 
 function ibgu(name: string, plan: [string[], number, number][], extra: { oadp?: boolean; selector?: Record<string, string>[] } = {}): KubeObject {
   return {
-    metadata: { name, namespace: NS, annotations: { 'cluster-group-upgrades-operator/name-suffix': 'sbx' } },
+    metadata: { name, namespace: NS, annotations: { [NAME_SUFFIX_ANNOTATION]: 'sbx' } },
     spec: {
       clusterLabelSelectors: (extra.selector ?? [{ common: 'true' }]).map((matchLabels) => ({ matchLabels })),
       ibuSpec: {

@@ -1,4 +1,5 @@
 /** The ImageBasedUpgrade CRD's CEL rules, as pure functions on plain objects (messages quoted exactly). */
+import type { Condition as KubeCondition } from '../kube/object';
 
 export const SINGLETON_MESSAGE = "ibu is a singleton, metadata.name must be 'upgrade'";
 export const TRANSITION_MESSAGE =
@@ -7,11 +8,8 @@ export const GUARDED_FIELDS = ['seedImageRef', 'oadpContent', 'extraManifests', 
 export type GuardedField = (typeof GUARDED_FIELDS)[number];
 export const inProgressMessage = (field: GuardedField) => `can not change spec.${field} while ibu is in progress`;
 
-interface Condition {
-  type?: string;
-  status?: string | boolean;
-  reason?: string;
-}
+/** A status condition as a hand-written IBU may carry it: fields may be missing, and YAML reads an unquoted True as a boolean. */
+type Condition = Partial<Omit<KubeCondition, 'status'>> & { status?: KubeCondition['status'] | boolean };
 
 export interface PlainIbu {
   metadata?: { name?: string };
