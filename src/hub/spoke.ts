@@ -7,7 +7,7 @@
  * storage keeps them).
  */
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { IBU_TYPE } from '../core/kube/types';
+import { BACKUP_STORAGE_LOCATION_TYPE, BACKUP_TYPE, IBU_TYPE, RESTORE_TYPE } from '../core/kube/types';
 import { IBU_NAME } from '../core/talm/wire';
 import { adminKubeConfig, adminKubeconfigText, reduceAdminKubeconfig, type AdminKubeconfig } from './admin-kubeconfig';
 import { HubConnection } from './connection';
@@ -114,9 +114,9 @@ export class SpokeClient {
     };
     const [ibu, bsls, backups, restores, pvs, pvcs, logicalVolumes, events] = await Promise.all([
       get('ImageBasedUpgrade', () => this.ibu()),
-      get('BackupStorageLocations', () => this.connection.listObjects('velero.io/v1', 'BackupStorageLocation', OADP_NAMESPACE)),
-      get('Backups', () => this.connection.listObjects('velero.io/v1', 'Backup')),
-      get('Restores', () => this.connection.listObjects('velero.io/v1', 'Restore')),
+      get('BackupStorageLocations', () => this.connection.listObjects(BACKUP_STORAGE_LOCATION_TYPE.apiVersion, BACKUP_STORAGE_LOCATION_TYPE.kind, OADP_NAMESPACE)),
+      get('Backups', () => this.connection.listObjects(BACKUP_TYPE.apiVersion, BACKUP_TYPE.kind)),
+      get('Restores', () => this.connection.listObjects(RESTORE_TYPE.apiVersion, RESTORE_TYPE.kind)),
       get('PersistentVolumes', () => this.connection.listObjects('v1', 'PersistentVolume')),
       get('PersistentVolumeClaims', () => this.connection.listObjects('v1', 'PersistentVolumeClaim')),
       get('logicalvolumes.topolvm.io', () => this.connection.listObjects('topolvm.io/v1', 'LogicalVolume')),

@@ -32,6 +32,8 @@ export const IBU_TYPE = apiType('lca.openshift.io', 'v1', 'ImageBasedUpgrade', '
 /** Velero's Backup and Restore, as LCA reads them from `oadpContent` ConfigMaps (`internal/backuprestore`). */
 export const BACKUP_TYPE = apiType('velero.io', 'v1', 'Backup', 'backups', true);
 export const RESTORE_TYPE = apiType('velero.io', 'v1', 'Restore', 'restores', true);
+/** Velero's BackupStorageLocation, which the OADP operator creates from the DataProtectionApplication on each spoke. */
+export const BACKUP_STORAGE_LOCATION_TYPE = apiType('velero.io', 'v1', 'BackupStorageLocation', 'backupstoragelocations', true);
 /** Kubernetes' core types TALM copies to the spokes in a Prep template. */
 export const CONFIG_MAP_TYPE = apiType('', 'v1', 'ConfigMap', 'configmaps', true);
 export const SECRET_TYPE = apiType('', 'v1', 'Secret', 'secrets', true);

@@ -2,6 +2,7 @@
  * LCA's ImageBasedUpgrade stage machine as pure functions on plain objects: which stages may come next,
  * the conditions LCA writes on each transition, and the `manual-cleanup-done` retry.
  */
+import type { Condition } from '../kube/object';
 
 export const IBU_STAGES = ['Idle', 'Prep', 'Upgrade', 'Rollback'] as const;
 export type IbuStage = (typeof IBU_STAGES)[number];
@@ -13,13 +14,8 @@ export function cleanupFailedMessage(errors: readonly string[]): string {
   return `${errors.join(' ')} Perform cleanup manually then add '${MANUAL_CLEANUP_ANNOTATION}' annotation to ibu CR to transition back to Idle`;
 }
 
-export interface IbuCondition {
-  type: string;
-  /** A hand-written status may carry an unquoted True, which YAML reads as a boolean. */
-  status: string | boolean;
-  reason?: string;
-  message?: string;
-}
+/** A condition of an IBU as read from any source: a hand-written status may carry an unquoted True, which YAML reads as a boolean. */
+export type IbuCondition = Omit<Condition, 'status'> & { status: string | boolean };
 
 export interface IbuObject {
   metadata?: { annotations?: Record<string, string> };

@@ -2,7 +2,7 @@ import type { ObjectSchema, Schema } from './types';
 import { ibguSchema } from './talm';
 import { ibuSchema } from './lca';
 import { backupSchema, restoreSchema } from './velero';
-import { IBGU_TYPE, IBU_TYPE } from '../kube/types';
+import { BACKUP_TYPE, IBGU_TYPE, IBU_TYPE, RESTORE_TYPE } from '../kube/types';
 
 type Json = Record<string, unknown>;
 
@@ -44,8 +44,8 @@ export function toJsonSchema(schema: Schema): Json {
 const KINDS: [apiVersion: string, kind: string, schema: ObjectSchema][] = [
   [IBGU_TYPE.apiVersion, IBGU_TYPE.kind, ibguSchema],
   [IBU_TYPE.apiVersion, IBU_TYPE.kind, ibuSchema],
-  ['velero.io/v1', 'Backup', backupSchema],
-  ['velero.io/v1', 'Restore', restoreSchema],
+  [BACKUP_TYPE.apiVersion, BACKUP_TYPE.kind, backupSchema],
+  [RESTORE_TYPE.apiVersion, RESTORE_TYPE.kind, restoreSchema],
 ];
 
 /** One schema for every kind we know, chosen per document by apiVersion and kind; other documents pass. */

@@ -13,6 +13,7 @@ import type { Finding, LintOptions } from '../rules/types';
 import type { Position, Range } from '../yaml/lines';
 import { parseFile } from '../yaml/parse';
 import { Workspace } from '../yaml/workspace';
+import { IBGU_TYPE } from '../kube/types';
 
 export { DEFAULT_TIMEOUT_MINUTES, MAX_PLAN_STEPS, formatPlan, type Plan };
 
@@ -39,7 +40,7 @@ export interface PlanTextLint {
   plan?: unknown[];
 }
 
-const KIND = { apiVersion: 'lcm.openshift.io/v1alpha1', kind: 'ImageBasedGroupUpgrade' };
+const KIND = { apiVersion: IBGU_TYPE.apiVersion, kind: IBGU_TYPE.kind };
 /** The text the plan text is set into; its last line is the `plan:` key, the plan text follows indented. */
 const HEADER = `apiVersion: ${KIND.apiVersion}\nkind: ${KIND.kind}\nmetadata:\n  name: plan\n  namespace: plan\nspec:\n  plan:\n`;
 const HEADER_LINES = HEADER.split('\n').length - 1;

@@ -22,6 +22,7 @@ import type { KubeObject, Store, StoreEvent } from '../store';
 import type { ApiSurface } from '../surface';
 import type { Condition, ControllerContext } from './context';
 import { QueuedController, type WorkQueue } from './queue';
+import { BACKUP_TYPE } from '../../core/kube/types';
 
 const LCA = 'lifecycle-agent';
 const LVM_RESOURCE = 'logicalvolumes.topolvm.io';
@@ -296,7 +297,7 @@ export class Lca extends QueuedController {
           for (const doc of parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[]) {
             if ('errors' in doc && doc.errors.length) return `failed to validate oadp configMap: failed to decode file: ${doc.errors[0]!.message}`;
             const obj = doc.toJS({ maxAliasCount: 100 }) as KubeObject | null;
-            if (obj?.apiVersion !== 'velero.io/v1') continue;
+            if (obj?.apiVersion !== BACKUP_TYPE.apiVersion) continue;
             if (obj.kind === 'Backup') backups.push(obj);
             if (obj.kind === 'Restore') restores.push(obj);
           }
@@ -324,7 +325,7 @@ export class Lca extends QueuedController {
       for (const text of Object.values<string>(cm?.data ?? {})) {
         for (const doc of parseAllDocuments(text) as unknown as { toJS(o: object): unknown }[]) {
           const obj = doc.toJS({ maxAliasCount: 100 }) as KubeObject | null;
-          if (obj?.apiVersion === 'velero.io/v1' && obj.kind === kind && typeof obj.metadata?.name === 'string') out.push(obj);
+          if (obj?.apiVersion === BACKUP_TYPE.apiVersion && obj.kind === kind && typeof obj.metadata?.name === 'string') out.push(obj);
         }
       }
     }
