@@ -1,78 +1,12 @@
 /**
- * The rollout reducer and its index, on plain objects shaped as upstream TALM, the OCM work agent and LCA
- * write them (facts §3.2–§3.6, §4.4; the kuttl 09-assert end state). Expected values are written by hand.
+ * The rollout read back from TALM's objects (src/core/talm/readback.ts), on plain objects shaped as upstream
+ * TALM, the OCM work agent and LCA write them (facts §3.2–§3.6, §4.4; the kuttl 09-assert end state).
+ * Expected values are written by hand.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HubIndex } from '../../src/hub/hub-index';
-import { reduceRollout, liveFailure } from '../../src/core/talm/readback';
-import { IBGU_TYPE, MANIFEST_WORK_TYPE } from '../../src/core/kube/types';
-import { CGU_LABEL, CGU_NAMESPACE_LABEL, IBGU_OWNER_LABEL } from '../../src/core/talm/wire';
-import type { KubeObject, ModelChange, Rollout } from '../../src/hub/types';
-
-const NS = 'default';
-const TIMEOUT_TEXT = 'Action did not successfully complete before the timeout specified in the rolloutStrategy';
-const CLEANUP_FAILED = "failed to delete the old stateroot rhcos_4.16.12: device or resource busy Perform cleanup manually then add 'lca.openshift.io/manual-cleanup-done' annotation to ibu CR to transition back to Idle";
-
-type Step = [string[], number, number];
-/** A status, a manifest's status or a feedback snapshot: plain data of any shape. */
-type Data = Record<string, any>;
-
-function ibgu(name: string, plan: Step[], selector: Record<string, string> = { common: 'true' }, extra: Partial<KubeObject> = {}): KubeObject {
-  return {
-    apiVersion: IBGU_TYPE.apiVersion,
-    kind: IBGU_TYPE.kind,
-    metadata: { name, namespace: NS, uid: `uid-${name}`, creationTimestamp: '2025-01-01T00:00:00Z' },
-    spec: { clusterLabelSelectors: [{ matchLabels: selector }], plan: plan.map(([actions, maxConcurrency, timeout]) => ({ actions, rolloutStrategy: { maxConcurrency, timeout } })) },
-    ...extra,
-  };
-}
-
-function mc(name: string, labels: Record<string, string> = {}): KubeObject {
-  return { kind: 'ManagedCluster', metadata: { name, uid: `mc-${name}`, labels: { common: 'true', ...labels } } };
-}
-
-const cond = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message });
-const succeeded = cond('Succeeded', 'True', 'Completed', 'All manifestworks rolled out successfully on all clusters');
-const timedOut = cond('Succeeded', 'False', 'TimedOut', 'Manifestwork rollout took too long');
-
-/** A CGU as TALM names and labels it (`<ibgu>-<actions>-<index>`, `ibgu: <ibgu>`), with the given status. */
-function cgu(ibguName: string, index: number, actions: string[], status: Data): KubeObject {
-  const name = `${ibguName}-${actions.map((a) => a.toLowerCase()).join('-')}-${index}`;
-  const templates = actions.map((a) => `${ibguName}-${a.toLowerCase()}`);
-  return {
-    kind: 'ClusterGroupUpgrade',
-    metadata: { name, namespace: NS, uid: `cgu-${name}`, labels: { [IBGU_OWNER_LABEL]: ibguName } },
-    spec: { manifestWorkTemplates: templates },
-    status: { safeResourceNames: Object.fromEntries(templates.map((t) => [`/${NS}.${t}`, `${NS}.${t}-kuttl`])), ...status },
-  };
-}
-
-const feedback = (values: Record<string, string>) => ({ values: Object.entries(values).map(([name, string]) => ({ name, fieldValue: { type: 'String', string } })) });
-
-/** The IBU manifest's status in a ManifestWork (or a CGU's currentManifestWork snapshot). */
-function ibuManifest(values: Record<string, string>, applied: { status: string; message?: string } = { status: 'True' }): Data {
-  return {
-    resourceMeta: { ordinal: 1, group: 'lca.openshift.io', kind: 'ImageBasedUpgrade', name: 'upgrade' },
-    conditions: [{ type: 'Applied', status: applied.status, reason: applied.status === 'True' ? 'AppliedManifestComplete' : 'AppliedManifestFailed', message: applied.message ?? 'Apply manifest complete' }],
-    statusFeedback: feedback(values),
-  };
-}
-
-/** A ManifestWork TALM created for a CGU on a cluster (namespace = cluster, name from safeResourceNames). */
-function mw(cluster: string, cguName: string, template: string, manifests: Data[], cguNamespace = NS): KubeObject {
-  return {
-    kind: MANIFEST_WORK_TYPE.kind,
-    metadata: {
-      name: `${NS}.${template}-kuttl`, namespace: cluster, uid: `mw-${cluster}-${template}`,
-      labels: { [CGU_LABEL]: cguName, [CGU_NAMESPACE_LABEL]: cguNamespace },
-    },
-    status: { resourceStatus: { manifests } },
-  };
-}
-
-const phases = (r: Rollout, step: number) => Object.fromEntries(r.steps[step]!.clusters.map((c) => [c.name, c.phase]));
-const cluster = (r: Rollout, step: number, name: string) => r.steps[step]!.clusters.find((c) => c.name === name);
+import { reduceRollout, liveFailure } from '../../../src/core/talm/readback';
+import { CLEANUP_FAILED, type Step, TIMEOUT_TEXT, cgu, cluster, cond, ibgu, ibuManifest, mc, mw, phases, succeeded, timedOut } from '../../helpers/talm-objects';
 
 describe('reduceRollout', () => {
   test('before any CGU: every step waits; Prep selects by the IBGU selectors, Upgrade by prep-completed as if Prep succeeds', () => {
@@ -239,68 +173,3 @@ describe('liveFailure: what ManifestWork feedback means "failed"', () => {
   });
 });
 
-describe('HubIndex', () => {
-  const plan: Step[] = [[['Prep'], 2, 240], [['Upgrade'], 2, 240]];
-  const prep = () => cgu('w', 0, ['Prep'], {
-    remediationPlan: [['a', 'b']],
-    status: { currentBatch: 1, currentBatchRemediationProgress: { a: { state: 'InProgress', manifestWorkIndex: 0 }, b: { state: 'InProgress', manifestWorkIndex: 0 } } },
-  });
-  const failing = () => mw('a', 'w-prep-0', 'w-prep', [ibuManifest({ isPrepCompleted: 'False', prepCompletedConditionMessages: 'Prep failed' })]);
-  const add = (kind: ModelChange['kind'], object: KubeObject): ModelChange => ({ kind, type: 'add', object });
-
-  test('objects in any order: a ManifestWork before its CGU, a CGU before its IBGU', () => {
-    const index = new HubIndex();
-    index.apply(add('ManifestWork', failing()));
-    index.apply(add('ClusterGroupUpgrade', prep()));
-    index.apply(add('ManagedCluster', mc('b')));
-    assert.equal(index.rolloutOf('uid-w'), undefined, 'no IBGU yet');
-    index.apply(add('ImageBasedGroupUpgrade', ibgu('w', plan)));
-    index.apply(add('ManagedCluster', mc('a')));
-    const r = index.rolloutOf('uid-w')!;
-    assert.deepEqual(r.steps[0]!.clusters.map((c) => [c.name, c.phase, c.early]), [['a', 'failed', true], ['b', 'in-progress', undefined]]);
-    assert.deepEqual(phases(r, 1), { b: 'pending' });
-    assert.deepEqual(index.rollouts().map((x) => x.name), ['w']);
-  });
-
-  test('deletes: the ManifestWork, the CGU, then the IBGU', () => {
-    const index = new HubIndex();
-    for (const c of [add('ImageBasedGroupUpgrade', ibgu('w', plan)), add('ManagedCluster', mc('a')), add('ManagedCluster', mc('b')), add('ClusterGroupUpgrade', prep()), add('ManifestWork', failing())]) index.apply(c);
-    assert.equal(cluster(index.rolloutOf('uid-w')!, 0, 'a')!.phase, 'failed');
-    index.apply({ kind: 'ManifestWork', type: 'delete', object: failing() });
-    assert.equal(cluster(index.rolloutOf('uid-w')!, 0, 'a')!.phase, 'in-progress');
-    index.apply({ kind: 'ClusterGroupUpgrade', type: 'delete', object: prep() });
-    assert.deepEqual(index.rolloutOf('uid-w')!.steps.map((s) => s.state), ['waiting', 'waiting']);
-    index.apply({ kind: 'ManagedCluster', type: 'delete', object: mc('b') });
-    assert.deepEqual(phases(index.rolloutOf('uid-w')!, 0), { a: 'pending' });
-    index.apply({ kind: 'ImageBasedGroupUpgrade', type: 'delete', object: ibgu('w', plan) });
-    assert.equal(index.rolloutOf('uid-w'), undefined);
-    assert.deepEqual(index.rollouts(), []);
-  });
-
-  test('memo: unrelated changes keep the computed rollout, related ones recompute it', () => {
-    const index = new HubIndex();
-    for (const c of [add('ImageBasedGroupUpgrade', ibgu('w', plan)), add('ImageBasedGroupUpgrade', ibgu('v', plan, { other: 'x' })), add('ManagedCluster', mc('a')), add('ManagedCluster', mc('b')), add('ClusterGroupUpgrade', prep()), add('ClusterGroupUpgrade', cgu('v', 0, ['Prep'], {}))]) index.apply(c);
-    const first = index.rolloutOf('uid-w')!;
-    assert.equal(index.rolloutOf('uid-w'), first, 'nothing changed');
-    index.apply(add('ManifestWork', mw('z', 'v-prep-0', 'v-prep', [ibuManifest({})])));
-    index.apply(add('ManifestWork', mw('a', 'w-prep-0', 'w-prep', [ibuManifest({})])));
-    const second = index.rolloutOf('uid-w')!;
-    assert.notEqual(second, first, 'a ManifestWork of its own CGU');
-    index.apply(add('ManifestWork', mw('q', 'v-prep-0', 'v-prep', [ibuManifest({ isPrepCompleted: 'False', prepCompletedConditionMessages: 'Prep failed' })])));
-    const elsewhere = mw('a', 'w-prep-0', 'w-prep', [ibuManifest({})], 'other-ns');
-    elsewhere.metadata.name = 'other-ns.w-prep-kuttl';
-    index.apply(add('ManifestWork', elsewhere));
-    assert.equal(index.rolloutOf('uid-w'), second, "another IBGU's ManifestWork, and a same-named CGU's in another namespace");
-    index.apply(add('ManagedCluster', mc('zz', { common: 'false' })));
-    assert.equal(index.rolloutOf('uid-w'), second, 'a cluster its selectors do not match');
-    index.apply({ kind: 'ManifestWork', type: 'update', object: failing() });
-    const third = index.rolloutOf('uid-w')!;
-    assert.notEqual(third, second);
-    assert.equal(cluster(third, 0, 'a')!.phase, 'failed');
-    index.apply({ kind: 'ManagedCluster', type: 'update', object: mc('b', { 'lcm.openshift.io/ibgu-prep-completed': '' }) });
-    assert.notEqual(index.rolloutOf('uid-w'), third, 'a label change on one of its clusters');
-    const v = index.rolloutOf('uid-v')!;
-    index.apply({ kind: 'ClusterGroupUpgrade', type: 'update', object: prep() });
-    assert.equal(index.rolloutOf('uid-v'), v, "the other IBGU's CGU");
-  });
-});
