@@ -1,6 +1,6 @@
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { ParsedFile } from '../core/index';
-import { planOf, planValue } from '../core/rules/ibgu-plan';
+import { planOf, planValue } from '../core/rules/support/plan';
 import { continuations, formatPlan, isAllowedPlan } from '../core/talm/plan';
 import { pairOf } from '../core/yaml/ast';
 

@@ -1,6 +1,6 @@
 import { perResource } from '../yaml/memo';
 import { configMapRefs, evidenceOf } from '../lca/configmaps';
-import { backupCoversVolumes } from './lvms';
+import { backupCoversVolumes } from './support/lvms';
 import { getMap, getString } from '../yaml/ast';
 import { refused } from '../yaml/parse';
 import type { LintOptions } from './types';
@@ -19,7 +19,7 @@ const factsOf = perResource((r): string => {
   if (r.type === 'ConfigMap') parts.push(r.embedded.map((d) => `${d.embedding?.key}:${refused(d) ? 'refused' : d.problems.filter((p) => p.severity === 'error').length}`));
   if (r.type === 'Backup') parts.push(backupCoversVolumes(r));
   if (r.type === 'Restore') {
-    // As the rules read it (lvms.ts, oadp.ts): a `spec` that is not a mapping has no backupName.
+    // As the rules read it (restore-lvms.ts, restore-backup-name.ts): a `spec` that is not a mapping has no backupName.
     parts.push(getString(getMap(r.root, 'spec', r.yaml.anchors), 'backupName', r.yaml.anchors) ?? '');
   }
   return JSON.stringify(parts);

@@ -1,82 +1,11 @@
-import { isMap, isScalar, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { getSeq, get, items, nodeEnd, nodeStart, pairOf, toPlain } from '../yaml/ast';
+import type { Node } from 'yaml';
+import { get, nodeEnd, nodeStart, pairOf, toPlain } from '../yaml/ast';
 import { columnOf, blockStyle } from '../yaml/edit';
 import type { Resource } from '../yaml/parse';
-import { IBGU_ACTIONS } from '../schema/talm';
 import { INVALID_PLAN_MESSAGE, explainPlan, formatPlan, isAction, isAllowedPlan, nearestAllowedPlans, type Plan } from '../talm/plan';
-import { closest } from '../text/similar';
-import { at, defineRule, sameQuoting, specOf } from './helpers';
-import type { RawFix, Report } from './types';
-
-export interface PlanStep {
-  node: YAMLMap<unknown, unknown> | undefined;
-  actionsNode: YAMLSeq<unknown> | undefined;
-  actions: { value: string; node: Scalar }[];
-}
-
-export interface PlanView {
-  node: YAMLSeq<unknown>;
-  steps: PlanStep[];
-}
-
-/** The plan of an IBGU as nodes, or undefined when `spec.plan` is not a list. */
-export function planOf(resource: Resource): PlanView | undefined {
-  const anchors = resource.yaml.anchors;
-  const node = getSeq(specOf(resource), 'plan', anchors);
-  if (!node) return undefined;
-  const steps = items(node, anchors).map((item) => {
-    const map = isMap(item) ? item : undefined;
-    const actionsNode = getSeq(map, 'actions', anchors);
-    // A null item is ibgu/schema's to report; it is not an action name.
-    const actions = items(actionsNode, anchors).filter((n): n is Scalar => isScalar(n) && n.value !== null).map((n) => ({ value: String(n.value), node: n }));
-    return { node: map, actionsNode, actions };
-  });
-  return { node, steps };
-}
-
-export function planValue(view: PlanView): Plan {
-  return view.steps.map((s) => s.actions.map((a) => a.value));
-}
-
-/** Replacement name for an action that is not one: case, typos, and the pre-2024 `Finalize`. */
-export function actionSuggestions(name: string): string[] {
-  if (name.toLowerCase() === 'finalize') return ['FinalizeUpgrade', 'FinalizeRollback'];
-  return closest(name, IBGU_ACTIONS);
-}
-
-export const actionNameRule = defineRule({
-  id: 'ibgu/action-name',
-  severity: 'error',
-  title: 'Not an IBGU action name (names are case-sensitive)',
-  docs: 'The actions are Prep, Upgrade, FinalizeUpgrade, Rollback, FinalizeRollback, Abort and AbortOnFailure, spelt exactly so. Any other string makes the API server reject the plan with "invalid combinations of actions in the plan". `Finalize` was split into FinalizeUpgrade and FinalizeRollback in 2024.',
-  appliesTo: ['IBGU'],
-  scope: 'document',
-  check(resource) {
-    const plan = planOf(resource);
-    if (!plan) return [];
-    const reports: Report[] = [];
-    const names = plan.steps.flatMap((s) => s.actions.map((a) => a.value));
-    // In a rollback plan the old Finalize means FinalizeRollback.
-    const rollingBack = names.includes('Rollback') && !names.includes('Upgrade');
-    for (const step of plan.steps) {
-      for (const action of step.actions) {
-        if (isAction(action.value)) continue;
-        const suggestions = actionSuggestions(action.value);
-        if (rollingBack && suggestions.includes('FinalizeRollback')) suggestions.sort((a, b) => Number(b === 'FinalizeRollback') - Number(a === 'FinalizeRollback'));
-        const legacy = action.value.toLowerCase() === 'finalize' ? ' Finalize was renamed: FinalizeUpgrade after an upgrade, FinalizeRollback after a rollback.' : '';
-        const hint = suggestions.length && !legacy ? ` Did you mean ${suggestions.join(' or ')}?` : '';
-        const fixes: RawFix[] = suggestions.map((s, i) => ({
-          title: `Change to ${s}`,
-          edits: [{ start: nodeStart(action.node), end: nodeEnd(action.node), newText: sameQuoting(action.node, s) }],
-          preferred: i === 0,
-          autofix: suggestions.length === 1,
-        }));
-        reports.push(at(action.node, `"${action.value}" is not an action (names are case-sensitive), so the API server rejects the plan: ${INVALID_PLAN_MESSAGE}.${hint}${legacy}`, fixes));
-      }
-    }
-    return reports;
-  },
-});
+import { at, defineRule, specOf } from './helpers';
+import type { RawFix } from './types';
+import { planOf, planValue, type PlanView } from './support/plan';
 
 /** Matches new steps to original ones with equal actions, in order (longest common subsequence). */
 function alignSteps(old: Plan, next: Plan): (number | undefined)[] {
@@ -178,4 +107,3 @@ export const planCombinationRule = defineRule({
     return [at(pairOf(specOf(resource), 'plan')?.key ?? view.node, message, fixes)];
   },
 });
-

@@ -1,49 +1,10 @@
 import { isMap, isScalar } from 'yaml';
 import { asMap, get, getString, keyOf, type AnchorTable } from '../yaml/ast';
 import { MAX_DEPTH } from '../yaml/depth';
-import { parseDocuments, refused, type Resource } from '../yaml/parse';
+import { parseDocuments, refused } from '../yaml/parse';
 import { configMapRole } from '../lca/configmaps';
-import { at, atKey, defineRule } from './helpers';
-import type { Report, RuleContext } from './types';
-
-function inExtraManifests(resource: Resource, ctx: RuleContext): boolean {
-  const host = resource.yaml.embedding?.configMap;
-  return !!host && configMapRole(ctx.workspace, host) === 'extraManifests';
-}
-
-const REJECTED: Record<string, string[]> = {
-  'machineconfiguration.openshift.io/v1': ['MachineConfig'],
-  'operators.coreos.com/v1alpha1': ['ClusterServiceVersion', 'InstallPlan', 'Subscription'],
-};
-
-const EMBEDDED_TYPES = ['Other', 'Backup', 'Restore', 'IBGU', 'IBU', 'ConfigMap', 'ManagedCluster'] as const;
-
-export const extraManifestKindRule = defineRule({
-  id: 'ibgu/extra-manifest-kind',
-  severity: 'error',
-  title: 'MachineConfig and OLM objects are not allowed in extra manifests',
-  docs: 'LCA rejects MachineConfig, ClusterServiceVersion, InstallPlan and Subscription objects in extra-manifests ConfigMaps, and Prep fails. Such changes belong in the seed image or in policies applied after the upgrade.',
-  appliesTo: EMBEDDED_TYPES,
-  scope: 'workspace',
-  check(resource, ctx) {
-    // Without a name LCA stops at "resource name is empty" (ibgu/extra-manifest-name) and never looks at the kind.
-    if (!resource.name || !inExtraManifests(resource, ctx) || !REJECTED[resource.apiVersion]?.includes(resource.kind)) return [];
-    return [atKey(resource.root, 'kind', resource.root, `${resource.kind}[${resource.name}] in extramanifests is not allowed: Prep fails.`)];
-  },
-});
-
-export const extraManifestNameRule = defineRule({
-  id: 'ibgu/extra-manifest-name',
-  severity: 'error',
-  title: 'An extra manifest without metadata.name',
-  docs: 'LCA refuses extra manifests without a name, and Prep fails.',
-  appliesTo: EMBEDDED_TYPES,
-  scope: 'workspace',
-  check(resource, ctx) {
-    if (!inExtraManifests(resource, ctx) || resource.name) return [];
-    return [atKey(resource.root, 'metadata', resource.root, `${resource.kind} resource name is empty: Prep fails.`)];
-  },
-});
+import { at, defineRule } from './helpers';
+import type { Report } from './types';
 
 /**
  * Why LCA's decoder (YAML or JSON into an object with a kind) refuses a document, or undefined. A document

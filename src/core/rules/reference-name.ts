@@ -8,13 +8,13 @@ const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Why a name cannot be the name of a Secret or ConfigMap (a DNS subdomain), or undefined. */
-export function objectNameProblem(name: string): string | undefined {
+function objectNameProblem(name: string): string | undefined {
   if (name.length > 253) return 'it is longer than 253 characters';
   if (!SUBDOMAIN.test(name)) return /^<.*>$/.test(name) ? 'it is a placeholder left from an example' : 'it is not a lowercase DNS subdomain (letters, digits, "-" and ".")';
   return undefined;
 }
 
-export function namespaceProblem(namespace: string): string | undefined {
+function namespaceProblem(namespace: string): string | undefined {
   if (namespace.length > 63) return 'it is longer than 63 characters';
   if (!LABEL.test(namespace)) return /^<.*>$/.test(namespace) ? 'it is a placeholder left from an example' : 'it is not a lowercase DNS label (letters, digits and "-")';
   return undefined;

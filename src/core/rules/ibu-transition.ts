@@ -1,25 +1,7 @@
-import { getMap, pairOf, toPlain } from '../yaml/ast';
-import { SINGLETON_MESSAGE, ibuUpdateViolations, type PlainIbu } from '../lca/ibu';
-import { canonical, previousOf } from './ibgu-changes';
-import { at, atKey, atResource, defineRule, sameQuoting, specOf } from './helpers';
-
-export const ibuSingletonRule = defineRule({
-  id: 'ibgu/ibu-singleton',
-  severity: 'error',
-  title: "The ImageBasedUpgrade must be named 'upgrade'",
-  docs: 'LCA manages exactly one ImageBasedUpgrade per cluster, named `upgrade`; the CRD rejects any other name.',
-  appliesTo: ['IBU'],
-  scope: 'document',
-  check(resource) {
-    if (resource.name === 'upgrade') return [];
-    const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
-    const node = pairOf(metadata, 'name')?.value as { range?: [number, number, number]; type?: string } | undefined;
-    if (!node?.range) return [atResource(resource, `${SINGLETON_MESSAGE}.`)];
-    return [at(node, `${SINGLETON_MESSAGE}.`, [
-      { title: "Rename to 'upgrade'", edits: [{ start: node.range[0], end: node.range[1], newText: sameQuoting(node, 'upgrade') }], preferred: true, autofix: true },
-    ])];
-  },
-});
+import { pairOf, toPlain } from '../yaml/ast';
+import { ibuUpdateViolations, type PlainIbu } from '../lca/ibu';
+import { canonical, previousOf } from './support/changes';
+import { atKey, defineRule, specOf } from './helpers';
 
 export const ibuTransitionRule = defineRule({
   id: 'ibgu/ibu-transition',

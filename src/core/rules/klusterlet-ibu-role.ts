@@ -2,7 +2,7 @@ import { isScalar, type Node } from 'yaml';
 import { getMap, getSeq, pairOf, stringItems } from '../yaml/ast';
 import { at, defineRule, describe, specOf } from './helpers';
 
-export const IBU_ROLE = 'rbac.authorization.k8s.io/v1/clusterroles/open-cluster-management:klusterlet-work:ibu-role';
+const IBU_ROLE = 'rbac.authorization.k8s.io/v1/clusterroles/open-cluster-management:klusterlet-work:ibu-role';
 
 export const klusterletIbuRoleRule = defineRule({
   id: 'ibgu/klusterlet-ibu-role',
