@@ -9,6 +9,11 @@ export { parseIncremental, documentStarts, type IncrementalFile } from './yaml/i
 export { applyEdits, applyFixes, autofixEdits, fixFile } from './lint/fix';
 export { allRules, ruleById, registry, recordById, isBuiltin, isConfigurable, CORE_CHECK_IDS } from './rules/index';
 export { ruleAnchor, rulesMarkdown } from './rules/docs';
+/** Rule records that the layers above name (spell their ids as `<record>.id`); every rule is in src/core/rules/<name>.ts. */
+export { planAppendOnlyRule } from './rules/plan-append-only';
+export { planCombinationRule } from './rules/plan-combination';
+export { schemaRule } from './rules/schema';
+export { unknownFieldRule } from './rules/unknown-field';
 export type { BuiltinCheck, CheckRecord, DocumentContext, DocumentRule, Finding, Fix, LintOptions, LvmsMode, Rule, RuleContext, RuleRecord, RuleScope, RuleTag, Severity, TextEdit, WorkspaceContext, WorkspaceRule } from './rules/types';
 export { hover, complete, documentSymbols, foldingRanges, type HoverResult, type CompletionItem, type DocSymbol, type FoldingRange } from './service/index';
 export { selectorMatches, anySelectorMatches, stepSelectors, stepRequirement, selectForStep, sortClusterNames, SelectorError, type LabelSelector, type SelectorRequirement, type ClusterInfo, type Labels } from './talm/select';

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
-import { FILE_NOT_LINTED, lintFileSteps, YAML_SYNTAX, type Finding, type ParsedFile } from '../core/index';
+import { FILE_NOT_LINTED, lintFileSteps, schemaRule, YAML_SYNTAX, type Finding, type ParsedFile } from '../core/index';
 import { BINARY_FILE, isBinary } from '../core/text/binary';
 import { STATUS_NOTIFICATION, type ServerSettings, type StatusParams } from '../shared/lsp-protocol';
 import { Publisher } from './publisher';
@@ -224,7 +224,7 @@ export class Validator {
   /** With Red Hat's YAML extension active, it reports YAML syntax and our JSON schemas itself (top-level only). */
   private shown(finding: Finding): boolean {
     if (!this.yamlExtensionActive() || finding.embedded) return true;
-    return finding.rule !== YAML_SYNTAX && finding.rule !== 'ibgu/schema';
+    return finding.rule !== YAML_SYNTAX && finding.rule !== schemaRule.id;
   }
 }
 

@@ -4,15 +4,14 @@
  * The page runs it live for its markers; the host runs it again on every append before anything is written.
  */
 import { Document, isMap, isSeq } from 'yaml';
-import { DEFAULT_TIMEOUT_MINUTES, MAX_PLAN_STEPS, celEqual, formatPlan, lintPlanText, nextPlanSteps, nextPlanStepsNearest, planStepJsonSchema, withIbguDefaults, type Plan, type Range, type Severity } from '../core/index';
+import { DEFAULT_TIMEOUT_MINUTES, MAX_PLAN_STEPS, celEqual, formatPlan, lintPlanText, nextPlanSteps, nextPlanStepsNearest, planAppendOnlyRule, planCombinationRule, planStepJsonSchema, unknownFieldRule, withIbguDefaults, type Plan, type Range, type Severity } from '../core/index';
 
 /**
- * Ids of core rules the editor reacts to (until core exports them as constants, as it does YAML_SYNTAX): the
- * finding of a plan TALM does not allow gets the editor's hint of what can be appended; one of a changed
- * existing step already says what the editor's read-only check would.
+ * Ids of core rules the editor reacts to: the finding of a plan TALM does not allow gets the editor's hint of
+ * what can be appended; one of a changed existing step already says what the editor's read-only check would.
  */
-const PLAN_COMBINATION = 'ibgu/plan-combination';
-const PLAN_APPEND_ONLY = 'ibgu/plan-append-only';
+const PLAN_COMBINATION = planCombinationRule.id;
+const PLAN_APPEND_ONLY = planAppendOnlyRule.id;
 
 /** The step the host appends: what the write layer sends, with the CRD's default timeout filled in. */
 export interface NewPlanStep {
@@ -128,7 +127,7 @@ const SEVERITY: Record<Severity, MarkerSeverity> = { error: 'error', warning: 'w
  * as `timout`) would leave the step appended with other values than the ones written, so it blocks the append
  * here (the core's ibgu/unknown-field, raised from a warning to an error).
  */
-const EDITOR_SEVERITIES = { 'ibgu/unknown-field': 'error' } as const;
+const EDITOR_SEVERITIES = { [unknownFieldRule.id]: 'error' } as const;
 
 /** A range of the editor text (0-based, as the core gives it) as monaco's 1-based one, at least one character wide. */
 function marker(severity: MarkerSeverity, code: string, message: string, range: Range): PlanMarker {

@@ -8,6 +8,8 @@
  *   - rule files do not import each other (what several rules share lives in support/ or helpers.ts), and no
  *     module but a rule file exports a rule record.
  * The checks are functions of what they read, so that the last test can plant violations and see them caught.
+ * And outside its record, code spells a rule id as the record's `.id`: no string literal in src/ is exactly an id
+ * (the built-in checks' ids are constants of builtin.ts; ids inside help and docs text are not whole literals).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,4 +136,37 @@ test('the check catches planted violations', () => {
   // A rule exported by a support module.
   assert.ok(real.support.length > 0);
   assert.match(planted({ exportsOf: (n) => (n === real.support[0] ? { ...real.exportsOf(n), first } : real.exportsOf(n)) }).join('\n'), /is not a rule file but exports first/);
+});
+
+/** String literals of a source text whose whole value is one of `ids`. */
+function idLiterals(text: string, ids: ReadonlySet<string>): string[] {
+  const source = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, false);
+  const out: string[] = [];
+  const visit = (node: ts.Node) => {
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && ids.has(node.text)) {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+      out.push(`${line + 1}: '${node.text}'`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
+test("rule ids are spelt as the record's .id outside the record (no id literal elsewhere in src/)", () => {
+  const ids = new Set(registry.map((r) => r.id));
+  const own = (file: string, line: string) => {
+    const rel = path.relative(rulesDir, file);
+    if (rel === 'builtin.ts') return true;
+    // The record's own file: its id, once.
+    return !rel.includes(path.sep) && line.endsWith(`'ibgu/${rel.slice(0, -3)}'`);
+  };
+  const found = sourceFiles(path.join(repoRoot(), 'src')).flatMap((file) => idLiterals(readFileSync(file, 'utf8'), ids).filter((l) => !own(file, l)).map((l) => `${path.relative(repoRoot(), file)}:${l}`));
+  assert.deepEqual(found, []);
+  // Planted: a literal id outside its record is found; ids within longer text are not.
+  assert.deepEqual(idLiterals("const PLAN = 'ibgu/plan-combination';\nconst help = 'see ibgu/plan-combination';", ids), ["1: 'ibgu/plan-combination'"]);
 });
