@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Finding, Rule, Severity } from '../core/index';
+import type { CheckRecord, Finding, Severity } from '../core/index';
 
 export interface FileResult {
   path: string;
@@ -62,8 +62,11 @@ export function formatJson(results: FileResult[], summary: Summary): string {
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-/** SARIF 2.1.0 for code-scanning UIs; lines and columns 1-based, columns in UTF-16 code units. */
-export function formatSarif(results: FileResult[], rules: readonly Rule[], version: string, cwd: string): string {
+/**
+ * SARIF 2.1.0 for code-scanning UIs; lines and columns 1-based, columns in UTF-16 code units. `rules` is the
+ * whole registry (rules and built-in checks), so that every result's ruleId has a descriptor.
+ */
+export function formatSarif(results: FileResult[], rules: readonly CheckRecord[], version: string, cwd: string): string {
   const extraIds = [...new Set(results.flatMap((r) => r.findings.map((f) => f.rule)))].filter((id) => !rules.some((r) => r.id === id));
   const descriptors = [
     ...rules.map((r) => ({ id: r.id, shortDescription: { text: r.title }, fullDescription: { text: r.docs }, help: { text: r.docs, markdown: r.docs }, defaultConfiguration: { level: SARIF_LEVEL[r.severity] } })),

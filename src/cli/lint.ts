@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { allRules, FILE_NOT_LINTED, fileFailure, fixFile, isConfigurable, lintFile, parseFile, registry, RULE_FAILURE, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
+import { FILE_NOT_LINTED, fileFailure, fixFile, isConfigurable, lintFile, parseFile, registry, RULE_FAILURE, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
 import { collect, DEFAULT_MAX_BYTES } from './files';
 import { formatJson, formatSarif, formatText, summarize, type FileResult } from './format';
 import { eachArg, UsageError, type Io } from './io';
@@ -157,7 +157,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   });
   const summary = summarize(results, fixed);
   if (args.format === 'json') io.out(formatJson(results, summary));
-  else if (args.format === 'sarif') io.out(formatSarif(results, allRules, io.version, io.cwd));
+  else if (args.format === 'sarif') io.out(formatSarif(results, registry, io.version, io.cwd));
   else io.out(formatText(results, summary, args.color));
   for (const error of input.ioErrors) io.err(`ibgu: ${error}\n`);
   const internal = results.filter((r) => r.findings.some(isFileFailure));

@@ -79,6 +79,27 @@ describe('ibgu lint', () => {
     });
   });
 
+  test('sarif: the run lists every registry entry, built-in checks too, and every result resolves to its descriptor', async () => {
+    await withTempDir(async (dir) => {
+      writeFileSync(path.join(dir, 'bad.yaml'), BAD);
+      writeFileSync(path.join(dir, 'broken.yaml'), 'kind: ImageBasedGroupUpgrade\nmetadata:\n  name: [unclosed\n');
+      const r = await runCli(['lint', '--format=sarif', '.'], { cwd: dir });
+      const run = JSON.parse(r.stdout).runs[0];
+      const descriptors: { id: string; shortDescription: { text: string } }[] = run.tool.driver.rules;
+      const ids = descriptors.map((d) => d.id);
+      assert.deepEqual(ids, [...allRules, ...builtinChecks].map((c) => c.id));
+      const results: { ruleId: string; ruleIndex?: number }[] = run.results;
+      assert.ok(results.some((x) => x.ruleId === 'ibgu/yaml-syntax'), JSON.stringify(results.map((x) => x.ruleId)));
+      assert.ok(results.some((x) => x.ruleId === 'ibgu/action-name'));
+      for (const result of results) {
+        assert.ok(ids.includes(result.ruleId), `no descriptor for ${result.ruleId}`);
+        assert.equal(descriptors[result.ruleIndex!]?.id, result.ruleId, `ruleIndex ${result.ruleIndex} of ${result.ruleId}`);
+      }
+      const syntax = descriptors.find((d) => d.id === 'ibgu/yaml-syntax')!;
+      assert.equal(syntax.shortDescription.text, builtinChecks.find((c) => c.id === 'ibgu/yaml-syntax')!.title);
+    });
+  });
+
   test('--fix rewrites the file with the unambiguous fixes and reports what is left', async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'bad.yaml');
