@@ -5,6 +5,7 @@ import { ibguSchema } from '../../schema/talm';
 import { ibuSchema } from '../../schema/lca';
 import { backupSchema, restoreSchema } from '../../schema/velero';
 import type { Resource, ResourceType } from '../../yaml/parse';
+import { BACKUP_TYPE, IBGU_TYPE, IBU_TYPE, RESTORE_TYPE } from '../../kube/types';
 
 export const SCHEMAS: Partial<Record<ResourceType, ObjectSchema>> = {
   IBGU: ibguSchema,
@@ -15,10 +16,10 @@ export const SCHEMAS: Partial<Record<ResourceType, ObjectSchema>> = {
 
 /** The API version each kind is served at. */
 export const SERVED_VERSIONS: Partial<Record<ResourceType, string>> = {
-  IBGU: 'lcm.openshift.io/v1alpha1',
-  IBU: 'lca.openshift.io/v1',
-  Backup: 'velero.io/v1',
-  Restore: 'velero.io/v1',
+  IBGU: IBGU_TYPE.apiVersion,
+  IBU: IBU_TYPE.apiVersion,
+  Backup: BACKUP_TYPE.apiVersion,
+  Restore: RESTORE_TYPE.apiVersion,
 };
 
 const results = new WeakMap<Resource, SchemaResult>();

@@ -3,6 +3,7 @@ import { getMap, pairOf } from '../../yaml/ast';
 import { refused, type Resource } from '../../yaml/parse';
 import type { OadpSet } from '../../lca/configmaps';
 import { describe } from '../helpers';
+import { BACKUP_TYPE } from '../../kube/types';
 
 export function annotation(resource: Resource, key: string): { value?: string; node?: Node; pair?: ReturnType<typeof pairOf> } {
   const annotations = getMap(getMap(resource.root, 'metadata', resource.yaml.anchors), 'annotations', resource.yaml.anchors);
@@ -13,7 +14,7 @@ export function annotation(resource: Resource, key: string): { value?: string; n
 
 /** LCA reads exactly velero.io/v1 Backup and Restore from OADP ConfigMaps; other versions are skipped. */
 export function readByLca(resource: Resource): boolean {
-  return resource.apiVersion === 'velero.io/v1';
+  return resource.apiVersion === BACKUP_TYPE.apiVersion;
 }
 
 /** Whether every document of the set's ConfigMaps could be read: otherwise Backups or Restores may be hidden. */
