@@ -13,12 +13,14 @@
  *
  * Inside core, the folders are layered too: no import cycle between them, and nothing in core imports its
  * barrel (core/index.ts), which is for the layers above. No two files import each other, directly or around
- * a ring, anywhere. `vscode` is imported by the extension only, `@kubernetes/client-node` by the hub layer only.
+ * a ring, anywhere. `vscode` is imported by the extension only, `@kubernetes/client-node` by the hub layer only,
+ * and core, shared and media, which webview pages bundle, import no Node built-in module.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { builtinModules } from 'node:module';
 import ts from 'typescript';
 import { repoRoot } from '../helpers/fixtures';
 
@@ -145,6 +147,16 @@ test('every arrow between areas points down', () => {
 test('packages that belong to one area are imported there only', () => {
   const wrong = graph.packages.filter(({ from, name }) => name in OWNED_PACKAGES && areaOf(from) !== OWNED_PACKAGES[name]).map(({ from, name }) => `${from} imports ${name}`);
   assert.deepEqual(wrong, []);
+});
+
+/** Areas whose code also runs in webview pages (a browser): no Node built-in module. */
+const BROWSER_SAFE = ['core', 'shared', 'media'];
+const isNodeBuiltin = (name: string) => name.startsWith('node:') || builtinModules.includes(name);
+
+test('core, shared and media import no Node built-in module (they run in the webview pages too)', () => {
+  const wrong = graph.packages.filter(({ from, name }) => BROWSER_SAFE.includes(areaOf(from)) && isNodeBuiltin(name)).map(({ from, name }) => `${from} imports ${name}`);
+  assert.deepEqual(wrong, []);
+  assert.ok(isNodeBuiltin('node:fs') && isNodeBuiltin('path') && !isNodeBuiltin('yaml'));
 });
 
 test('no import cycle between files', () => {
