@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { IBGU_TYPE } from '../core/kube/types';
+import { OADP_NAMESPACE } from '../core/lca/names';
 import type { KubeObject } from './types';
 
 /**
@@ -12,7 +13,7 @@ export function newIbguText(clusters: readonly string[], options: { namespace: s
   const day = (options.now ?? new Date()).toISOString().slice(0, 10).replace(/-/g, '');
   const ibuSpec = options.template?.spec?.ibuSpec ?? {
     seedImageRef: { image: 'registry.example.com/ibu/seed:4.18.9', version: '4.18.9', pullSecretRef: { name: 'seed-pull-secret' } },
-    oadpContent: [{ name: 'oadp-cm', namespace: 'openshift-adp' }],
+    oadpContent: [{ name: 'oadp-cm', namespace: OADP_NAMESPACE }],
   };
   const strategy = { maxConcurrency: Math.max(1, Math.min(names.length, 10)), timeout: 240 };
   const object = {

@@ -8,7 +8,7 @@
  */
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { BACKUP_STORAGE_LOCATION_TYPE, BACKUP_TYPE, IBU_TYPE, RESTORE_TYPE } from '../core/kube/types';
-import { IBU_NAME } from '../core/talm/wire';
+import { IBU_NAME, LCA_DEPLOYMENT, LCA_NAMESPACE, OADP_NAMESPACE } from '../core/lca/names';
 import { adminKubeConfig, adminKubeconfigText, reduceAdminKubeconfig, type AdminKubeconfig } from './admin-kubeconfig';
 import { HubConnection } from './connection';
 import { HubError } from './errors';
@@ -16,9 +16,6 @@ import type { HubContext, KubeObject } from './types';
 
 export const IBU_API = IBU_TYPE.apiVersion;
 const IBU_PATH = `/apis/${IBU_TYPE.apiVersion}/${IBU_TYPE.plural}`;
-const LCA_NAMESPACE = 'openshift-lifecycle-agent';
-const OADP_NAMESPACE = 'openshift-adp';
-export const LCA_DEPLOYMENT = 'lifecycle-agent-controller-manager';
 
 /** The ZTP admin kubeconfig Secret of a cluster on the hub: namespace and name. */
 export function adminKubeconfigSecret(cluster: string): { namespace: string; name: string } {

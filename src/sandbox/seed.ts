@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterPlan, Scenario } from './scenario';
 import type { KubeObject, Store } from './store';
+import { LCA_DEPLOYMENT, LCA_NAMESPACE, OADP_NAMESPACE } from '../core/lca/names';
 
 export { clusterName } from './scenario';
 
@@ -15,7 +16,7 @@ const manager = { fieldManager: 'ibgu-sandbox-seed' };
 /** `spokeKubeconfig` returns the kubeconfig of a spoke's API endpoint, stored as ZTP stores it. */
 export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (cluster: string) => string): void {
   const type = (kind: string) => store.types.kind(kind);
-  for (const ns of ['default', 'kube-system', 'kube-public', 'open-cluster-management', 'openshift-adp', 'ztp-install', IBGU_NAMESPACE]) {
+  for (const ns of ['default', 'kube-system', 'kube-public', 'open-cluster-management', OADP_NAMESPACE, 'ztp-install', IBGU_NAMESPACE]) {
     store.create(type('Namespace'), undefined, { metadata: { name: ns } }, manager);
   }
   // What the examples rely on and keep out of Git: the seed image's pull secret, in the IBGU namespace.
@@ -71,9 +72,6 @@ export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (clus
   });
 }
 
-export const LCA_NAMESPACE = 'openshift-lifecycle-agent';
-export const OADP_NAMESPACE = 'openshift-adp';
-export const LCA_DEPLOYMENT = 'lifecycle-agent-controller-manager';
 /** The application whose LVM Storage volumes the LogicalVolumesLost fault (or a Backup without them) loses. */
 export const APP_NAMESPACE = 'site-metrics';
 /** The hub namespace of the example IBGUs, with the seed pull secret TALM copies to the spokes at Prep. */

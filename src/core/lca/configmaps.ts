@@ -3,6 +3,7 @@ import { deref, getMap, getSeq, getString, stringItems } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
 import { perResource } from '../yaml/memo';
 import type { Workspace } from '../yaml/workspace';
+import { LCA_NAMESPACE } from './names';
 
 /** Whether LVM Storage is in use on the clusters; `auto` looks for evidence in the files. */
 export type LvmsMode = 'auto' | 'on' | 'off';
@@ -54,7 +55,7 @@ export function configMapRole(ws: Workspace, configMap: Resource): ConfigMapRole
   if (referenced) return referenced;
   const inner = configMap.embedded;
   if (inner.some((d) => /^velero\.io\//.test(apiVersionOf(d)))) return 'oadp';
-  if (configMap.namespace === 'openshift-lifecycle-agent' && inner.length) return 'extraManifests';
+  if (configMap.namespace === LCA_NAMESPACE && inner.length) return 'extraManifests';
   return 'other';
 }
 

@@ -2,6 +2,7 @@ import { getMap, pairOf } from '../yaml/ast';
 import { setInMap } from '../yaml/edit';
 import { atKey, atResource, defineRule, describe } from './helpers';
 import type { RawFix } from './types';
+import { OADP_NAMESPACE } from '../lca/names';
 
 export const oadpNamespaceRule = defineRule({
   id: 'ibgu/oadp-namespace',
@@ -11,10 +12,10 @@ export const oadpNamespaceRule = defineRule({
   appliesTo: ['Backup', 'Restore'],
   scope: 'document',
   check(resource) {
-    if (resource.namespace === 'openshift-adp') return [];
+    if (resource.namespace === OADP_NAMESPACE) return [];
     const metadata = getMap(resource.root, 'metadata', resource.yaml.anchors);
     if (!metadata) return [];
-    const fix: RawFix = { title: 'Use namespace openshift-adp', edits: [setInMap(resource.yaml, metadata, 'namespace', 'openshift-adp')], preferred: true };
+    const fix: RawFix = { title: `Use namespace ${OADP_NAMESPACE}`, edits: [setInMap(resource.yaml, metadata, 'namespace', OADP_NAMESPACE)], preferred: true };
     const message = `${describe(resource)} is ${resource.namespace ? `in namespace ${resource.namespace}` : 'without a namespace'}; Velero only processes Backups and Restores in openshift-adp, where OADP is installed.`;
     return [pairOf(metadata, 'namespace') ? atKey(metadata, 'namespace', metadata, message, [fix]) : atResource(resource, message, [fix])];
   },

@@ -72,10 +72,6 @@ export function manifestWorkName(cguNamespace: string, template: string, suffix:
 
 /** The ClusterRole in every template (`manifestworkreplicaset.go`). */
 export const IBU_ROLE_NAME = 'open-cluster-management:klusterlet-work:ibu-role';
-/** The spoke namespace TALM moves the seed pull secret into (LCA's namespace). */
-export const LCA_NAMESPACE = 'openshift-lifecycle-agent';
-/** LCA's singleton IBU (LCA `api/imagebasedupgrade/v1/types.go`, CEL `self.metadata.name == 'upgrade'`). */
-export const IBU_NAME = 'upgrade';
 
 /** The action a ManifestWork template name stands for: its last `-` token, without case (`syncStatusWithCGUs`). */
 export function actionOfTemplate(name: string): string | undefined {

@@ -4,7 +4,7 @@ import type { KubeObject } from '../../hub/types';
 import type { Target } from './targets';
 import { failed, message, nothing, pickCluster, type TroubleOutcome, type TroubleParts } from './trouble';
 import { IBU_TYPE } from '../../core/kube/types';
-import { IBU_NAME } from '../../core/talm/wire';
+import { IBU_NAME } from '../../core/lca/names';
 
 export async function retryCleanup(parts: TroubleParts, node?: Target): Promise<TroubleOutcome<{ state: string; message?: string }>> {
   const found = await pickCluster(parts.hubs, node);

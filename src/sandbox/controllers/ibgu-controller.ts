@@ -12,8 +12,9 @@ import { stepSelectors } from '../../core/talm/select';
 import { aggregateClusters, progressingCondition, type Feedback, type StepClusterResult, type StepOutcome } from '../../core/talm/status';
 import {
   ACTION_FEEDBACK, actionOfTemplate, AGGREGATE_TO_WORK_LABEL, clusterGroupUpgradeName, DISABLE_AUTO_IMPORT_ANNOTATION, EXPECTED_VALUES_ANNOTATION, fieldValueText,
-  IBGU_OWNER_LABEL, IBU_NAME, IBU_ROLE_NAME, LCA_ANNOTATION_MARK, LCA_NAMESPACE, manifestWorkReplicaSetName, NAME_SUFFIX_ANNOTATION,
+  IBGU_OWNER_LABEL, IBU_ROLE_NAME, LCA_ANNOTATION_MARK, manifestWorkReplicaSetName, NAME_SUFFIX_ANNOTATION,
 } from '../../core/talm/wire';
+import { IBU_NAME, LCA_NAMESPACE } from '../../core/lca/names';
 import type { KubeObject, StoreEvent } from '../store';
 import { findCondition, objectKey as key, putCondition, same, splitKey as split, TALM_MANAGER, type Condition, type ControllerContext } from './context';
 import type { Progress } from './cgu-controller';

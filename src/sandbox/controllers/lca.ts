@@ -17,12 +17,16 @@ import { randomUUID } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { manualCleanupApplies, nextStatus, retryCleanup, type IbuEvent, type IbuObject, type IbuStage } from '../../core/lca/stages';
 import { faultOf, type ClusterPlan, type DurationKey, type FaultKind } from '../scenario';
-import { APP_CLAIMS, APP_NAMESPACE, appVolumeName, OADP_NAMESPACE } from '../seed';
+import { APP_CLAIMS, APP_NAMESPACE, appVolumeName } from '../seed';
+import { IBU_NAME, OADP_NAMESPACE } from '../../core/lca/names';
 import type { KubeObject, Store, StoreEvent } from '../store';
 import type { ApiSurface } from '../surface';
 import type { Condition, ControllerContext } from './context';
 import { QueuedController, type WorkQueue } from './queue';
 import { BACKUP_TYPE } from '../../core/kube/types';
+
+/** The label the simulated LCA marks the Backups and Restores it applied with (its value: the IBU's name). */
+const BACKUP_OWNER_LABEL = 'lca.openshift.io/backup-owner';
 
 const LCA = 'lifecycle-agent';
 const LVM_RESOURCE = 'logicalvolumes.topolvm.io';
@@ -257,7 +261,7 @@ export class Lca extends QueuedController {
     });
     for (const kind of ['Backup', 'Restore']) {
       const t = spoke.types.kind(kind);
-      for (const o of spoke.store.list(t, OADP_NAMESPACE)) if (o.metadata.labels?.['lca.openshift.io/backup-owner'] === 'upgrade') spoke.store.delete(t, OADP_NAMESPACE, o.metadata.name);
+      for (const o of spoke.store.list(t, OADP_NAMESPACE)) if (o.metadata.labels?.[BACKUP_OWNER_LABEL] === IBU_NAME) spoke.store.delete(t, OADP_NAMESPACE, o.metadata.name);
     }
   }
 
@@ -349,7 +353,7 @@ export class Lca extends QueuedController {
         ? { phase: 'FailedValidation', validationErrors: [`backup can't be created because BackupStorageLocation ${location} is in Unavailable status.`] }
         : { phase: 'Completed', startTimestamp: this.ctx.clock.timestamp(), completionTimestamp: this.ctx.clock.timestamp(), itemsBackedUp: 42, totalItems: 42 };
       if (unavailable) failed.push(b.metadata.name);
-      this.put(store, spoke, 'Backup', ns, { ...b, metadata: { ...b.metadata, namespace: ns, labels: { ...(b.metadata.labels ?? {}), 'lca.openshift.io/backup-owner': 'upgrade' } }, status });
+      this.put(store, spoke, 'Backup', ns, { ...b, metadata: { ...b.metadata, namespace: ns, labels: { ...(b.metadata.labels ?? {}), [BACKUP_OWNER_LABEL]: IBU_NAME } }, status });
     }
     return failed;
   }
@@ -368,7 +372,7 @@ export class Lca extends QueuedController {
       const ns = r.metadata.namespace ?? OADP_NAMESPACE;
       this.put(store, spoke, 'Restore', ns, {
         ...r,
-        metadata: { ...r.metadata, namespace: ns, labels: { ...(r.metadata.labels ?? {}), 'lca.openshift.io/backup-owner': 'upgrade' } },
+        metadata: { ...r.metadata, namespace: ns, labels: { ...(r.metadata.labels ?? {}), [BACKUP_OWNER_LABEL]: IBU_NAME } },
         status: { phase: 'Completed', startTimestamp: this.ctx.clock.timestamp(), completionTimestamp: this.ctx.clock.timestamp() },
       });
     }
