@@ -4,7 +4,6 @@
  * openshift-kni/cluster-group-upgrades-operator unless they say otherwise. The API types themselves
  * (groups, versions, kinds) are in ../kube/types.
  */
-import { IBGU_ACTIONS } from '../schema/talm';
 
 // ---- labels ------------------------------------------------------------------------------------------
 
@@ -73,10 +72,15 @@ export function manifestWorkName(cguNamespace: string, template: string, suffix:
 /** The ClusterRole in every template (`manifestworkreplicaset.go`). */
 export const IBU_ROLE_NAME = 'open-cluster-management:klusterlet-work:ibu-role';
 
-/** The action a ManifestWork template name stands for: its last `-` token, without case (`syncStatusWithCGUs`). */
+/**
+ * The action a ManifestWork template name stands for: its last `-` token, without case (`syncStatusWithCGUs`),
+ * among the actions TALM has a template for (ACTION_FEEDBACK's keys: the CRD's seven actions, which
+ * test/core/talm/wire.test.ts holds equal). Not read from the schema, so that the webview pages that use the
+ * vocabulary do not bundle the CRD schemas.
+ */
 export function actionOfTemplate(name: string): string | undefined {
   const token = name.slice(name.lastIndexOf('-') + 1).toLowerCase();
-  return IBGU_ACTIONS.find((a) => a.toLowerCase() === token);
+  return Object.keys(ACTION_FEEDBACK).find((a) => a.toLowerCase() === token);
 }
 
 // ---- ManifestWork status feedback --------------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { IBGU_ACTIONS } from '../../../src/core/schema/talm';
 import { CGU_TYPE, IBGU_TYPE, IBU_TYPE, MANAGED_CLUSTER_TYPE, MANIFEST_WORK_REPLICA_SET_TYPE, MANIFEST_WORK_TYPE } from '../../../src/core/kube/types';
 import {
   ACTION_FEEDBACK, actionOfTemplate, ALL_STEPS_COMPLETED_MESSAGE, CGU_LABEL, CGU_NAMESPACE_LABEL, CGU_SUCCEEDED_MESSAGE, CGU_TIMED_OUT_MESSAGE, clusterGroupUpgradeName,
@@ -50,6 +51,8 @@ test('feedback rules and values', () => {
   assert.deepEqual(ACTION_FEEDBACK.Prep!.feedback[1], ['prepInProgressConditionMessage', `.status.conditions[?(@.type=="PrepInProgress")].message'`]);
   assert.equal(ACTION_FEEDBACK.Upgrade!.done, 'isUpgradeCompleted');
   assert.equal(ACTION_FEEDBACK.FinalizeRollback!.stage, 'Idle');
+  // A template for every action the CRD allows, and no other: actionOfTemplate reads its action names here.
+  assert.deepEqual(Object.keys(ACTION_FEEDBACK).sort(), [...IBGU_ACTIONS].sort());
   assert.deepEqual(ACTION_FEEDBACK.Abort!.feedback.map(([n]) => n), ['isIdle', 'idleConditionReason', 'idleConditionMessages']);
   assert.equal(fieldValueText({ type: 'String', string: 'True' }), 'True');
   assert.equal(fieldValueText({ type: 'Boolean', boolean: true }), 'true');
