@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LspClient } from '../helpers/lsp';
+import { IBGU_LOWERCASE_ACTION } from '../helpers/documents';
 
 const URI = 'file:///work/ibgu.yaml';
-const TEXT = `apiVersion: lcm.openshift.io/v1alpha1
-kind: ImageBasedGroupUpgrade
-metadata: {name: u, namespace: ztp}
-spec:
-  clusterLabelSelectors: [{matchLabels: {wave: "1"}}]
-  ibuSpec: {seedImageRef: {image: "quay.io/x/seed:4.17.0", version: "4.17.0"}}
-  plan:
-    - actions: [prep]
-      rolloutStrategy: {maxConcurrency: 5}
-`;
+const TEXT = IBGU_LOWERCASE_ACTION;
 
 test('the server over stdio publishes diagnostics and answers quick-fixes from recorded findings', async (t) => {
   const client = new LspClient();

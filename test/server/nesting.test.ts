@@ -8,17 +8,9 @@ import assert from 'node:assert/strict';
 import { MAX_DEPTH } from '../../src/core/index';
 import { deepDocument, DEPTHS, SHAPES } from '../helpers/deep';
 import { LspClient } from '../helpers/lsp';
+import { IBGU_LOWERCASE_ACTION } from '../helpers/documents';
 
-const BAD_IBGU = `apiVersion: lcm.openshift.io/v1alpha1
-kind: ImageBasedGroupUpgrade
-metadata: {name: u, namespace: ztp}
-spec:
-  clusterLabelSelectors: [{matchLabels: {wave: "1"}}]
-  ibuSpec: {seedImageRef: {image: "quay.io/x/seed:4.17.0", version: "4.17.0"}}
-  plan:
-    - actions: [prep]
-      rolloutStrategy: {maxConcurrency: 5}
-`;
+const BAD_IBGU = IBGU_LOWERCASE_ACTION;
 
 async function start(t: { after: (fn: () => Promise<void>) => void }): Promise<LspClient> {
   const client = new LspClient();
