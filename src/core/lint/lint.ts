@@ -6,7 +6,7 @@ import { workspaceFactsKey } from '../rules/facts';
 import type { DocumentContext, Finding, Fix, LintOptions, Report, Rule, RuleTag, Severity, WorkspaceContext } from '../rules/types';
 import { Workspace } from '../yaml/workspace';
 import { allRules } from '../rules/index';
-import { ALIAS_BOMB, EMBEDDED_YAML, RULE_FAILURE, TOO_DEEP, YAML_SYNTAX } from '../rules/builtin';
+import { aliasBombCheck, embeddedYamlCheck, internalErrorCheck, RULE_FAILURE, TOO_DEEP, tooDeepCheck, yamlSyntaxCheck } from '../rules/builtin';
 import { suppressionsFor, type Suppressions } from './suppress';
 
 /** What the finding of a document nested past the limit says (after where it is, for an embedded one). */
@@ -33,9 +33,9 @@ export function fileFailure(error: unknown, options: LintOptions = {}): Finding 
   if (isStackOverflow(error)) {
     const override = options.severities?.[TOO_DEEP];
     if (override === 'off') return undefined;
-    return { rule: TOO_DEEP, severity: override ?? 'error', message: tooDeepMessage('this file'), range, fixes: [] };
+    return { rule: TOO_DEEP, severity: override ?? tooDeepCheck.severity, message: tooDeepMessage('this file'), range, fixes: [] };
   }
-  return { rule: RULE_FAILURE, severity: 'error', message: `An internal error stopped IBGU Tools from validating this file; please report it with this detail: ${errorDetail(error)}.`, range, fixes: [] };
+  return { rule: RULE_FAILURE, severity: internalErrorCheck.severity, message: `An internal error stopped IBGU Tools from validating this file; please report it with this detail: ${errorDetail(error)}.`, range, fixes: [] };
 }
 
 /**
@@ -89,16 +89,18 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
   const add = (finding: Finding | undefined) => {
     if (finding && !suppress.hides(finding.rule, finding.range.start.line)) findings.push(finding);
   };
-  const severityOf = (id: string, fallback: Severity): Severity | undefined => {
-    const override = options.severities?.[id];
-    return override === 'off' ? undefined : (override ?? fallback);
+  /** A check's severity: the override the options give, or the registry record's own. */
+  const severityOf = (record: { id: string; severity: Severity }): Severity | undefined => {
+    const override = options.severities?.[record.id];
+    return override === 'off' ? undefined : (override ?? record.severity);
   };
 
   const yamlDocs: YamlDocument[] = [...file.documents];
   for (const r of file.resources) if (r.type === 'ConfigMap') yamlDocs.push(...r.embedded);
   for (const yaml of yamlDocs) {
-    const ruleId = yaml.embedding ? EMBEDDED_YAML : YAML_SYNTAX;
-    const severity = severityOf(ruleId, 'error');
+    const syntax = yaml.embedding ? embeddedYamlCheck : yamlSyntaxCheck;
+    const ruleId = syntax.id;
+    const severity = severityOf(syntax);
     if (severity) {
       for (const p of yaml.problems) {
         const where = yaml.embedding ? `in ConfigMap data key "${yaml.embedding.key}": ` : '';
@@ -107,21 +109,21 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
         add(toFinding(file, yaml, ruleId, p.severity === 'error' ? severity : 'warning', { start: p.start, end: p.end, message: `${where}${sentence(p.message)}${consequence}` }));
       }
     }
-    const bombSeverity = severityOf(ALIAS_BOMB, 'error');
+    const bombSeverity = severityOf(aliasBombCheck);
     if (yaml.aliasBomb && bombSeverity) {
-      add(toFinding(file, yaml, ALIAS_BOMB, bombSeverity, {
+      add(toFinding(file, yaml, aliasBombCheck.id, bombSeverity, {
         start: yaml.aliasBomb.start,
         end: yaml.aliasBomb.end,
         message: `Aliases in this document would expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb); it was not expanded or validated. Kubernetes API servers refuse such documents too.`,
       }));
     }
     const where = yaml.embedding ? `ConfigMap data key "${yaml.embedding.key}": ` : '';
-    const deepSeverity = severityOf(TOO_DEEP, 'error');
+    const deepSeverity = severityOf(tooDeepCheck);
     if (yaml.tooDeep && deepSeverity) {
       add(toFinding(file, yaml, TOO_DEEP, deepSeverity, { start: yaml.tooDeep.start, end: yaml.tooDeep.end, message: `${where}${tooDeepMessage()}` }));
     }
     if (yaml.failure) {
-      add(toFinding(file, yaml, RULE_FAILURE, 'error', {
+      add(toFinding(file, yaml, RULE_FAILURE, internalErrorCheck.severity, {
         start: yaml.start,
         end: yaml.start + 1,
         message: `${where}An internal error stopped IBGU Tools from reading this document; it was not validated. Please report it with this detail: ${clip(yaml.failure)}.`,
@@ -143,7 +145,7 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
     for (const index of rulesFor(rules, resource)) {
       if (overflowed) break;
       const rule = rules[index];
-      const severity = severityOf(rule.id, rule.severity);
+      const severity = severityOf(rule);
       if (!severity) continue;
       let reports: Report[] | undefined;
       const cached = entry ? (rule.scope === 'document' ? entry.document : entry.workspace) : undefined;
@@ -159,7 +161,7 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
         if (isStackOverflow(error)) {
           // Defence in depth: the depth limit should have stopped this document before any rule read it.
           overflowed = true;
-          const deepSeverity = severityOf(TOO_DEEP, 'error');
+          const deepSeverity = severityOf(tooDeepCheck);
           if (deepSeverity) add(toFinding(file, resource.yaml, TOO_DEEP, deepSeverity, { start, end: start + 1, message: tooDeepMessage() }));
           continue;
         }
