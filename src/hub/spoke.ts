@@ -7,7 +7,7 @@
  * storage keeps them).
  */
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { BACKUP_STORAGE_LOCATION_TYPE, BACKUP_TYPE, IBU_TYPE, RESTORE_TYPE } from '../core/kube/types';
+import { BACKUP_STORAGE_LOCATION_TYPE, BACKUP_TYPE, DEPLOYMENT_TYPE, EVENT_TYPE, IBU_TYPE, LOGICAL_VOLUME_TYPE, PERSISTENT_VOLUME_CLAIM_TYPE, PERSISTENT_VOLUME_TYPE, RESTORE_TYPE, SECRET_TYPE } from '../core/kube/types';
 import { IBU_NAME, LCA_DEPLOYMENT, LCA_NAMESPACE, OADP_NAMESPACE } from '../core/lca/names';
 import { adminKubeConfig, adminKubeconfigText, reduceAdminKubeconfig, type AdminKubeconfig } from './admin-kubeconfig';
 import { HubConnection } from './connection';
@@ -33,7 +33,7 @@ export function adminSpokeClient(cluster: string, text: string, via: string): Sp
 /** The kubeconfig text of a cluster's admin Secret read from the hub; undefined when there is no such Secret. */
 export async function readAdminKubeconfig(hub: HubConnection, cluster: string): Promise<string | undefined> {
   const { namespace, name } = adminKubeconfigSecret(cluster);
-  const secret = await hub.read('v1', 'Secret', namespace, name);
+  const secret = await hub.read(SECRET_TYPE.apiVersion, SECRET_TYPE.kind, namespace, name);
   const data = (secret as { data?: Record<string, unknown> } | undefined)?.data?.kubeconfig;
   if (!secret) return undefined;
   if (typeof data !== 'string' || !data) throw new HubError('invalid', `The Secret ${namespace}/${name} on the hub has no "kubeconfig" key.`);
@@ -93,7 +93,7 @@ export class SpokeClient {
 
   /** The LCA controller's image: container `manager` of its Deployment, as the guide's must-gather command reads it. */
   async lcaImage(): Promise<string | undefined> {
-    const deployment = await this.connection.read('apps/v1', 'Deployment', LCA_NAMESPACE, LCA_DEPLOYMENT);
+    const deployment = await this.connection.read(DEPLOYMENT_TYPE.apiVersion, DEPLOYMENT_TYPE.kind, LCA_NAMESPACE, LCA_DEPLOYMENT);
     const containers = (deployment?.spec?.template?.spec?.containers ?? []) as { name?: string; image?: string }[];
     return containers.find((c) => c.name === 'manager')?.image;
   }
@@ -114,10 +114,10 @@ export class SpokeClient {
       get('BackupStorageLocations', () => this.connection.listObjects(BACKUP_STORAGE_LOCATION_TYPE.apiVersion, BACKUP_STORAGE_LOCATION_TYPE.kind, OADP_NAMESPACE)),
       get('Backups', () => this.connection.listObjects(BACKUP_TYPE.apiVersion, BACKUP_TYPE.kind)),
       get('Restores', () => this.connection.listObjects(RESTORE_TYPE.apiVersion, RESTORE_TYPE.kind)),
-      get('PersistentVolumes', () => this.connection.listObjects('v1', 'PersistentVolume')),
-      get('PersistentVolumeClaims', () => this.connection.listObjects('v1', 'PersistentVolumeClaim')),
-      get('logicalvolumes.topolvm.io', () => this.connection.listObjects('topolvm.io/v1', 'LogicalVolume')),
-      get('Events', () => this.connection.listObjects('v1', 'Event')),
+      get('PersistentVolumes', () => this.connection.listObjects(PERSISTENT_VOLUME_TYPE.apiVersion, PERSISTENT_VOLUME_TYPE.kind)),
+      get('PersistentVolumeClaims', () => this.connection.listObjects(PERSISTENT_VOLUME_CLAIM_TYPE.apiVersion, PERSISTENT_VOLUME_CLAIM_TYPE.kind)),
+      get('logicalvolumes.topolvm.io', () => this.connection.listObjects(LOGICAL_VOLUME_TYPE.apiVersion, LOGICAL_VOLUME_TYPE.kind)),
+      get('Events', () => this.connection.listObjects(EVENT_TYPE.apiVersion, EVENT_TYPE.kind)),
     ]);
     return {
       ...(ibu ? { ibu } : {}),

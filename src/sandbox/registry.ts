@@ -6,7 +6,7 @@
 import { celEqual, ibguCelViolations, withIbguDefaults, type CelViolation } from '../core/talm/cel';
 import { ibuUpdateViolations, SINGLETON_MESSAGE } from '../core/lca/ibu';
 import type { KubeObject } from './kube-object';
-import { CGU_TYPE, CLUSTER_ROLE_TYPE, IBGU_TYPE, IBU_TYPE, MANAGED_CLUSTER_TYPE, MANIFEST_WORK_REPLICA_SET_TYPE, MANIFEST_WORK_TYPE } from '../core/kube/types';
+import { CGU_TYPE, CLUSTER_ROLE_TYPE, IBGU_TYPE, IBU_TYPE, LOGICAL_VOLUME_TYPE, MANAGED_CLUSTER_TYPE, MANIFEST_WORK_REPLICA_SET_TYPE, MANIFEST_WORK_TYPE } from '../core/kube/types';
 
 export interface PrinterColumn {
   name: string;
@@ -149,7 +149,7 @@ export const SPOKE_TYPES: readonly ResourceType[] = [
     categories: ['velero'],
   })),
   {
-    group: 'topolvm.io', version: 'v1', kind: 'LogicalVolume', plural: 'logicalvolumes', singular: 'logicalvolume', shortNames: [], namespaced: false, statusSubresource: true, builtin: false,
+    group: LOGICAL_VOLUME_TYPE.group, version: LOGICAL_VOLUME_TYPE.version, kind: LOGICAL_VOLUME_TYPE.kind, plural: LOGICAL_VOLUME_TYPE.plural, singular: 'logicalvolume', shortNames: [], namespaced: false, statusSubresource: true, builtin: false,
     printerColumns: [age],
   },
 ];

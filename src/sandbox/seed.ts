@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClusterPlan, Scenario } from './scenario';
 import type { KubeObject, Store } from './store';
 import { LCA_DEPLOYMENT, LCA_NAMESPACE, OADP_NAMESPACE } from '../core/lca/names';
+import { TOPOLVM_DRIVER } from '../core/kube/types';
 
 export { clusterName } from './scenario';
 
@@ -83,7 +84,6 @@ export const EXTRA_MANIFESTS = 'sno-extra-manifests';
 /** The application's claims; each is bound to an LVM Storage volume `pvc-<cluster>-<claim>`. */
 export const APP_CLAIMS = ['postgres-data', 'search-index'] as const;
 export const LVMS_STORAGE_CLASS = 'lvms-vg1';
-const TOPOLVM = 'topolvm.io';
 
 export function appVolumeName(cluster: string, claim: string): string {
   return `pvc-${cluster}-${claim}`;
@@ -92,7 +92,7 @@ export function appVolumeName(cluster: string, claim: string): string {
 /** The PV TopoLVM provisioned for a claim of the application, bound to it. */
 export function appPersistentVolume(cluster: string, claim: string, volumeHandle: string): KubeObject {
   return {
-    metadata: { name: appVolumeName(cluster, claim), labels: { 'app.kubernetes.io/part-of': APP_NAMESPACE }, annotations: { 'pv.kubernetes.io/provisioned-by': TOPOLVM } },
+    metadata: { name: appVolumeName(cluster, claim), labels: { 'app.kubernetes.io/part-of': APP_NAMESPACE }, annotations: { 'pv.kubernetes.io/provisioned-by': TOPOLVM_DRIVER } },
     spec: {
       capacity: { storage: '10Gi' },
       accessModes: ['ReadWriteOnce'],
@@ -100,7 +100,7 @@ export function appPersistentVolume(cluster: string, claim: string, volumeHandle
       storageClassName: LVMS_STORAGE_CLASS,
       volumeMode: 'Filesystem',
       claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: APP_NAMESPACE, name: claim },
-      csi: { driver: TOPOLVM, fsType: 'xfs', volumeHandle, volumeAttributes: { 'topolvm.io/device-class': 'vg1' } },
+      csi: { driver: TOPOLVM_DRIVER, fsType: 'xfs', volumeHandle, volumeAttributes: { 'topolvm.io/device-class': 'vg1' } },
       nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.topolvm.io/node', operator: 'In', values: [cluster] }] }] } },
     },
     status: { phase: 'Bound' },
@@ -110,7 +110,7 @@ export function appPersistentVolume(cluster: string, claim: string, volumeHandle
 /** One of the application's claims, bound to its LVM Storage volume. */
 export function appPersistentVolumeClaim(cluster: string, claim: string): KubeObject {
   return {
-    metadata: { name: claim, namespace: APP_NAMESPACE, annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'volume.kubernetes.io/storage-provisioner': TOPOLVM } },
+    metadata: { name: claim, namespace: APP_NAMESPACE, annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'volume.kubernetes.io/storage-provisioner': TOPOLVM_DRIVER } },
     spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: LVMS_STORAGE_CLASS, volumeMode: 'Filesystem', volumeName: appVolumeName(cluster, claim) },
     status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '10Gi' } },
   };

@@ -37,5 +37,15 @@ export const BACKUP_STORAGE_LOCATION_TYPE = apiType('velero.io', 'v1', 'BackupSt
 /** Kubernetes' core types TALM copies to the spokes in a Prep template. */
 export const CONFIG_MAP_TYPE = apiType('', 'v1', 'ConfigMap', 'configmaps', true);
 export const SECRET_TYPE = apiType('', 'v1', 'Secret', 'secrets', true);
+/** What the spoke snapshot reads for Diagnose (LCA's Deployment, the volumes LVM Storage provides, events). */
+export const DEPLOYMENT_TYPE = apiType('apps', 'v1', 'Deployment', 'deployments', true);
+export const PERSISTENT_VOLUME_TYPE = apiType('', 'v1', 'PersistentVolume', 'persistentvolumes', false);
+export const PERSISTENT_VOLUME_CLAIM_TYPE = apiType('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true);
+export const EVENT_TYPE = apiType('', 'v1', 'Event', 'events', true);
+/** LVM Storage's LogicalVolume, cluster-scoped (topolvm `api/v1/logicalvolume_types.go`): the data an upgrade must back up. */
+export const LOGICAL_VOLUME_TYPE = apiType('topolvm.io', 'v1', 'LogicalVolume', 'logicalvolumes', false);
+/** LVM Storage's CSI driver name: the provisioner of its StorageClasses and the driver of the PersistentVolumes it provides. */
+export const TOPOLVM_DRIVER = 'topolvm.io';
+
 /** The ClusterRole TALM adds to every template so the work agent may manage the IBU. */
 export const CLUSTER_ROLE_TYPE = apiType('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false);

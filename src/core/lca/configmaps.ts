@@ -4,6 +4,7 @@ import type { Resource } from '../yaml/parse';
 import { perResource } from '../yaml/memo';
 import type { Workspace } from '../yaml/workspace';
 import { LCA_NAMESPACE } from './names';
+import { TOPOLVM_DRIVER } from '../kube/types';
 
 /** Whether LVM Storage is in use on the clusters; `auto` looks for evidence in the files. */
 export type LvmsMode = 'auto' | 'on' | 'off';
@@ -176,7 +177,7 @@ export const evidenceOf = perResource((r): { strong: boolean; why: string } | un
   const spec = getMap(r.root, 'spec', r.yaml.anchors);
   if (r.kind === 'StorageClass') {
     const provisioner = getString(r.root, 'provisioner', r.yaml.anchors) ?? '';
-    if (provisioner === 'topolvm.io' || (r.name ?? '').startsWith('lvms-')) return { strong: true, why: `StorageClass ${r.name} (LVM Storage)` };
+    if (provisioner === TOPOLVM_DRIVER || (r.name ?? '').startsWith('lvms-')) return { strong: true, why: `StorageClass ${r.name} (LVM Storage)` };
   }
   if (r.kind === 'PersistentVolumeClaim' && (getString(spec, 'storageClassName', r.yaml.anchors) ?? '').startsWith('lvms-')) {
     return { strong: true, why: `PersistentVolumeClaim ${r.name} uses storage class ${getString(spec, 'storageClassName', r.yaml.anchors)}` };

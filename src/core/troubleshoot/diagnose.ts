@@ -7,6 +7,7 @@ import { markdownCell, markdownCode, markdownLink, markdownQuote, markdownText }
 import { cleanupAdvice } from './cleanup';
 import { proposeLabelRepair, type ClusterActions } from './labels';
 import { annotationsOf, conditionOf, conditionsOf, labelsOf, list, nameOf, namespaceOf, record, statusIs, text } from './objects';
+import { TOPOLVM_DRIVER } from '../kube/types';
 
 export interface DiagnoseInput {
   cluster: string;
@@ -50,7 +51,6 @@ export const GUIDE = {
 } as const;
 
 const LVM_RESOURCE = 'logicalvolumes.topolvm.io';
-const TOPOLVM_DRIVER = 'topolvm.io';
 const EXTRA_MANIFEST_WARNING = 'extra-manifest.lca.openshift.io/validation-warning';
 const VOLUME_ID_NOT_FOUND = 'VolumeID is not found';
 /** Velero phases LCA counts as failed (facts §5.2). */
