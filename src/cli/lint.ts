@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { FILE_NOT_LINTED, fileFailure, fixFile, isConfigurable, lintFile, parseFile, registry, RULE_FAILURE, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
+import { FILE_NOT_LINTED, fileFailure, fixFile, lintFile, parseFile, recordById, registry, RULE_FAILURE, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
 import { collect, DEFAULT_MAX_BYTES } from './files';
 import { formatJson, formatSarif, formatText, summarize, type FileResult } from './format';
 import { eachArg, UsageError, type Io } from './io';
@@ -40,11 +40,9 @@ interface LintArgs {
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
 
 
-/** `--disable` and `--severity` take the id of a rule or of a configurable built-in check (see `ibgu rules`). */
+/** `--disable` and `--severity` take the id of any rule or built-in check (see `ibgu rules`). */
 function checkConfigurable(id: string): void {
-  if (isConfigurable(id)) return;
-  if (registry.some((r) => r.id === id)) throw new UsageError(`${id} cannot be disabled or given another severity (see: ibgu rules)`);
-  throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
+  if (!recordById.has(id)) throw new UsageError(`unknown rule "${id}" (see: ibgu rules)`);
 }
 
 export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
@@ -107,13 +105,25 @@ function fileFinding(message: string): Finding {
   return { rule: FILE_NOT_LINTED, severity: 'error', message, range: { start: at, end: at }, fixes: [] };
 }
 
+/** Findings with the severity overrides of the given ids applied (`off` drops them). */
+function withOverrides(findings: Finding[], overrides: Record<string, Severity | 'off' | undefined>): Finding[] {
+  return findings.flatMap((f) => {
+    const override = overrides[f.rule];
+    if (override === undefined) return [f];
+    return override === 'off' ? [] : [{ ...f, severity: override }];
+  });
+}
+
 /** Internal errors are errors on the file they happened in; a failing rule alone is a warning (see core/lint/lint.ts). */
 const isFileFailure = (f: Finding) => f.rule === RULE_FAILURE && f.severity === 'error';
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
   const args = parseLintArgs(argv, io.isTty);
   const input = await collect(args.paths, args.maxBytes, io.readStdin);
-  const options: LintOptions = { lvms: args.lvms, severities: args.severities };
+  // The overrides of ibgu/internal-error and ibgu/file apply to what is shown; which files were not
+  // validated (exit status 2) is decided on the findings as they came.
+  const { [RULE_FAILURE]: failureOverride, [FILE_NOT_LINTED]: fileOverride, ...severities } = args.severities;
+  const options: LintOptions = { lvms: args.lvms, severities };
   /** Files whose parsing or fixing threw: their finding stands in for their lint. */
   const failed = new Map<string, Finding[]>();
   const parse = (path: string, text: string, onFailure: (error: unknown) => void): ParsedFile | undefined => {
@@ -155,12 +165,13 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     if (file.text === undefined) return { path: file.path, findings: [fileFinding(file.problem ?? 'not linted')] };
     return { path: file.path, findings: failed.get(file.path) ?? lintFile(workspace.get(file.path)!, workspace, options) };
   });
-  const summary = summarize(results, fixed);
-  if (args.format === 'json') io.out(formatJson(results, summary));
-  else if (args.format === 'sarif') io.out(formatSarif(results, registry, io.version, io.cwd));
-  else io.out(formatText(results, summary, args.color));
-  for (const error of input.ioErrors) io.err(`ibgu: ${error}\n`);
   const internal = results.filter((r) => r.findings.some(isFileFailure));
+  const shown = results.map((r) => ({ ...r, findings: withOverrides(r.findings, { [RULE_FAILURE]: failureOverride, [FILE_NOT_LINTED]: fileOverride }) }));
+  const summary = summarize(shown, fixed);
+  if (args.format === 'json') io.out(formatJson(shown, summary));
+  else if (args.format === 'sarif') io.out(formatSarif(shown, registry, io.version, io.cwd));
+  else io.out(formatText(shown, summary, args.color));
+  for (const error of input.ioErrors) io.err(`ibgu: ${error}\n`);
   for (const r of internal) io.err(`ibgu: ${r.path}: internal error, the file was not validated (see its ibgu/internal-error finding)\n`);
   if (input.ioErrors.length || internal.length) return 2;
   return summary.errors > 0 ? 1 : 0;

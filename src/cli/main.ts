@@ -19,14 +19,14 @@ ibgu <command> --help shows a command's options. ibgu --version prints the versi
 
 /** What `ibgu rules --format json` says of a registry entry. */
 function recordJson(r: RuleRecord) {
-  const base = { id: r.id, severity: r.severity, title: r.title, docs: r.docs, ...(r.tags?.length ? { tags: r.tags } : {}) };
-  return isBuiltin(r) ? { ...base, builtin: true, configurable: r.configurable, appliesTo: [] } : { ...base, scope: r.scope, appliesTo: r.appliesTo };
+  const base = { id: r.id, severity: r.severity, title: r.title, docs: r.docs, evidence: r.evidence, ...(r.tags?.length ? { tags: r.tags } : {}) };
+  return isBuiltin(r) ? { ...base, builtin: true, appliesTo: [] } : { ...base, scope: r.scope, appliesTo: r.appliesTo };
 }
 
 function rules(argv: string[], io: Io): number {
   const format = argv.includes('--format') ? argv[argv.indexOf('--format') + 1] : 'text';
   if (format === 'json') io.out(JSON.stringify(registry.map(recordJson), null, 2) + '\n');
-  else if (format === 'markdown') io.out(registry.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.title} |`).join('\n') + '\n');
+  else if (format === 'markdown') io.out(['| rule | severity | catches | evidence |', '|---|---|---|---|', ...registry.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.title} | ${r.evidence} |`)].join('\n') + '\n');
   else if (format === 'docs') io.out(rulesMarkdown(io.version));
   else if (format === 'text') io.out(registry.map((r) => `${r.id.padEnd(34)} ${r.severity.padEnd(8)} ${r.title}`).join('\n') + '\n');
   else throw new UsageError(`--format must be text, json, markdown or docs`);

@@ -205,7 +205,7 @@ export class Validator {
   /** The findings of a file, in steps (see lintFileSteps); one finding instead when it is not validated at all. */
   private *check(file: ParsedFile, settings: ServerSettings): Generator<void, Finding[], void> {
     const skipped = notValidated(file.text, settings);
-    if (skipped) return [skipped];
+    if (skipped) return skipped;
     const findings = yield* lintFileSteps(file, this.store.workspace, lintOptions(settings), undefined, this.store.lintCache);
     return findings.filter((f) => this.shown(f));
   }
@@ -228,10 +228,15 @@ export class Validator {
   }
 }
 
-/** A file that is too large or binary gets one finding that says so, instead of being linted. */
-function notValidated(text: string, settings: ServerSettings): Finding | undefined {
+/**
+ * A file that is too large or binary is not linted: one finding says so (information unless `ibgu.rules`
+ * gives ibgu/file another severity; none when it is `off`). Undefined when the file is linted.
+ */
+function notValidated(text: string, settings: ServerSettings): Finding[] | undefined {
   const at = { line: 0, character: 0 };
-  const finding = (message: string): Finding => ({ rule: FILE_NOT_LINTED, severity: 'info', message, range: { start: at, end: at }, fixes: [] });
+  const override = settings.rules[FILE_NOT_LINTED];
+  const severity = (['error', 'warning', 'info', 'hint'].includes(override ?? '') ? override : 'info') as Finding['severity'];
+  const finding = (message: string): Finding[] => (override === 'off' ? [] : [{ rule: FILE_NOT_LINTED, severity, message, range: { start: at, end: at }, fixes: [] }]);
   if (text.length > settings.maxFileSizeKb * 1024) return finding(`This file is larger than ${settings.maxFileSizeKb} KiB (ibgu.maxFileSizeKb) and is not validated.`);
   if (isBinary(text)) return finding(`This is a ${BINARY_FILE}; it is not validated.`);
   return undefined;

@@ -204,7 +204,7 @@ describe('ibgu rules and the registry', () => {
     assert.deepEqual([...markdown.stdout.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]), ids);
   });
 
-  test('--disable and --severity take a configurable built-in check (ibgu/embedded-yaml), and refuse the others', async () => {
+  test('--disable and --severity take every built-in check: ibgu/embedded-yaml, and ibgu/file (a binary file)', async () => {
     await withTempDir(async (dir) => {
       const plain = await runCli(['lint', '--format', 'json', EMBEDDED], { cwd: dir });
       const rulesOf = (r: { stdout: string }) => JSON.parse(r.stdout).files.flatMap((f: { diagnostics: { rule: string; severity: string }[] }) => f.diagnostics.map((d) => `${d.severity} ${d.rule}`));
@@ -215,11 +215,23 @@ describe('ibgu rules and the registry', () => {
       const hint = await runCli(['lint', '--format', 'json', '--severity', 'ibgu/embedded-yaml=hint', EMBEDDED], { cwd: dir });
       assert.notEqual(hint.code, 2, hint.stderr);
       assert.ok(rulesOf(hint).includes('hint ibgu/embedded-yaml'), hint.stdout);
-      for (const id of ['ibgu/internal-error', 'ibgu/file']) {
-        const refused = await runCli(['lint', '--disable', id, EMBEDDED], { cwd: dir });
-        assert.equal(refused.code, 2, refused.stdout);
-        assert.match(refused.stderr, new RegExp(`^ibgu: ${id} cannot be disabled`));
+      writeFileSync(path.join(dir, 'blob.yaml'), Buffer.from([0x61, 0x00, 0xff, 0x10]));
+      const binary = await runCli(['lint', 'blob.yaml'], { cwd: dir });
+      assert.equal(binary.code, 1, binary.stdout);
+      assert.match(binary.stdout, /^blob\.yaml:1:1 error ibgu\/file binary file/m);
+      const quiet = await runCli(['lint', '--disable', 'ibgu/file', 'blob.yaml'], { cwd: dir });
+      assert.equal(quiet.code, 0, quiet.stdout + quiet.stderr);
+      assert.doesNotMatch(quiet.stdout, /ibgu\/file/);
+      const warned = await runCli(['lint', '--severity', 'ibgu/file=warning', 'blob.yaml'], { cwd: dir });
+      assert.equal(warned.code, 0, warned.stdout + warned.stderr);
+      assert.match(warned.stdout, /^blob\.yaml:1:1 warning ibgu\/file binary file/m);
+      for (const id of ['ibgu/internal-error', 'ibgu/yaml-too-deep', 'ibgu/yaml-alias-bomb', 'ibgu/yaml-syntax']) {
+        const accepted = await runCli(['lint', '--disable', id, EMBEDDED], { cwd: dir });
+        assert.notEqual(accepted.code, 2, `${id}: ${accepted.stderr}`);
       }
+      const unknown = await runCli(['lint', '--disable', 'ibgu/no-such-rule', EMBEDDED], { cwd: dir });
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /unknown rule "ibgu\/no-such-rule"/);
     });
   });
 });

@@ -2,13 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { allRules } from '../../src/core/index';
+import { allRules, registry } from '../../src/core/index';
 import { readText, repoRoot } from '../helpers/fixtures';
 
-test('README lists every rule with its severity and title, and nothing else', () => {
+test('README lists every rule and built-in check with its severity, title and evidence, and nothing else', () => {
   const readme = readText(path.join(repoRoot(), 'README.md'));
-  const rows = [...readme.matchAll(/^\| `(ibgu\/[a-z-]+)` \| (\w+) \| (.+) \|$/gm)].map((m) => ({ id: m[1], severity: m[2], title: m[3] }));
-  assert.deepEqual(rows, allRules.map((r) => ({ id: r.id, severity: r.severity, title: r.title })));
+  const rows = [...readme.matchAll(/^\| `(ibgu\/[a-z-]+)` \| (\w+) \| (.+?) \| (.+) \|$/gm)].map((m) => ({ id: m[1], severity: m[2], title: m[3], evidence: m[4] }));
+  assert.deepEqual(rows, registry.map((r) => ({ id: r.id, severity: r.severity, title: r.title, evidence: r.evidence })));
+});
+
+test('every rule and built-in check states its evidence', () => {
+  const thin = registry.filter((r) => r.evidence.trim().length < 20).map((r) => r.id);
+  assert.deepEqual(thin, []);
 });
 
 test('every rule has a fixture folder with positive and negative cases', () => {

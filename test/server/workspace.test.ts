@@ -217,6 +217,25 @@ test('a document over ibgu.maxFileSizeKb is not parsed, and says so', async (t) 
   });
 });
 
+test('ibgu.rules gives ibgu/file another severity, or turns it off', async (t) => {
+  await withTempDir(async (dir) => {
+    const client = await start(dir, { settings: { maxFileSizeKb: 1, rules: { 'ibgu/file': 'warning' } } });
+    t.after(() => client.close());
+    const uri = pathToFileURL(path.join(dir, 'big.yaml')).href;
+    open(client, uri, IBGU + '#'.repeat(2048));
+    const warned = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    assert.deepEqual(warned.diagnostics.map((d: any) => [d.code, d.severity]), [['ibgu/file', 2]]);
+  });
+  await withTempDir(async (dir) => {
+    const client = await start(dir, { settings: { maxFileSizeKb: 1, rules: { 'ibgu/file': 'off' } } });
+    t.after(() => client.close());
+    const uri = pathToFileURL(path.join(dir, 'big.yaml')).href;
+    open(client, uri, IBGU + '#'.repeat(2048));
+    const quiet = await client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri);
+    assert.deepEqual(quiet.diagnostics, []);
+  });
+});
+
 test('a binary file opened in the editor gets one diagnostic that says so, not its bytes as syntax errors', async (t) => {
   await withTempDir(async (dir) => {
     const client = await start(dir);

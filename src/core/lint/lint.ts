@@ -35,7 +35,9 @@ export function fileFailure(error: unknown, options: LintOptions = {}): Finding 
     if (override === 'off') return undefined;
     return { rule: TOO_DEEP, severity: override ?? tooDeepCheck.severity, message: tooDeepMessage('this file'), range, fixes: [] };
   }
-  return { rule: RULE_FAILURE, severity: internalErrorCheck.severity, message: `An internal error stopped IBGU Tools from validating this file; please report it with this detail: ${errorDetail(error)}.`, range, fixes: [] };
+  const override = options.severities?.[RULE_FAILURE];
+  if (override === 'off') return undefined;
+  return { rule: RULE_FAILURE, severity: override ?? internalErrorCheck.severity, message: `An internal error stopped IBGU Tools from validating this file; please report it with this detail: ${errorDetail(error)}.`, range, fixes: [] };
 }
 
 /**
@@ -122,8 +124,9 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
     if (yaml.tooDeep && deepSeverity) {
       add(toFinding(file, yaml, TOO_DEEP, deepSeverity, { start: yaml.tooDeep.start, end: yaml.tooDeep.end, message: `${where}${tooDeepMessage()}` }));
     }
-    if (yaml.failure) {
-      add(toFinding(file, yaml, RULE_FAILURE, internalErrorCheck.severity, {
+    const failureSeverity = severityOf(internalErrorCheck);
+    if (yaml.failure && failureSeverity) {
+      add(toFinding(file, yaml, RULE_FAILURE, failureSeverity, {
         start: yaml.start,
         end: yaml.start + 1,
         message: `${where}An internal error stopped IBGU Tools from reading this document; it was not validated. Please report it with this detail: ${clip(yaml.failure)}.`,
@@ -165,8 +168,10 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
           if (deepSeverity) add(toFinding(file, resource.yaml, TOO_DEEP, deepSeverity, { start, end: start + 1, message: tooDeepMessage() }));
           continue;
         }
-        // One failing rule must not hide the others' findings.
-        add(toFinding(file, resource.yaml, RULE_FAILURE, 'warning', {
+        // One failing rule must not hide the others' findings: a warning, as the others ran (unless overridden).
+        const override = options.severities?.[RULE_FAILURE];
+        if (override === 'off') continue;
+        add(toFinding(file, resource.yaml, RULE_FAILURE, override ?? 'warning', {
           start,
           end: start + 1,
           message: `An internal error stopped rule ${rule.id} from checking this document; the other rules ran. Please report it with this detail: ${errorDetail(error)}.`,

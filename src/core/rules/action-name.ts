@@ -16,6 +16,7 @@ export const actionNameRule = defineRule({
   id: 'ibgu/action-name',
   severity: 'error',
   title: 'Not an IBGU action name (names are case-sensitive)',
+  evidence: 'TALM CRD `spec.plan` CEL allow-list compares action names exactly (`pkg/api/imagebasedgroupupgrades/v1alpha1/types.go`)',
   docs: 'The actions are Prep, Upgrade, FinalizeUpgrade, Rollback, FinalizeRollback, Abort and AbortOnFailure, spelt exactly so. Any other string makes the API server reject the plan with "invalid combinations of actions in the plan". `Finalize` was split into FinalizeUpgrade and FinalizeRollback in 2024.',
   appliesTo: ['IBGU'],
   scope: 'document',

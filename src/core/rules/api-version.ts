@@ -7,6 +7,7 @@ export const apiVersionRule = defineRule({
   id: 'ibgu/api-version',
   severity: 'error',
   title: 'The kind is not served at this API version',
+  evidence: 'API server: each CRD serves one version (TALM `config/crd/bases/lcm.openshift.io_imagebasedgroupupgrades.yaml`, LCA `lca.openshift.io_imagebasedupgrades.yaml`, Velero `velero.io/v1`)',
   docs: 'ImageBasedGroupUpgrade is served only as `lcm.openshift.io/v1alpha1`, ImageBasedUpgrade as `lca.openshift.io/v1`, Velero Backup and Restore as `velero.io/v1`. Any other version is rejected with "no matches for kind".',
   appliesTo: schemaTypes,
   scope: 'document',

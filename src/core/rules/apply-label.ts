@@ -32,6 +32,7 @@ export const applyLabelRule = defineRule({
   id: 'ibgu/apply-label',
   severity: 'error',
   title: 'lca.openshift.io/apply-label does not follow LCA\'s grammar',
+  evidence: 'LCA `internal/backuprestore/backup.go` `getObjsFromAnnotations` grammar (`invalid apply-label obj in annotation value`)',
   docs: 'A comma-separated list of objects LCA labels for the Backup: `version/resource/name` (core, cluster-scoped), `v1/resource/namespace/name` (core, namespaced), `group/version/resource/name` (cluster-scoped) or `group/version/resource/namespace/name`. Anything else fails Prep with "invalid apply-label obj in annotation value"; spaces or empty parts make LCA look for objects that do not exist, and Prep fails too. When it is set, only the listed objects are backed up.',
   appliesTo: ['Backup'],
   scope: 'document',

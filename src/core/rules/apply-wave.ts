@@ -16,6 +16,7 @@ export const applyWaveRule = defineRule({
   id: 'ibgu/apply-wave',
   severity: 'error',
   title: 'lca.openshift.io/apply-wave is not an integer',
+  evidence: 'LCA parses `lca.openshift.io/apply-wave` with `strconv.Atoi` (`internal/backuprestore`, `internal/extramanifest`)',
   docs: 'LCA orders Backups, Restores and extra manifests by `lca.openshift.io/apply-wave`, parsed as an integer (empty means last). In an OADP ConfigMap a non-integer wave passes Prep and then leaves Upgrade retrying forever before the pivot; in extra manifests it fails Prep.',
   appliesTo: ['Backup', 'Restore', 'Other', 'ConfigMap', 'IBGU', 'IBU', 'ManagedCluster'],
   scope: 'workspace',

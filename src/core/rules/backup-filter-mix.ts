@@ -20,6 +20,7 @@ export const filterMixRule = defineRule({
   id: 'ibgu/backup-filter-mix',
   severity: 'error',
   title: 'Old and scoped resource filters mixed in one Backup',
+  evidence: 'Velero `pkg/controller/backup_controller.go`: old and scoped filters together are `FailedValidation`',
   docs: 'Velero rejects a Backup (phase `FailedValidation`) that combines the old filters (`includedResources`, `excludedResources`, `includeClusterResources`) with the scoped ones (`included/excludedClusterScopedResources`, `included/excludedNamespaceScopedResources`). LCA then reports the upgrade as failed at the backup step. Empty lists do not count.',
   appliesTo: ['Backup'],
   scope: 'document',

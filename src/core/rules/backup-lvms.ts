@@ -23,6 +23,7 @@ export const backupLvmsRule = defineRule({
   id: 'ibgu/backup-lvms',
   severity: 'error',
   title: 'LVM Storage in use, but the Backup does not take logicalvolumes.topolvm.io',
+  evidence: 'LCA `docs/backuprestore-with-oadp.md`: with LVM Storage the Backup must include `persistentVolumes` and `logicalvolumes.topolvm.io`',
   docs: 'With LVM Storage, a Backup that covers persistent volume claims must also list `persistentVolumes` and `logicalvolumes.topolvm.io` in `includedClusterScopedResources`. Without the logical volumes the claims and volumes are restored after the pivot, but their data is not: pods fail with "VolumeID is not found". A Backup with the old filters (`includedResources`, `excludedResources`, `includeClusterResources`) cannot take the scoped list; it needs both resources in `includedResources` and `includeClusterResources: true`. Whether LVM Storage is in use comes from the `ibgu.lvms` setting / `--lvms` flag, or, in `auto`, from an LVMCluster, an `lvms-` storage class or topolvm resources in the files.',
   appliesTo: ['Backup'],
   scope: 'workspace',

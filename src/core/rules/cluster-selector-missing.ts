@@ -8,6 +8,7 @@ export const clusterSelectorMissingRule = defineRule({
   id: 'ibgu/cluster-selector-missing',
   severity: 'error',
   title: 'No clusterLabelSelectors: the upgrade can never complete',
+  evidence: 'TALM `GenerateClusterGroupUpgradeForPlanItem`: a CGU without selectors reports `ClusterNotFound` and never succeeds',
   docs: 'The CRD accepts an IBGU without `clusterLabelSelectors`, but the ClusterGroupUpgrade TALM creates for each step then has no clusters to select. It reports `ClusterNotFound` and the IBGU stays "Waiting for plan step 0 to be completed" forever. An empty selector (`{}`) is the opposite trap: it matches every managed cluster on the hub.',
   appliesTo: ['IBGU'],
   scope: 'document',

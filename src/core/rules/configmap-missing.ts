@@ -8,6 +8,7 @@ export const configMapMissingRule = defineRule({
   id: 'ibgu/configmap-missing',
   severity: 'warning',
   title: 'A referenced ConfigMap is not among the files given',
+  evidence: 'TALM copies `oadpContent` ConfigMaps to the spokes and skips a missing one with a log line; LCA then fails Prep (`configmaps "…" not found`)',
   docs: 'When the files include ConfigMaps, the ConfigMaps an IBGU\'s `oadpContent` (which TALM copies from the hub) or an IBU\'s `oadpContent` and `extraManifests` refer to should be among them. A missing OADP ConfigMap is skipped by TALM with only a log line, and Prep then fails on the cluster with "OADP configmap not found". An IBGU\'s `extraManifests` ConfigMaps live on the clusters, not the hub, so they are not looked for (see ibgu/extra-manifests-on-spokes).',
   appliesTo: ['IBGU', 'IBU'],
   scope: 'workspace',

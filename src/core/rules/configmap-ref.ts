@@ -25,6 +25,7 @@ export const configMapRefRule = defineRule({
   id: 'ibgu/configmap-ref',
   severity: 'warning',
   title: 'Duplicate or incomplete oadpContent / extraManifests reference',
+  evidence: 'LCA `ValidateOadpConfigmaps` / `ValidateExtraManifestConfigmaps` fetch each reference by name and namespace',
   docs: 'Each reference needs a non-empty `name` and `namespace`, or LCA cannot find the ConfigMap and Prep fails. A ConfigMap listed twice is a copy-paste slip: remove the repeat.',
   appliesTo: ['IBGU', 'IBU'],
   scope: 'document',

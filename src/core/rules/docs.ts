@@ -9,8 +9,8 @@ export function ruleAnchor(id: string): string {
 export function rulesMarkdown(version: string): string {
   const out = [`# IBGU Tools rules (${version})`, '', 'Every check of the `ibgu` linter and language server. Disable one for a line with `# ibgu-disable-next-line <rule>`, for a file with `# ibgu-disable-file <rule>`.', ''];
   for (const record of registry) {
-    const what = isBuiltin(record) ? `built-in check${record.configurable ? '' : ' (`--disable` and `--severity` do not apply)'}` : `applies to ${record.appliesTo.join(', ')}`;
-    out.push(`<a id="${ruleAnchor(record.id)}"></a>`, `## ${record.id}`, '', `**${record.severity}** · ${record.title} · ${what}`, '', record.docs, '');
+    const what = isBuiltin(record) ? 'built-in check' : `applies to ${record.appliesTo.join(', ')}`;
+    out.push(`<a id="${ruleAnchor(record.id)}"></a>`, `## ${record.id}`, '', `**${record.severity}** · ${record.title} · ${what}`, '', record.docs, '', `Evidence: ${record.evidence}`, '');
   }
   return out.join('\n');
 }

@@ -20,6 +20,7 @@ export const extraManifestDecodeRule = defineRule({
   id: 'ibgu/extra-manifest-decode',
   severity: 'error',
   title: 'A value of an extra-manifests ConfigMap that does not decode into objects',
+  evidence: 'LCA `ValidateExtraManifestConfigmaps`: `failed to decode <key> in the configMap <cm>` fails Prep',
   docs: 'LCA decodes every value of an extra-manifests ConfigMap as Kubernetes objects (YAML or JSON). A value that is not objects with a `kind` fails Prep with "failed to decode"; an object without `apiVersion` decodes, but LCA cannot find its API.',
   appliesTo: ['ConfigMap'],
   scope: 'workspace',

@@ -10,6 +10,7 @@ export const extraManifestKindRule = defineRule({
   id: 'ibgu/extra-manifest-kind',
   severity: 'error',
   title: 'MachineConfig and OLM objects are not allowed in extra manifests',
+  evidence: 'LCA `internal/extramanifest/extramanifest.go` `ValidateExtraManifestConfigmaps`: `… in extramanifests is not allowed`',
   docs: 'LCA rejects MachineConfig, ClusterServiceVersion, InstallPlan and Subscription objects in extra-manifests ConfigMaps, and Prep fails. Such changes belong in the seed image or in policies applied after the upgrade.',
   appliesTo: EMBEDDED_TYPES,
   scope: 'workspace',

@@ -5,6 +5,7 @@ export const extraManifestNameRule = defineRule({
   id: 'ibgu/extra-manifest-name',
   severity: 'error',
   title: 'An extra manifest without metadata.name',
+  evidence: 'LCA `ValidateExtraManifestConfigmaps`: `<Kind> resource name is empty` fails Prep',
   docs: 'LCA refuses extra manifests without a name, and Prep fails.',
   appliesTo: EMBEDDED_TYPES,
   scope: 'workspace',

@@ -7,6 +7,7 @@ export const extraManifestsOnSpokesRule = defineRule({
   id: 'ibgu/extra-manifests-on-spokes',
   severity: 'info',
   title: 'TALM does not copy extraManifests ConfigMaps to the clusters',
+  evidence: 'TALM `manifestworkreplicaset.go` copies only `oadpContent` ConfigMaps and the seed pull secret to the spokes (advice)',
   docs: 'TALM copies the `oadpContent` ConfigMaps and the seed pull secret to each cluster, but not the `extraManifests` ConfigMaps: those must already exist on every cluster (for example through a ZTP policy) before Prep, or before Upgrade for a plan that resumes at Upgrade. Plans without Prep or Upgrade do not read them.',
   appliesTo: ['IBGU'],
   scope: 'document',

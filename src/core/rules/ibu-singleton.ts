@@ -6,6 +6,7 @@ export const ibuSingletonRule = defineRule({
   id: 'ibgu/ibu-singleton',
   severity: 'error',
   title: "The ImageBasedUpgrade must be named 'upgrade'",
+  evidence: 'LCA CRD CEL `self.metadata.name == \'upgrade\'` (`ibu is a singleton, metadata.name must be \'upgrade\'`)',
   docs: 'LCA manages exactly one ImageBasedUpgrade per cluster, named `upgrade`; the CRD rejects any other name.',
   appliesTo: ['IBU'],
   scope: 'document',

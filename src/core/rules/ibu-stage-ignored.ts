@@ -6,6 +6,7 @@ export const ibuStageIgnoredRule = defineRule({
   id: 'ibgu/ibu-stage-ignored',
   severity: 'warning',
   title: 'ibuSpec.stage is ignored in an IBGU',
+  evidence: 'TALM `manifestworkreplicaset.go` sets the IBU stage for each action, overwriting `ibuSpec.stage`',
   docs: 'TALM sets the IBU stage itself for every action (Prep, Upgrade, Rollback, or Idle for Abort and Finalize), overwriting `ibuSpec.stage`. Setting it has no effect and suggests a misunderstanding of the plan.',
   appliesTo: ['IBGU'],
   // The API server drops the field: shown faded, like unused code.

@@ -7,6 +7,7 @@ export const ibuTransitionRule = defineRule({
   id: 'ibgu/ibu-transition',
   severity: 'error',
   title: 'A stage change or spec change the stored IBU does not allow',
+  evidence: 'LCA CRD CEL rules on stage and spec changes, and `getValidNextStageList` (`controllers/ibu_controller.go`)',
   docs: 'Against the stored IBU and its status, the CRD allows only a stage listed in `status.validNextStages` (or the same stage), and refuses changes to seedImageRef, oadpContent, extraManifests and autoRollbackOnFailure while an upgrade is in progress (unless moving to Idle).',
   appliesTo: ['IBU'],
   scope: 'workspace',

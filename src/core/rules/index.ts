@@ -92,11 +92,5 @@ export function isBuiltin(record: RuleRecord): record is BuiltinCheck {
   return 'builtin' in record;
 }
 
-/** Whether `severities` (`--disable`, `--severity`, the editor's overrides) may name this id. */
-export function isConfigurable(id: string): boolean {
-  const record = recordById.get(id);
-  return !!record && (!isBuiltin(record) || record.configurable);
-}
-
-/** The built-in checks whose severity may be overridden or turned off. */
-export const CORE_CHECK_IDS: readonly string[] = builtinChecks.filter((c) => c.configurable).map((c) => c.id);
+/** The ids of the built-in checks (their severity may be overridden or turned off, like a rule's). */
+export const CORE_CHECK_IDS: readonly string[] = builtinChecks.map((c) => c.id);

@@ -8,6 +8,7 @@ export const klusterletIbuRoleRule = defineRule({
   id: 'ibgu/klusterlet-ibu-role',
   severity: 'warning',
   title: 'The ACM klusterlet Backup leaves out the ClusterRole TALM needs after the pivot',
+  evidence: 'TALM `docs/ibgu/README.md`: with an IBGU the klusterlet Backup must list the `klusterlet-work:ibu-role` ClusterRole',
   docs: 'When an IBGU drives the upgrade, TALM reads the IBU through a ManifestWork, which relies on the ClusterRole `open-cluster-management:klusterlet-work:ibu-role` on the cluster. The platform Backup that carries the klusterlet (with `lca.openshift.io/apply-label`) must list that ClusterRole too; otherwise after the pivot TALM cannot see the IBU and the step times out.',
   appliesTo: ['Backup'],
   scope: 'document',

@@ -11,6 +11,7 @@ export const labelSelectorRule = defineRule({
   id: 'ibgu/label-selector',
   severity: 'error',
   title: 'A malformed label selector (accepted by the API server, fatal at run time)',
+  evidence: 'TALM CGU controller parses the selectors at run time (`metav1.LabelSelectorAsSelector`); a parse error blocks the step',
   docs: 'The CRD does not check label selectors. A bad operator, `In`/`NotIn` without values, `Exists`/`DoesNotExist` with values, or an invalid label key or value makes TALM fail to parse the selector when it starts the step; the step then waits forever.',
   appliesTo: ['IBGU'],
   scope: 'document',

@@ -5,6 +5,7 @@ export const maxConcurrencyRule = defineRule({
   id: 'ibgu/max-concurrency',
   severity: 'warning',
   title: 'maxConcurrency of 0 or less means one batch of all clusters',
+  evidence: 'TALM CGU `validateCR`: maxConcurrency <= 0 means one batch of every selected cluster',
   docs: 'The CRD has no minimum for `maxConcurrency`. TALM treats 0 or a negative value like a value at least the number of clusters: every selected cluster runs the step at once, in one batch.',
   appliesTo: ['IBGU'],
   scope: 'document',

@@ -15,6 +15,7 @@ export const nameLengthRule = defineRule({
   id: 'ibgu/name-length',
   severity: 'error',
   title: 'IBGU name too long for the CRD or for the objects TALM derives from it',
+  evidence: 'TALM CRD CEL `size(self.metadata.name) < 230`; derived CGU names and the `ibgu` label must fit Kubernetes\' limits',
   docs: 'The CRD rejects IBGU names of 230 characters or more, but much shorter names already fail at run time. TALM labels every ClusterGroupUpgrade it creates with `ibgu: <IBGU name>`, and names each step\'s ClusterGroupUpgrade `<ibgu>-<actions>-<index>` and puts that name in a label of every ManifestWork of the step. Label values are limited to 63 characters, so the API server rejects those objects and the step never runs.',
   appliesTo: ['IBGU'],
   scope: 'document',

@@ -5,6 +5,7 @@ export const oadpIgnoredKindRule = defineRule({
   id: 'ibgu/oadp-ignored-kind',
   severity: 'warning',
   title: 'An object in an OADP ConfigMap that LCA ignores',
+  evidence: 'LCA `ValidateOadpConfigmaps` keeps only `velero.io/v1` Backup and Restore and ignores the rest silently',
   docs: 'LCA reads only `velero.io/v1` Backup and Restore objects from OADP ConfigMaps and ignores everything else without a word. Objects that must reach the cluster belong in an extra-manifests ConfigMap.',
   appliesTo: ['Other', 'IBGU', 'IBU', 'ConfigMap', 'ManagedCluster'],
   scope: 'workspace',

@@ -8,6 +8,7 @@ export const oadpNamespaceRule = defineRule({
   id: 'ibgu/oadp-namespace',
   severity: 'hint',
   title: 'Backup or Restore outside openshift-adp',
+  evidence: 'LCA `docs/backuprestore-with-oadp.md`: Backups and Restores belong in `openshift-adp` (advice; LCA does not check it)',
   docs: 'The LCA documentation asks for Backups and Restores in `openshift-adp`, where OADP runs. Velero does not process them in another namespace, and LCA waits for them.',
   appliesTo: ['Backup', 'Restore'],
   scope: 'document',

@@ -17,6 +17,7 @@ export const oadpPairingRule = defineRule({
   id: 'ibgu/oadp-pairing',
   severity: 'error',
   title: 'OADP ConfigMaps without a Restore for each Backup',
+  evidence: 'LCA `ValidateOadpConfigmaps`: Backups and Restores must both be present, in equal numbers, or Prep fails',
   docs: 'LCA requires at least one Backup and one Restore in the OADP ConfigMaps of an upgrade, and as many Restores as Backups; otherwise Prep fails. The check counts all ConfigMaps listed in one `oadpContent` together, and only `velero.io/v1` objects, the only ones LCA reads.',
   appliesTo: ['IBGU', 'IBU', 'ConfigMap'],
   scope: 'workspace',

@@ -70,6 +70,7 @@ export const planAppendOnlyRule = defineRule({
   id: 'ibgu/plan-append-only',
   severity: 'error',
   title: 'An existing plan step was changed or removed',
+  evidence: 'TALM CRD `spec.plan` CEL transition rule `oldSelf.all(element, element in self)` (`plan is append only`)',
   docs: 'The IBGU CRD only lets steps be appended: every existing step must still be present, identical in its actions and its rollout strategy (a changed `maxConcurrency` or `timeout` counts as a change). To change how the rest of the rollout runs, append a new step, or create a new IBGU.',
   appliesTo: ['IBGU'],
   scope: 'workspace',

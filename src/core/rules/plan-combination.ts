@@ -91,6 +91,7 @@ export const planCombinationRule = defineRule({
   id: 'ibgu/plan-combination',
   severity: 'error',
   title: 'The plan is not one of the combinations TALM allows',
+  evidence: 'TALM CRD `spec.plan` CEL rule: the plan must equal one of 26 lists (`invalid combinations of actions in the plan`)',
   docs: 'The IBGU CRD accepts a plan only if the whole list of steps equals one of 26 allowed plans; how actions are grouped into steps and their order both matter. Every intermediate plan of one that is built up step by step must be allowed too. Rollback and FinalizeRollback belong in a separate IBGU.',
   appliesTo: ['IBGU'],
   scope: 'document',

@@ -24,6 +24,7 @@ export const referenceNameRule = defineRule({
   id: 'ibgu/reference-name',
   severity: 'error',
   title: 'A referenced Secret or ConfigMap name that no object can have',
+  evidence: 'Kubernetes object names are DNS-1123 subdomains (apimachinery `NameIsDNSSubdomain`); such a reference never resolves',
   docs: 'The CRDs accept any string in `seedImageRef.pullSecretRef.name`, `oadpContent` and `extraManifests`, but Kubernetes object names are lowercase DNS subdomains and namespaces DNS labels. A name like `<seed_pull_secret>` (a placeholder copied from an example) can never resolve: Prep fails on every cluster.',
   appliesTo: ['IBGU', 'IBU'],
   scope: 'document',

@@ -11,6 +11,7 @@ export const restoreBackupNameRule = defineRule({
   id: 'ibgu/restore-backup-name',
   severity: 'error',
   title: 'The Restore names a Backup that is not in the same OADP ConfigMaps',
+  evidence: 'LCA `internal/backuprestore/common.go` `ValidateOadpConfigmaps`: `The backup CR … defined in restore CR … not found in OADP configmaps`',
   docs: 'LCA checks at Prep that each Restore\'s `spec.backupName` is the name of a Backup in the OADP ConfigMaps of the same upgrade, and fails Prep otherwise. For Backup and Restore files outside a ConfigMap, the Backups among the same files are used.',
   appliesTo: ['Restore'],
   scope: 'workspace',

@@ -18,6 +18,7 @@ export const restoreLvmsRule = defineRule({
   id: 'ibgu/restore-lvms',
   severity: 'error',
   title: 'LVM Storage in use, but the Restore does not restore volumes and logical volume status',
+  evidence: 'LCA `docs/backuprestore-with-oadp.md`: the Restore needs `restorePVs: true` and `restoreStatus.includedResources: [logicalvolumes]`',
   docs: 'A Restore of a Backup that carries LVM Storage volumes needs `restorePVs: true` and `restoreStatus.includedResources` with `logicalvolumes`. The status of the logical volumes is what lets Velero find the preserved volumes after the pivot; without it the application comes back with empty volumes.',
   appliesTo: ['Restore'],
   scope: 'workspace',

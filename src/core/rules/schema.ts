@@ -5,6 +5,7 @@ export const schemaRule = defineRule({
   id: 'ibgu/schema',
   severity: 'error',
   title: 'The object does not match its CRD schema',
+  evidence: 'API server: the CRD\'s OpenAPI schema (TALM and LCA `config/crd/bases/`, Velero CRDs) rejects the object',
   docs: 'Required fields, types, enums, patterns and list limits as the CRD defines them. The API server rejects such an object when it is applied.',
   appliesTo: schemaTypes,
   scope: 'document',

@@ -7,6 +7,7 @@ export const seedRequiredRule = defineRule({
   id: 'ibgu/seed-image-required',
   severity: 'error',
   title: 'Prep or Upgrade without seedImageRef.image and version',
+  evidence: 'LCA `controllers/prep_handlers.go` `validateIBUSpec`: Prep fails without the seed image and version',
   docs: 'The CRD leaves `seedImageRef` optional, but LCA cannot prepare or upgrade without the seed image and its version: Prep fails at once. A resuming IBGU (for example `[[Upgrade]]`) must carry the same seedImageRef as the one that ran Prep, because LCA refuses to change it while an upgrade is in progress.',
   appliesTo: ['IBGU', 'IBU'],
   scope: 'document',

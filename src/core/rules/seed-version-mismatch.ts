@@ -21,6 +21,7 @@ export const seedVersionRule = defineRule({
   id: 'ibgu/seed-version-mismatch',
   severity: 'warning',
   title: 'The seed image tag and seedImageRef.version disagree',
+  evidence: 'LCA takes `seedImageRef.version` as the target (`validateIBUSpec`); the image decides what is installed (advice)',
   docs: 'LCA trusts `seedImageRef.version` as the target version, and the seed image decides what is actually installed. When the tag of the image names another version, one of them is a typo, and the cluster ends up on a version the plan did not intend.',
   appliesTo: ['IBGU', 'IBU'],
   scope: 'document',

@@ -6,6 +6,7 @@ export const storageLocationLabelRule = defineRule({
   id: 'ibgu/storage-location-label',
   severity: 'hint',
   title: 'No velero.io/storage-location label',
+  evidence: 'LCA documentation examples label Backups with `velero.io/storage-location` (advice; LCA does not read it)',
   docs: 'The LCA documentation labels each Backup and Restore with `velero.io/storage-location` naming the BackupStorageLocation (usually `default`). LCA does not read it, but it keeps the objects tied to the right location.',
   appliesTo: ['Backup', 'Restore'],
   scope: 'document',

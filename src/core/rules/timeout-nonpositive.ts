@@ -5,6 +5,7 @@ export const timeoutNonPositiveRule = defineRule({
   id: 'ibgu/timeout-nonpositive',
   severity: 'error',
   title: 'A step timeout of 0 or less times out at once',
+  evidence: 'TALM CGU controller: `timeout` minutes for the whole step, no minimum in the CRD; 0 or less times out at once',
   docs: 'The CRD has no minimum for `rolloutStrategy.timeout`. With 0 or a negative value the ClusterGroupUpgrade of that step times out immediately and every cluster is reported as failed. The unit is minutes; the default is 240.',
   appliesTo: ['IBGU'],
   scope: 'document',

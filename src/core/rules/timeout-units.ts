@@ -9,6 +9,7 @@ export const timeoutUnitsRule = defineRule({
   id: 'ibgu/timeout-units',
   severity: 'warning',
   title: 'A timeout that looks like seconds (the unit is minutes)',
+  evidence: 'TALM CGU controller: `time.Duration(timeout) * time.Minute` for the whole step, divided among batches (`utils.CalculateBatchTimeout`)',
   docs: '`rolloutStrategy.timeout` is in minutes and covers the whole step, across all its batches. A value of a day or more that is a whole number of minutes in seconds (3600, 7200…) was usually meant as seconds; whole days in minutes (1440, 2880) are taken as meant. If it really is minutes, suppress this with `# ibgu-disable-next-line ibgu/timeout-units`.',
   appliesTo: ['IBGU'],
   scope: 'document',

@@ -51,15 +51,21 @@ export interface CheckRecord {
   readonly title: string;
   /** Why it matters and what to do, in a few sentences (Markdown). */
   readonly docs: string;
+  /**
+   * What upstream behaviour the check follows, and where it is: the code or document (TALM, LCA, Velero,
+   * Kubernetes) whose rejection, failure or advice gives the severity. Shown in the rules reference and README.
+   */
+  readonly evidence: string;
   /** How editors show its findings. */
   readonly tags?: readonly RuleTag[];
 }
 
-/** A check of the core itself (YAML syntax, nesting, internal errors, unreadable files): no `check` to run. */
+/**
+ * A check of the core itself (YAML syntax, nesting, internal errors, unreadable files): no `check` to run.
+ * Like the rules, `severities` (`--disable`, `--severity`, `ibgu.rules`) may change or turn it off.
+ */
 export interface BuiltinCheck extends CheckRecord {
   readonly builtin: true;
-  /** Whether `severities` (`--disable`, `--severity`, `ibgu.rules`) may change or turn it off. */
-  readonly configurable: boolean;
 }
 
 interface RuleBase extends CheckRecord {

@@ -33,6 +33,7 @@ export const unknownFieldRule = defineRule({
   id: 'ibgu/unknown-field',
   severity: 'warning',
   title: 'A field the schema does not define (dropped silently by the API server)',
+  evidence: 'API server: structural schemas prune unknown fields without an error (so the field has no effect)',
   docs: 'CRDs prune fields they do not define without an error, so a misspelt field (`maxConcurrncy`) or a field at the wrong level simply has no effect. The quick-fix renames it to the field that was most likely meant.',
   appliesTo: schemaTypes,
   // The API server drops the field: shown faded, like unused code.

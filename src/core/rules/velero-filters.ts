@@ -19,6 +19,7 @@ export const veleroFiltersRule = defineRule({
   id: 'ibgu/velero-filters',
   severity: 'error',
   title: 'Include/exclude lists or selectors Velero refuses',
+  evidence: 'Velero `pkg/controller/backup_controller.go` and `restore_controller.go` filter validation (`FailedValidation`)',
   docs: "Velero validates its filters before it starts: an include list with `*` must contain only `*`; an exclude list may not contain an item of the matching include list; the old exclude lists (`excludedNamespaces`, `excludedResources`) may not contain `*`, while a scoped exclude list may be `*` alone when its include list is empty; `labelSelector` cannot be combined with `orLabelSelectors`; a Restore names either `backupName` or `scheduleName`. A Backup or Restore that breaks this ends in `FailedValidation`: the upgrade fails at the backup step, or the Restore fails after the pivot.",
   appliesTo: ['Backup', 'Restore'],
   scope: 'document',

@@ -111,6 +111,7 @@ describe('workspace-scoped rules read other documents through the facts only', (
     const peeking: Rule = {
       id: 'ibgu/test-peeks-at-siblings',
       severity: 'warning',
+      evidence: 'a planted bypass',
       title: 'reads other documents directly',
       docs: 'A planted bypass of the facts.',
       appliesTo: ['IBGU', 'IBU', 'ConfigMap', 'Backup', 'Restore'],

@@ -222,7 +222,7 @@ describe('defence in depth: a stack overflow anywhere is the too-deep finding', 
     assert.ok(read > 0, 'no run had room enough to read the document');
   });
 
-  const rule = (check: DocumentRule['check']): Rule => ({ id: 'ibgu/test-rule', severity: 'error', title: 't', docs: 't', appliesTo: ['IBGU'], scope: 'document', check });
+  const rule = (check: DocumentRule['check']): Rule => ({ id: 'ibgu/test-rule', severity: 'error', title: 't', docs: 't', evidence: 't', appliesTo: ['IBGU'], scope: 'document', check });
   const ibgu = 'apiVersion: lcm.openshift.io/v1alpha1\nkind: ImageBasedGroupUpgrade\nmetadata: {name: u, namespace: ztp}\nspec: {}\n';
 
   test('a rule that overflows the stack gives the too-deep finding, and the document is not checked further', () => {

@@ -59,11 +59,12 @@ function shown(value: unknown): string {
   return value && typeof value === 'object' ? canonical(value) : String(value);
 }
 
-export function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelectors', message: string, docs: string) {
+export function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelectors', message: string, docs: string, evidence: string) {
   return defineRule({
     id,
     severity: 'error',
     title: `${field} cannot change after the IBGU is created`,
+    evidence,
     docs,
     appliesTo: ['IBGU'],
     scope: 'workspace',
