@@ -16,6 +16,7 @@ import { seedRequiredRule } from './seed-image-required';
 import { seedVersionRule } from './seed-version-mismatch';
 import { configMapRefRule } from './configmap-ref';
 import { referenceNameRule } from './reference-name';
+import { objectNameRule } from './object-name';
 import { configMapMissingRule } from './configmap-missing';
 import { extraManifestsOnSpokesRule } from './extra-manifests-on-spokes';
 import { planAppendOnlyRule } from './plan-append-only';
@@ -52,6 +53,7 @@ export const allRules: readonly Rule[] = [
   timeoutUnitsRule,
   maxConcurrencyRule,
   nameLengthRule,
+  objectNameRule,
   ibuStageIgnoredRule,
   seedRequiredRule,
   seedVersionRule,

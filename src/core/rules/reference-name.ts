@@ -3,22 +3,7 @@ import { getMap, getSeq, getString, items, pairOf } from '../yaml/ast';
 import { ibuSpecOf } from '../lca/configmaps';
 import { at, defineRule } from './helpers';
 import type { Report } from './types';
-
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Why a name cannot be the name of a Secret or ConfigMap (a DNS subdomain), or undefined. */
-function objectNameProblem(name: string): string | undefined {
-  if (name.length > 253) return 'it is longer than 253 characters';
-  if (!SUBDOMAIN.test(name)) return /^<.*>$/.test(name) ? 'it is a placeholder left from an example' : 'it is not a lowercase DNS subdomain (letters, digits, "-" and ".")';
-  return undefined;
-}
-
-function namespaceProblem(namespace: string): string | undefined {
-  if (namespace.length > 63) return 'it is longer than 63 characters';
-  if (!LABEL.test(namespace)) return /^<.*>$/.test(namespace) ? 'it is a placeholder left from an example' : 'it is not a lowercase DNS label (letters, digits and "-")';
-  return undefined;
-}
+import { namespaceProblem, objectNameProblem } from './support/names';
 
 export const referenceNameRule = defineRule({
   id: 'ibgu/reference-name',
