@@ -39,6 +39,7 @@ import { storageLocationLabelRule } from './storage-location-label';
 import { extraManifestKindRule } from './extra-manifest-kind';
 import { extraManifestNameRule } from './extra-manifest-name';
 import { extraManifestDecodeRule } from './extra-manifest-decode';
+import { annotationDomainRule } from './annotation-domain';
 
 /** Every rule, in the order their findings are best read. */
 export const allRules: readonly Rule[] = [
@@ -75,6 +76,7 @@ export const allRules: readonly Rule[] = [
   oadpIgnoredKindRule,
   applyWaveRule,
   applyLabelRule,
+  annotationDomainRule,
   klusterletIbuRoleRule,
   oadpNamespaceRule,
   storageLocationLabelRule,
