@@ -51,6 +51,7 @@ export const annotationDomainRule = defineRule({
   id: 'ibgu/annotation-domain',
   severity: 'warning',
   title: 'An annotation or label key in a misspelt lca.openshift.io, lcm.openshift.io or velero.io domain',
+  evidence: 'LCA and TALM read their annotation and label keys by exact string (LCA `controllers/utils/constants.go`, `internal/common/consts.go`); a misspelt domain is ignored',
   docs: 'LCA, TALM and Velero read their annotations and labels by exact key, so a key like `lca.openshit.io/manual-cleanup-done` (a typo in LCA\'s own docs) is silently ignored: the cleanup is never acknowledged, an `apply-wave` never orders anything, a `Disabled` auto-rollback stays enabled. Reported for keys 1–2 edits from `lca.openshift.io` (and its `auto-rollback-on-failure.`, `image-cleanup.`, `extra-manifest.` subdomains), `lcm.openshift.io` or `velero.io`, in metadata.annotations and metadata.labels of the kinds IBGU Tools knows and of objects inside ConfigMaps, and in an IBGU\'s clusterLabelSelectors. The quick fix corrects the domain; `--fix` does not apply it: the corrected key takes effect (LCA acts on it), which is a change of behaviour to make on purpose.',
   appliesTo: ['IBGU', 'IBU', 'Backup', 'Restore', 'ConfigMap', 'ManagedCluster', 'Other'],
   scope: 'document',

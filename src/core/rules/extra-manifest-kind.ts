@@ -37,7 +37,7 @@ function versionReport(resource: Parameters<typeof inExtraManifests>[0]): Report
 export const extraManifestKindRule = defineRule({
   id: 'ibgu/extra-manifest-kind',
   severity: 'error',
-  evidence: 'LCA `internal/extramanifest/extramanifest.go` `ValidateExtraManifestConfigmaps`: `… in extramanifests is not allowed`',
+  evidence: 'LCA `internal/extramanifest/extramanifest.go`: `… in extramanifests is not allowed` at Prep; an unserved version fails `ApplyExtraManifests` after the pivot',
   title: 'MachineConfig and OLM objects, or a kind at a version no cluster serves, in extra manifests',
   docs: 'LCA rejects MachineConfig, ClusterServiceVersion, InstallPlan and Subscription objects in extra-manifests ConfigMaps, and Prep fails. Such changes belong in the seed image or in policies applied after the upgrade. A well-known kind at an apiVersion that does not serve it (a CatalogSource as `operators.coreos.com/v1`: it is served only as `v1alpha1`) passes Prep with a "CRD not deployed on cluster" warning, then fails the Upgrade after the pivot, when LCA applies it. Checked for core, apps, batch, RBAC and NetworkPolicy kinds, CatalogSource, OperatorGroup, KubeletConfig, ContainerRuntimeConfig, MachineConfigPool, PerformanceProfile, PtpConfig, PtpOperatorConfig and the SR-IOV kinds; the quick fix changes the apiVersion (not applied by `--fix`: versions may differ in fields).',
   appliesTo: EMBEDDED_TYPES,

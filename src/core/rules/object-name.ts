@@ -13,6 +13,7 @@ export const objectNameRule = defineRule({
   id: 'ibgu/object-name',
   severity: 'error',
   title: 'metadata.name or metadata.namespace that the API server rejects',
+  evidence: 'API server: apimachinery `ValidateObjectMeta` with `NameIsDNSSubdomain` (names) and `NameIsDNSLabel` (namespaces) rejects the object',
   docs: 'The API server validates every object\'s metadata before its schema (apimachinery `ValidateObjectMeta`): names of custom resources and ConfigMaps must be lowercase DNS subdomains (`NameIsDNSSubdomain`: letters, digits, `-` and `.`, at most 253 characters) and namespaces DNS labels (at most 63, no `.`). A placeholder like `<filename>` copied from an example is rejected on apply; inside an OADP ConfigMap LCA\'s dry-run create fails Prep with "Invalid backup … detected in configmap". Checked on ImageBasedGroupUpgrades, Backups, Restores and ConfigMaps, also inside ConfigMaps; the ImageBasedUpgrade\'s name is `ibgu/ibu-singleton`\'s, and the IBGU name length `ibgu/name-length`\'s. Other kinds in extra manifests are not checked: their name rules differ by kind (RBAC names, for one, may contain `:`). Values with template markers (`{{`, `${`, `$(`) are left alone.',
   appliesTo: ['IBGU', 'Backup', 'Restore', 'ConfigMap'],
   scope: 'document',

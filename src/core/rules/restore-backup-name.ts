@@ -55,7 +55,7 @@ function lcaFinding(resource: Resource, backupName: string | undefined, ctx: Wor
 export const restoreBackupNameRule = defineRule({
   id: 'ibgu/restore-backup-name',
   severity: 'error',
-  evidence: 'LCA `internal/backuprestore/common.go` `ValidateOadpConfigmaps`: `The backup CR … defined in restore CR … not found in OADP configmaps`',
+  evidence: 'Velero `pkg/controller/restore_controller.go` `validateAndComplete` (backup or schedule, not both); LCA `internal/backuprestore/common.go` `ValidateOadpConfigmaps` (`The backup CR … not found in OADP configmaps`)',
   title: 'The Restore names no Backup, or one that is not in the same OADP ConfigMaps',
   docs: 'Velero refuses a Restore that names neither `spec.backupName` nor `spec.scheduleName`, or both ("Either a backup or schedule must be specified as a source for the restore, but not both"; phase FailedValidation): that is reported for the Restore alone, wherever it is. And LCA checks at Prep that each Restore\'s `spec.backupName` is the name of a Backup in the OADP ConfigMaps of the same upgrade, and fails Prep otherwise. For Backup and Restore files outside a ConfigMap, the Backups among the same files are used.',
   appliesTo: ['Restore'],
