@@ -191,12 +191,48 @@ function flowMap(source: string, start: number, valueEnd: number, type: Scalar.T
   const first = quoted ? start + 1 : start;
   const last = quoted ? valueEnd - 1 : valueEnd;
   const body = source.slice(first, last);
-  if (body.includes('\n')) return undefined;
+  const multiline = /[\r\n]/.test(body);
   const outerAt: number[] = [];
   let decoded = '';
+  /** How many characters at the end of `decoded` are literal (unescaped) white space, which a line break strips. */
+  let trailingWhite = 0;
+  const push = (text: string, at: number, white: boolean) => {
+    for (let k = 0; k < text.length; k++) outerAt.push(at);
+    decoded += text;
+    trailingWhite = white ? trailingWhite + text.length : 0;
+  };
+  const lineBreakAt = (i: number): number => (body[i] === '\n' ? 1 : body[i] === '\r' ? (body[i + 1] === '\n' ? 2 : 1) : 0);
+  /** Skips the white space and line breaks from `i` (just after a line break); returns where the text goes on and how many empty lines came first. */
+  const skipFold = (i: number): { next: number; empty: number[] } => {
+    const empty: number[] = [];
+    for (;;) {
+      while (body[i] === ' ' || body[i] === '\t') i++;
+      const width = lineBreakAt(i);
+      if (!width) return { next: i, empty };
+      empty.push(first + i);
+      i += width;
+    }
+  };
   for (let i = 0; i < body.length; ) {
     const at = first + i;
-    if (type === 'QUOTE_DOUBLE' && body[i] === '\\') {
+    const breakWidth = lineBreakAt(i);
+    if (breakWidth) {
+      // Line folding (YAML 1.2 §7.3, flow scalars): white space around a line break is dropped; one break is
+      // a space, n breaks (n-1 empty lines) are n-1 newlines.
+      decoded = decoded.slice(0, decoded.length - trailingWhite);
+      outerAt.length -= trailingWhite;
+      trailingWhite = 0;
+      const { next, empty } = skipFold(i + breakWidth);
+      if (empty.length === 0) push(' ', at, false);
+      else for (const where of empty) push('\n', where, false);
+      i = next;
+    } else if (type === 'QUOTE_DOUBLE' && body[i] === '\\' && lineBreakAt(i + 1)) {
+      // An escaped line break: nothing, and the next line's leading white space is dropped; empty lines stay newlines.
+      const { next, empty } = skipFold(i + 1 + lineBreakAt(i + 1));
+      for (const where of empty) push('\n', where, false);
+      trailingWhite = 0;
+      i = next;
+    } else if (type === 'QUOTE_DOUBLE' && body[i] === '\\') {
       const code = body[i + 1];
       let text: string | undefined = simpleEscapes[code];
       let width = 2;
@@ -207,24 +243,27 @@ function flowMap(source: string, start: number, valueEnd: number, type: Scalar.T
         width = 2 + hex.length;
       }
       if (text === undefined) return undefined;
-      for (let k = 0; k < text.length; k++) outerAt.push(at);
-      decoded += text;
+      push(text, at, false);
       i += width;
     } else if (type === 'QUOTE_SINGLE' && body[i] === "'" && body[i + 1] === "'") {
-      outerAt.push(at);
-      decoded += "'";
+      push("'", at, false);
       i += 2;
     } else {
-      outerAt.push(at);
-      decoded += body[i];
+      push(body[i], at, body[i] === ' ' || body[i] === '\t');
       i += 1;
     }
+  }
+  // A plain scalar ends where its text does: white space after it is not part of it.
+  if (type === 'PLAIN' && trailingWhite) {
+    decoded = decoded.slice(0, decoded.length - trailingWhite);
+    outerAt.length -= trailingWhite;
   }
   outerAt.push(last);
   if (decoded !== value) return undefined;
   const encode = (text: string): string | undefined => {
-    if (type === 'QUOTE_DOUBLE') return JSON.stringify(text).slice(1, -1);
-    if (text.includes('\n')) return undefined;
+    // Over several lines, white space next to a line break would be folded away: escaped, it stays.
+    if (type === 'QUOTE_DOUBLE') return JSON.stringify(text).slice(1, -1).replace(multiline ? /^ | $/g : /$^/, '\\x20');
+    if (multiline || text.includes('\n')) return undefined;
     if (type === 'QUOTE_SINGLE') return text.replace(/'/g, "''");
     return /: |\s#|^[\s#]/.test(text) ? undefined : text;
   };

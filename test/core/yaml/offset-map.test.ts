@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isMap, isScalar, parseDocument } from 'yaml';
-import { LineIndex, parseFile, type Resource } from '../../../src/core/index';
+import { Document, isMap, isScalar, parseDocument } from 'yaml';
+import { LineIndex, lintFile, parseFile, Workspace, type Resource } from '../../../src/core/index';
 import { get, getMap } from '../../../src/core/yaml/ast';
 
 function configMap(value: string, header = '|'): string {
@@ -169,5 +169,48 @@ describe('lists', () => {
     const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: cluster.open-cluster-management.io/v1\n  kind: ManagedCluster\n  metadata: {name: sno1, labels: {common: "true"}}\n- apiVersion: cluster.open-cluster-management.io/v1\n  kind: ManagedCluster\n  metadata: {name: sno2}\nmetadata: {resourceVersion: ""}\n';
     const file = parseFile('clusters.yaml', text);
     assert.deepEqual(file.resources.map((r) => [r.type, r.name]), [['ManagedCluster', 'sno1'], ['ManagedCluster', 'sno2']]);
+  });
+});
+
+describe('double-quoted ConfigMap values: findings at exact columns', () => {
+  /** Lints a ConfigMap whose `backup.yaml` value is written double-quoted as `quoted` (without the quotes). */
+  function unknownFieldAt(outer: string): { line: number; character: number } {
+    const ws = new Workspace([parseFile('cm.yaml', outer)]);
+    const finding = lintFile(ws.allFiles()[0], ws).find((f) => f.rule === 'ibgu/unknown-field');
+    assert.ok(finding, 'an unknown-field finding');
+    return finding.range.start;
+  }
+  function expectAt(outer: string) {
+    const offset = outer.indexOf('includedNamespacs');
+    const lines = new LineIndex(outer);
+    assert.deepEqual(unknownFieldAt(outer), lines.positionAt(offset));
+  }
+  const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: openshift-adp\ndata:\n  backup.yaml: "';
+  for (const [kind, before] of [
+    ['\\n only', ''],
+    ['\\"', 'metadata:\\n  name: \\"b\\"\\n'],
+    ['\\\\', 'metadata:\\n  annotations:\\n    a: \\"c:\\\\\\\\d\\"\\n  name: b\\n'],
+    ['\\t and \\u', 'metadata:\\n  annotations: {a: \\"\\t\\u00e9\\U0001F600\\x41\\"}\\n  name: b\\n'],
+  ]) {
+    test(`after ${kind} escapes on one line`, () => {
+      expectAt(`${head}apiVersion: velero.io/v1\\nkind: Backup\\n${before}spec:\\n  includedNamespacs:\\n  - foo\\n"\n`);
+    });
+  }
+  test('folded over lines with escaped line breaks (`\\` at the end of a line)', () => {
+    expectAt(`${head}apiVersion: velero.io/v1\\nkind: Backup\\nmetadata:\\n  name: \\"b\\"\\n\\\n    spec:\\n  includedNamespacs:\\n  - foo\\n"\n`);
+  });
+  test('folded over lines: a line break is a space, an empty line a newline', () => {
+    expectAt(`${head}apiVersion: velero.io/v1\\nkind: Backup\\nmetadata:\\n  name: b\n\n    spec:\\n  includedNamespacs:\\n  - foo\\n"\n`);
+  });
+  test('as yaml writes long values (folded at spaces)', () => {
+    const value = 'apiVersion: velero.io/v1\nkind: Backup\nmetadata:\n  name: "b"\n  annotations:\n    note: "a long sentence that makes the writer fold this scalar over several lines of the file"\nspec:\n  includedNamespacs:\n  - foo\n';
+    const outer = new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'openshift-adp' }, data: { 'backup.yaml': value } }).toString({ defaultStringType: 'QUOTE_DOUBLE', lineWidth: 40 });
+    assert.match(outer, /backup\.yaml"?: "[^\n]*\n/);
+    expectAt(outer);
+    // The preferred fix lands in the folded scalar too: the value reads back with the field renamed.
+    const inner = value.indexOf('includedNamespacs');
+    assert.equal(roundTrip(outer, 'backup.yaml', { start: inner, end: inner + 'includedNamespacs'.length, newText: 'includedNamespaces' }), value.replace('includedNamespacs', 'includedNamespaces'));
+    const space = value.indexOf(' long');
+    assert.equal(roundTrip(outer, 'backup.yaml', { start: space, end: space + 1, newText: ' ' }), value, 'a space next to a fold survives');
   });
 });
