@@ -5,6 +5,7 @@ import { configMapRole } from '../lca/configmaps';
 import { workspaceFactsKey } from '../rules/facts';
 import type { DocumentContext, Finding, Fix, LintOptions, Report, Rule, RuleTag, Severity, WorkspaceContext } from '../rules/types';
 import { Workspace } from '../yaml/workspace';
+import { generatedBy } from '../yaml/kustomize';
 import { allRules } from '../rules/index';
 import { aliasBombCheck, embeddedYamlCheck, internalErrorCheck, RULE_FAILURE, TOO_DEEP, tooDeepCheck, yamlSyntaxCheck } from '../rules/builtin';
 import { suppressionsFor, type Suppressions } from './suppress';
@@ -85,7 +86,8 @@ export function* lintFileSteps(file: ParsedFile, workspace: Workspace, options: 
   }
 }
 
-function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptions, rules: readonly Rule[], cache?: LintCache): Generator<void, Finding[], void> {
+function* lintChecked(given: ParsedFile, workspace: Workspace, options: LintOptions, rules: readonly Rule[], cache?: LintCache): Generator<void, Finding[], void> {
+  const file = workspace.effective(given);
   const findings: Finding[] = [];
   const suppress = suppressionsFor(file.text);
   const add = (finding: Finding | undefined) => {
@@ -98,7 +100,8 @@ function* lintChecked(file: ParsedFile, workspace: Workspace, options: LintOptio
   };
 
   const yamlDocs: YamlDocument[] = [...file.documents];
-  for (const r of file.resources) if (r.type === 'ConfigMap') yamlDocs.push(...r.embedded);
+  // A generated ConfigMap's documents are those of the files it takes: checked in those files.
+  for (const r of file.resources) if (r.type === 'ConfigMap' && !generatedBy(r)) yamlDocs.push(...r.embedded);
   for (const yaml of yamlDocs) {
     const syntax = yaml.embedding ? embeddedYamlCheck : yamlSyntaxCheck;
     const ruleId = syntax.id;

@@ -3,6 +3,7 @@ import { configMapRefs, evidenceOf } from '../lca/configmaps';
 import { backupCoversVolumes } from './support/lvms';
 import { getMap, getString } from '../yaml/ast';
 import { refused } from '../yaml/parse';
+import { generatedBy } from '../yaml/kustomize';
 import type { LintOptions } from './types';
 import type { Workspace } from '../yaml/workspace';
 
@@ -18,6 +19,9 @@ const factsOf = perResource((r): string => {
   if (r.type === 'IBGU' || r.type === 'IBU') parts.push(configMapRefs(r, 'oadpContent'), configMapRefs(r, 'extraManifests'));
   if (r.type === 'ConfigMap') parts.push(r.embedded.map((d) => `${d.embedding?.key}:${refused(d) ? 'refused' : d.problems.filter((p) => p.severity === 'error').length}`));
   if (r.type === 'Backup') parts.push(backupCoversVolumes(r));
+  // A generated ConfigMap: whether kustomize keeps its name, and the files it could not take.
+  const generated = r.type === 'ConfigMap' ? generatedBy(r) : undefined;
+  if (generated) parts.push(generated.keepsName, generated.problems.map((p) => p.message));
   if (r.type === 'Restore') {
     // As the rules read it (restore-lvms.ts, restore-backup-name.ts): a `spec` that is not a mapping has no backupName.
     parts.push(getString(getMap(r.root, 'spec', r.yaml.anchors), 'backupName', r.yaml.anchors) ?? '');

@@ -40,6 +40,8 @@ import { extraManifestKindRule } from './extra-manifest-kind';
 import { extraManifestNameRule } from './extra-manifest-name';
 import { extraManifestDecodeRule } from './extra-manifest-decode';
 import { annotationDomainRule } from './annotation-domain';
+// kustomize configMapGenerator
+import { generatedNameHashRule, generatorFileRule } from './generated-name-hash';
 
 /** Every rule, in the order their findings are best read. */
 export const allRules: readonly Rule[] = [
@@ -83,6 +85,9 @@ export const allRules: readonly Rule[] = [
   extraManifestKindRule,
   extraManifestNameRule,
   extraManifestDecodeRule,
+  // kustomize configMapGenerator
+  generatorFileRule,
+  generatedNameHashRule,
 ];
 
 export const ruleById = new Map(allRules.map((r) => [r.id, r]));

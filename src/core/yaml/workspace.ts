@@ -1,5 +1,6 @@
 import type { ParsedFile, Resource, ResourceType } from './parse';
 import { parseFile } from './parse';
+import { applyKustomize } from './kustomize';
 
 /** Several files at once, so that rules can resolve references across documents and files. */
 export class Workspace {
@@ -26,11 +27,21 @@ export class Workspace {
   }
 
   get(path: string): ParsedFile | undefined {
-    return this.files.get(path);
+    return this.files.has(path) ? this.built().get(path) : undefined;
   }
 
+  /** The files as linted: a kustomization holds the ConfigMaps it generates, the files they take are embedded in them (kustomize.ts). */
   allFiles(): ParsedFile[] {
-    return [...this.files.values()];
+    return [...this.built().values()];
+  }
+
+  /** The file as linted, when `file` is the one the workspace holds at its path; otherwise `file` itself. */
+  effective(file: ParsedFile): ParsedFile {
+    return this.files.get(file.path) === file ? (this.built().get(file.path) ?? file) : file;
+  }
+
+  private built(): Map<string, ParsedFile> {
+    return this.derive('kustomize', () => new Map(applyKustomize([...this.files.values()]).map((f) => [f.path, f])));
   }
 
   /** Memoises a value derived from the whole workspace until the next change. */

@@ -1,0 +1,58 @@
+import { getMap } from '../yaml/ast';
+import { generatedBy } from '../yaml/kustomize';
+import { configMapRefs } from '../lca/configmaps';
+import { defineRule } from './helpers';
+import type { RawFix, Report } from './types';
+
+/**
+ * kustomize renames a generated ConfigMap `<name>-<hash of its data>` unless `disableNameSuffixHash` is set, and
+ * rewrites references to it only at the fields of its nameReference configuration
+ * (kubernetes-sigs/kustomize api/internal/konfig/builtinpluginconsts/namereference.go: Pod/PodTemplate/workload
+ * volumes, env and envFrom, Node configSource, Role/ClusterRole resourceNames, an Ingress annotation). An IBGU's
+ * or IBU's `oadpContent`/`extraManifests` is not among them, so the reference keeps the bare name.
+ */
+export const generatedNameHashRule = defineRule({
+  id: 'ibgu/generated-name-hash',
+  severity: 'warning',
+  title: 'A ConfigMap an IBGU/IBU references is generated with a name hash suffix',
+  docs: 'kustomize names a `configMapGenerator` ConfigMap `<name>-<hash>` unless `disableNameSuffixHash: true` is set in the generator\'s `options` or in `generatorOptions`. It rewrites references to the new name only in the fields its nameReference configuration lists (Pod volumes, env, envFrom and the like); an IBGU\'s or IBU\'s `oadpContent` and `extraManifests` are not among them, so the reference names a ConfigMap that does not exist. The quick fix adds `options: {disableNameSuffixHash: true}` to the generator (it changes the generated name, so it is not applied by `--fix`).',
+  appliesTo: ['ConfigMap'],
+  scope: 'workspace',
+  check(resource, ctx) {
+    const generated = generatedBy(resource);
+    if (!generated || generated.keepsName || !resource.name) return [];
+    const referrers = [...ctx.workspace.ofType('IBGU'), ...ctx.workspace.ofType('IBU')].filter((owner) =>
+      (['oadpContent', 'extraManifests'] as const).some((field) => configMapRefs(owner, field).some((ref) => ref.name === resource.name && (ref.namespace === resource.namespace || resource.namespace === undefined))),
+    );
+    if (referrers.length === 0) return [];
+    const nameNode = getMap(resource.root, 'metadata')?.get('name', true) as { range?: [number, number, number] } | undefined;
+    const [start, end] = nameNode?.range ?? [generated.entry.start, generated.entry.start + 1];
+    const who = referrers.map((r) => `${r.kind} ${r.name ?? ''}`.trim()).join(', ');
+    const fix: RawFix = { title: 'Add options: {disableNameSuffixHash: true} to this generator', preferred: true, edits: [{ start: generated.insertAt, end: generated.insertAt, newText: `${generated.atEndOfText ? '\n' : ''}${generated.indent}options:\n${generated.indent}  disableNameSuffixHash: true\n` }] };
+    const report: Report = {
+      start,
+      end,
+      message: `kustomize generates this ConfigMap as ${resource.name}-<hash> (no disableNameSuffixHash), and does not rewrite ${who}'s reference to ${resource.name}: LCA will not find it. Add options: {disableNameSuffixHash: true} to the generator or generatorOptions.`,
+      fixes: getMap(resource.root, 'metadata') && !hasOptions(resource) ? [fix] : undefined,
+    };
+    return [report];
+  },
+});
+
+/** The generator entry has an `options:` key already: adding a second one would be a duplicate key. */
+function hasOptions(resource: Parameters<typeof generatedBy>[0]): boolean {
+  const g = generatedBy(resource)!;
+  return /(^|\n)[ -]*options\s*:/.test(resource.yaml.text.slice(g.entry.start, g.entry.end));
+}
+
+export const generatorFileRule = defineRule({
+  id: 'ibgu/generator-file',
+  severity: 'error',
+  title: 'A file a configMapGenerator takes cannot be used',
+  docs: 'A `configMapGenerator` file that is not among the files given (missing, unreadable, too large), or whose path is absolute or leaves the kustomization\'s directory, or that makes the ConfigMap larger than 1 MiB. kustomize fails the build for a missing or out-of-tree file, and the API server refuses a ConfigMap over 1 MiB. The generated ConfigMap is checked without that file; nothing outside the kustomization\'s directory is read.',
+  appliesTo: ['ConfigMap'],
+  scope: 'workspace',
+  check(resource) {
+    return (generatedBy(resource)?.problems ?? []).map((p) => ({ ...p }));
+  },
+});
