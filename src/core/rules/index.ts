@@ -41,7 +41,8 @@ import { extraManifestNameRule } from './extra-manifest-name';
 import { extraManifestDecodeRule } from './extra-manifest-decode';
 import { annotationDomainRule } from './annotation-domain';
 // kustomize configMapGenerator
-import { generatedNameHashRule, generatorFileRule } from './generated-name-hash';
+import { generatedNameHashRule } from './generated-name-hash';
+import { generatorFileRule } from './generator-file';
 
 /** Every rule, in the order their findings are best read. */
 export const allRules: readonly Rule[] = [
