@@ -15,6 +15,7 @@ export const generatedNameHashRule = defineRule({
   id: 'ibgu/generated-name-hash',
   severity: 'warning',
   title: 'A ConfigMap an IBGU/IBU references is generated with a name hash suffix',
+  evidence: 'kustomize `api/internal/konfig/builtinpluginconsts/namereference.go`: no IBGU or IBU field is rewritten to the hashed name; the reference then names nothing',
   docs: 'kustomize names a `configMapGenerator` ConfigMap `<name>-<hash>` unless `disableNameSuffixHash: true` is set in the generator\'s `options` or in `generatorOptions`. It rewrites references to the new name only in the fields its nameReference configuration lists (Pod volumes, env, envFrom and the like); an IBGU\'s or IBU\'s `oadpContent` and `extraManifests` are not among them, so the reference names a ConfigMap that does not exist. The quick fix adds `options: {disableNameSuffixHash: true}` to the generator (it changes the generated name, so it is not applied by `--fix`).',
   appliesTo: ['ConfigMap'],
   scope: 'workspace',
