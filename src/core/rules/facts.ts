@@ -22,12 +22,18 @@ const factsOf = perResource((r): string => {
   // A generated ConfigMap: whether kustomize keeps its name, and the files it could not take.
   const generated = r.type === 'ConfigMap' ? generatedBy(r) : undefined;
   if (generated) parts.push(generated.keepsName, generated.problems.map((p) => p.message));
+  if (r.type === 'ConfigMap') parts.push(directoryOf(r));
   if (r.type === 'Restore') {
     // As the rules read it (restore-lvms.ts, restore-backup-name.ts): a `spec` that is not a mapping has no backupName.
     parts.push(getString(getMap(r.root, 'spec', r.yaml.anchors), 'backupName', r.yaml.anchors) ?? '');
   }
   return JSON.stringify(parts);
 });
+
+/** The folder of a resource's file (extra-manifests-on-spokes.ts: a ConfigMap beside the IBGU). */
+export function directoryOf(r: { path: string }): string {
+  return r.path.replace(/[^/\\]*$/, '');
+}
 
 const ids = new WeakMap<object, number>();
 let nextId = 1;
