@@ -22,6 +22,7 @@ import { extraManifestsOnSpokesRule } from './extra-manifests-on-spokes';
 import { planAppendOnlyRule } from './plan-append-only';
 import { ibuSpecImmutableRule } from './ibuspec-immutable';
 import { selectorsImmutableRule } from './selectors-immutable';
+import { selectorsAddedRule } from './selectors-added';
 import { ibuSingletonRule } from './ibu-singleton';
 import { ibuTransitionRule } from './ibu-transition';
 import { filterMixRule } from './backup-filter-mix';
@@ -68,6 +69,7 @@ export const allRules: readonly Rule[] = [
   planAppendOnlyRule,
   ibuSpecImmutableRule,
   selectorsImmutableRule,
+  selectorsAddedRule,
   ibuSingletonRule,
   ibuTransitionRule,
   filterMixRule,

@@ -75,10 +75,13 @@ export function ibguCelViolations(next: Json, old?: Json): CelViolation[] {
     if (actions && !isAllowedPlan(actions)) out.push({ field: 'spec.plan', type: 'array', message: INVALID_PLAN_MESSAGE });
   }
   if (spec && oldSpec) {
-    if (spec.ibuSpec !== undefined && oldSpec.ibuSpec !== undefined && !celEqual(spec.ibuSpec, oldSpec.ibuSpec)) {
+    // A null is pruned before validation (the fields are not nullable), so it is as absent as a missing key:
+    // adding clusterLabelSelectors to an IBGU that had none, or removing it, passes.
+    const has = (v: Json) => v !== undefined && v !== null;
+    if (has(spec.ibuSpec) && has(oldSpec.ibuSpec) && !celEqual(spec.ibuSpec, oldSpec.ibuSpec)) {
       out.push({ field: 'spec.ibuSpec', type: 'object', message: IBU_SPEC_IMMUTABLE_MESSAGE });
     }
-    if (spec.clusterLabelSelectors !== undefined && oldSpec.clusterLabelSelectors !== undefined && !celEqual(spec.clusterLabelSelectors, oldSpec.clusterLabelSelectors)) {
+    if (has(spec.clusterLabelSelectors) && has(oldSpec.clusterLabelSelectors) && !celEqual(spec.clusterLabelSelectors, oldSpec.clusterLabelSelectors)) {
       out.push({ field: 'spec.clusterLabelSelectors', type: 'array', message: SELECTORS_IMMUTABLE_MESSAGE });
     }
   }

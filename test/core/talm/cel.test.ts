@@ -37,6 +37,10 @@ describe('IBGU CEL rules', () => {
     assert.deepEqual(messages(ibgu([step(['Prep'])], { clusterLabelSelectors: [{ matchLabels: { wave: '2' } }] }), old), ['spec.clusterLabelSelectors: clusterLabelSelectors is immutable']);
     assert.deepEqual(messages(ibgu([step(['Prep'])]), old), [], 'removing the whole list is not blocked by the CRD');
     assert.deepEqual(messages(ibgu([step(['Prep'])], { clusterLabelSelectors: selectors }), ibgu([step(['Prep'])])), [], 'nor is adding it');
+    // A null is pruned before validation (not nullable): `clusterLabelSelectors:` with no value is no list.
+    assert.deepEqual(messages(ibgu([step(['Prep'])], { clusterLabelSelectors: selectors }), ibgu([step(['Prep'])], { clusterLabelSelectors: null })), [], 'nor adding it to a null');
+    assert.deepEqual(messages(ibgu([step(['Prep'])], { clusterLabelSelectors: null }), old), [], 'nor setting it to null');
+    assert.deepEqual(messages(ibgu([step(['Prep'])], { clusterLabelSelectors: selectors }), ibgu([step(['Prep'])], { clusterLabelSelectors: [] })), ['spec.clusterLabelSelectors: clusterLabelSelectors is immutable'], 'an empty list is a list');
     const changed = ibgu([step(['Prep'])]);
     (changed.spec as { ibuSpec: unknown }).ibuSpec = { seedImageRef: { version: '4.16.16' } };
     assert.deepEqual(messages(changed, ibgu([step(['Prep'])])), ['spec.ibuSpec: ibuSpec is immutable']);

@@ -1,4 +1,4 @@
-import type { Node, YAMLMap } from 'yaml';
+import { isScalar, type Node, type YAMLMap } from 'yaml';
 import { get, pairOf, toPlain } from '../../yaml/ast';
 import { columnOf, replaceBlock, transplant } from '../../yaml/edit';
 import type { Resource } from '../../yaml/parse';
@@ -59,6 +59,14 @@ function shown(value: unknown): string {
   return value && typeof value === 'object' ? canonical(value) : String(value);
 }
 
+/**
+ * A field as the API server sees it: `null` (`field:`, `field: ~`) is pruned before validation for a field
+ * that is not `nullable` (none of the IBGU's are), so it counts as absent.
+ */
+export function present(node: Node | undefined): Node | undefined {
+  return node === undefined || (isScalar(node) && node.value === null) ? undefined : node;
+}
+
 export function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelectors', message: string, docs: string, evidence: string) {
   return defineRule({
     id,
@@ -73,8 +81,8 @@ export function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelect
       if (!previous) return [];
       const oldSpec = specOf(previous);
       const newSpec = specOf(resource);
-      const oldNode = get(oldSpec, field, previous.yaml.anchors);
-      const newNode = get(newSpec, field, resource.yaml.anchors);
+      const oldNode = present(get(oldSpec, field, previous.yaml.anchors));
+      const newNode = present(get(newSpec, field, resource.yaml.anchors));
       // A CEL transition rule runs only when the field exists in both versions.
       if (!oldNode || !newNode) return [];
       if (canonical(toPlain(oldNode, previous.yaml.anchors)) === canonical(toPlain(newNode, resource.yaml.anchors))) return [];
