@@ -11,7 +11,7 @@ spec:
   plan:
     - actions: [Prep]
 # ibgu-disable-next-line ibgu/timeout-units
-      rolloutStrategy: {maxConcurrency: 1, timeout: 3600}
+      rolloutStrategy: {maxConcurrency: 1, timeout: 86400}
 `;
 
 function rules(text: string): string[] {
