@@ -7,7 +7,7 @@ import { directoryOf } from './facts';
 export const extraManifestsOnSpokesRule = defineRule({
   id: 'ibgu/extra-manifests-on-spokes',
   severity: 'info',
-  evidence: 'TALM `manifestworkreplicaset.go` copies only `oadpContent` ConfigMaps and the seed pull secret to the spokes (advice)',
+  evidence: 'TALM `manifestworkreplicaset.go` (`getConfigMapManifests`) copies only `oadpContent` ConfigMaps and the seed pull secret to the spokes (advice)',
   title: 'An extraManifests ConfigMap kept next to the IBGU, which TALM does not copy to the clusters',
   docs: [
     'TALM copies the `oadpContent` ConfigMaps and the seed pull secret from the hub into the Prep ManifestWork, but not the `extraManifests` ConfigMaps (controllers/imagebasedgroupupgrade.go `getConfigMapManifests` reads `OADPContent` only): LCA reads those on each cluster, at Prep (validation) and at Upgrade, so they must already be there, for example from a ZTP policy.',

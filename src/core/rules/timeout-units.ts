@@ -44,6 +44,7 @@ export const timeoutUnitsRule = defineRule({
   id: 'ibgu/timeout-units',
   severity: 'warning',
   title: 'A timeout that can only have been meant in seconds (the unit is minutes)',
+  evidence: 'TALM CGU controller: `time.Duration(timeout) * time.Minute` for the whole step, divided among batches (`utils.CalculateBatchTimeout`)',
   docs: [
     '`rolloutStrategy.timeout` is in minutes (TALM: `time.Duration(timeout) * time.Minute`) and covers the whole step: TALM gives each batch of `maxConcurrency` clusters an equal share of what is left. Large values are normal; TALM\'s own sample and kuttl tests use `timeout: 2400` (40 hours) for a Prep step across many clusters, so a large number alone is no evidence.',
     'The rule warns only where minutes cannot be what was meant, because a too-long timeout is not harmless: TALM reports a failed cluster only when its step times out, so the next step (e.g. AbortOnFailure) waits that long. It warns when the value is a whole number of minutes in seconds and:',
