@@ -218,11 +218,11 @@ describe('validating the new step', () => {
     }
   });
 
-  test('a timeout that looks like seconds is a warning (ibgu/timeout-units); the step can still be appended', () => {
-    const result = validate(newStep('Upgrade', 'maxConcurrency: 10\n    timeout: 3600'));
+  test('a timeout that can only be seconds (86400) is a warning (ibgu/timeout-units); the step can still be appended', () => {
+    const result = validate(newStep('Upgrade', 'maxConcurrency: 10\n    timeout: 86400'));
     assert.deepEqual(result.markers.map((m) => [m.severity, m.code, m.startLineNumber]), [['warning', 'ibgu/timeout-units', 8]]);
     assert.match(result.markers[0].message, /minutes/);
-    assert.deepEqual(result.step, { actions: ['Upgrade'], rolloutStrategy: { maxConcurrency: 10, timeout: 3600 } });
+    assert.deepEqual(result.step, { actions: ['Upgrade'], rolloutStrategy: { maxConcurrency: 10, timeout: 86400 } });
   });
 
   test('a timeout of 0 is an error (the step would time out at once)', () => {
