@@ -3,6 +3,7 @@ import { generatedBy } from '../yaml/kustomize';
 import { configMapRefs } from '../lca/configmaps';
 import { defineRule } from './helpers';
 import type { RawFix, Report } from './types';
+import type { Resource } from '../yaml/parse';
 
 /**
  * kustomize renames a generated ConfigMap `<name>-<hash of its data>` unless `disableNameSuffixHash` is set, and
@@ -22,10 +23,13 @@ export const generatedNameHashRule = defineRule({
   check(resource, ctx) {
     const generated = generatedBy(resource);
     if (!generated || generated.keepsName || !resource.name) return [];
-    const referrers = [...ctx.workspace.ofType('IBGU'), ...ctx.workspace.ofType('IBU')].filter((owner) =>
-      (['oadpContent', 'extraManifests'] as const).some((field) => configMapRefs(owner, field).some((ref) => ref.name === resource.name && (ref.namespace === resource.namespace || resource.namespace === undefined))),
-    );
-    if (referrers.length === 0) return [];
+    // A reference to the bare name, or to a hashed name copied from one build (`<name>-` and kustomize's 10-character
+    // hash, e.g. LCA's 2023 docs: `oadp-cm-8g2mm56c2f`), which a change to any of the generator's files makes stale.
+    const hashed = new RegExp(`^${resource.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[a-z0-9]{10}$`);
+    const refs = (owner: Resource) => (['oadpContent', 'extraManifests'] as const).flatMap((field) => configMapRefs(owner, field)).filter((ref) => ref.namespace === resource.namespace || resource.namespace === undefined);
+    const referrers = [...ctx.workspace.ofType('IBGU'), ...ctx.workspace.ofType('IBU')].filter((owner) => refs(owner).some((ref) => ref.name === resource.name));
+    const copied = [...ctx.workspace.ofType('IBGU'), ...ctx.workspace.ofType('IBU')].flatMap((owner) => refs(owner).filter((ref) => ref.name !== undefined && hashed.test(ref.name)).map((ref) => ({ owner, name: ref.name! })));
+    if (referrers.length === 0 && copied.length === 0) return [];
     const nameNode = getMap(resource.root, 'metadata')?.get('name', true) as { range?: [number, number, number] } | undefined;
     const [start, end] = nameNode?.range ?? [generated.entry.start, generated.entry.start + 1];
     const who = referrers.map((r) => `${r.kind} ${r.name ?? ''}`.trim()).join(', ');
@@ -33,7 +37,9 @@ export const generatedNameHashRule = defineRule({
     const report: Report = {
       start,
       end,
-      message: `kustomize generates this ConfigMap as ${resource.name}-<hash> (no disableNameSuffixHash), and does not rewrite ${who}'s reference to ${resource.name}: LCA will not find it. Add options: {disableNameSuffixHash: true} to the generator or generatorOptions.`,
+      message: referrers.length
+        ? `kustomize generates this ConfigMap as ${resource.name}-<hash> (no disableNameSuffixHash), and does not rewrite ${who}'s reference to ${resource.name}: LCA will not find it. Add options: {disableNameSuffixHash: true} to the generator or generatorOptions.`
+        : `kustomize generates this ConfigMap as ${resource.name}-<hash> (no disableNameSuffixHash); ${copied.map((c) => `${c.owner.kind} ${c.owner.name ?? ''}`.trim() + ` references ${c.name}`).join(', ')}, a hash from one build that changes whenever a file of this generator changes, and the reference then names nothing. Add options: {disableNameSuffixHash: true} and reference ${resource.name}.`,
       fixes: getMap(resource.root, 'metadata') && !hasOptions(resource) ? [fix] : undefined,
     };
     return [report];

@@ -1,6 +1,6 @@
 import { isScalar } from 'yaml';
 import { getString, pairOf } from '../yaml/ast';
-import { removePair, setInMap } from '../yaml/edit';
+import { setInMap } from '../yaml/edit';
 import type { Resource } from '../yaml/parse';
 import { backupsNamed, oadpSetsOf } from '../lca/configmaps';
 import { closest } from '../text/similar';
@@ -55,9 +55,9 @@ function lcaFinding(resource: Resource, backupName: string | undefined, ctx: Wor
 export const restoreBackupNameRule = defineRule({
   id: 'ibgu/restore-backup-name',
   severity: 'error',
-  evidence: 'Velero `pkg/controller/restore_controller.go` `validateAndComplete` (backup or schedule, not both); LCA `internal/backuprestore/common.go` `ValidateOadpConfigmaps` (`The backup CR … not found in OADP configmaps`)',
+  evidence: 'Velero `pkg/controller/restore_controller.go` `validateAndComplete` (a backup or a schedule); LCA `internal/backuprestore/common.go` `ValidateOadpConfigmaps` (`The backup CR … not found in OADP configmaps`)',
   title: 'The Restore names no Backup, or one that is not in the same OADP ConfigMaps',
-  docs: 'Velero refuses a Restore that names neither `spec.backupName` nor `spec.scheduleName`, or both ("Either a backup or schedule must be specified as a source for the restore, but not both"; phase FailedValidation): that is reported for the Restore alone, wherever it is. And LCA checks at Prep that each Restore\'s `spec.backupName` is the name of a Backup in the OADP ConfigMaps of the same upgrade, and fails Prep otherwise. For Backup and Restore files outside a ConfigMap, the Backups among the same files are used.',
+  docs: 'Velero refuses a Restore that names neither `spec.backupName` nor `spec.scheduleName` ("Either a backup or schedule must be specified as a source for the restore, but not both"; phase FailedValidation): that is reported for the Restore alone, wherever it is (both at once is reported by ibgu/velero-filters). And LCA checks at Prep that each Restore\'s `spec.backupName` is the name of a Backup in the OADP ConfigMaps of the same upgrade, and fails Prep otherwise. For Backup and Restore files outside a ConfigMap, the Backups among the same files are used.',
   appliesTo: ['Restore'],
   scope: 'workspace',
   check(resource, ctx) {
@@ -70,16 +70,7 @@ export const restoreBackupNameRule = defineRule({
       const lca = set ? ` In an upgrade, LCA fails Prep first with "${set.lca}".${set.found}` : '';
       return [atBackupName(resource, `${describe(resource)} has neither spec.backupName nor spec.scheduleName: Velero refuses it with "${VELERO_SOURCE}".${lca}`, set?.fixes ?? [])];
     }
-    if (backupName && scheduleName) {
-      const reports: Report[] = [];
-      const pair = pairOf(spec, 'scheduleName')!;
-      // LCA pairs Restores with Backups by backupName (and sets no schedule): the schedule is the one to go.
-      // Offered, not applied: which source was meant is the author's call.
-      const fix: RawFix = { title: 'Remove spec.scheduleName', edits: [removePair(resource.yaml, spec!, pair)], preferred: true, autofix: false };
-      reports.push(at(pair.key, `${describe(resource)} has both spec.backupName and spec.scheduleName: Velero refuses it with "${VELERO_SOURCE}".`, [fix]));
-      if (set) reports.push(atBackupName(resource, `${set.lca}: Prep fails.${set.found}`, set.fixes));
-      return reports;
-    }
+    // Both names at once is Velero's refusal too; ibgu/velero-filters reports it (one finding, one rule).
     if (!set) return [];
     const message = backupName ? `${set.lca}: Prep fails.${set.found}` : `${describe(resource)} has no spec.backupName, so LCA fails Prep with "${set.lca}".${set.found}`;
     return [atBackupName(resource, message, set.fixes)];
