@@ -159,7 +159,10 @@ test('upstream corpus: at least 60 documents, every category present, every file
     }
     // A layout directory generates its ConfigMap from the files it lists: that is an OADP ConfigMap when they hold
     // Backups or Restores.
-    if (unit.files.length > 1 && unit.files.some((f) => /kind:\s*(Backup|Restore)\b/.test(readFileSync(f, 'utf8')))) counts.set('OADP ConfigMap', (counts.get('OADP ConfigMap') ?? 0) + 1);
+    // Otherwise, one that generates its ConfigMap in LCA's namespace from manifests is an extra-manifests ConfigMap.
+    const layoutFiles = unit.files.map((f) => readFileSync(f, 'utf8'));
+    if (unit.files.length > 1 && layoutFiles.some((t) => /kind:\s*(Backup|Restore)\b/.test(t))) counts.set('OADP ConfigMap', (counts.get('OADP ConfigMap') ?? 0) + 1);
+    else if (unit.files.length > 1 && layoutFiles.some((t) => /^configMapGenerator:/m.test(t) && /namespace:\s*openshift-lifecycle-agent\b/.test(t))) counts.set('extra-manifests ConfigMap', (counts.get('extra-manifests ConfigMap') ?? 0) + 1);
     if (!(unit.key in verdicts)) problems.push(`${unit.key}: no entry in verdicts.json`);
   }
   for (const key of Object.keys(verdicts)) if (!units().some((u) => u.key === key)) problems.push(`verdicts.json: ${key} is not a file or layout of the corpus`);
