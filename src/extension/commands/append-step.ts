@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { PlanEditorPanel } from '../views/plan-editor';
 import type { HubCommandParts } from './parts';
 import { pickIbgu, type Target } from './targets';
+import { warnTrackedIbgu } from './argocd';
 
 export async function appendStep(parts: HubCommandParts, node?: Target): Promise<PlanEditorPanel | undefined> {
   const found = await pickIbgu(parts.hubs, node);
@@ -11,6 +12,8 @@ export async function appendStep(parts: HubCommandParts, node?: Target): Promise
   const uid = object.metadata.uid!;
   const namespace = object.metadata.namespace!;
   const name = object.metadata.name;
+  // Appending to an IBGU Argo CD tracks: the warning (and the way to its file in Git) comes before the editor.
+  await warnTrackedIbgu(parts.hubs, object);
   const hold = parts.hubs.hold();
   const current = () => session.list('ImageBasedGroupUpgrade').find((o) => o.metadata.uid === uid);
   const panel = PlanEditorPanel.open(parts.context.extensionUri, uid, vscode.l10n.t('Append step: {0}', `${namespace}/${name}`), {

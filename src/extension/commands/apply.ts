@@ -9,6 +9,7 @@ import type { KubeObject, TreeNode } from '../../hub/types';
 import { openDashboard } from './dashboard';
 import type { HubCommandParts } from './parts';
 import { IBGU_API, IBGU_KIND, pickHub } from './targets';
+import { argoCdWarning } from './argocd';
 
 /** What `ibgu.applyToHub` ended with (returned to whoever ran the command, e.g. a test). */
 export type ApplyOutcome =
@@ -60,7 +61,9 @@ export async function apply(parts: HubCommandParts, uri?: vscode.Uri, documentIn
     const right = parts.content.set(`/${session.context.name}/${id}.applied.yaml`, after);
     const verb = live ? vscode.l10n.t('change') : vscode.l10n.t('create');
     // The question is open before the diff shows, so an answer given from the diff's title bar is never early.
-    const answer = parts.confirmation.ask(vscode.l10n.t('Apply will {0} ImageBasedGroupUpgrade {1} on {2}, as the diff shows.', verb, id, session.context.name), vscode.l10n.t('Apply'));
+    // On an IBGU Argo CD tracks, the question says whose sync will undo the change (the file applied is one way to Git).
+    const argo = argoCdWarning(live, `ImageBasedGroupUpgrade ${id}`);
+    const answer = parts.confirmation.ask(`${argo ? `${argo} ` : ''}${vscode.l10n.t('Apply will {0} ImageBasedGroupUpgrade {1} on {2}, as the diff shows.', verb, id, session.context.name)}`, vscode.l10n.t('Apply'));
     await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0}: on {1} ↔ after apply ({2})', id, session.context.name, verb), { preview: true });
     const confirmed = await answer;
     if (!confirmed) return { outcome: 'cancelled' };

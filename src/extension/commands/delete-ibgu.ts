@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { HubCommandParts } from './parts';
 import { IBGU_API, IBGU_KIND, pickIbgu, type Target } from './targets';
+import { argoCdWarning } from './argocd';
 
 export async function deleteIbgu(parts: HubCommandParts, node?: Target): Promise<boolean> {
   const found = await pickIbgu(parts.hubs, node);
@@ -10,7 +11,9 @@ export async function deleteIbgu(parts: HubCommandParts, node?: Target): Promise
   const id = `${object.metadata.namespace}/${object.metadata.name}`;
   const rollout = session.rollout(object.metadata.uid!);
   const labelled = rollout ? rollout.clusters.filter((c) => c.phase === 'completed' || c.phase === 'failed').length : 0;
+  const argo = argoCdWarning(object, `ImageBasedGroupUpgrade ${id}`);
   const detail = [
+    ...(argo ? [argo] : []),
     vscode.l10n.t('TALM deletes its ClusterGroupUpgrades and templates with it; steps in progress stop being driven.'),
     vscode.l10n.t('The lcm.openshift.io/ibgu-<action>-completed and -failed labels stay on the clusters ({0} have some). A later IBGU selects by them: its Upgrade step takes only clusters labelled ibgu-prep-completed, FinalizeUpgrade and Rollback only ibgu-upgrade-completed, AbortOnFailure only ibgu-prep-failed or ibgu-upgrade-failed. Remove labels that no longer say the truth before planning the next IBGU.', labelled),
   ].join('\n\n');

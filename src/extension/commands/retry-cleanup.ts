@@ -5,6 +5,7 @@ import type { Target } from './targets';
 import { failed, message, nothing, pickCluster, type TroubleOutcome, type TroubleParts } from './trouble';
 import { IBU_TYPE } from '../../core/kube/types';
 import { IBU_NAME } from '../../core/lca/names';
+import { argoCdWarning } from '../../core/kube/argocd';
 
 export async function retryCleanup(parts: TroubleParts, node?: Target): Promise<TroubleOutcome<{ state: string; message?: string }>> {
   const found = await pickCluster(parts.hubs, node);
@@ -22,7 +23,7 @@ export async function retryCleanup(parts: TroubleParts, node?: Target): Promise<
   }
   const ok = await parts.confirmation.ask(
     // A notification shows plain text: the explanation's Markdown code marks go.
-    vscode.l10n.t('{0}: {1} — "{2}". {3} Retry now (a merge patch of that annotation only)?', cluster, advice.reason ?? '', advice.message ?? '', advice.explanation.replace(/`/g, '')),
+    `${argoCdWarning(ibu, `the ImageBasedUpgrade of ${cluster}`)} ${vscode.l10n.t('{0}: {1} — "{2}". {3} Retry now (a merge patch of that annotation only)?', cluster, advice.reason ?? '', advice.message ?? '', advice.explanation.replace(/`/g, ''))}`.trim(),
     vscode.l10n.t('Retry Cleanup'),
   );
   if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Not retried.') };

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parse } from 'yaml';
 import type { IbguApi } from '../../../src/extension/extension';
 import type { ApplyOutcome } from '../../../src/extension/commands/apply';
 import type { HubSession } from '../../../src/extension/hubs';
@@ -158,6 +159,22 @@ suite('hub: connect, apply, watch, append', function () {
     assert.equal(stored.status, 200);
     assert.deepEqual(stored.body.spec.plan.map((s: any) => s.actions), [['Prep'], ['Upgrade']]);
     await until(() => !diffTab(), 'the diff to close after the apply', 5000);
+  });
+
+  test('an IBGU Argo CD tracks: Apply names the Application whose sync will undo the change, before anything is written', async () => {
+    const live = parse(readFileSync(workspaceUri('hub/wave-argo.yaml').fsPath, 'utf8'));
+    live.spec.plan = live.spec.plan.slice(0, 1);
+    live.metadata.annotations = { 'argocd.argoproj.io/tracking-id': 'ztp-ibgus:lcm.openshift.io/ImageBasedGroupUpgrade:ztp-upgrades/wave-argo' };
+    assert.equal((await request(access, 'POST', IBGU_PATH, live)).status, 201);
+    const applying = vscode.commands.executeCommand<ApplyOutcome>('ibgu.applyToHub', workspaceUri('hub/wave-argo.yaml'), undefined, undefined, SANDBOX);
+    const question = await until(() => hub().confirmation.question, 'the apply to ask for confirmation', 20_000);
+    assert.match(question, /^Argo CD Application ztp-ibgus tracks ImageBasedGroupUpgrade ztp-upgrades\/wave-argo .*its next sync reverts a change made here/);
+    await vscode.commands.executeCommand('ibgu.cancelApply');
+    assert.equal((await applying).outcome, 'cancelled');
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'ibgu-hub') await vscode.window.tabGroups.close(tab);
+    const stored = await request(access, 'GET', `${IBGU_PATH}/wave-argo`);
+    assert.equal(stored.body.spec.plan.length, 1, 'the IBGU was changed although the apply was cancelled');
+    assert.equal((await request(access, 'DELETE', `${IBGU_PATH}/wave-argo`)).status, 200);
   });
 
   test('a cluster whose Prep fails shows as failed, with LCA\'s message, before TALM reports it', async () => {
