@@ -6,6 +6,7 @@ import './main.css';
 import type { Rollout } from '../../src/core/talm/readback-model';
 import type { ConnectionState } from '../../src/shared/connection-state';
 import type { HostMessage, PageMessage } from '../../src/shared/dashboard-protocol';
+import { progressingText } from '../../src/core/talm/step-text';
 import { el, vsCodeApi } from '../shared/page';
 import { FailedTable } from './failed';
 import { ClusterGrid } from './grid';
@@ -93,7 +94,7 @@ function render(rollout: Rollout, now: number): void {
   title.textContent = `${rollout.namespace}/${rollout.name}`;
   rolloutState.textContent = `${rollout.state} · ${formatCount(rollout.done)} of ${formatCount(rollout.total)} done, ${formatCount(rollout.failed)} failed`;
   rolloutState.className = `rollout-state state-${rollout.state}`;
-  rolloutMessage.textContent = rollout.message ?? '';
+  rolloutMessage.textContent = rollout.message ? progressingText(rollout.message, rollout.plan) : '';
   const ordered = gridOrder(rollout);
   const text = summaryText(ordered);
   if (summary.textContent !== text) summary.textContent = text;

@@ -3,6 +3,7 @@
  * with the counts, and (once it started) its timeline. Rebuilt off-document and swapped in at once.
  */
 import type { ClusterPhase, StepProgress } from '../../src/core/talm/readback-model';
+import { quoteTalm, stepTitle } from '../../src/core/talm/step-text';
 import { el } from '../shared/page';
 import { formatCount } from './model';
 import { stepTimeline, type BatchStarts, type StepTimeline } from './timeline';
@@ -15,12 +16,12 @@ function stateText(step: StepProgress): string {
   return step.state === 'running' ? `running${batch}` : step.state === 'timed-out' ? 'timed out' : step.state;
 }
 
-function bar(step: StepProgress, position: number): HTMLElement {
+function bar(step: StepProgress): HTMLElement {
   const total = BAR_PHASES.reduce((sum, p) => sum + (step.counts[p] ?? 0), 0);
   const node = el('div', 'bar');
   node.setAttribute('role', 'img');
   const words = BAR_PHASES.map((p) => `${formatCount(step.counts[p] ?? 0)} ${PHASE_WORDS[p]}`).join(', ');
-  node.setAttribute('aria-label', `Step ${position + 1}: ${words}`);
+  node.setAttribute('aria-label', `Step ${step.index + 1}: ${words}`);
   for (const phase of BAR_PHASES) {
     const count = step.counts[phase] ?? 0;
     if (!count || !total) continue;
@@ -71,12 +72,12 @@ export function renderSteps(container: HTMLElement, steps: readonly StepProgress
     const block = el('section', `step state-${step.state}`);
     const header = el('div', 'step-header');
     header.append(
-      el('span', 'step-title', `Step ${position + 1}: ${step.actions.join(', ') || '(no actions)'}`),
+      el('span', 'step-title', stepTitle(step.index, step.actions)),
       el('span', `step-state state-${step.state}`, stateText(step)),
       el('span', 'step-meta', `timeout ${step.timeoutMinutes} min · max concurrency ${step.maxConcurrency}${step.cgu ? ` · ${step.cgu}` : ''}`),
     );
-    block.append(header, bar(step, position), counts(step));
-    if (step.message) block.append(el('div', 'step-message', step.message));
+    block.append(header, bar(step), counts(step));
+    if (step.message) block.append(el('div', 'step-message', quoteTalm(step.message)));
     const line = stepTimeline(step, position, now, known);
     if (line) block.append(timeline(line));
     return block;

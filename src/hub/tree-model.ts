@@ -5,6 +5,7 @@
  * with reordered input keeps VS Code's expansion and selection.
  */
 import { CLEANUP_ACTIONS } from '../core/talm/batches';
+import { progressingText, quoteTalm, stepTitle } from '../core/talm/step-text';
 import { IBGU_LABEL } from '../core/talm/wire';
 import { markdownCode, markdownText } from '../core/text/markdown';
 import type { ClusterPhase, ClusterProgress, ConnectionPhase, HubTreeInput, KubeObject, Rollout, RolloutState, StepProgress, StepState, TreeFilter, TreeNode } from './types';
@@ -161,13 +162,13 @@ function strategyWords(s: StepProgress): string {
 }
 
 function stepTooltip(s: StepProgress): string {
-  const lines = [`**${s.index + 1}. ${md(s.actions.join(', '))}** — ${s.state}`];
+  const lines = [`**${md(stepTitle(s.index, s.actions))}** — ${s.state}`];
   if (s.cgu) lines.push(`ClusterGroupUpgrade \`${s.cgu}\``);
   lines.push(md(strategyWords(s)));
   const times = ([['started', s.startedAt], ['current batch started', s.currentBatchStartedAt], ['completed', s.completedAt]] as const).filter(([, t]) => t).map(([w, t]) => `${w} ${t}`);
   if (times.length) lines.push(md(times.join(' · ')));
   lines.push(PHASE_ORDER.map((p) => `${count(s.counts[p])} ${PHASE_LABELS[p].toLowerCase()}`).join(' · '));
-  if (s.message) lines.push(md(s.message));
+  if (s.message) lines.push(md(quoteTalm(s.message)));
   return lines.join('\n\n');
 }
 
@@ -198,7 +199,7 @@ function stepNode(s: StepProgress, ibguId: string, ref: Ref, keep: (c: ClusterPr
   return {
     id,
     kind: 'step',
-    label: `${s.index + 1}. ${s.actions.join(', ')}`,
+    label: stepTitle(s.index, s.actions),
     description: strategyWords(s),
     tooltip: stepTooltip(s),
     // TALM calls a step Completed when its last batch is, even if an earlier batch timed out.
@@ -226,7 +227,7 @@ function ibguNode(r: Rollout, context: string, stale: boolean, vis: Visibility):
     `**${md(`${r.namespace}/${r.name}`)}** — ${r.state}`,
     `Plan: ${md(r.plan.map((a) => `[${a.join(', ')}]`).join(' → '))}`,
     `${count(r.done)} of ${count(r.total)} clusters done, ${count(r.failed)} failed`,
-    ...(r.message ? [md(r.message)] : []),
+    ...(r.message ? [md(progressingText(r.message, r.plan))] : []),
   ].join('\n\n');
   return { id, kind: 'ibgu', label: `${r.namespace}/${r.name}`, description, tooltip, icon: ROLLOUT_ICONS[r.state], contextValue: `ibgu.${r.state}`, collapsible: steps.length ? 'collapsed' : 'none', children: steps, ref };
 }

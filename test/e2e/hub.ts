@@ -120,21 +120,21 @@ async function checkTree(page: Page): Promise<void> {
   const steps = await untilRows(page, 'the two plan steps under the IBGU', (rows) => {
     const at = rows.findIndex((r) => r.label === IBGU_ID);
     const children = rows.slice(at + 1).filter((r) => r.level === ibgu.level + 1).slice(0, 2);
-    return children[0]?.label === '1. Prep' && children[1]?.label === '2. Upgrade' ? children : undefined;
+    return children[0]?.label === 'Step 1: Prep' && children[1]?.label === 'Step 2: Upgrade' ? children : undefined;
   });
   step(`steps: ${steps.map(shown).join('; ')}`);
   await expand(page, /^1\. Prep/);
 
   // The failing cluster is the only member of the Failed group of step 1, and its description says what failed.
   const failed = await untilRows(page, `a "Failed (1)" group holding ${FAILING} under step 1`, (rows) => {
-    const prep = rows.findIndex((r) => r.label === '1. Prep');
+    const prep = rows.findIndex((r) => r.label === 'Step 1: Prep');
     const at = rows.findIndex((r, i) => i > prep && r.label === 'Failed (1)' && r.level === rows[prep]!.level + 1);
     const member = rows[at + 1];
     return prep >= 0 && at > prep && member?.level === rows[at]!.level + 1 ? { group: rows[at]!, member } : undefined;
   }, 60_000);
   check(failed.member.label === FAILING, `the Failed (1) group holds ${failed.member.label}, not ${FAILING}`);
   check(/^Prep: .*failed/i.test(failed.member.description), `the failed cluster's description does not say that Prep failed: "${failed.member.description}"`);
-  step(`1. Prep → ${failed.group.label} → ${shown(failed.member)}`);
+  step(`Step 1: Prep → ${failed.group.label} → ${shown(failed.member)}`);
 
   const managed = await untilRows(page, '"Managed clusters" under the hub', (rows) => rows.find((r) => r.level === 2 && r.label === 'Managed clusters'));
   check(managed.description === String(CLUSTERS), `the Managed clusters node is described "${managed.description}", not "${CLUSTERS}"`);

@@ -182,7 +182,7 @@ async function photograph(run: DriverRun, page: Page, file: string, readmeName: 
 
 /** STUCK in the Failed group of the FinalizeUpgrade step (found anew each time: rows move as the tree changes). */
 function stuckRow(rows: Row[]): Row | undefined {
-  const finalize = rows.find((r) => r.label === '3. FinalizeUpgrade');
+  const finalize = rows.find((r) => r.label === 'Step 3: FinalizeUpgrade');
   const group = finalize && childrenOf(rows, finalize).find((r) => r.level === finalize.level + 1 && r.label === 'Failed (1)');
   return group && childrenOf(rows, group).find((r) => r.label === STUCK);
 }
@@ -223,16 +223,16 @@ async function checkTreeEnded(page: Page): Promise<void> {
   }
   const failing = await untilRows(page, `${IBGU_ID} described with "· 1 failed"`, (rows) => rows.find((r) => r.label === IBGU_ID && /· 1 failed\b/.test(r.description)), 60_000);
   await expand(page, failing);
-  const ended = await untilRows(page, `${IBGU_ID} and its step 3. FinalizeUpgrade ended in error`, (rows) => {
+  const ended = await untilRows(page, `${IBGU_ID} and its step Step 3: FinalizeUpgrade ended in error`, (rows) => {
     const ibgu = rows.find((r) => r.label === IBGU_ID);
-    const finalize = ibgu && childrenOf(rows, ibgu).find((r) => r.level === ibgu.level + 1 && r.label === '3. FinalizeUpgrade');
+    const finalize = ibgu && childrenOf(rows, ibgu).find((r) => r.level === ibgu.level + 1 && r.label === 'Step 3: FinalizeUpgrade');
     return ibgu?.icon === 'error' && finalize?.icon === 'error' ? { ibgu, finalize } : undefined;
   }, 60_000);
   step(`rollout ended: [${ended.ibgu.icon}] ${shown(ended.ibgu)}; [${ended.finalize.icon}] ${shown(ended.finalize)}`);
   await expand(page, ended.finalize);
-  const stuck = await untilRows(page, `${STUCK} in a "Failed (1)" group of 3. FinalizeUpgrade`, stuckRow);
+  const stuck = await untilRows(page, `${STUCK} in a "Failed (1)" group of Step 3: FinalizeUpgrade`, stuckRow);
   check(/^FinalizeUpgrade\b/.test(stuck.description), `${STUCK}'s description does not name FinalizeUpgrade: "${stuck.description}"`);
-  step(`3. FinalizeUpgrade → Failed (1) → ${shown(stuck)}`);
+  step(`Step 3: FinalizeUpgrade → Failed (1) → ${shown(stuck)}`);
 
   const managed = await untilRows(page, '"Managed clusters" under the hub', (rows) => rows.find((r) => r.level === 2 && r.label === 'Managed clusters'));
   await expand(page, managed);
@@ -297,7 +297,7 @@ function ibuWrites(hub: Sandbox): { method: string; contentType?: string; status
  * retry's question, and Cancel writes nothing.
  */
 async function checkRetryLink(page: Page, hub: Sandbox, cspMessages: string[]): Promise<void> {
-  await runFromContextMenu(page, `${STUCK} failed in 3. FinalizeUpgrade`, stuckRow, 'Diagnose Cluster');
+  await runFromContextMenu(page, `${STUCK} failed in Step 3: FinalizeUpgrade`, stuckRow, 'Diagnose Cluster');
   const frame = await openedReport(page, STUCK);
   const links = await commandLinks(frame);
   step(`command links: ${links.map((l) => `${l.text} → ${l.command}`).join(', ') || 'none'}`);
@@ -322,7 +322,7 @@ async function checkRetryLink(page: Page, hub: Sandbox, cspMessages: string[]): 
 async function checkRetryCleanup(run: DriverRun, page: Page, hub: Sandbox): Promise<void> {
   const idle = idleCondition(await ibuOf(hub, STUCK));
   check(idle?.reason === 'FinalizeFailed' && idle.message, `${STUCK}'s IBU is not in FinalizeFailed on the spoke: ${JSON.stringify(idle)}`);
-  await runFromContextMenu(page, `${STUCK} failed in 3. FinalizeUpgrade`, stuckRow, 'Retry IBU Cleanup…');
+  await runFromContextMenu(page, `${STUCK} failed in Step 3: FinalizeUpgrade`, stuckRow, 'Retry IBU Cleanup…');
   const question = retryQuestion(page);
   await expectVisible(question, 'the retry question', 20_000);
   const said = (await question.first().locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ').trim();

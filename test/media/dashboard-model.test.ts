@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterProgress, Rollout, StepProgress } from '../../src/hub/types';
 import { failedRows, filterRows, gridOrder, summaryText, tooltipLines } from '../../media/dashboard/model';
+import { progressingText, quoteTalm, stepTitle } from '../../src/core/talm/step-text';
 import { cellAt, cellOrigin, gridLayout, moveCell } from '../../media/dashboard/grid-layout';
 
 const counts = { pending: 0, 'in-progress': 0, completed: 0, failed: 0 };
@@ -107,5 +108,16 @@ describe('dashboard grid layout', () => {
     assert.equal(moveCell(layout, 13, 'ArrowUp'), 3);
     assert.equal(moveCell(layout, 5, 'End'), 24);
     assert.equal(moveCell(layout, -1, 'ArrowRight'), 1, 'from no focus, as from the first square');
+  });
+
+  test('one step numbering: Step 1 is plan index 0 everywhere; TALM\'s 0-based message is translated and quoted as TALM\'s', () => {
+    assert.equal(stepTitle(0, ['Prep']), 'Step 1: Prep');
+    assert.equal(stepTitle(2, ['FinalizeUpgrade']), 'Step 3: FinalizeUpgrade');
+    const plan = [['Prep'], ['Upgrade'], ['FinalizeUpgrade']];
+    assert.equal(progressingText('Waiting for plan step 0 to be completed', plan), 'Waiting for Step 1: Prep — TALM: "Waiting for plan step 0 to be completed"');
+    assert.equal(progressingText('Waiting for plan step 2 to be completed', plan), 'Waiting for Step 3: FinalizeUpgrade — TALM: "Waiting for plan step 2 to be completed"');
+    assert.equal(progressingText('All plan steps are completed', plan), 'All steps completed — TALM: "All plan steps are completed"');
+    assert.equal(progressingText('Waiting for plan step 7 to be completed', plan), 'TALM: "Waiting for plan step 7 to be completed"', 'an index past the plan is only quoted');
+    assert.equal(quoteTalm('something new'), 'TALM: "something new"');
   });
 });
