@@ -90,6 +90,9 @@ function renderBanner(connection: ConnectionState): void {
   document.body.classList.toggle('stale', text !== undefined);
 }
 
+/** The hub's time scale (wall seconds per TALM minute) when it is the extension's sandbox; undefined on a real hub. */
+let timeScale: number | undefined;
+
 function render(rollout: Rollout, now: number): void {
   title.textContent = `${rollout.namespace}/${rollout.name}`;
   rolloutState.textContent = `${rollout.state} · ${formatCount(rollout.done)} of ${formatCount(rollout.total)} done, ${formatCount(rollout.failed)} failed`;
@@ -104,7 +107,7 @@ function render(rollout: Rollout, now: number): void {
     learned = recordBatchStart(state.batchStarts, step, position) || learned;
   });
   if (learned) save();
-  renderSteps(steps, rollout.steps, now, state.batchStarts);
+  renderSteps(steps, rollout.steps, now, state.batchStarts, timeScale);
   failed.update(failedRows(rollout));
 }
 
@@ -116,6 +119,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isUpdate(message)) return;
   clockOffset = message.now - Date.now();
+  timeScale = typeof message.timeScale === 'number' && message.timeScale > 0 ? message.timeScale : undefined;
   deleted = message.rollout === null;
   if (message.rollout) last = { rollout: message.rollout, state: message.state };
   else if (last) last.state = message.state;
@@ -126,7 +130,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 // Running steps' "now" moves on between updates; redraw the timelines (cheap DOM) while visible.
 setInterval(() => {
   if (!last || document.hidden || !last.rollout.steps.some((s) => s.state === 'running')) return;
-  renderSteps(steps, last.rollout.steps, Date.now() + clockOffset, state.batchStarts);
+  renderSteps(steps, last.rollout.steps, Date.now() + clockOffset, state.batchStarts, timeScale);
 }, 15_000);
 
 vscode.postMessage({ type: 'ready' });

@@ -6,7 +6,7 @@ import type { ClusterPhase, StepProgress } from '../../src/core/talm/readback-mo
 import { quoteTalm, stepTitle } from '../../src/core/talm/step-text';
 import { el } from '../shared/page';
 import { formatCount } from './model';
-import { stepTimeline, type BatchStarts, type StepTimeline } from './timeline';
+import { axisFraction, axisLabel, stepTimeline, type BatchStarts, type StepTimeline } from './timeline';
 
 const BAR_PHASES: readonly ClusterPhase[] = ['completed', 'failed', 'in-progress', 'pending'];
 const PHASE_WORDS: Readonly<Record<ClusterPhase, string>> = { completed: 'completed', failed: 'failed', 'in-progress': 'in progress', pending: 'pending' };
@@ -43,11 +43,11 @@ function counts(step: StepProgress): HTMLElement {
   return node;
 }
 
-function timeline(line: StepTimeline): HTMLElement {
+function timeline(line: StepTimeline, timeScale: number | undefined): HTMLElement {
   const node = el('div', 'timeline');
+  node.dataset.axis = line.axis;
   const track = el('div', 'track');
-  const span = line.end - line.start;
-  const at = (t: number) => `${Math.min(100, Math.max(0, ((t - line.start) / span) * 100))}%`;
+  const at = (t: number) => `${axisFraction(line, t) * 100}%`;
   const until = line.marks.find((m) => m.kind === 'now' || m.kind === 'completed');
   if (until) {
     const elapsed = el('div', 'elapsed');
@@ -61,13 +61,14 @@ function timeline(line: StepTimeline): HTMLElement {
     track.append(tick);
   }
   const legend = el('div', 'timeline-legend');
+  legend.append(el('span', 'legend-axis', axisLabel(line, timeScale)));
   for (const mark of line.marks) legend.append(el('span', `legend-mark legend-${mark.kind}`, mark.label));
   node.append(track, legend);
   return node;
 }
 
-/** The steps' blocks for this rollout; `now` is the host's clock. */
-export function renderSteps(container: HTMLElement, steps: readonly StepProgress[], now: number, known: BatchStarts): void {
+/** The steps' blocks for this rollout; `now` is the host's clock, `timeScale` the sandbox's (wall s per TALM minute), if known. */
+export function renderSteps(container: HTMLElement, steps: readonly StepProgress[], now: number, known: BatchStarts, timeScale?: number): void {
   const blocks = steps.map((step, position) => {
     const block = el('section', `step state-${step.state}`);
     const header = el('div', 'step-header');
@@ -78,8 +79,8 @@ export function renderSteps(container: HTMLElement, steps: readonly StepProgress
     );
     block.append(header, bar(step), counts(step));
     if (step.message) block.append(el('div', 'step-message', quoteTalm(step.message)));
-    const line = stepTimeline(step, position, now, known);
-    if (line) block.append(timeline(line));
+    const line = stepTimeline(step, position, now, known, timeScale);
+    if (line) block.append(timeline(line, timeScale));
     return block;
   });
   container.replaceChildren(...blocks);

@@ -1,6 +1,11 @@
 /**
  * A step's timeline: from its start to its timeout, with the batch boundaries known so far, the current
  * batch's deadline as TALM computes it, completion and "now". Pure: times in ms since the epoch.
+ *
+ * One time axis. On a real hub TALM's minutes are wall minutes. The sandbox runs TALM in scaled time (a
+ * time scale of S wall seconds per TALM minute) but stamps its objects with the wall clock, so with a
+ * scale every wall time is turned into TALM time from the step's start (elapsed wall seconds / S = TALM
+ * minutes) before it is put beside the timeout and deadlines, which are TALM minutes already.
  */
 import { batchTimeoutMinutes } from '../../src/core/talm/batches';
 import type { StepProgress } from '../../src/core/talm/readback-model';
@@ -14,6 +19,8 @@ export interface TimelineMark {
 }
 
 export interface StepTimeline {
+  /** What the axis measures: TALM's simulated minutes (a sandbox with a time scale) or the wall clock. */
+  axis: 'simulated' | 'wall';
   start: number;
   /** The axis's right end: the timeout, or later when the step ran (or runs) past it. */
   end: number;
@@ -46,12 +53,37 @@ export function recordBatchStart(known: BatchStarts, step: StepProgress, positio
  * The current batch's deadline: what is left of the step's timeout when the batch started, shared by it
  * and the batches after it (TALM's CalculateBatchTimeout).
  */
-export function batchDeadline(step: StepProgress): number | undefined {
+export function batchDeadline(step: StepProgress, timeScale?: number): number | undefined {
   const start = step.startedAt ? Date.parse(step.startedAt) : NaN;
-  const batchStart = step.currentBatchStartedAt ? Date.parse(step.currentBatchStartedAt) : NaN;
+  const batchStart = toAxis(start, step.currentBatchStartedAt ? Date.parse(step.currentBatchStartedAt) : NaN, timeScale);
   if (!Number.isFinite(start) || !Number.isFinite(batchStart) || step.batch === undefined || step.batchCount === undefined) return undefined;
   const remaining = step.batchCount - step.batch + 1;
   return batchStart + batchTimeoutMinutes(step.timeoutMinutes, (batchStart - start) / MINUTE, remaining) * MINUTE;
+}
+
+/** A usable time scale (wall seconds per TALM minute), or undefined for the wall clock. */
+function scaleOf(timeScale: number | undefined): number | undefined {
+  return timeScale !== undefined && Number.isFinite(timeScale) && timeScale > 0 ? timeScale : undefined;
+}
+
+/**
+ * A wall time `t` on the step's axis: unchanged without a scale; with one, `start` plus the TALM time that
+ * passed (elapsed wall ms × 60 / S).
+ */
+export function toAxis(start: number, t: number, timeScale?: number): number {
+  const scale = scaleOf(timeScale);
+  return scale === undefined ? t : start + ((t - start) * 60) / scale;
+}
+
+/** Where `t` sits on the axis, from 0 (start) to 1 (end), clamped. */
+export function axisFraction(line: StepTimeline, t: number): number {
+  const span = line.end - line.start;
+  return span > 0 ? Math.min(1, Math.max(0, (t - line.start) / span)) : 0;
+}
+
+/** The axis's caption: which clock the offsets are on. */
+export function axisLabel(line: StepTimeline, timeScale?: number): string {
+  return line.axis === 'simulated' ? `TALM time (sandbox: ${scaleOf(timeScale)} s per TALM minute)` : 'wall clock';
 }
 
 /** "+1h05m" from the step's start: how the marks are labelled. */
@@ -65,24 +97,27 @@ export function formatOffset(ms: number): string {
 }
 
 /** The timeline of a step that has started, or undefined while it waits. */
-export function stepTimeline(step: StepProgress, position: number, now: number, known: BatchStarts): StepTimeline | undefined {
+export function stepTimeline(step: StepProgress, position: number, now: number, known: BatchStarts, timeScale?: number): StepTimeline | undefined {
   const start = step.startedAt ? Date.parse(step.startedAt) : NaN;
   if (!Number.isFinite(start) || step.state === 'waiting') return undefined;
+  const axis = (t: number) => toAxis(start, t, timeScale);
   const timeout = start + Math.max(0, step.timeoutMinutes) * MINUTE;
   const marks: TimelineMark[] = [];
   const starts: Record<number, number> = { 1: start, ...known[stepKey(step, position)] };
   const current = step.currentBatchStartedAt ? Date.parse(step.currentBatchStartedAt) : NaN;
   if (step.batch !== undefined && Number.isFinite(current)) starts[step.batch] = current;
-  for (const [batch, at] of Object.entries(starts).sort((a, b) => a[1] - b[1])) {
+  for (const [batch, wall] of Object.entries(starts).sort((a, b) => a[1] - b[1])) {
+    const at = axis(wall);
     marks.push({ kind: 'batch', at, label: `batch ${batch} ${formatOffset(at - start)}` });
   }
   const running = step.state === 'running';
-  const deadline = running ? batchDeadline(step) : undefined;
+  const deadline = running ? batchDeadline(step, timeScale) : undefined;
   if (deadline !== undefined) marks.push({ kind: 'deadline', at: deadline, label: `batch ${step.batch} deadline ${formatOffset(deadline - start)}` });
   marks.push({ kind: 'timeout', at: timeout, label: `timeout ${formatOffset(timeout - start)}` });
-  const completed = step.completedAt ? Date.parse(step.completedAt) : NaN;
+  const completed = axis(step.completedAt ? Date.parse(step.completedAt) : NaN);
   if (Number.isFinite(completed)) marks.push({ kind: 'completed', at: completed, label: `${step.state === 'timed-out' ? 'timed out' : 'ended'} ${formatOffset(completed - start)}` });
-  if (running) marks.push({ kind: 'now', at: now, label: `now ${formatOffset(now - start)}` });
+  const at = axis(now);
+  if (running) marks.push({ kind: 'now', at, label: `now ${formatOffset(at - start)}` });
   const end = Math.max(timeout, start + MINUTE, ...marks.map((m) => m.at));
-  return { start, end, marks };
+  return { axis: scaleOf(timeScale) === undefined ? 'wall' : 'simulated', start, end, marks };
 }

@@ -34,6 +34,7 @@ export function shippedScenarios(extensionPath: string): ScenarioChoice[] {
 export class SandboxProcess implements SandboxSource, vscode.Disposable {
   private child: ChildProcess | undefined;
   private path: string | undefined;
+  private scale: number | undefined;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
@@ -45,6 +46,11 @@ export class SandboxProcess implements SandboxSource, vscode.Disposable {
 
   get kubeconfigPath(): string | undefined {
     return this.path;
+  }
+
+  /** Wall seconds per TALM/LCA minute of the running sandbox (its `--time-scale`). */
+  get timeScale(): number | undefined {
+    return this.child ? this.scale : undefined;
   }
 
   get running(): boolean {
@@ -66,6 +72,7 @@ export class SandboxProcess implements SandboxSource, vscode.Disposable {
       windowsHide: true,
     });
     this.child = child;
+    this.scale = options.timeScale;
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4000);

@@ -5,12 +5,18 @@
 import type { Rollout } from '../core/talm/readback-model';
 import type { ConnectionState } from './connection-state';
 
-/** Host → page: the whole current picture. `rollout` is null once the IBGU was deleted; `now` is the host's clock (ms). */
+/**
+ * Host → page: the whole current picture. `rollout` is null once the IBGU was deleted; `now` is the host's
+ * clock (ms). `timeScale` is the sandbox hub's wall seconds per TALM minute when the hub is the sandbox the
+ * extension started (it stamps objects with the wall clock but runs TALM's timeouts in scaled time); null
+ * on any other hub, whose TALM minutes are wall minutes.
+ */
 export interface UpdateMessage {
   type: 'update';
   rollout: Rollout | null;
   state: ConnectionState;
   now: number;
+  timeScale: number | null;
 }
 
 export type HostMessage = UpdateMessage;

@@ -113,7 +113,7 @@ function syntheticRollout(now: number, kinds: Expected[]): Rollout {
   const failed = clusters.filter((c) => c.phase === 'failed').length;
   return {
     uid: 'uid-demo', namespace: 'ztp-upgrades', name: 'demo-wave', plan: [['Prep'], ['Upgrade'], ['FinalizeUpgrade']], steps, clusters,
-    done: failed, total: N, failed, state: 'progressing', message: 'Upgrade in progress: batch 3 of 4', createdAt: iso(now - 130 * MIN),
+    done: failed, total: N, failed, state: 'progressing', message: 'Waiting for plan step 1 to be completed', createdAt: iso(now - 130 * MIN),
   };
 }
 
@@ -171,7 +171,7 @@ function serve(root: string): Promise<{ server: Server; origin: string }> {
 }
 
 /** Posts a host message to the page, as VS Code does, and waits for the grid's next frame; returns the ms it took. */
-async function sendUpdate(page: Page, rollout: Rollout, state: object = { phase: 'connected' }): Promise<{ ms: number; handledMs: number; painted: number; drawMs: number }> {
+async function sendUpdate(page: Page, rollout: Rollout, state: object = { phase: 'connected' }, timeScale: number | null = null): Promise<{ ms: number; handledMs: number; painted: number; drawMs: number }> {
   return page.evaluate(`(async () => {
     const canvas = document.querySelector('canvas.grid');
     const frames = canvas ? canvas.dataset.frames : undefined;
@@ -179,7 +179,7 @@ async function sendUpdate(page: Page, rollout: Rollout, state: object = { phase:
     // Runs after the page's own listener (registered first): when the page has handled the message.
     window.addEventListener('message', () => { handled = performance.now(); }, { once: true });
     const t0 = performance.now();
-    window.postMessage(${JSON.stringify({ type: 'update', rollout, state, now: Date.now() })}, '*');
+    window.postMessage(${JSON.stringify({ type: 'update', rollout, state, now: Date.now(), timeScale })}, '*');
     for (let i = 0; i < 300; i++) {
       await new Promise((r) => requestAnimationFrame(r));
       const c = document.querySelector('canvas.grid');
@@ -307,6 +307,20 @@ async function checkDashboard(page: Page, origin: string, screenshot: string): P
   const upgradeTimeline = await text(page, '.step:nth-child(2) .timeline-legend');
   check(/batch 3 deadline \+2h20m/.test(upgradeTimeline) && /timeout \+4h00m/.test(upgradeTimeline) && /now \+50m/.test(upgradeTimeline), `Upgrade timeline: ${upgradeTimeline}`);
   checkEqual(await page.locator('.step:nth-child(3) .timeline').count(), 0, 'a waiting step has no timeline');
+  check(upgradeTimeline.includes('wall clock'), `a real hub's axis is the wall clock: ${upgradeTimeline}`);
+  checkEqual(await page.locator('.step .step-title').allInnerTexts(), ['Step 1: Prep', 'Step 2: Upgrade', 'Step 3: FinalizeUpgrade'], 'step titles, numbered from 1');
+  checkEqual(await text(page, '.rollout-message'), 'Waiting for Step 2: Upgrade — TALM: "Waiting for plan step 1 to be completed"', "TALM's 0-based message, translated and quoted");
+  step('steps are numbered from 1; TALM\'s "plan step 1" is shown as Step 2 with TALM\'s words quoted');
+
+  // The sandbox's time scale: 30 wall s per TALM minute, so the Upgrade step's 50 wall minutes are 100 TALM
+  // minutes and its batch 3 (10 wall min ago) started at +80m: (240 - 80) / 2 = 80 → deadline +2h40m.
+  await sendUpdate(page, syntheticRollout(Date.now(), kinds), { phase: 'connected' }, 30);
+  const scaled = await text(page, '.step:nth-child(2) .timeline-legend');
+  check(scaled.includes('TALM time (sandbox: 30 s per TALM minute)') && /batch 3 \+1h20m/.test(scaled) && /batch 3 deadline \+2h40m/.test(scaled) && /now \+1h40m/.test(scaled) && /timeout \+4h00m/.test(scaled), `the scaled Upgrade timeline: ${scaled}`);
+  const nowLeft = await page.locator('.step:nth-child(2) .mark-now').evaluate((e) => (e as unknown as { style: { left: string } }).style.left);
+  checkEqual(Math.round(parseFloat(nowLeft)), Math.round((100 / 240) * 100), '"now" at 100 of 240 TALM minutes along the axis');
+  await sendUpdate(page, syntheticRollout(Date.now(), kinds));
+  step('with a time scale the timeline is in TALM minutes and says so');
 
   // Ten clusters change: only their squares are repainted.
   const changed = new Map<number, Expected>(Array.from({ length: 10 }, (_, k) => [3000 + k, 'in-progress'] as [number, Expected]));

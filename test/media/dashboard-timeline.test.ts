@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StepProgress } from '../../src/hub/types';
-import { batchDeadline, formatOffset, recordBatchStart, stepTimeline, type BatchStarts } from '../../media/dashboard/timeline';
+import { axisFraction, axisLabel, batchDeadline, formatOffset, recordBatchStart, stepTimeline, toAxis, type BatchStarts } from '../../media/dashboard/timeline';
 
 const T0 = Date.parse('2025-01-01T10:00:00Z');
 const MIN = 60_000;
@@ -57,5 +57,35 @@ describe('dashboard timeline', () => {
     assert.equal(formatOffset(59 * MIN), '+59m');
     assert.equal(formatOffset(240 * MIN), '+4h00m');
     assert.equal(formatOffset(-5 * MIN), '-5m');
+  });
+
+  test('with a time scale, wall times become TALM minutes and the marks spread across one axis', () => {
+    // Sandbox at 1 s per TALM minute: 4 h step timeout; batch 2 of 3 started 60 wall s in (= 60 TALM min),
+    // now 150 wall s in (= 150 TALM min).
+    const SEC = 1000;
+    const s = step({ cgu: 'ibgu-prep-0', timeoutMinutes: 240, batch: 2, batchCount: 3, currentBatchStartedAt: iso(T0 + 60 * SEC) });
+    const line = stepTimeline(s, 0, T0 + 150 * SEC, {}, 1)!;
+    assert.equal(line.axis, 'simulated');
+    assert.equal(line.end, T0 + 240 * MIN, 'the axis ends at the timeout, in TALM time');
+    // (240 - 60) / 2 = 90 TALM min for batch 2 → deadline at +150m, exactly now.
+    assert.deepEqual(line.marks.map((m) => [m.kind, (m.at - T0) / MIN]), [['batch', 0], ['batch', 60], ['deadline', 150], ['timeout', 240], ['now', 150]]);
+    assert.deepEqual(line.marks.map((m) => m.label), ['batch 1 +0m', 'batch 2 +1h00m', 'batch 2 deadline +2h30m', 'timeout +4h00m', 'now +2h30m']);
+    assert.deepEqual(line.marks.map((m) => axisFraction(line, m.at)), [0, 0.25, 0.625, 1, 0.625], 'positions along the axis, not bunched at the left');
+    assert.equal(axisLabel(line, 1), 'TALM time (sandbox: 1 s per TALM minute)');
+
+    // The same step read on the wall clock (no scale) bunches everything in the first 1 % of the axis: what the issue saw.
+    const wall = stepTimeline(s, 0, T0 + 150 * SEC, {}, undefined)!;
+    assert.equal(wall.axis, 'wall');
+    assert.equal(axisLabel(wall), 'wall clock');
+    assert.ok(axisFraction(wall, wall.marks.find((m) => m.kind === 'now')!.at) < 0.011);
+    assert.equal(wall.marks.find((m) => m.kind === 'now')!.label, 'now +3m');
+  });
+
+  test('a finished step on a scaled axis ends where TALM says, and an unusable scale falls back to the wall clock', () => {
+    const line = stepTimeline(step({ state: 'completed', timeoutMinutes: 60, completedAt: iso(T0 + 20_000) }), 0, T0 + 999_000, {}, 0.5)!;
+    assert.deepEqual(line.marks.map((m) => [m.kind, (m.at - T0) / MIN]), [['batch', 0], ['timeout', 60], ['completed', 40]], '20 wall s at 0.5 s per minute = 40 TALM min');
+    assert.equal(toAxis(T0, T0 + 30_000, 0.5), T0 + 60 * MIN);
+    for (const bad of [0, -1, NaN, Infinity]) assert.equal(toAxis(T0, T0 + 30_000, bad), T0 + 30_000, String(bad));
+    assert.equal(stepTimeline(step({}), 0, T0 + MIN, {}, 0)!.axis, 'wall');
   });
 });

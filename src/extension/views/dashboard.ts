@@ -13,6 +13,8 @@ export interface DashboardSource {
   /** The current rollout; undefined once the IBGU was deleted. */
   rollout(): Rollout | undefined;
   state(): ConnectionState;
+  /** The hub's time scale (wall seconds per TALM minute) when it is the extension's sandbox; undefined otherwise. */
+  timeScale(): number | undefined;
   /** Fires on any model change touching this IBGU (and on connection changes). */
   onDidChange(listener: () => void): { dispose(): void };
 }
@@ -88,7 +90,7 @@ export class DashboardPanel {
 
   private send(): void {
     if (this.disposed || !this.pageReady) return;
-    const message: HostMessage = { type: 'update', rollout: this.source.rollout() ?? null, state: this.source.state(), now: Date.now() };
+    const message: HostMessage = { type: 'update', rollout: this.source.rollout() ?? null, state: this.source.state(), now: Date.now(), timeScale: this.source.timeScale() ?? null };
     void this.panel.webview.postMessage(message);
   }
 }
