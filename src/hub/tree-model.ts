@@ -303,7 +303,8 @@ export function buildHubTree(input: HubTreeInput, filter: TreeFilter): TreeNode 
   const children: TreeNode[] = [];
   if (!connected && state.phase !== 'idle' && state.message) {
     const tip = state.permission ? `${md(state.message)}\n\nMissing permission: ${markdownCode(state.permission)}` : md(state.message);
-    children.push(message(`${context}/message`, state.message, `message.${state.phase}`, tip, { id: 'warning', color: 'problemsWarningIcon.foreground' }));
+    // Only the first line fits the sidebar; the whole message is the tooltip.
+    children.push(message(`${context}/message`, short(state.message, 60), `message.${state.phase}`, tip, { id: 'warning', color: 'problemsWarningIcon.foreground' }));
   }
   if (connected || hasData) {
     const rollouts = [...input.rollouts].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));

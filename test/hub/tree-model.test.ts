@@ -160,6 +160,12 @@ describe('buildHubTree', () => {
     assert.deepEqual([root.contextValue, root.description], ['hub.unauthorised', 'not authorised · retry in 5 s']);
     assert.deepEqual([root.children![0]!.kind, root.children![0]!.label], ['message', state.message]);
     assert.match(root.tooltip!, /oc login/);
+    assert.deepEqual([root.label, root.description?.split(' · ')[0]], ['hub-1', 'not authorised'], 'the row starts with the context; the phase is the description');
+    assert.match(root.tooltip!, /Last event: /, 'how old the data is: in the tooltip, not the row');
+    const long = build([], {}, { ...state, message: `connect ECONNREFUSED 127.0.0.1:6443 while listing ImageBasedGroupUpgrades in every namespace\nsecond line` });
+    const row = long.children![0]!;
+    assert.equal(row.label, 'connect ECONNREFUSED 127.0.0.1:6443 while listing ImageBase…', 'a long message: its first line, cut to 60 characters');
+    assert.match(row.tooltip!, /second line/, 'the whole message in the tooltip');
     assert.match(root.tooltip!, /Last event: 2025-06-01T11:59:00\.000Z/, 'how old the stale data is');
     const ibgus = root.children![1]!;
     assert.deepEqual([ibgus.kind, ibgus.description], ['ibgus', '1 · stale']);
