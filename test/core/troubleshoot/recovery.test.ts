@@ -24,6 +24,7 @@ function ibgu(plan: string[][], clusters: object[], progressing = false) {
 }
 const mc = (name: string, ...keys: string[]) => ({ metadata: { name, labels: { name, 'upgrade-wave': '1', ...Object.fromEntries(keys.map((k) => [P + k, ''])) } } });
 const resulting = (p: RecoveryProposal, old: string[][]) => (p.kind === 'append-step' ? [...old, p.step!.actions] : (p.ibgu as any).spec.plan.map((s: any) => s.actions));
+const withPlan = (ps: RecoveryProposal[]) => ps.filter((p) => p.kind === 'append-step' || p.kind === 'new-ibgu');
 
 describe('planRecovery', () => {
   const plan = [['Prep'], ['Upgrade']];
@@ -71,21 +72,33 @@ describe('planRecovery', () => {
     assert.ok(!full.some((p) => p.kind === 'append-step'));
   });
 
-  test('upgraded clusters get Rollback+FinalizeRollback, rolled-back ones FinalizeRollback, each from a new IBGU', () => {
+  test('a failed FinalizeUpgrade gets the cleanup retry, not Rollback; upgraded clusters get Rollback+FinalizeRollback, rolled-back ones FinalizeRollback', () => {
+    // Was: sno-0001 (FinalizeUpgrade failed) was offered Rollback+FinalizeRollback because it still carries
+    // upgrade-completed. LCA refuses that: FinalizeFailed ⇒ validNextStages [] (facts §4.5 rule 1), and after a
+    // finalize the old stateroot is gone; the only way on is the manual-cleanup-done retry (§4.6).
     const st = [
       { name: 'sno-0001', completedActions: [{ action: 'Prep' }, { action: 'Upgrade' }], failedActions: [{ action: 'FinalizeUpgrade' }] },
       { name: 'sno-0002', completedActions: [{ action: 'Prep' }], failedActions: [{ action: 'Upgrade' }] },
+      { name: 'sno-0003', completedActions: [{ action: 'Prep' }], failedActions: [{ action: 'Upgrade' }] },
     ];
-    const mcs = [mc('sno-0001', 'prep-completed', 'upgrade-completed', 'finalizeupgrade-failed'), mc('sno-0002', 'prep-completed', 'upgrade-completed', 'rollback-completed', 'upgrade-failed')];
+    const mcs = [
+      mc('sno-0001', 'prep-completed', 'upgrade-completed', 'finalizeupgrade-failed'),
+      mc('sno-0002', 'prep-completed', 'upgrade-completed', 'rollback-completed', 'upgrade-failed'),
+      // Its Upgrade completed after the batch timed out: labelled both ways.
+      mc('sno-0003', 'prep-completed', 'upgrade-completed', 'upgrade-failed'),
+    ];
     const proposals = planRecovery(ibgu([['Prep'], ['Upgrade'], ['AbortOnFailure'], ['FinalizeUpgrade']], st), mcs);
-    assert.deepEqual(proposals.map((p) => p.id), ['new-ibgu-rollback', 'new-ibgu-finalize-rollback']);
-    const [rollback, finalize] = proposals as [RecoveryProposal, RecoveryProposal];
+    assert.deepEqual(proposals.map((p) => p.id), ['new-ibgu-rollback', 'new-ibgu-finalize-rollback', 'retry-cleanup-sno-0001']);
+    const [rollback, finalize, retry] = proposals as [RecoveryProposal, RecoveryProposal, RecoveryProposal];
     assert.deepEqual((rollback.ibgu as any).spec.plan, [{ actions: ['Rollback', 'FinalizeRollback'], rolloutStrategy: { maxConcurrency: 1, timeout: 300 } }]);
     assert.equal((rollback.ibgu as any).metadata.name, 'wave1-rollback');
-    assert.deepEqual(rollback.selects, ['sno-0001']);
+    assert.deepEqual(rollback.selects, ['sno-0003']);
     assert.deepEqual((finalize.ibgu as any).spec.plan.map((s: any) => s.actions), [['FinalizeRollback']]);
     assert.equal((finalize.ibgu as any).metadata.name, 'wave1-finalize-rollback');
     assert.deepEqual(finalize.selects, ['sno-0002']);
+    assert.equal(retry.kind, 'retry-cleanup');
+    assert.deepEqual(retry.selects, ['sno-0001']);
+    assert.match(retry.why, /could not be read/);
   });
 
   test('every proposal leaves a plan TALM accepts', () => {
@@ -94,7 +107,7 @@ describe('planRecovery', () => {
     const st = mcs.map((m) => ({ name: m.metadata.name, failedActions: [{ action: 'Upgrade' }] }));
     let count = 0;
     for (const p of plans) {
-      for (const proposal of planRecovery(ibgu(p, st), mcs)) {
+      for (const proposal of withPlan(planRecovery(ibgu(p, st), mcs))) {
         count++;
         assert.ok(isAllowedPlan(resulting(proposal, p)), `${proposal.id} after ${JSON.stringify(p)}`);
       }
