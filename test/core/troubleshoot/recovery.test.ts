@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planRecovery, type RecoveryProposal } from '../../../src/core/troubleshoot/index';
 import { isAllowedPlan } from '../../../src/core/talm/plan';
+import { manualCleanupApplies, MANUAL_CLEANUP_ANNOTATION, nextStatus, type IbuObject } from '../../../src/core/lca/stages';
 
 const P = 'lcm.openshift.io/ibgu-';
 const IBU_SPEC = { seedImageRef: { image: 'quay.io/seed/image:4.18.9', version: '4.18.9', pullSecretRef: { name: 'seed-pull-secret' } }, oadpContent: [{ name: 'oadp-cm', namespace: 'openshift-adp' }] };
@@ -127,3 +128,122 @@ describe('planRecovery', () => {
     for (const p of planRecovery(long, clusters).filter((p) => p.ibgu)) assert.ok((p.ibgu as any).metadata.name.length < 230);
   });
 });
+
+/** IBUs as LCA leaves them, produced by the core's stage machine (facts §4.4–4.6). */
+const idle0 = nextStatus({}, { type: 'setStage', stage: 'Idle' });
+const prepped = nextStatus(nextStatus(idle0, { type: 'setStage', stage: 'Prep' }), { type: 'stageSucceeded' });
+const upgradeFailedBeforePivot = nextStatus(nextStatus(prepped, { type: 'setStage', stage: 'Upgrade' }), { type: 'stageFailed', message: 'failed to pull seed image' });
+const pivoted: IbuObject = { ...prepped, status: { ...prepped.status, history: [{ stage: 'Upgrade', phases: [{ phase: 'PrePivot' }, { phase: 'PostPivot' }] }] } };
+const upgradeFailedAfterPivot = nextStatus(nextStatus(pivoted, { type: 'setStage', stage: 'Upgrade' }), { type: 'stageFailed', message: 'Rollback due to postpivot failure: x' });
+const upgraded = nextStatus(nextStatus(prepped, { type: 'setStage', stage: 'Upgrade' }), { type: 'stageSucceeded' });
+const finalizeFailed = nextStatus(nextStatus(upgraded, { type: 'setStage', stage: 'Idle' }), { type: 'cleanupFailed', errors: ['failed to delete old stateroot'] });
+const abortFailed = nextStatus(nextStatus(upgradeFailedBeforePivot, { type: 'setStage', stage: 'Idle' }), { type: 'cleanupFailed', errors: ['failed to remove new stateroot'] });
+const abortedToIdle = nextStatus(nextStatus(upgradeFailedBeforePivot, { type: 'setStage', stage: 'Idle' }), { type: 'stageSucceeded' });
+const rolledBack = nextStatus(nextStatus(upgraded, { type: 'setStage', stage: 'Rollback' }), { type: 'stageSucceeded' });
+const finalizing = nextStatus(upgraded, { type: 'setStage', stage: 'Idle' });
+
+/** The IBU stage each IBGU action sets (facts §3.2). */
+const STAGE_OF: Record<string, string> = { Prep: 'Prep', Upgrade: 'Upgrade', Rollback: 'Rollback', Abort: 'Idle', AbortOnFailure: 'Idle', FinalizeUpgrade: 'Idle', FinalizeRollback: 'Idle' };
+
+describe('planRecovery from the IBU read on the spoke', () => {
+  // Each cluster: its IBGU status entry, its labels as TALM left them, its IBU.
+  const staged = {
+    'sno-finalize-failed': { status: { completedActions: [{ action: 'Prep' }, { action: 'Upgrade' }], failedActions: [{ action: 'FinalizeUpgrade' }] }, labels: ['prep-completed', 'upgrade-completed', 'finalizeupgrade-failed'], ibu: finalizeFailed },
+    'sno-abort-failed': { status: { completedActions: [{ action: 'Prep' }], failedActions: [{ action: 'Upgrade' }, { action: 'AbortOnFailure' }] }, labels: ['prep-completed', 'upgrade-failed', 'abortonfailure-failed'], ibu: abortFailed },
+    // AbortOnFailure completed: TALM removed every ibgu label (facts §3.3), LCA reset the IBU to Idle.
+    'sno-aborted-idle': { status: { completedActions: [{ action: 'Prep' }, { action: 'AbortOnFailure' }], failedActions: [{ action: 'Upgrade' }] }, labels: [], ibu: abortedToIdle },
+    'sno-before-pivot': { status: { completedActions: [{ action: 'Prep' }], failedActions: [{ action: 'Upgrade' }] }, labels: ['prep-completed', 'upgrade-failed'], ibu: upgradeFailedBeforePivot },
+    'sno-after-pivot': { status: { completedActions: [{ action: 'Prep' }], failedActions: [{ action: 'Upgrade' }] }, labels: ['prep-completed', 'upgrade-failed'], ibu: upgradeFailedAfterPivot },
+    // Upgraded; its FinalizeUpgrade never applied (e.g. the MW was refused) and timed out.
+    'sno-upgraded': { status: { completedActions: [{ action: 'Prep' }, { action: 'Upgrade' }], failedActions: [{ action: 'FinalizeUpgrade' }] }, labels: ['prep-completed', 'upgrade-completed', 'finalizeupgrade-failed'], ibu: upgraded },
+    'sno-rolled-back': { status: { completedActions: [{ action: 'Prep' }, { action: 'Upgrade' }, { action: 'Rollback' }], failedActions: [{ action: 'FinalizeRollback' }] }, labels: ['prep-completed', 'upgrade-completed', 'rollback-completed', 'finalizerollback-failed'], ibu: rolledBack },
+    'sno-finalizing': { status: { completedActions: [{ action: 'Prep' }, { action: 'Upgrade' }], failedActions: [{ action: 'FinalizeUpgrade' }] }, labels: ['prep-completed', 'upgrade-completed', 'finalizeupgrade-failed'], ibu: finalizing },
+  } as const;
+  const names = Object.keys(staged) as (keyof typeof staged)[];
+  const status = names.map((name) => ({ name, ...staged[name].status }));
+  const mcs = names.map((name) => mc(name, ...staged[name].labels));
+  const ibus = Object.fromEntries(names.map((n) => [n, staged[n].ibu]));
+  const thePlan = [['Prep'], ['Upgrade'], ['FinalizeUpgrade']];
+  const proposals = planRecovery(ibgu(thePlan, status), mcs, ibus);
+  const byId = (id: string) => proposals.find((p) => p.id === id);
+  /** The clusters a proposal acts on: the names it selects by, or its selection. */
+  const targets = (p: RecoveryProposal): string[] => (p.kind === 'new-ibgu' ? (p.ibgu as any).spec.clusterLabelSelectors[0].matchExpressions[0].values : p.selects);
+
+  test('the IBUs are the ones LCA writes', () => {
+    assert.deepEqual(finalizeFailed.status!.validNextStages, []);
+    assert.equal(finalizeFailed.status!.conditions!.find((c) => c.type === 'Idle')!.reason, 'FinalizeFailed');
+    assert.equal(abortFailed.status!.conditions!.find((c) => c.type === 'Idle')!.reason, 'AbortFailed');
+    assert.deepEqual(abortedToIdle.status!.validNextStages, ['Prep']);
+    assert.deepEqual(upgradeFailedBeforePivot.status!.validNextStages, ['Idle']);
+    assert.deepEqual(upgradeFailedAfterPivot.status!.validNextStages, ['Rollback']);
+    assert.deepEqual(upgraded.status!.validNextStages, ['Idle', 'Rollback']);
+    assert.deepEqual(rolledBack.status!.validNextStages, ['Idle']);
+  });
+
+  test('each staged cluster gets what its IBU allows', () => {
+    // [[Prep],[Upgrade],[FinalizeUpgrade]] cannot take an AbortOnFailure step (facts §1.3): new IBGUs only.
+    assert.deepEqual(proposals.map((p) => p.id), ['new-ibgu-abort', 'new-ibgu-rollback', 'new-ibgu-finalize-rollback', 'retry-cleanup-sno-abort-failed', 'retry-cleanup-sno-finalize-failed', 'no-action-idle', 'no-action-busy']);
+    assert.deepEqual(targets(byId('new-ibgu-abort')!), ['sno-before-pivot']);
+    assert.doesNotMatch(byId('new-ibgu-abort')!.why, /could not be read/);
+    assert.deepEqual(targets(byId('new-ibgu-rollback')!), ['sno-after-pivot', 'sno-upgraded']);
+    // TALM's Rollback step wants upgrade-completed: the after-pivot cluster is named, not silently dropped.
+    assert.deepEqual(byId('new-ibgu-rollback')!.selects, ['sno-upgraded']);
+    assert.match(byId('new-ibgu-rollback')!.why, /would not select `sno-after-pivot`/);
+    assert.deepEqual(targets(byId('new-ibgu-finalize-rollback')!), ['sno-rolled-back']);
+    const idle = byId('no-action-idle')!;
+    assert.equal(idle.kind, 'no-action');
+    assert.equal(idle.title, 'No action needed: Idle: sno-aborted-idle');
+    assert.deepEqual(byId('no-action-busy')!.selects, ['sno-finalizing']);
+    assert.ok(!proposals.some((p) => p.kind !== 'no-action' && targets(p).includes('sno-aborted-idle')), 'no Abort for a cluster AbortOnFailure already returned to Idle');
+    assert.ok(!proposals.some((p) => p.kind !== 'retry-cleanup' && targets(p).includes('sno-finalize-failed')), 'no Rollback after a FinalizeFailed');
+  });
+
+  test('an appended AbortOnFailure is proposed for a cluster that accepts Idle; those selected by label that would refuse it are named', () => {
+    const some = ['sno-before-pivot', 'sno-after-pivot', 'sno-aborted-idle', 'sno-abort-failed'] as const;
+    const found = planRecovery(ibgu([['Prep'], ['Upgrade']], some.map((name) => ({ name, ...staged[name].status }))), some.map((n) => mc(n, ...staged[n].labels)), ibus);
+    assert.deepEqual(found.map((p) => p.id), ['append-abort-on-failure', 'new-ibgu-abort', 'new-ibgu-rollback', 'retry-cleanup-sno-abort-failed', 'no-action-idle']);
+    const append = found[0];
+    // The step selects by label (prep-failed or upgrade-failed): the after-pivot cluster carries upgrade-failed too.
+    assert.deepEqual(append.selects, ['sno-abort-failed', 'sno-after-pivot', 'sno-before-pivot']);
+    assert.match(append.why, /LCA would not accept Idle on `sno-abort-failed`, `sno-after-pivot`/);
+    assert.ok(!found.some((p) => p.kind !== 'no-action' && targets(p).includes('sno-aborted-idle')));
+    // Nothing to abort: no append, although TALM could still select by the labels.
+    const none = planRecovery(ibgu([['Prep'], ['Upgrade']], [{ name: 'sno-after-pivot', ...staged['sno-after-pivot'].status }]), [mc('sno-after-pivot', ...staged['sno-after-pivot'].labels)], ibus);
+    assert.deepEqual(none.map((p) => p.id), ['new-ibgu-rollback']);
+  });
+
+  test('every stage a proposal sets is in the IBU\'s validNextStages; a cleanup retry is one LCA reads', () => {
+    let checked = 0;
+    for (const p of proposals) {
+      if (p.kind === 'no-action') continue;
+      if (p.kind === 'retry-cleanup') {
+        for (const n of p.selects) {
+          const ibu = ibus[n]!;
+          assert.ok(manualCleanupApplies({ ...ibu, metadata: { annotations: { [MANUAL_CLEANUP_ANNOTATION]: '' } } }), `${p.id}: LCA reads manual-cleanup-done on ${n}`);
+          checked++;
+        }
+        continue;
+      }
+      const first = p.kind === 'append-step' ? p.step!.actions[0] : (p.ibgu as any).spec.plan[0].actions[0];
+      const acted = targets(p);
+      for (const n of acted) {
+        assert.ok(ibus[n]!.status!.validNextStages!.includes(STAGE_OF[first] as never), `${p.id}: ${STAGE_OF[first]} on ${n} (validNextStages ${JSON.stringify(ibus[n]!.status!.validNextStages)})`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 6, `${checked} checked`);
+  });
+
+  test('the IBU outranks the labels: same hub view, unread spoke ⇒ label-based reasoning, said so', () => {
+    const unread = planRecovery(ibgu(thePlan, status), mcs);
+    for (const p of unread) assert.match(p.why, /could not be read/, p.id);
+    // Without the IBU the status still says enough for these two.
+    assert.ok(unread.some((p) => p.id === 'retry-cleanup-sno-finalize-failed'));
+    assert.deepEqual(unread.find((p) => p.id === 'no-action-idle')!.selects, ['sno-aborted-idle']);
+    // A cluster whose spoke answered is judged by its IBU; one that did not, by the hub.
+    const mixed = planRecovery(ibgu(thePlan, status), mcs, new Map([['sno-rolled-back', rolledBack]]));
+    assert.deepEqual(targets(mixed.find((p) => p.id === 'new-ibgu-finalize-rollback')!), ['sno-rolled-back']);
+    assert.ok(mixed.some((p) => p.id === 'retry-cleanup-sno-upgraded'), 'unread: a failed FinalizeUpgrade is presumed FinalizeFailed');
+  });
+});
+
