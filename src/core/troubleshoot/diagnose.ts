@@ -5,7 +5,7 @@
 import { inProgressStage, type IbuObject } from '../lca/stages';
 import { markdownCell, markdownCode, markdownLink, markdownQuote, markdownText } from '../text/markdown';
 import { cleanupAdvice } from './cleanup';
-import { proposeLabelRepair, type ClusterActions } from './labels';
+import { proposeLabelRepair, talmRunningMessage, talmRunningStep, type ClusterActions } from './labels';
 import { annotationsOf, conditionOf, conditionsOf, labelsOf, list, nameOf, namespaceOf, record, statusIs, text } from './objects';
 import { TOPOLVM_DRIVER } from '../kube/types';
 
@@ -24,6 +24,8 @@ export interface DiagnoseInput {
   ibguStatus?: unknown;
   /** Why the spoke could not be read. */
   unreachable?: string;
+  /** The hub's IBGUs and ClusterGroupUpgrades: whether TALM still runs a step for the cluster (no label repair then). */
+  talm?: { ibgus: readonly unknown[]; cgus: readonly unknown[] };
 }
 
 export type FixCommand = 'ibgu.retryCleanup' | 'ibgu.repairLabels' | 'ibgu.collectMustGather' | 'ibgu.planRecovery' | 'openDocs';
@@ -225,6 +227,12 @@ function statusActions(entry: unknown): ClusterActions | undefined {
 
 function labelFindings(input: DiagnoseInput): DiagnoseFinding[] {
   if (input.managedCluster === undefined) return [];
+  // TALM writes the step's labels (a failure included, at the timeout) when it ends: repairing before would race it.
+  const running = talmRunningStep(input.cluster, input.talm?.ibgus ?? [], input.talm?.cgus ?? []) ??
+    (input.talm === undefined && input.ibguStatus !== undefined ? talmRunningStep(input.cluster, [{ status: { clusters: [input.ibguStatus] } }], []) : undefined);
+  if (running) {
+    return [{ id: 'labels-talm-running', severity: 'info', title: 'TALM labels: the step is still running', detail: `${code(input.cluster)}: ${t(talmRunningMessage(running))}` }];
+  }
   const ibu = input.unreachable ? undefined : input.ibu;
   const repair = proposeLabelRepair(labelsOf(input.managedCluster), ibu, statusActions(input.ibguStatus));
   if (!repair.add.length && !repair.remove.length) return [];

@@ -2,7 +2,7 @@
 export { imageReferenceProblem, mustGatherArgs, DOCUMENTED_MUST_GATHER_IMAGES } from './image-ref';
 export { mustGatherChoice, safeFolderName, type MustGatherCandidate, type MustGatherChoice, type MustGatherOrigin } from './must-gather';
 export { cleanupAdvice, manualCleanupPatch, cleanupOutcome, type CleanupAdvice, type CleanupFailure, type CleanupState } from './cleanup';
-export { proposeLabelRepair, labelRepairPatch, type LabelRepair, type ClusterActions } from './labels';
-export { planRecovery, type RecoveryProposal } from './recovery';
+export { proposeLabelRepair, labelRepairPatch, talmRunningStep, talmRunningMessage, type LabelRepair, type ClusterActions, type TalmRunningStep } from './labels';
+export { planRecovery, type RecoveryProposal, type SpokeIbus } from './recovery';
 export { diagnoseCluster, diagnoseMarkdown, GUIDE, type DiagnoseInput, type DiagnoseFinding, type FixCommand } from './diagnose';
 export { markdownText, markdownCode, markdownQuote, markdownCell, markdownLink, commandUri } from '../text/markdown';

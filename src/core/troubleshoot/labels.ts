@@ -7,7 +7,7 @@ import { inProgressStage, type IbuObject } from '../lca/stages';
 import { stageLabel } from '../talm/wire';
 import { IBGU_LABEL } from '../talm/wire';
 import { labelsAfterStatus } from '../talm/batches';
-import { conditionOf, conditionsOf, statusIs } from './objects';
+import { conditionOf, conditionsOf, labelsOf, list, nameOf, namespaceOf, record, statusIs, text } from './objects';
 
 export interface LabelRepair {
   /** Label keys to add (value ""). */
@@ -124,4 +124,69 @@ export function labelRepairPatch(repair: LabelRepair): Record<string, unknown> {
   for (const key of repair.add) labels[key] = '';
   for (const key of repair.remove) labels[key] = null;
   return { metadata: { labels } };
+}
+
+/** TALM still working on a cluster's step: its labels for that step are written when the step ends. */
+export interface TalmRunningStep {
+  /** The IBGU whose step it is. */
+  ibgu: string;
+  /** 1-based plan step (the CGU's plan index + 1); undefined when only the IBGU status told (its currentAction). */
+  step?: number;
+  /** The step's actions (or the current action). */
+  actions: string[];
+}
+
+const IBGU_ACTIONS = ['Prep', 'Upgrade', 'Rollback', 'Abort', 'AbortOnFailure', 'FinalizeUpgrade', 'FinalizeRollback'];
+/** An action's name from the last `-` token of a template or CGU name, as TALM reads it (facts §3.5). */
+const actionOf = (name: string) => IBGU_ACTIONS.find((a) => a.toLowerCase() === name.slice(name.lastIndexOf('-') + 1).toLowerCase());
+
+/** The IBGU actions of a CGU: its manifestWorkTemplates' names (facts §3.2, §3.5). */
+function cguActions(cgu: unknown): string[] {
+  return list(record(record(cgu).spec).manifestWorkTemplates).map((t) => (typeof t === 'string' ? actionOf(t) : undefined)).filter((a): a is string => !!a);
+}
+
+/** Whether the CGU's rollout involves the cluster: in its remediation plan, its batch progress, or its clusters. */
+function cguHas(cgu: unknown, cluster: string): boolean {
+  const status = record(record(cgu).status);
+  if (list(status.remediationPlan).some((batch) => list(batch).includes(cluster))) return true;
+  if (Object.prototype.hasOwnProperty.call(record(record(status.status).currentBatchRemediationProgress), cluster)) return true;
+  return list(status.clusters).some((c) => text(record(c).name) === cluster);
+}
+
+/**
+ * Whether TALM is still running a step for the cluster, so that a label repair now would race it: TALM
+ * records a failure only at the step's timeout (facts §3.4) and writes the labels from the IBGU status
+ * then (§3.3, §3.5). A step is finished for the cluster once its CGU has a `Succeeded` condition (any
+ * status), or once the IBGU status lists the step's actions as completed — or one of them as failed — for
+ * the cluster. `ibgus` and `cgus` are the hub's (CGUs are matched to their IBGU by the `ibgu` label and
+ * namespace). Without a CGU, an IBGU status `currentAction` for the cluster still means running.
+ */
+export function talmRunningStep(cluster: string, ibgus: readonly unknown[], cgus: readonly unknown[]): TalmRunningStep | undefined {
+  const entryOf = (ibgu: unknown) => list(record(record(ibgu).status).clusters).find((c) => text(record(c).name) === cluster);
+  const ibguNamed = (name: string, namespace: string | undefined) => ibgus.find((i) => nameOf(i) === name && namespaceOf(i) === namespace);
+  for (const cgu of cgus) {
+    const owner = labelsOf(cgu).ibgu;
+    if (!owner || !cguHas(cgu, cluster)) continue;
+    if (conditionOf(cgu, 'Succeeded')) continue;
+    const actions = cguActions(cgu);
+    const entry = record(entryOf(ibguNamed(owner, namespaceOf(cgu))));
+    const names = (v: unknown) => list(v).map((a) => text(record(a).action)).filter((a): a is string => !!a);
+    const completed = names(entry.completedActions);
+    const failed = names(entry.failedActions);
+    if (actions.length && (actions.every((a) => completed.includes(a)) || actions.some((a) => failed.includes(a)))) continue;
+    const index = /-(\d+)$/.exec(nameOf(cgu))?.[1];
+    return { ibgu: owner, ...(index !== undefined ? { step: Number(index) + 1 } : {}), actions };
+  }
+  for (const ibgu of ibgus) {
+    const current = text(record(record(record(entryOf(ibgu)).currentAction)).action);
+    if (current && !cgus.some((c) => labelsOf(c).ibgu === nameOf(ibgu) && namespaceOf(c) === namespaceOf(ibgu) && cguHas(c, cluster))) return { ibgu: nameOf(ibgu), actions: [current] };
+  }
+  return undefined;
+}
+
+/** The sentence shown instead of a label repair while TALM runs the cluster's step. */
+export function talmRunningMessage(running: TalmRunningStep): string {
+  const step = running.step !== undefined ? `step ${running.step}` : 'a step';
+  const actions = running.actions.length ? ` (${running.actions.join(', ')})` : '';
+  return `TALM is still running ${step}${actions}${running.ibgu ? ` of IBGU ${running.ibgu}` : ''} for this cluster; its labels will be written at the step's end.`;
 }

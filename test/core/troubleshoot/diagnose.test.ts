@@ -231,3 +231,35 @@ describe('hostile cluster text in the report', () => {
     });
   }
 });
+
+describe('diagnoseCluster: no label repair while TALM runs the cluster\'s step', () => {
+  const failedUpgrade = { metadata: { name: 'upgrade' }, spec: { stage: 'Upgrade' }, status: { conditions: [
+    { type: 'Idle', status: 'False', reason: 'InProgress', message: 'In progress' },
+    { type: 'PrepCompleted', status: 'True', reason: 'Completed', message: 'Prep stage completed successfully' },
+    { type: 'UpgradeInProgress', status: 'False', reason: 'Failed', message: 'failed to pull seed image' },
+    { type: 'UpgradeCompleted', status: 'False', reason: 'Failed', message: 'Upgrade failed' },
+  ] } };
+  const mcLabels = { metadata: { name: 'sno-0001', labels: { name: 'sno-0001', 'lcm.openshift.io/ibgu-prep-completed': '' } } };
+  const entry = { name: 'sno-0001', completedActions: [{ action: 'Prep' }], currentAction: { action: 'Upgrade' } };
+  const cgu = { metadata: { name: 'wave1-upgrade-1', namespace: 'ztp', labels: { ibgu: 'wave1' } }, spec: { manifestWorkTemplates: ['wave1-upgrade'] }, status: { remediationPlan: [['sno-0001']], conditions: [{ type: 'Progressing', status: 'True' }] } };
+  const ibgus = [{ metadata: { name: 'wave1', namespace: 'ztp' }, status: { clusters: [entry] } }];
+
+  test('running step: an info finding saying so, no repair (TALM writes upgrade-failed itself at the timeout)', () => {
+    const f = diagnoseCluster({ cluster: 'sno-0001', ibu: failedUpgrade, managedCluster: mcLabels, ibguStatus: entry, talm: { ibgus, cgus: [cgu] } });
+    assert.ok(!f.some((x) => x.id === 'labels-out-of-date'));
+    const info = f.find((x) => x.id === 'labels-talm-running')!;
+    assert.equal(info.severity, 'info');
+    assert.equal(info.fix, undefined);
+    assert.match(shown(info.detail), /TALM is still running step 2 \(Upgrade\) of IBGU wave1 for this cluster; its labels will be written at the step's end\./);
+    // The same with only the IBGU status entry (its currentAction).
+    assert.ok(diagnoseCluster({ cluster: 'sno-0001', ibu: failedUpgrade, managedCluster: mcLabels, ibguStatus: entry }).some((x) => x.id === 'labels-talm-running'));
+  });
+
+  test('step finished (CGU Succeeded): the repair is offered', () => {
+    const done = { ...cgu, status: { ...cgu.status, conditions: [{ type: 'Succeeded', status: 'False', reason: 'TimedOut' }] } };
+    const after = { name: 'sno-0001', completedActions: [{ action: 'Prep' }] };
+    const f = diagnoseCluster({ cluster: 'sno-0001', ibu: failedUpgrade, managedCluster: mcLabels, ibguStatus: after, talm: { ibgus: [{ ...ibgus[0], status: { clusters: [after] } }], cgus: [done] } });
+    assert.equal(f.find((x) => x.id === 'labels-out-of-date')?.fix?.command, 'ibgu.repairLabels');
+  });
+});
+

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelRepairPatch, proposeLabelRepair } from '../../../src/core/troubleshoot/index';
+import { labelRepairPatch, proposeLabelRepair, talmRunningMessage, talmRunningStep } from '../../../src/core/troubleshoot/index';
 
 const P = 'lcm.openshift.io/ibgu-';
 const cond = (type: string, status: string, reason: string, message = '') => ({ type, status, reason, message });
@@ -95,5 +95,40 @@ describe('proposeLabelRepair', () => {
 test('labelRepairPatch: added keys with "", removed keys as null, nothing else', () => {
   assert.deepEqual(labelRepairPatch({ add: [`${P}rollback-completed`], remove: [`${P}upgrade-failed`, `${P}prep-failed`], reasons: ['x'], current: [] }), {
     metadata: { labels: { [`${P}rollback-completed`]: '', [`${P}upgrade-failed`]: null, [`${P}prep-failed`]: null } },
+  });
+});
+
+describe('talmRunningStep: label repair only once TALM has finished with the cluster\'s step', () => {
+  const ibgu = (clusters: object[]) => ({ metadata: { name: 'wave1', namespace: 'ztp' }, status: { clusters } });
+  // Step 2 of [[Prep],[Upgrade]]: TALM's CGU for it (facts §3.2), sno-0001 in its batch.
+  const cgu = (status: object) => ({
+    metadata: { name: 'wave1-upgrade-1', namespace: 'ztp', labels: { ibgu: 'wave1' } },
+    spec: { manifestWorkTemplates: ['wave1-upgrade'] },
+    status: { remediationPlan: [['sno-0001', 'sno-0002']], ...status },
+  });
+  const prepCgu = { metadata: { name: 'wave1-prep-0', namespace: 'ztp', labels: { ibgu: 'wave1' } }, spec: { manifestWorkTemplates: ['wave1-prep'] }, status: { remediationPlan: [['sno-0001', 'sno-0002']], conditions: [{ type: 'Succeeded', status: 'True', reason: 'Completed' }] } };
+  const inProgress = { conditions: [{ type: 'Progressing', status: 'True', reason: 'InProgress' }], status: { currentBatchRemediationProgress: { 'sno-0001': { state: 'InProgress', manifestWorkIndex: 0 } } } };
+
+  test('a running step: no label repair, and which step it is', () => {
+    // LCA's Upgrade already failed on the spoke, but TALM records it only at the timeout (facts §3.4).
+    const running = talmRunningStep('sno-0001', [ibgu([{ name: 'sno-0001', completedActions: [{ action: 'Prep' }], currentAction: { action: 'Upgrade' } }])], [prepCgu, cgu(inProgress)]);
+    assert.deepEqual(running, { ibgu: 'wave1', step: 2, actions: ['Upgrade'] });
+    assert.equal(talmRunningMessage(running!), "TALM is still running step 2 (Upgrade) of IBGU wave1 for this cluster; its labels will be written at the step's end.");
+    // In a batch not started yet the cluster is not in the IBGU status at all (facts §3.5): still running.
+    assert.deepEqual(talmRunningStep('sno-0002', [ibgu([])], [prepCgu, cgu(inProgress)])?.step, 2);
+  });
+
+  test('finished: the CGU has Succeeded (any status), or the IBGU status shows the step completed or failed', () => {
+    assert.equal(talmRunningStep('sno-0001', [ibgu([])], [prepCgu, cgu({ conditions: [{ type: 'Succeeded', status: 'False', reason: 'TimedOut' }] })]), undefined);
+    assert.equal(talmRunningStep('sno-0001', [ibgu([{ name: 'sno-0001', completedActions: [{ action: 'Prep' }], failedActions: [{ action: 'Upgrade' }] }])], [prepCgu, cgu(inProgress)]), undefined);
+    assert.equal(talmRunningStep('sno-0001', [ibgu([{ name: 'sno-0001', completedActions: [{ action: 'Prep' }, { action: 'Upgrade' }] }])], [prepCgu, cgu(inProgress)]), undefined);
+    // A CGU of another IBGU's step, or one not selecting the cluster, does not count.
+    assert.equal(talmRunningStep('sno-0009', [ibgu([])], [cgu(inProgress)]), undefined);
+  });
+
+  test('without CGUs, a currentAction in the IBGU status still means running', () => {
+    const running = talmRunningStep('sno-0001', [ibgu([{ name: 'sno-0001', currentAction: { action: 'Prep' } }])], []);
+    assert.deepEqual(running, { ibgu: 'wave1', actions: ['Prep'] });
+    assert.match(talmRunningMessage(running!), /still running a step \(Prep\)/);
   });
 });
