@@ -35,6 +35,8 @@ export class DiagnosisReports {
         cluster,
         ...(mc ? { managedCluster: mc } : {}),
         ...(statusOf(session, cluster) ? { ibguStatus: statusOf(session, cluster) } : {}),
+        // Whether TALM still runs the cluster's step: then its labels are TALM's to write, not ours to repair.
+        talm: { ibgus: session.list('ImageBasedGroupUpgrade'), cgus: session.list('ClusterGroupUpgrade') },
         ...(snapshot ?? {}),
         ...(spoke ? {} : { unreachable: vscode.l10n.t('the cluster could not be reached (see the log)') }),
       };

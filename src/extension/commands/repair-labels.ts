@@ -11,6 +11,15 @@ export async function repairLabels(parts: TroubleParts, node?: Target): Promise<
   if ('outcome' in found) return found;
   const { session, cluster } = found;
   const layer = parts.hubs.load();
+  // While TALM runs the cluster's step it writes the step's labels itself at the end (a failure only at the timeout).
+  const running = layer.talmRunningStep(cluster, session.list('ImageBasedGroupUpgrade'), session.list('ClusterGroupUpgrade'));
+  if (running) {
+    const text = running.step !== undefined
+      ? vscode.l10n.t("TALM is still running step {0} ({1}) of IBGU {2} for this cluster; its labels will be written at the step's end.", running.step, running.actions.join(', '), running.ibgu)
+      : vscode.l10n.t("TALM is still running a step ({0}) of IBGU {1} for this cluster; its labels will be written at the step's end.", running.actions.join(', '), running.ibgu);
+    void vscode.window.showInformationMessage(`${cluster}: ${text}`);
+    return nothing(text);
+  }
   const mc = await session.connection.read(MC_API, MANAGED_CLUSTER_TYPE.kind, undefined, cluster);
   if (!mc) return failed(vscode.l10n.t('{0} has no ManagedCluster {1}.', session.context.name, cluster));
   const spoke = await parts.spokes.client(session, cluster);

@@ -383,29 +383,60 @@ suite('troubleshooting commands', function () {
     }
   });
 
-  test('Plan the Recovery proposes allowed follow-ups and opens one in the editor, validated by the rules', async () => {
+  test('Plan the Recovery reads the failed clusters\' IBUs: nothing for one back in Idle, Rollback only where LCA accepts it, opened in the editor and validated by the rules', async () => {
     const ibgu = session().list('ImageBasedGroupUpgrade').find((o) => o.metadata.name === 'wave-t')!;
     const target = { ref: { context: SANDBOX, namespace: NS, name: 'wave-t', uid: ibgu.metadata.uid! } };
-    const proposals = api.hub!.hubs.load().planRecovery(ibgu as never, session().list('ManagedCluster'));
-    assert.ok(proposals.length > 0, 'no recovery proposed for a failed cluster');
+    // From the hub alone, sno-0002's failed FinalizeUpgrade means a cleanup retry (never Rollback: the old stateroot is gone).
+    const hubOnly = api.hub!.hubs.load().planRecovery(ibgu as never, session().list('ManagedCluster'));
+    assert.deepEqual(hubOnly.map((p) => p.id), ['retry-cleanup-sno-0002']);
+    // Its IBU, read from the spoke, is Idle since the retry above: no action needed.
+    const idle = await vscode.commands.executeCommand<TroubleOutcome>('ibgu.planRecovery', target, 'no-action-idle');
+    assert.equal(idle.outcome, 'nothing', JSON.stringify(idle));
+    assert.match(idle.outcome === 'nothing' ? idle.message : '', /No action needed: Idle: sno-0002/);
+    // An IBU upgraded and not finalized (as LCA leaves it before FinalizeUpgrade): LCA accepts Rollback.
+    const spokeApi = await spoke('sno-0002');
+    const ibuPath = '/apis/lca.openshift.io/v1/imagebasedupgrades/upgrade';
+    const saved = (await ibuOf('sno-0002')).status;
+    const upgraded = {
+      conditions: [
+        { type: 'Idle', status: 'False', reason: 'InProgress', message: 'In progress', lastTransitionTime: '2026-01-01T00:00:00Z' },
+        { type: 'PrepInProgress', status: 'False', reason: 'Completed', message: 'Prep completed', lastTransitionTime: '2026-01-01T00:00:00Z' },
+        { type: 'PrepCompleted', status: 'True', reason: 'Completed', message: 'Prep stage completed successfully', lastTransitionTime: '2026-01-01T00:00:00Z' },
+        { type: 'UpgradeInProgress', status: 'False', reason: 'Completed', message: 'Upgrade completed', lastTransitionTime: '2026-01-01T00:00:00Z' },
+        { type: 'UpgradeCompleted', status: 'True', reason: 'Completed', message: 'Upgrade completed', lastTransitionTime: '2026-01-01T00:00:00Z' },
+      ],
+      validNextStages: ['Idle', 'Rollback'],
+    };
+    assert.equal((await request(spokeApi, 'PATCH', `${ibuPath}/status`, { status: upgraded }, 'application/merge-patch+json')).status, 200);
+    try {
+      await recoveryDocument(target, 'new-ibgu-rollback');
+    } finally {
+      assert.equal((await request(spokeApi, 'PATCH', `${ibuPath}/status`, { status: { conditions: saved.conditions, validNextStages: saved.validNextStages ?? null } }, 'application/merge-patch+json')).status, 200);
+    }
+  });
+
+  /** Runs Plan the Recovery with the given proposal, which must open an IBGU the language server finds no error in. */
+  async function recoveryDocument(target: object, id: string): Promise<void> {
     // Which documents the language server has published diagnostics for (even none), from before the proposal opens.
     const published = new Set<string>();
     const listening = vscode.languages.onDidChangeDiagnostics((e) => e.uris.forEach((u) => published.add(u.toString())));
-    const result = await vscode.commands.executeCommand<TroubleOutcome<{ proposal: string; selects: string[]; document: vscode.TextDocument }>>('ibgu.planRecovery', target, proposals[0]!.id);
+    const result = await vscode.commands.executeCommand<TroubleOutcome<{ proposal: string; selects: string[]; document?: vscode.TextDocument }>>('ibgu.planRecovery', target, id);
     assert.equal(result.outcome, 'done', JSON.stringify(result));
-    if (result.outcome !== 'done') return;
-    const object = parse(result.document.getText());
+    if (result.outcome !== 'done' || !result.document) return assert.fail(`no document: ${JSON.stringify(result)}`);
+    assert.equal(result.proposal, id);
+    const document = result.document;
+    const object = parse(document.getText());
     assert.equal(object.kind, 'ImageBasedGroupUpgrade');
     // The language server checks the proposal like any IBGU: no error.
     try {
-      await until(() => published.has(result.document.uri.toString()), 'the language server to check the proposal', 30_000);
+      await until(() => published.has(document.uri.toString()), 'the language server to check the proposal', 30_000);
     } finally {
       listening.dispose();
     }
-    const errors = vscode.languages.getDiagnostics(result.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const errors = vscode.languages.getDiagnostics(document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     assert.deepEqual(errors.map((d) => d.message), []);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  });
+  }
 
   test('Collect must-gather: each run has its own private kubeconfig (the reduced admin kubeconfig) while oc runs, removed when that run ends; two runs of one cluster overlap', async () => {
     const bin = path.join(scratch, 'bin-overlap');
