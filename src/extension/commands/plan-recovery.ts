@@ -30,7 +30,11 @@ export async function planRecovery(parts: TroubleParts, node?: Target, choose?: 
   let proposal = choose ? proposals.find((p) => p.id === choose) : undefined;
   if (!proposal) {
     const picked = await vscode.window.showQuickPick(
-      proposals.map((p) => ({ label: p.title, detail: `${p.why.replace(/\s+/g, ' ')} — ${vscode.l10n.t('selects {0}', p.selects.join(', ') || vscode.l10n.t('no cluster now'))}`, proposal: p })),
+      proposals.map((p) => ({
+        label: p.title,
+        detail: p.kind === 'append-step' || p.kind === 'new-ibgu' ? `${p.why.replace(/\s+/g, ' ')} — ${vscode.l10n.t('selects {0}', p.selects.join(', ') || vscode.l10n.t('no cluster now'))}` : p.why.replace(/\s+/g, ' '),
+        proposal: p,
+      })),
       { title: vscode.l10n.t('Recover the failed clusters of {0}', ibgu.metadata.name), matchOnDetail: true },
     );
     proposal = picked?.proposal;
