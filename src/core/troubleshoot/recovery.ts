@@ -138,7 +138,7 @@ function fateFromIbu(ibu: IbuObject): Fate {
 
 /** The need of a cluster whose IBU could not be read: the IBGU status and the labels TALM wrote decide. */
 function fateFromHub(failed: readonly string[], completed: readonly string[], has: (key: string) => boolean): Fate {
-  const unread = 'its IBU could not be read (spoke unreachable), so from the IBGU status and labels: ';
+  const unread = 'its IBU could not be read (spoke unreachable, or no IBU there), so from the IBGU status and labels: ';
   const done = completed.find((a) => TO_IDLE.includes(a));
   if (done) return { need: 'idle', read: false, why: `${unread}the IBGU status shows ${done} completed, which returns the IBU to Idle` };
   const cleanup = failed.find((a) => TO_IDLE.includes(a));
