@@ -123,7 +123,7 @@ async function checkTree(page: Page): Promise<void> {
     return children[0]?.label === 'Step 1: Prep' && children[1]?.label === 'Step 2: Upgrade' ? children : undefined;
   });
   step(`steps: ${steps.map(shown).join('; ')}`);
-  await expand(page, /^1\. Prep/);
+  await expand(page, /^Step 1: Prep/);
 
   // The failing cluster is the only member of the Failed group of step 1, and its description says what failed.
   const failed = await untilRows(page, `a "Failed (1)" group holding ${FAILING} under step 1`, (rows) => {
