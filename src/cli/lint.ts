@@ -15,6 +15,12 @@ Options:
   --previous PATH            previous versions of the same objects (file or directory, repeatable):
                              checks plan append-only, ibuSpec/clusterLabelSelectors immutability,
                              and IBU stage transitions
+  --hub                      check against the live hub (kubeconfig as kubectl reads it): each IBGU's
+                             live version is its previous version (as --previous), its oadpContent
+                             ConfigMaps and seed pull secret must exist there, and those ConfigMaps
+                             are linted with the files (findings in them: hub:<context>/<ns>/configmaps/<name>)
+  --context NAME             with --hub: the kubeconfig context (default: the current context)
+  --kubeconfig PATH          with --hub: this kubeconfig file (default: $KUBECONFIG or ~/.kube/config)
   --lvms auto|on|off         whether the clusters use LVM Storage (default: auto, from the files)
   --fix                      apply the unambiguous fixes in place, then report what is left
   --disable RULE             turn a rule off (repeatable)
@@ -30,6 +36,9 @@ interface LintArgs {
   paths: string[];
   format: 'text' | 'json' | 'sarif';
   previous: string[];
+  hub: boolean;
+  context?: string;
+  kubeconfig?: string;
   lvms: LvmsMode;
   fix: boolean;
   severities: Record<string, Severity | 'off'>;
@@ -46,7 +55,7 @@ function checkConfigurable(id: string): void {
 }
 
 export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
-  const args: LintArgs = { paths: [], format: 'text', previous: [], lvms: 'auto', fix: false, severities: {}, maxBytes: DEFAULT_MAX_BYTES, color: isTty && !process.env.NO_COLOR };
+  const args: LintArgs = { paths: [], format: 'text', previous: [], hub: false, lvms: 'auto', fix: false, severities: {}, maxBytes: DEFAULT_MAX_BYTES, color: isTty && !process.env.NO_COLOR };
   for (const { arg, flag, value } of eachArg(argv)) {
     switch (flag) {
       case '--format': {
@@ -57,6 +66,15 @@ export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
       }
       case '--previous':
         args.previous.push(value());
+        break;
+      case '--hub':
+        args.hub = true;
+        break;
+      case '--context':
+        args.context = value();
+        break;
+      case '--kubeconfig':
+        args.kubeconfig = value();
         break;
       case '--lvms': {
         const v = value();
@@ -96,6 +114,8 @@ export function parseLintArgs(argv: string[], isTty: boolean): LintArgs {
     }
   }
   if (args.paths.length === 0) args.paths.push('.');
+  if (!args.hub && (args.context !== undefined || args.kubeconfig !== undefined)) throw new UsageError('--context and --kubeconfig go with --hub');
+  if (args.hub && args.previous.length) throw new UsageError('--hub and --previous cannot be combined: with --hub the live objects are the previous versions');
   if (args.fix && args.paths.includes('-')) throw new UsageError('--fix cannot write back to standard input');
   return args;
 }
@@ -141,7 +161,25 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     options.previous = new Workspace(parsed.filter((f): f is ParsedFile => !!f));
   }
   const parsed = input.files.filter((f) => f.text !== undefined).map((f) => parse(f.path, f.text!, (error) => failed.set(f.path, failureFindings(error, options))));
-  const workspace = new Workspace(parsed.filter((f): f is ParsedFile => !!f));
+  let workspace = new Workspace(parsed.filter((f): f is ParsedFile => !!f));
+  /** The hub's OADP ConfigMaps added to the workspace: reported, under their hub: paths, only when they have findings. */
+  let hubFiles: ParsedFile[] = [];
+  if (args.hub) {
+    // Loaded here only: @kubernetes/client-node costs nothing to a lint without --hub.
+    const { readHub, HubProblem } = await import('./lint-hub');
+    try {
+      const hub = await readHub(workspace, { context: args.context, kubeconfig: args.kubeconfig });
+      options.hub = hub.facts;
+      options.previous = new Workspace(hub.previous);
+      hubFiles = hub.configMaps;
+      workspace = new Workspace([...parsed.filter((f): f is ParsedFile => !!f), ...hubFiles]);
+    } catch (error) {
+      if (!(error instanceof HubProblem)) throw error;
+      // One line, and nothing linted: a check "against the hub" that could not reach it must not look clean.
+      io.err(`ibgu: hub ${error.context}: ${error.message}\n`);
+      return 2;
+    }
+  }
 
   let fixed: number | undefined;
   if (args.fix) {
@@ -165,6 +203,10 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     if (file.text === undefined) return { path: file.path, findings: [fileFinding(file.problem ?? 'not linted')] };
     return { path: file.path, findings: failed.get(file.path) ?? lintFile(workspace.get(file.path)!, workspace, options) };
   });
+  for (const file of hubFiles) {
+    const findings = lintFile(file, workspace, options);
+    if (findings.length) results.push({ path: file.path, findings });
+  }
   const internal = results.filter((r) => r.findings.some(isFileFailure));
   const shown = results.map((r) => ({ ...r, findings: withOverrides(r.findings, { [RULE_FAILURE]: failureOverride, [FILE_NOT_LINTED]: fileOverride }) }));
   const summary = summarize(shown, fixed);

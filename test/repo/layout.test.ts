@@ -8,7 +8,7 @@
  *   hub       → core, shared                (the hub layer: kubeconfig, client-node, informers; no vscode)
  *   sandbox   → core
  *   server    → core, shared
- *   cli       → core, sandbox
+ *   cli       → core, sandbox, hub
  *   extension → core, shared, hub
  *
  * Inside core, the folders are layered too: no import cycle between them, and nothing in core imports its
@@ -31,7 +31,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   hub: ['core', 'shared'],
   sandbox: ['core'],
   server: ['core', 'shared'],
-  cli: ['core', 'sandbox'],
+  cli: ['core', 'sandbox', 'hub'],
   extension: ['core', 'shared', 'hub'],
 };
 

@@ -9,11 +9,13 @@ export const configMapMissingRule = defineRule({
   severity: 'warning',
   title: 'A referenced ConfigMap is not among the files given',
   evidence: 'TALM copies `oadpContent` ConfigMaps to the spokes and skips a missing one with a log line; LCA then fails Prep (`configmaps "…" not found`)',
-  docs: 'When the files include ConfigMaps, the ConfigMaps an IBGU\'s `oadpContent` (which TALM copies from the hub) or an IBU\'s `oadpContent` and `extraManifests` refer to should be among them. A missing OADP ConfigMap is skipped by TALM with only a log line, and Prep then fails on the cluster with "OADP configmap not found". An IBGU\'s `extraManifests` ConfigMaps live on the clusters, not the hub, so they are not looked for (see ibgu/extra-manifests-on-spokes).',
+  docs: 'When the files include ConfigMaps, the ConfigMaps an IBGU\'s `oadpContent` (which TALM copies from the hub) or an IBU\'s `oadpContent` and `extraManifests` refer to should be among them. A missing OADP ConfigMap is skipped by TALM with only a log line, and Prep then fails on the cluster with "OADP configmap not found". An IBGU\'s `extraManifests` ConfigMaps live on the clusters, not the hub, so they are not looked for (see ibgu/extra-manifests-on-spokes). With `ibgu lint --hub`, the OADP ConfigMaps of an IBGU are looked for on the hub instead (ibgu/hub-configmap-missing).',
   appliesTo: ['IBGU', 'IBU'],
   scope: 'workspace',
   check(resource, ctx) {
     if (ctx.workspace.ofType('ConfigMap').length === 0) return [];
+    // Against a live hub, ibgu/hub-configmap-missing says whether an IBGU's OADP ConfigMap exists there.
+    if (resource.type === 'IBGU' && ctx.options.hub) return [];
     const reports: Report[] = [];
     const spec = ibuSpecOf(resource);
     const fields = resource.type === 'IBGU' ? (['oadpContent'] as const) : (['oadpContent', 'extraManifests'] as const);

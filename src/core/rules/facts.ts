@@ -53,5 +53,5 @@ export function workspaceFactsKey(ws: Workspace, options: LintOptions): string {
     generations.set(ws, next);
     return next.generation;
   });
-  return `${options.lvms ?? 'auto'}|${options.previous ? idOf(options.previous) : 0}|${generation}`;
+  return `${options.lvms ?? 'auto'}|${options.previous ? idOf(options.previous) : 0}|${options.hub ? idOf(options.hub) : 0}|${generation}`;
 }

@@ -44,6 +44,9 @@ import { annotationDomainRule } from './annotation-domain';
 // kustomize configMapGenerator
 import { generatedNameHashRule } from './generated-name-hash';
 import { generatorFileRule } from './generator-file';
+// ibgu lint --hub (facts read from the live hub by the CLI)
+import { hubConfigMapMissingRule } from './hub-configmap-missing';
+import { hubSecretMissingRule } from './hub-secret-missing';
 
 /** Every rule, in the order their findings are best read. */
 export const allRules: readonly Rule[] = [
@@ -91,6 +94,9 @@ export const allRules: readonly Rule[] = [
   // kustomize configMapGenerator
   generatorFileRule,
   generatedNameHashRule,
+  // ibgu lint --hub
+  hubConfigMapMissingRule,
+  hubSecretMissingRule,
 ];
 
 export const ruleById = new Map(allRules.map((r) => [r.id, r]));

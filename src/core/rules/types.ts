@@ -16,6 +16,23 @@ export interface LintOptions {
   previous?: Workspace;
   /** Per-rule severity overrides; `off` disables a rule. */
   severities?: Record<string, Severity | 'off'>;
+  /** What `ibgu lint --hub` read from the live hub (the core never talks to a hub: the CLI gathers these). */
+  hub?: HubFacts;
+}
+
+/**
+ * Facts read from a live hub for the hub rules. Keys are `namespace/name`; a key that is absent was not
+ * looked up (nothing is reported on it), `false` means the hub answered 404.
+ */
+export interface HubFacts {
+  /** The kubeconfig context the facts came from, for messages. */
+  readonly context: string;
+  /** The namespace of an IBGU written without one: the context's namespace, or `default`, as kubectl. */
+  readonly namespace: string;
+  /** Whether each ConfigMap looked up exists on the hub. */
+  readonly configMaps: ReadonlyMap<string, boolean>;
+  /** Whether each Secret looked up exists on the hub. */
+  readonly secrets: ReadonlyMap<string, boolean>;
 }
 
 /** What every check is given: the options of the lint, never the other documents. */
