@@ -2,7 +2,8 @@
  * Fixture-driven rule tests. Each folder test/fixtures/rules/<rule>/<case>/ holds:
  *   *.yaml          the files linted together (one workspace); findings are checked in every file
  *   previous/*.yaml optional: the previous versions (as `ibgu lint --previous`)
- *   options.json    optional: lint options, e.g. { "lvms": "on" }
+ *   options.json    optional: lint options, e.g. { "lvms": "on" }; `hub` as { "context", "namespace",
+ *                   "configMaps": { "ns/name": true|false }, "secrets": { … } } (ibgu lint --hub's facts)
  *   expected.json   the findings of rule ibgu/<rule> only: [{ file, range: "L:C-L:C" (1-based), message }]
  *   fixed/<file>    optional: each file after applying the preferred fix of every finding of the rule
  * A case named valid-* must expect no finding; invalid-* must expect at least one.
@@ -50,6 +51,8 @@ for (const ruleDir of listDirs(root).filter((r) => !only || only.includes(r))) {
         const workspace = loadWorkspace(dir);
         const optionsFile = path.join(dir, 'options.json');
         const options: LintOptions = existsSync(optionsFile) ? JSON.parse(readText(optionsFile)) : {};
+        // `hub` (ibgu lint --hub's facts) holds maps: written in JSON as objects `{ "namespace/name": exists }`.
+        if (options.hub) options.hub = { ...options.hub, configMaps: new Map(Object.entries(options.hub.configMaps ?? {})), secrets: new Map(Object.entries(options.hub.secrets ?? {})) };
         if (existsSync(path.join(dir, 'previous'))) options.previous = loadWorkspace(path.join(dir, 'previous'));
         const actual: (Expected & { finding: Finding })[] = [];
         for (const file of workspace.allFiles()) {
