@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -70,6 +71,19 @@ async function kc(args: string[], stdin?: string) {
   const r = await runKubectl(kubectl.binaries[0], env, args, { stdin });
   assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+/** A token of the sandbox's control API (`POST /__sandbox/tokens`), denied what `deny` says. */
+function mintToken(name: string, deny: { verb: string; resource?: string }[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${hub.url}/__sandbox/tokens`, { method: 'POST', ca: hub.caPem, agent: false, headers: { Authorization: `Bearer ${hub.token}`, 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text).token) : reject(new Error(`tokens: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ name, deny }));
+  });
 }
 
 function write(name: string, text: string): string {
@@ -198,6 +212,16 @@ describe('ibgu lint --hub', { skip }, () => {
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^ibgu: hub ibgu-sandbox: unauthorised: .*401 Unauthorized.*\n$/);
     assert.ok(!r.stderr.includes('not-the-token'));
+  });
+
+  test('a token that may not read Secrets: exit 2, forbidden, with the permission', async () => {
+    const token = await mintToken('no-secrets', [{ verb: 'get', resource: 'secrets' }]);
+    const kubeconfig = writeKubeconfig(path.join(scratch, 'forbidden.kubeconfig'), kubeconfigText(hub.url, hub.caPem, token));
+    const r = await lintJson(write('f.yaml', ibgu({ plan: ['Prep'] })), kubeconfig);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^ibgu: hub ibgu-sandbox: forbidden: Your user may not get secrets on https:\/\/127\.0\.0\.1:\d+ \(403 Forbidden\)\..*\n$/);
+    assert.ok(!r.stderr.includes(token));
   });
 
   test('a kubeconfig that cannot be used, and an unknown context: exit 2, one line', async () => {
