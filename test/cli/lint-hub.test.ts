@@ -191,6 +191,22 @@ describe('ibgu lint --hub', { skip }, () => {
     assert.equal(json.summary.files, 1);
   });
 
+  test('without --kubeconfig: KUBECONFIG and its current context, as kubectl; --context picks one', async () => {
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = hub.kubeconfigPath;
+    try {
+      const file = write('env.yaml', ibgu({ plan: ['Prep'] }));
+      for (const extra of [[], ['--context', CONTEXT_NAME]]) {
+        const r = await runCli(['lint', '--hub', ...extra, 'env.yaml'], { cwd: scratch });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stdout, /^env\.yaml:\d+:\d+ error ibgu\/plan-append-only /m);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+
   test('an unreachable hub: exit 2 and one line', async () => {
     const port = await new Promise<number>((resolve) => {
       const server = net.createServer().listen(0, '127.0.0.1', () => {
