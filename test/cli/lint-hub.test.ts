@@ -195,7 +195,7 @@ describe('ibgu lint --hub', { skip }, () => {
     const saved = process.env.KUBECONFIG;
     process.env.KUBECONFIG = hub.kubeconfigPath;
     try {
-      const file = write('env.yaml', ibgu({ plan: ['Prep'] }));
+      write('env.yaml', ibgu({ plan: ['Prep'] }));
       for (const extra of [[], ['--context', CONTEXT_NAME]]) {
         const r = await runCli(['lint', '--hub', ...extra, 'env.yaml'], { cwd: scratch });
         assert.equal(r.code, 1, r.stderr);
