@@ -9,7 +9,9 @@ import { Workspace } from '../core/yaml/workspace';
 import { parseFile } from '../core/yaml/parse';
 import { selectForStep, SelectorError, type LabelSelector } from '../core/talm/select';
 import { clusterFromManagedCluster } from '../core/talm/preview';
-import type { Finding } from '../core/rules/types';
+import type { Finding, HubFacts } from '../core/rules/types';
+import type { HubConnection } from './connection';
+import { readHubFacts } from './lint-facts';
 import type { KubeObject } from './types';
 
 /** One IBGU document of a file: where it is, and its plan steps with the offset of each. */
@@ -80,16 +82,27 @@ export function matchCounts(ibgu: KubeObject, managedClusters: readonly KubeObje
  * The errors that block applying document `index` of the file: the core's rules, with the hub's current
  * object as the previous version (so append-only plans and immutable fields are checked against the hub).
  */
-export function blockingFindings(path: string, text: string, index: number, live?: KubeObject): Finding[] {
+export function blockingFindings(path: string, text: string, index: number, live?: KubeObject, hub?: HubFacts): Finding[] {
   const file = parseFile(path, text);
   const previous = live ? new Workspace([parseFile('hub.yaml', stringify(live))]) : undefined;
-  const findings = lintFile(file, new Workspace([file]), previous ? { previous } : {});
+  const findings = lintFile(file, new Workspace([file]), { ...(previous ? { previous } : {}), ...(hub ? { hub } : {}) });
   const document = file.documents[index];
   if (!document) return [];
   const start = file.lines.positionAt(document.start);
   const end = file.lines.positionAt(document.end);
   const inside = (line: number) => line >= start.line && line <= end.line;
   return findings.filter((f) => f.severity === 'error' && inside(f.range.start.line));
+}
+
+/**
+ * blockingFindings against the hub as it is now: besides the live object as the previous version, whether the
+ * OADP ConfigMaps and the seed pull secret the IBGU references exist on the hub (TALM skips a missing one at Prep
+ * and LCA fails: ibgu/hub-configmap-missing, ibgu/hub-secret-missing), read through the same code as
+ * `ibgu lint --hub`.
+ */
+export async function blockingFindingsOnHub(connection: HubConnection, context: { name: string; namespace?: string }, path: string, text: string, index: number, live?: KubeObject): Promise<Finding[]> {
+  const read = await readHubFacts(connection, new Workspace([parseFile(path, text)]), context);
+  return blockingFindings(path, text, index, live, read.facts);
 }
 
 /** Fields the server owns: left out of the apply diff so it shows only what the user's change does. */

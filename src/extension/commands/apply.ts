@@ -40,7 +40,8 @@ export async function apply(parts: HubCommandParts, uri?: vscode.Uri, documentIn
     object.metadata = { ...object.metadata, namespace: object.metadata?.namespace ?? session.context.namespace ?? 'default' };
     const id = `${object.metadata.namespace}/${object.metadata.name}`;
     const live = await session.connection.read(IBGU_API, IBGU_KIND, object.metadata.namespace, object.metadata.name);
-    const blocking = layer.blockingFindings(document.uri.fsPath || document.uri.path, text, target.document, live);
+    // The rules with the live object as the previous version, and the ConfigMaps and Secret TALM copies at Prep read on the hub.
+    const blocking = await layer.blockingFindingsOnHub(session.connection, { name: session.context.name, ...(session.context.namespace ? { namespace: session.context.namespace } : {}) }, document.uri.fsPath || document.uri.path, text, target.document, live);
     if (blocking.length) {
       const first = blocking[0]!;
       const more = blocking.length > 1 ? vscode.l10n.t(' (and {0} more)', blocking.length - 1) : '';

@@ -161,6 +161,22 @@ suite('hub: connect, apply, watch, append', function () {
     await until(() => !diffTab(), 'the diff to close after the apply', 5000);
   });
 
+  test('Apply checks the hub first: an OADP ConfigMap missing there blocks it, by name, and once created Apply goes on', async () => {
+    const uri = workspaceUri('hub/wave-cm.yaml');
+    const blocked = await vscode.commands.executeCommand<ApplyOutcome>('ibgu.applyToHub', uri, undefined, undefined, SANDBOX);
+    assert.equal(blocked.outcome, 'blocked', JSON.stringify(blocked));
+    assert.ok(blocked.outcome === 'blocked' && blocked.findings.some((f) => f.rule === 'ibgu/hub-configmap-missing' && /oadp-later/.test(f.message)), JSON.stringify(blocked));
+    const CM_PATH = '/api/v1/namespaces/openshift-adp/configmaps';
+    assert.equal((await request(access, 'POST', CM_PATH, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'oadp-later', namespace: 'openshift-adp' }, data: {} })).status, 201);
+    const applying = vscode.commands.executeCommand<ApplyOutcome>('ibgu.applyToHub', uri, undefined, undefined, SANDBOX);
+    await until(() => hub().confirmation.question, 'the apply to ask for confirmation once the ConfigMap exists', 20_000);
+    await vscode.commands.executeCommand('ibgu.cancelApply');
+    assert.equal((await applying).outcome, 'cancelled');
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'ibgu-hub') await vscode.window.tabGroups.close(tab);
+    assert.equal((await request(access, 'DELETE', `${CM_PATH}/oadp-later`)).status, 200);
+    assert.equal((await request(access, 'GET', `${IBGU_PATH}/wave-cm`)).status, 404, 'the IBGU reached the hub');
+  });
+
   test('an IBGU Argo CD tracks: Apply names the Application whose sync will undo the change, before anything is written', async () => {
     const live = parse(readFileSync(workspaceUri('hub/wave-argo.yaml').fsPath, 'utf8'));
     live.spec.plan = live.spec.plan.slice(0, 1);
