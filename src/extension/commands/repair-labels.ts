@@ -5,6 +5,7 @@ import type { Target } from './targets';
 import { failed, MC_API, message, nothing, pickCluster, statusOf, type TroubleOutcome, type TroubleParts } from './trouble';
 import { MANAGED_CLUSTER_TYPE } from '../../core/kube/types';
 import { IBGU_LABEL_PREFIX } from '../../core/talm/wire';
+import { argoCdWarning } from '../../core/kube/argocd';
 
 export async function repairLabels(parts: TroubleParts, node?: Target): Promise<TroubleOutcome<{ add: string[]; remove: string[] }>> {
   const found = await pickCluster(parts.hubs, node);
@@ -39,7 +40,9 @@ export async function repairLabels(parts: TroubleParts, node?: Target): Promise<
   const left = parts.content.set(`/${session.context.name}/ManagedCluster/${cluster}.labels.yaml`, show(labels));
   const right = parts.content.set(`/${session.context.name}/ManagedCluster/${cluster}.labels.repaired.yaml`, `${show(after)}\n# ${repair.reasons.join('\n# ')}\n`);
   // The question is open before the diff shows, so an answer given from the diff's title bar is never early.
-  const answer = parts.confirmation.ask(vscode.l10n.t('{0}: {1} Apply this label change to the ManagedCluster (a merge patch of these labels only)?', cluster, repair.reasons.join(' ')), vscode.l10n.t('Repair Labels'));
+  // A ManagedCluster Argo CD tracks (ZTP's cluster Applications): its next sync may put labels in Git back.
+  const argo = argoCdWarning(mc, `ManagedCluster ${cluster}`);
+  const answer = parts.confirmation.ask(`${argo ? `${argo} ` : ''}${vscode.l10n.t('{0}: {1} Apply this label change to the ManagedCluster (a merge patch of these labels only)?', cluster, repair.reasons.join(' '))}`, vscode.l10n.t('Repair Labels'));
   await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0}: TALM labels now ↔ after the repair', cluster), { preview: true });
   const ok = await answer;
   if (!ok) return { outcome: 'cancelled', message: vscode.l10n.t('Labels not changed.') };
