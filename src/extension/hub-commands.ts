@@ -8,7 +8,7 @@ import { registerRowCommand } from './row-command';
 import type { HubCommandParts } from './commands/parts';
 import type { Target } from './commands/targets';
 import { connect, disconnect, reconnect, startSandbox } from './commands/connect';
-import { apply } from './commands/apply';
+import { apply, applyConfigMapThenIbgu } from './commands/apply';
 import { appendStep } from './commands/append-step';
 import { deleteIbgu } from './commands/delete-ibgu';
 import { openDashboard } from './commands/dashboard';
@@ -43,6 +43,7 @@ export class HubCommands implements vscode.Disposable {
     command('ibgu.startSandbox', (options?: { scenario?: string; timeScale?: number; clusters?: number }) => startSandbox(parts, options));
     command('ibgu.stopSandbox', () => sandbox.stop());
     command('ibgu.applyToHub', (uri?: vscode.Uri, document?: number, offset?: number, hub?: string) => apply(parts, uri, document, offset, hub));
+    command('ibgu.applyConfigMapFromWorkspace', (file: vscode.Uri, namespace: string, name: string, hub: string, then?: vscode.Uri) => applyConfigMapThenIbgu(parts, file, namespace, name, hub, then));
     command('ibgu.confirmApply', () => confirmation.settle(true));
     command('ibgu.cancelApply', () => confirmation.settle(false));
     row('ibgu.appendStep', vscode.l10n.t('Append Plan Step…'), (node) => appendStep(parts, node));

@@ -100,9 +100,15 @@ export function blockingFindings(path: string, text: string, index: number, live
  * and LCA fails: ibgu/hub-configmap-missing, ibgu/hub-secret-missing), read through the same code as
  * `ibgu lint --hub`.
  */
-export async function blockingFindingsOnHub(connection: HubConnection, context: { name: string; namespace?: string }, path: string, text: string, index: number, live?: KubeObject): Promise<Finding[]> {
+export async function blockingFindingsOnHub(connection: HubConnection, context: { name: string; namespace?: string }, path: string, text: string, index: number, live?: KubeObject): Promise<{ findings: Finding[]; missingConfigMaps: { namespace: string; name: string }[] }> {
   const read = await readHubFacts(connection, new Workspace([parseFile(path, text)]), context);
-  return blockingFindings(path, text, index, live, read.facts);
+  const missingConfigMaps = [...read.facts.configMaps].filter(([, exists]) => !exists).map(([key]) => ({ namespace: key.slice(0, key.indexOf('/')), name: key.slice(key.indexOf('/') + 1) }));
+  return { findings: blockingFindings(path, text, index, live, read.facts), missingConfigMaps };
+}
+
+/** The top-level ConfigMaps a YAML text defines, as objects (for applying one from the workspace). */
+export function configMapsInText(text: string): KubeObject[] {
+  return parseFile('editor.yaml', text).resources.filter((r) => r.type === 'ConfigMap' && !r.yaml.embedding && !r.yaml.problems.some((p) => p.severity === 'error')).map((r) => r.root.toJSON() as KubeObject);
 }
 
 /** Fields the server owns: left out of the apply diff so it shows only what the user's change does. */

@@ -10,11 +10,12 @@ import { openDashboard } from './dashboard';
 import type { HubCommandParts } from './parts';
 import { IBGU_API, IBGU_KIND, pickHub } from './targets';
 import { argoCdWarning } from './argocd';
+import { applyConfigMap, configMapInWorkspace, type ConfigMapOutcome } from './apply-configmap';
 
 /** What `ibgu.applyToHub` ended with (returned to whoever ran the command, e.g. a test). */
 export type ApplyOutcome =
   | { outcome: 'applied'; created: boolean; object: KubeObject }
-  | { outcome: 'blocked'; findings: { rule: string; message: string; line: number }[] }
+  | { outcome: 'blocked'; findings: { rule: string; message: string; line: number }[]; fromWorkspace?: { namespace: string; name: string; file: string }[] }
   | { outcome: 'cancelled' }
   | { outcome: 'failed'; message: string }
   | { outcome: 'nothing'; message: string };
@@ -41,14 +42,26 @@ export async function apply(parts: HubCommandParts, uri?: vscode.Uri, documentIn
     const id = `${object.metadata.namespace}/${object.metadata.name}`;
     const live = await session.connection.read(IBGU_API, IBGU_KIND, object.metadata.namespace, object.metadata.name);
     // The rules with the live object as the previous version, and the ConfigMaps and Secret TALM copies at Prep read on the hub.
-    const blocking = await layer.blockingFindingsOnHub(session.connection, { name: session.context.name, ...(session.context.namespace ? { namespace: session.context.namespace } : {}) }, document.uri.fsPath || document.uri.path, text, target.document, live);
+    const checked = await layer.blockingFindingsOnHub(session.connection, { name: session.context.name, ...(session.context.namespace ? { namespace: session.context.namespace } : {}) }, document.uri.fsPath || document.uri.path, text, target.document, live);
+    const blocking = checked.findings;
     if (blocking.length) {
       const first = blocking[0]!;
       const more = blocking.length > 1 ? vscode.l10n.t(' (and {0} more)', blocking.length - 1) : '';
-      void vscode.window.showErrorMessage(vscode.l10n.t('Not applied: {0} line {1}: {2}{3}', first.rule, first.range.start.line + 1, first.message.split('\n')[0]!, more), vscode.l10n.t('Show Problems')).then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      // A ConfigMap missing on the hub that the workspace defines: one click applies it first (its own diff and
+      // confirmation), then this Apply again.
+      const fromWorkspace: { namespace: string; name: string; file: string }[] = [];
+      for (const cm of checked.missingConfigMaps) {
+        const found = await configMapInWorkspace(parts, cm.namespace, cm.name);
+        if (found) fromWorkspace.push({ ...cm, file: found.uri.toString() });
+      }
+      const offer = fromWorkspace[0];
+      const applyFirst = offer ? vscode.l10n.t('Apply ConfigMap {0} from the Workspace First', offer.name) : undefined;
+      const show = vscode.l10n.t('Show Problems');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Not applied: {0} line {1}: {2}{3}', first.rule, first.range.start.line + 1, first.message.split('\n')[0]!, more), ...(applyFirst ? [applyFirst] : []), show).then(async (c) => {
+        if (c === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        if (c === applyFirst && offer) void vscode.commands.executeCommand('ibgu.applyConfigMapFromWorkspace', vscode.Uri.parse(offer.file), offer.namespace, offer.name, session.context.name, document.uri);
       });
-      return { outcome: 'blocked', findings: blocking.map((f) => ({ rule: f.rule, message: f.message, line: f.range.start.line })) };
+      return { outcome: 'blocked', findings: blocking.map((f) => ({ rule: f.rule, message: f.message, line: f.range.start.line })), ...(fromWorkspace.length ? { fromWorkspace } : {}) };
     }
     if (live?.metadata.resourceVersion) object.metadata.resourceVersion = live.metadata.resourceVersion;
     const result = await session.connection.dryRunApply(object);
@@ -116,4 +129,16 @@ async function revealIbgu(parts: HubCommandParts, session: HubSession, uid: stri
     });
   }));
   if (node) await parts.tree.view.reveal(node, { select: true, focus: false, expand: true });
+}
+
+/**
+ * `ibgu.applyConfigMapFromWorkspace`: the ConfigMap from its workspace file (diff, confirmation, write), then, when
+ * `then` names the IBGU's file, Apply of that file again.
+ */
+export async function applyConfigMapThenIbgu(parts: HubCommandParts, file: vscode.Uri, namespace: string, name: string, hub: string, then?: vscode.Uri): Promise<ApplyOutcome | { outcome: `configmap-${ConfigMapOutcome['outcome']}` }> {
+  const session = parts.hubs.get(hub);
+  if (!session) return nothing(vscode.l10n.t('{0} is not connected.', hub));
+  const result = await applyConfigMap(parts, session, file, namespace, name);
+  if (result.outcome !== 'applied') return { outcome: `configmap-${result.outcome}` as const };
+  return then ? apply(parts, then, undefined, undefined, hub) : { outcome: 'configmap-applied' as const };
 }

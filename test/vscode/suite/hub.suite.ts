@@ -161,18 +161,28 @@ suite('hub: connect, apply, watch, append', function () {
     await until(() => !diffTab(), 'the diff to close after the apply', 5000);
   });
 
-  test('Apply checks the hub first: an OADP ConfigMap missing there blocks it, by name, and once created Apply goes on', async () => {
+  test('Apply checks the hub first: an OADP ConfigMap missing there blocks it, by name; applied from the workspace first (its own diff and confirmation), Apply goes on', async () => {
     const uri = workspaceUri('hub/wave-cm.yaml');
     const blocked = await vscode.commands.executeCommand<ApplyOutcome>('ibgu.applyToHub', uri, undefined, undefined, SANDBOX);
     assert.equal(blocked.outcome, 'blocked', JSON.stringify(blocked));
     assert.ok(blocked.outcome === 'blocked' && blocked.findings.some((f) => f.rule === 'ibgu/hub-configmap-missing' && /oadp-later/.test(f.message)), JSON.stringify(blocked));
+    const offered = blocked.outcome === 'blocked' ? blocked.fromWorkspace ?? [] : [];
+    assert.deepEqual(offered.map((c) => [c.namespace, c.name, path.basename(vscode.Uri.parse(c.file).fsPath)]), [['openshift-adp', 'oadp-later', 'oadp-later.yaml']]);
     const CM_PATH = '/api/v1/namespaces/openshift-adp/configmaps';
-    assert.equal((await request(access, 'POST', CM_PATH, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'oadp-later', namespace: 'openshift-adp' }, data: {} })).status, 201);
-    const applying = vscode.commands.executeCommand<ApplyOutcome>('ibgu.applyToHub', uri, undefined, undefined, SANDBOX);
-    await until(() => hub().confirmation.question, 'the apply to ask for confirmation once the ConfigMap exists', 20_000);
+    const closeDiffs = async () => {
+      for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'ibgu-hub') await vscode.window.tabGroups.close(tab);
+    };
+    const applying = vscode.commands.executeCommand<ApplyOutcome>('ibgu.applyConfigMapFromWorkspace', vscode.Uri.parse(offered[0]!.file), 'openshift-adp', 'oadp-later', SANDBOX, uri);
+    const cmQuestion = await until(() => hub().confirmation.question, 'the ConfigMap apply to ask for confirmation', 20_000);
+    assert.match(cmQuestion, /create ConfigMap openshift-adp\/oadp-later/);
+    assert.equal((await request(access, 'GET', `${CM_PATH}/oadp-later`)).status, 404, 'the ConfigMap was created before the confirmation');
+    await vscode.commands.executeCommand('ibgu.confirmApply');
+    // Then the IBGU's own Apply, now past the hub check: its question, cancelled here.
+    await until(() => /ImageBasedGroupUpgrade ztp-upgrades\/wave-cm/.test(hub().confirmation.question ?? ''), 'the IBGU apply to ask for confirmation once the ConfigMap exists', 20_000);
+    assert.equal((await request(access, 'GET', `${CM_PATH}/oadp-later`)).status, 200);
     await vscode.commands.executeCommand('ibgu.cancelApply');
     assert.equal((await applying).outcome, 'cancelled');
-    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'ibgu-hub') await vscode.window.tabGroups.close(tab);
+    await closeDiffs();
     assert.equal((await request(access, 'DELETE', `${CM_PATH}/oadp-later`)).status, 200);
     assert.equal((await request(access, 'GET', `${IBGU_PATH}/wave-cm`)).status, 404, 'the IBGU reached the hub');
   });
