@@ -25,6 +25,11 @@ interface ObjectLike {
   metadata?: { annotations?: Record<string, unknown>; labels?: Record<string, unknown> };
 }
 
+/** Application and namespace names are Kubernetes names; anything else from a cluster is not shown as one. */
+const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const shown = (name: string, valid: RegExp) => (valid.test(name) ? name : '(a name that is not a valid Kubernetes name)');
+
 /** The Argo CD Application tracking the object, or undefined when nothing marks it. */
 export function argoCdTracking(object: ObjectLike | undefined): ArgoCdTracking | undefined {
   const id = object?.metadata?.annotations?.[ARGOCD_TRACKING_ANNOTATION];
@@ -32,11 +37,12 @@ export function argoCdTracking(object: ObjectLike | undefined): ArgoCdTracking |
     const app = id.slice(0, id.indexOf(':')).trim();
     if (app) {
       const underscore = app.indexOf('_');
-      return { application: underscore > 0 ? `${app.slice(0, underscore)}/${app.slice(underscore + 1)}` : app, by: 'annotation' };
+      const application = underscore > 0 ? `${shown(app.slice(0, underscore), NAME)}/${shown(app.slice(underscore + 1), NAME)}` : shown(app, NAME);
+      return { application, by: 'annotation' };
     }
   }
   const label = object?.metadata?.labels?.[ARGOCD_INSTANCE_LABEL];
-  if (typeof label === 'string' && label.trim()) return { application: label.trim(), by: 'label' };
+  if (typeof label === 'string' && label.trim()) return { application: shown(label.trim(), LABEL_VALUE), by: 'label' };
   return undefined;
 }
 

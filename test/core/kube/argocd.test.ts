@@ -20,3 +20,10 @@ test('an untracked object gets no warning', () => {
   assert.equal(argoCdWarning({ metadata: {} }, 'x'), '');
   assert.equal(argoCdWarning(undefined, 'x'), '');
 });
+
+test('a cluster\'s text is data: a tracking id that is not a name is not shown as one (no markup, no link)', () => {
+  const hostile = { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': '[Open](https\u200b//x.example) **now**:x/y:z/w' } } };
+  const tracking = argoCdTracking(hostile);
+  assert.equal(tracking?.application, '(a name that is not a valid Kubernetes name)');
+  assert.doesNotMatch(argoCdWarning(hostile, 'x'), /\[|\*\*/);
+});
