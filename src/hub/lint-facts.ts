@@ -38,7 +38,7 @@ function asFile(path: string, object: KubeObject): ParsedFile {
  */
 export async function readHubFacts(connection: HubConnection, workspace: Workspace, context: { name: string; namespace?: string }, request: <T>(what: () => Promise<T>) => Promise<T> = (what) => what()): Promise<HubRead> {
   const name = context.name;
-  const lookups = hubLookups(workspace, context.namespace ?? 'default');
+  const lookups = hubLookups(workspace.ofType('IBGU'), context.namespace ?? 'default');
   const ibguApi = apiVersionOf(IBGU_TYPE);
   const cmApi = apiVersionOf(CONFIG_MAP_TYPE);
   const previous: ParsedFile[] = [];

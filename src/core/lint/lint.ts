@@ -151,6 +151,8 @@ function* lintChecked(given: ParsedFile, workspace: Workspace, options: LintOpti
     for (const index of rulesFor(rules, resource)) {
       if (overflowed) break;
       const rule = rules[index];
+      // A rule that reads the stored versions or the hub reports nothing without them.
+      if (rule.needs && !options[rule.needs]) continue;
       const severity = severityOf(rule);
       if (!severity) continue;
       let reports: Report[] | undefined;

@@ -6,11 +6,14 @@ import { hubKey, hubNamespace, plansPrep } from './support/hub';
 export const hubSecretMissingRule = defineRule({
   id: 'ibgu/hub-secret-missing',
   severity: 'error',
-  title: 'The seed pull secret does not exist in the IBGU\'s namespace on the live hub (`ibgu lint --hub`)',
+  title: 'The seed pull secret does not exist in the IBGU\'s namespace on the live hub (checked on a connected hub)',
   evidence: 'TALM `controllers/utils/manifestworkreplicaset.go`: at Prep the `seedImageRef.pullSecretRef` Secret is copied from the IBGU\'s namespace on the hub, and skipped when missing; LCA then cannot pull the seed image and Prep fails',
-  docs: 'Checked by `ibgu lint --hub` only, against the hub of the kubeconfig context: the Secret an IBGU with a Prep step names in `ibuSpec.seedImageRef.pullSecretRef.name` must exist on the hub in the IBGU\'s own namespace (TALM reads it there, whatever namespace the clusters use, and writes it to `openshift-lifecycle-agent` on each cluster). A missing one is skipped, and Prep fails later on every cluster when LCA pulls the seed image. Create the Secret in the IBGU\'s namespace on the hub before applying the IBGU.',
+  docs: 'Checked against a live hub only: by `ibgu lint --hub` (the hub of the kubeconfig context), in the editor while a hub is connected (refreshed by a watch of the object), and before Apply: the Secret an IBGU with a Prep step names in `ibuSpec.seedImageRef.pullSecretRef.name` must exist on the hub in the IBGU\'s own namespace (TALM reads it there, whatever namespace the clusters use, and writes it to `openshift-lifecycle-agent` on each cluster). A missing one is skipped, and Prep fails later on every cluster when LCA pulls the seed image. Create the Secret in the IBGU\'s namespace on the hub before applying the IBGU.',
   appliesTo: ['IBGU'],
-  scope: 'document',
+  // Workspace-scoped: editors keep a document rule's result while the text is unchanged, and the hub's facts
+  // change under an unchanged text (the ConfigMap is created). The facts key includes the hub facts.
+  scope: 'workspace',
+  needs: 'hub',
   check(resource, ctx) {
     const hub = ctx.options.hub;
     if (!hub || !plansPrep(resource)) return [];

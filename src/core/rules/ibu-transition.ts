@@ -11,6 +11,7 @@ export const ibuTransitionRule = defineRule({
   docs: 'Against the stored IBU and its status, the CRD allows only a stage listed in `status.validNextStages` (or the same stage), and refuses changes to seedImageRef, oadpContent, extraManifests and autoRollbackOnFailure while an upgrade is in progress (unless moving to Idle).',
   appliesTo: ['IBU'],
   scope: 'workspace',
+  needs: 'previous',
   check(resource, ctx) {
     const previous = previousOf(resource, ctx);
     if (!previous) return [];

@@ -74,6 +74,7 @@ export const planAppendOnlyRule = defineRule({
   docs: 'The IBGU CRD only lets steps be appended: every existing step must still be present, identical in its actions and its rollout strategy (a changed `maxConcurrency` or `timeout` counts as a change). To change how the rest of the rollout runs, append a new step, or create a new IBGU.',
   appliesTo: ['IBGU'],
   scope: 'workspace',
+  needs: 'previous',
   check(resource, ctx) {
     const previous = previousOf(resource, ctx);
     if (!previous) return [];

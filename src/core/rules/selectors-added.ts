@@ -22,6 +22,7 @@ export const selectorsAddedRule = defineRule({
   docs: 'The API server accepts adding `spec.clusterLabelSelectors` to an IBGU that had none (the CRD\'s `self == oldSelf` rule is a transition rule, evaluated only when the field exists in both versions). But TALM created the first step\'s ClusterGroupUpgrade when the IBGU was created, without selectors; it never updates an existing CGU, only waits for it to succeed, and a CGU that selects no clusters never does (ClusterNotFound). So the IBGU keeps waiting on that step. Delete that CGU (TALM recreates it from the IBGU, now with the selectors) or create a new IBGU.',
   appliesTo: ['IBGU'],
   scope: 'workspace',
+  needs: 'previous',
   check(resource, ctx) {
     const previous = previousOf(resource, ctx);
     if (!previous) return [];

@@ -85,8 +85,17 @@ export interface BuiltinCheck extends CheckRecord {
   readonly builtin: true;
 }
 
+/**
+ * What a rule reads besides the files, when it reports nothing without it: `previous`, the stored versions
+ * (`--previous`, or the live objects of a hub); `hub`, the facts of a live hub. The engine skips such a rule
+ * when the lint is not given it, and editors say where its findings come from.
+ */
+export type RuleInput = 'previous' | 'hub';
+
 interface RuleBase extends CheckRecord {
   readonly appliesTo: readonly ResourceType[];
+  /** Set when the rule reports nothing unless the lint's options carry this input (see RuleInput). */
+  readonly needs?: RuleInput;
 }
 
 /** A rule whose result depends on its own document only: its check is not given the workspace. */

@@ -76,6 +76,7 @@ export function immutableRule(id: string, field: 'ibuSpec' | 'clusterLabelSelect
     docs,
     appliesTo: ['IBGU'],
     scope: 'workspace',
+    needs: 'previous',
     check(resource, ctx) {
       const previous = previousOf(resource, ctx);
       if (!previous) return [];

@@ -1,7 +1,6 @@
 import { planOf } from './plan';
 import { getMap, getString } from '../../yaml/ast';
 import { configMapRefs, ibuSpecOf } from '../../lca/configmaps';
-import type { Workspace } from '../../yaml/workspace';
 import type { Resource } from '../../yaml/parse';
 import type { HubFacts } from '../types';
 
@@ -28,15 +27,19 @@ export interface HubLookups {
   secrets: { namespace: string; name: string }[];
 }
 
-/** The objects the hub rules and the live previous versions need, each once, for IBGUs in `defaultNamespace` unless they name one. */
-export function hubLookups(ws: Workspace, defaultNamespace: string): HubLookups {
+/**
+ * The objects the hub rules and the live previous versions need, each once, for the IBGUs among `resources`
+ * (a workspace's, or an editor's open documents), in `defaultNamespace` unless they name one.
+ */
+export function hubLookups(resources: Iterable<Resource>, defaultNamespace: string): HubLookups {
   const seen = new Set<string>();
   const once = <T extends { namespace: string; name: string }>(kind: string, list: T[], item: T) => {
     const key = `${kind}:${hubKey(item.namespace, item.name)}`;
     if (!seen.has(key)) (seen.add(key), list.push(item));
   };
   const out: HubLookups = { ibgus: [], configMaps: [], secrets: [] };
-  for (const r of ws.ofType('IBGU')) {
+  for (const r of resources) {
+    if (r.type !== 'IBGU') continue;
     // Only top-level IBGUs: one embedded in a ConfigMap is not applied to the hub as it stands.
     if (r.yaml.embedding || !r.name) continue;
     const namespace = r.namespace ?? defaultNamespace;
