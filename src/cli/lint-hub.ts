@@ -9,7 +9,8 @@ import type { Workspace } from '../core/index';
 import { HubConnection, HubError, kubeconfigFor, readKubeconfig } from '../hub/index';
 import { readHubFacts, type HubRead } from '../hub/lint-facts';
 
-export { hubPath, type HubRead } from '../hub/lint-facts';
+export { hubPath } from '../core/index';
+export type { HubRead } from '../hub/lint-facts';
 
 /** A hub that cannot be used: its message is the whole line after `ibgu: hub <context>: `. */
 export class HubProblem extends Error {

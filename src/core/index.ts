@@ -15,7 +15,7 @@ export { planCombinationRule } from './rules/plan-combination';
 export { schemaRule } from './rules/schema';
 export { unknownFieldRule } from './rules/unknown-field';
 export type { BuiltinCheck, CheckRecord, DocumentContext, DocumentRule, Finding, Fix, HubFacts, LintOptions, LvmsMode, Rule, RuleContext, RuleInput, RuleRecord, RuleScope, RuleTag, Severity, TextEdit, WorkspaceContext, WorkspaceRule } from './rules/types';
-export { hubLookups, hubKey, type HubLookups } from './rules/support/hub';
+export { hubLookups, hubKey, hubPath, type HubLookups } from './rules/support/hub';
 export { hover, complete, documentSymbols, foldingRanges, type HoverResult, type CompletionItem, type DocSymbol, type FoldingRange } from './service/index';
 export { selectorMatches, anySelectorMatches, stepSelectors, stepRequirement, selectForStep, sortClusterNames, SelectorError, type LabelSelector, type SelectorRequirement, type ClusterInfo, type Labels } from './talm/select';
 export { batchSize, batches, batchTimeoutMinutes, stepWorstCaseMinutes, labelsAfterStatus, ibguLabels, CLEANUP_ACTIONS } from './talm/batches';

@@ -6,7 +6,7 @@
  * both read through this.
  */
 import { stringify } from 'yaml';
-import { hubKey, hubLookups, parseFile, CONFIG_MAP_TYPE, IBGU_TYPE, SECRET_TYPE, type HubFacts, type KubeObject, type ParsedFile, type Workspace } from '../core/index';
+import { hubKey, hubLookups, hubPath, parseFile, CONFIG_MAP_TYPE, IBGU_TYPE, SECRET_TYPE, type HubFacts, type KubeObject, type ParsedFile, type Workspace } from '../core/index';
 import type { HubConnection } from './connection';
 
 export interface HubRead {
@@ -20,16 +20,18 @@ export interface HubRead {
 
 const apiVersionOf = (t: { group: string; version: string }) => (t.group ? `${t.group}/${t.version}` : t.version);
 
-/** The virtual path of a hub object in the lint's output. */
-export const hubPath = (context: string, namespace: string, plural: string, name: string) => `hub:${context}/${namespace}/${plural}/${name}`;
-
-/** The object as a YAML file, without status and server-managed metadata (the rules read spec and data). */
-function asFile(path: string, object: KubeObject): ParsedFile {
+/**
+ * A hub object as the rules read it, as YAML: without status and server-managed metadata (the rules read spec
+ * and data, and a status update then changes nothing).
+ */
+export function rulesYaml(object: KubeObject): string {
   const { name, namespace, labels, annotations } = object.metadata ?? {};
   const metadata = { name, namespace, ...(labels && Object.keys(labels).length ? { labels } : {}), ...(annotations && Object.keys(annotations).length ? { annotations } : {}) };
   const { status: _status, metadata: _metadata, apiVersion, kind, ...rest } = object as KubeObject & { status?: unknown };
-  return parseFile(path, stringify({ apiVersion, kind, metadata, ...rest }, { lineWidth: 0 }));
+  return stringify({ apiVersion, kind, metadata, ...rest }, { lineWidth: 0 });
 }
+
+const asFile = (path: string, object: KubeObject): ParsedFile => parseFile(path, rulesYaml(object));
 
 /**
  * Reads what the lint of `workspace` needs from the hub behind `connection`, one request at a time (the first

@@ -9,11 +9,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, VALIDATE_WORKSPACE_REQUEST, type InitializationOptions, type ServerSettings, type ValidateWorkspaceResult } from '../shared/lsp-protocol';
+import { DEFAULT_SETTINGS, HUB_LOOKUPS_NOTIFICATION, HUB_NOTIFICATION, VALIDATE_WORKSPACE_REQUEST, type HubParams, type InitializationOptions, type ServerSettings, type ValidateWorkspaceResult } from '../shared/lsp-protocol';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { completionsAt, foldingOf, hoverAt, symbolsOf } from './features';
 import { planLenses } from './lenses';
 import { normalize, pull } from './settings';
+import { HubState } from './hub';
 import { Store } from './store';
 import { Validator } from './validation';
 
@@ -31,7 +32,30 @@ let watchedFilesSupported = false;
 let foldersChangeSupported = false;
 let folders: string[] = [];
 let indexGeneration = 0;
-const validator = new Validator(connection, store, () => settings, () => yamlExtensionActive);
+const hub = new HubState();
+const validator = new Validator(connection, store, () => settings, () => yamlExtensionActive, hub);
+let lookupsTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Tells the client what the open documents need looked up on the connected hub, soon after they change (a
+ * burst of edits is one look), and only when it differs from what it was last told.
+ */
+function sendHubLookups(delayMs = 200): void {
+  if (!hub.connected || lookupsTimer) return;
+  lookupsTimer = setTimeout(() => {
+    lookupsTimer = undefined;
+    store.settle();
+    const files = store.openDocuments().flatMap((uri) => store.document(uri)?.file ?? []);
+    const lookups = hub.lookupsToSend(files);
+    if (lookups) void connection.sendNotification(HUB_LOOKUPS_NOTIFICATION, lookups);
+  }, delayMs);
+}
+
+connection.onNotification(HUB_NOTIFICATION, (params: HubParams | null) => {
+  if (!hub.set(params)) return;
+  sendHubLookups(0);
+  validator.scheduleOpen(0);
+});
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -94,6 +118,7 @@ documents.onDidChangeContent((event) => {
   const { uri, version } = event.document;
   store.update(uri, version, event.document.getText(), settings.maxFileSizeKb * 1024);
   validator.schedule(uri);
+  sendHubLookups();
   // Other open files may have findings that depend on this one (OADP sets, LVM Storage evidence); while no
   // cross-document fact changed, their validation is answered from the cache.
   for (const other of store.openDocuments()) if (other !== uri) validator.schedule(other, 500);
@@ -104,6 +129,7 @@ documents.onDidClose(async (event) => {
   validator.clear(uri);
   await store.close(uri, settings.maxFileSizeKb * 1024);
   validator.scheduleOpen();
+  sendHubLookups();
 });
 
 connection.onDidChangeWatchedFiles(async (params) => {

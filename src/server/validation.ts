@@ -5,6 +5,7 @@ import { STATUS_NOTIFICATION, type ServerSettings, type StatusParams } from '../
 import { Publisher } from './publisher';
 import { lintOptions } from './settings';
 import type { Store } from './store';
+import type { HubState } from './hub';
 
 export interface Recorded {
   version: number | undefined;
@@ -16,6 +17,8 @@ interface Inputs {
   version: number;
   generation: number;
   settings: ServerSettings;
+  /** What the connected hub answered (HubState.generation). */
+  hub: number;
 }
 
 /** Validation of one open document: the run pending, the one in progress, and what the last ones cost. */
@@ -51,6 +54,7 @@ export class Validator {
     private readonly store: Store,
     private readonly settings: () => ServerSettings,
     private readonly yamlExtensionActive: () => boolean,
+    private readonly hub: HubState,
   ) {
     this.publisher = new Publisher((params) => connection.sendDiagnostics(params), (uri) => store.version(uri));
   }
@@ -154,10 +158,10 @@ export class Validator {
     this.store.settle();
     const doc = this.store.document(uri);
     if (!doc) return;
-    const inputs: Inputs = { version: doc.version, generation: this.store.generation, settings: this.settings() };
+    const inputs: Inputs = { version: doc.version, generation: this.store.generation, settings: this.settings(), hub: this.hub.generation };
     const previous = runs.inputs;
-    if (previous && previous.version === inputs.version && previous.generation === inputs.generation && previous.settings === inputs.settings) return;
-    const stale = () => this.store.version(uri) !== inputs.version || this.store.generation !== inputs.generation || this.settings() !== inputs.settings;
+    if (previous && previous.version === inputs.version && previous.generation === inputs.generation && previous.settings === inputs.settings && previous.hub === inputs.hub) return;
+    const stale = () => this.store.version(uri) !== inputs.version || this.store.generation !== inputs.generation || this.settings() !== inputs.settings || this.hub.generation !== inputs.hub;
     const steps = this.check(doc.file, inputs.settings);
     let busyMs = 0;
     for (;;) {
@@ -206,8 +210,8 @@ export class Validator {
   private *check(file: ParsedFile, settings: ServerSettings): Generator<void, Finding[], void> {
     const skipped = notValidated(file.text, settings);
     if (skipped) return skipped;
-    const findings = yield* lintFileSteps(file, this.store.workspace, lintOptions(settings), undefined, this.store.lintCache);
-    return findings.filter((f) => this.shown(f));
+    const findings = yield* lintFileSteps(file, this.store.workspace, { ...lintOptions(settings), ...this.hub.lintOptions() }, undefined, this.store.lintCache);
+    return findings.filter((f) => this.shown(f)).map((f) => this.hub.decorate(f));
   }
 
   clear(uri: string): void {

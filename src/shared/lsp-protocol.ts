@@ -44,3 +44,35 @@ export interface InitializationOptions {
   yamlExtensionActive?: boolean;
   settings?: Partial<ServerSettings>;
 }
+
+/** An object on the hub, by namespace and name. */
+export interface HubObjectRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Client → server: the connected hub the open documents are checked against (the rules that need a hub or
+ * the stored versions, see the core's RuleInput), or `null` when none is connected. Sent when the hub, or
+ * what it answered for the lookups, changes; never for changes the rules do not read (an IBGU's status).
+ */
+export const HUB_NOTIFICATION = 'ibgu/hub';
+export interface HubParams {
+  /** The hub's kubeconfig context, named in the findings. */
+  context: string;
+  /** The namespace of an IBGU written without one: the context's, or `default`, as kubectl applies it. */
+  namespace: string;
+  /** The live IBGUs among those looked up, as YAML (spec and identifying metadata): their stored versions. */
+  ibgus: (HubObjectRef & { yaml: string })[];
+  /** The ConfigMaps and Secrets looked up whose answer is known, as [`namespace/name`, exists]. */
+  configMaps: [string, boolean][];
+  secrets: [string, boolean][];
+}
+
+/** Server → client: what the open documents need looked up on the hub; sent when it changes while a hub is set. */
+export const HUB_LOOKUPS_NOTIFICATION = 'ibgu/hubLookups';
+export interface HubLookupsParams {
+  ibgus: HubObjectRef[];
+  configMaps: HubObjectRef[];
+  secrets: HubObjectRef[];
+}

@@ -7,6 +7,9 @@ import type { HubFacts } from '../types';
 /** `namespace/name`, the key of HubFacts' maps. */
 export const hubKey = (namespace: string, name: string) => `${namespace}/${name}`;
 
+/** The virtual path of a hub object among the files of a lint (its live version, or a ConfigMap read from the hub). */
+export const hubPath = (context: string, namespace: string, plural: string, name: string) => `hub:${context}/${namespace}/${plural}/${name}`;
+
 /** The namespace an IBGU lands in on the hub: its own, else the context's (or `default`), as kubectl applies it. */
 export function hubNamespace(resource: Resource, hub: HubFacts): string {
   return resource.namespace ?? hub.namespace;
