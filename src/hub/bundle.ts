@@ -10,6 +10,7 @@ export * from './tree-model';
 export * from './documents';
 export * from './new-ibgu';
 export * from './news';
+export { EditorHubFacts } from './editor-facts';
 export { appendErrors } from '../shared/plan-editor-model';
 export { SpokeClient, adminSpokeClient, readAdminKubeconfig, adminKubeconfigSecret, IBU_API, type SpokeSnapshot } from './spoke';
 export * from '../core/troubleshoot/index';

@@ -10,6 +10,7 @@ import { Backoff } from './backoff';
 import { classify, HttpFailure, HubError } from './errors';
 import { HubHttp, resourcePath, type ResourceLocation } from './http';
 import { KindInformer } from './informer';
+import { ObjectWatches, type ObjectWatchesOptions } from './object-watches';
 import { changeSince, type Seen } from './seen';
 import { RESOURCE_TYPES, WATCHED_KINDS, type ConnectionState, type HubContext, type KubeObject, type ModelChange, type WatchedKind } from './types';
 
@@ -53,7 +54,7 @@ export class HubConnection {
   private lastEventAt: number | undefined;
   private current: ConnectionState = { phase: 'idle' };
 
-  constructor(readonly context: HubContext, kubeConfig: KubeConfig, options: HubConnectionOptions = {}) {
+  constructor(readonly context: HubContext, private readonly kubeConfig: KubeConfig, options: HubConnectionOptions = {}) {
     this.log = options.log ?? (() => {});
     this.http = new HubHttp(kubeConfig, context.server || kubeConfig.getCurrentCluster()?.server || '');
     const backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
@@ -259,6 +260,11 @@ export class HubConnection {
         current = now;
       }
     }
+  }
+
+  /** Watches of single objects (not kinds) with this connection's credentials; the caller disposes them. */
+  watchObjects(options: ObjectWatchesOptions = {}): ObjectWatches {
+    return new ObjectWatches(this.kubeConfig, this.http, { log: this.log, ...options });
   }
 
   /** Stops everything and forgets the listeners; the connection cannot be started again. */

@@ -47,19 +47,29 @@ export class KindInformer {
   private currentStream: { controller?: AbortController } | undefined;
   private listApplied = false;
 
+  /** What the cache keeps of each object (a Secret's data is dropped as it arrives). */
+  private readonly keep: (object: KubeObject) => KubeObject;
+
+  /**
+   * `only` narrows the informer to one object: its namespace's collection with a `metadata.name` field
+   * selector (what `kubectl get -w` of one object sends), so that the hub streams that object alone.
+   */
   constructor(
-    readonly type: ResourceType,
+    readonly type: Pick<ResourceType, 'group' | 'version' | 'plural' | 'namespaced'> & { kind: string },
     kc: KubeConfig,
     private readonly http: HubHttp,
     private readonly events: InformerEvents,
+    only?: { namespace: string; name: string; keep?: (object: KubeObject) => KubeObject },
   ) {
-    // The collection of every namespace: a ResourceType is where its objects live.
-    const path = resourcePath(type, undefined);
-    const apiVersion = `${type.group}/${type.version}`;
+    this.keep = only?.keep ?? ((object) => object);
+    // The collection of every namespace (a ResourceType is where its objects live), or of the one object's.
+    const path = resourcePath(type, only?.namespace);
+    const fieldSelector = only ? `metadata.name=${only.name}` : undefined;
+    const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
     const list = async () => {
       let answer: { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
       try {
-        answer = (await http.request('GET', path)) as typeof answer;
+        answer = (await http.request('GET', path, fieldSelector ? { query: { fieldSelector } } : {})) as typeof answer;
       } catch (error) {
         throw classify(error, this.describe('list'));
       }
@@ -68,10 +78,11 @@ export class KindInformer {
         item.apiVersion ??= apiVersion;
         item.kind ??= type.kind;
       }
+      if (only?.keep) answer.items = (answer.items ?? []).map(only.keep);
       this.listApplied = true;
       return answer as { items: KubernetesObject[]; metadata?: { resourceVersion?: string } };
     };
-    this.listWatch = new ListWatch(path, new InformerWatch(kc, this), list, false);
+    this.listWatch = new ListWatch(path, new InformerWatch(kc, this), list, false, undefined, fieldSelector);
     for (const type of ['add', 'update', 'delete'] as const) {
       this.listWatch.on(type, (object) => {
         if (this.active) this.events.change(type, object as KubeObject);
@@ -126,7 +137,7 @@ export class KindInformer {
     try {
       stream.controller = await open(
         (phase, object, raw) => {
-          if (isCurrent()) callback(phase, object, raw);
+          if (isCurrent()) callback(phase, object && typeof object === 'object' && phase !== 'ERROR' ? this.keep(object as KubeObject) : object, raw);
         },
         (error) => {
           if (error) failed = true;
