@@ -7,6 +7,7 @@ import { Status } from './status';
 import { registerSchemas, yamlExtensionValidates } from './yaml-extension';
 import { Confirmation } from './confirm';
 import { HubCommands } from './hub-commands';
+import { HubDiagnostics } from './hub-diagnostics';
 import { Hubs } from './hubs';
 import { SandboxProcess } from './sandbox-process';
 import { Spokes } from './spokes';
@@ -24,6 +25,7 @@ export interface HubParts {
   commands: HubCommands;
   confirmation: Confirmation;
   trouble: TroubleCommands;
+  diagnostics: HubDiagnostics;
 }
 
 /**
@@ -78,9 +80,10 @@ export class IbguExtension implements vscode.Disposable {
     const trouble = new TroubleCommands(hubs, spokes, content, confirmation, this.log);
     const watch = new RolloutWatch(hubs);
     const lenses = new IbguLenses(hubs);
+    const diagnostics = new HubDiagnostics(hubs, this.log);
     // Disposed in reverse: the views before the hubs, the hubs before the sandbox process they read.
-    this.disposables.push(sandbox, hubs, tree, content, confirmation, commands, spokes, trouble, watch, lenses);
-    this.hub = { hubs, tree, watch, sandbox, commands, confirmation, trouble };
+    this.disposables.push(sandbox, hubs, tree, content, confirmation, commands, spokes, trouble, watch, lenses, diagnostics);
+    this.hub = { hubs, tree, watch, sandbox, commands, confirmation, trouble, diagnostics };
     this.hubSetupMs = performance.now() - started;
     if (vscode.workspace.isTrusted && vscode.workspace.getConfiguration('ibgu.hub').get<boolean>('openViewOnStart', false)) void vscode.commands.executeCommand('ibgu.hubs.focus');
   }
@@ -95,6 +98,7 @@ export class IbguExtension implements vscode.Disposable {
     try {
       await client.start();
       client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => this.status.update(params));
+      this.hub?.diagnostics.attach(client);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`The language server did not start: ${message}`);

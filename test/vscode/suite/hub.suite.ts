@@ -161,6 +161,32 @@ suite('hub: connect, apply, watch, append', function () {
     await until(() => !diffTab(), 'the diff to close after the apply', 5000);
   });
 
+  test('as you type against the connected hub: removing a step of the live IBGU is an error naming the hub, and undoing it clears it', async () => {
+    const uri = workspaceUri('hub/wave-a.yaml');
+    assert.equal((await request(access, 'GET', `${IBGU_PATH}/wave-a`)).status, 200, 'wave-a is not on the hub');
+    const editor = await vscode.window.showTextDocument(uri);
+    const original = editor.document.getText();
+    const appendOnly = () => vscode.languages.getDiagnostics(uri).filter((d) => String((d.code as { value?: unknown })?.value ?? d.code) === 'ibgu/plan-append-only');
+    const describe = () => JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]));
+    try {
+      // The file equals the live IBGU: nothing to say.
+      await until(() => api.hub!.diagnostics.hub === SANDBOX, 'the hub answering for open files', 20_000);
+      assert.deepEqual(appendOnly(), []);
+      const upgrade = original.indexOf('  - actions: [Upgrade]');
+      assert.ok(upgrade > 0);
+      await editor.edit((b) => b.delete(new vscode.Range(editor.document.positionAt(upgrade), editor.document.positionAt(original.length))));
+      const [removed] = await until(() => (appendOnly().length ? appendOnly() : undefined), 'plan-append-only as soon as the step is typed away', 20_000, describe);
+      assert.equal(removed!.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(removed!.message, /live one on hub ibgu-sandbox/);
+      assert.ok(editor.document.isDirty, 'the check ran on the unsaved text');
+      await vscode.commands.executeCommand('undo');
+      await until(() => editor.document.getText() === original && appendOnly().length === 0, 'the finding to clear once the step is back', 20_000, describe);
+    } finally {
+      if (editor.document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+
   test('Apply checks the hub first: an OADP ConfigMap missing there blocks it, by name; applied from the workspace first (its own diff and confirmation), Apply goes on', async () => {
     const uri = workspaceUri('hub/wave-cm.yaml');
     const blocked = await vscode.commands.executeCommand<ApplyOutcome>('ibgu.applyToHub', uri, undefined, undefined, SANDBOX);
@@ -185,6 +211,30 @@ suite('hub: connect, apply, watch, append', function () {
     await closeDiffs();
     assert.equal((await request(access, 'DELETE', `${CM_PATH}/oadp-later`)).status, 200);
     assert.equal((await request(access, 'GET', `${IBGU_PATH}/wave-cm`)).status, 404, 'the IBGU reached the hub');
+  });
+
+  test('as you type against the connected hub: an OADP ConfigMap missing there is an error that creating it clears, without reopening the file', async () => {
+    const uri = workspaceUri('hub/wave-cm.yaml');
+    const editor = await vscode.window.showTextDocument(uri);
+    const hubFindings = () => vscode.languages.getDiagnostics(uri).filter((d) => String((d.code as { value?: unknown })?.value ?? d.code) === 'ibgu/hub-configmap-missing');
+    const describe = () => JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]));
+    const [missing] = await until(() => (hubFindings().length ? hubFindings() : undefined), 'the hub-configmap-missing diagnostic', 20_000, describe);
+    assert.equal(missing!.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(missing!.source, 'ibgu');
+    assert.match(missing!.message, /ConfigMap openshift-adp\/oadp-later \(oadpContent\) does not exist on the hub \(context ibgu-sandbox\)/);
+    assert.equal(editor.document.getText().split('\n')[missing!.range.start.line]!.trim(), '- name: oadp-later');
+    const CM_PATH = '/api/v1/namespaces/openshift-adp/configmaps';
+    const created = await request(access, 'POST', CM_PATH, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'oadp-later', namespace: 'openshift-adp' }, data: { 'backup.yaml': '{}' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    try {
+      await until(() => hubFindings().length === 0, 'the diagnostic to clear once the ConfigMap exists', 20_000, describe);
+      assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === editor.document), 'the file was closed or reopened');
+    } finally {
+      assert.equal((await request(access, 'DELETE', `${CM_PATH}/oadp-later`)).status, 200);
+    }
+    // Gone again: the watch brings the error back.
+    await until(() => hubFindings().length === 1, 'the diagnostic back once the ConfigMap is deleted', 20_000, describe);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('an IBGU Argo CD tracks: Apply names the Application whose sync will undo the change, before anything is written', async () => {
