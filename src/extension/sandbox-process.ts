@@ -34,7 +34,6 @@ export function shippedScenarios(extensionPath: string): ScenarioChoice[] {
 export class SandboxProcess implements SandboxSource, vscode.Disposable {
   private child: ChildProcess | undefined;
   private path: string | undefined;
-  private scale: number | undefined;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
@@ -46,11 +45,6 @@ export class SandboxProcess implements SandboxSource, vscode.Disposable {
 
   get kubeconfigPath(): string | undefined {
     return this.path;
-  }
-
-  /** Wall seconds per TALM/LCA minute of the running sandbox (its `--time-scale`). */
-  get timeScale(): number | undefined {
-    return this.child ? this.scale : undefined;
   }
 
   get running(): boolean {
@@ -72,7 +66,6 @@ export class SandboxProcess implements SandboxSource, vscode.Disposable {
       windowsHide: true,
     });
     this.child = child;
-    this.scale = options.timeScale;
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4000);

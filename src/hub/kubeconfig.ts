@@ -139,9 +139,11 @@ export function readKubeconfig(options: ReadKubeconfigOptions = {}): KubeconfigV
     const user = typeof entry.body.user === 'string' ? entry.body.user : '';
     const server = m.clusters.get(cluster)?.body.server;
     const namespace = entry.body.namespace;
+    const timeScale = sandboxTimeScale(m.clusters.get(cluster)?.body.extensions);
     return {
       name: entry.name, cluster, user, server: typeof server === 'string' ? server : '', file: entry.file,
       ...(typeof namespace === 'string' && namespace ? { namespace } : {}),
+      ...(timeScale !== undefined ? { timeScale } : {}),
     };
   });
   if (options.pinnedContext && m.contexts.has(options.pinnedContext)) current = options.pinnedContext;
@@ -192,4 +194,18 @@ export function kubeconfigFor(view: KubeconfigView, context: string): KubeConfig
   // JSON is YAML: client-node's own loader turns the entries into its types (and reads a token file).
   kc.loadFromString(JSON.stringify(doc));
   return kc;
+}
+
+/** The kubeconfig cluster extension the sandbox hub writes (src/sandbox/kubeconfig.ts SANDBOX_EXTENSION). */
+const SANDBOX_EXTENSION = 'sandbox.ibgu.io';
+
+/**
+ * The sandbox hub's time scale (wall seconds per simulated minute) from a cluster's extensions, when it is a
+ * number in (0, 3600]; anything else is ignored. It only changes how the dashboard labels its time axis.
+ */
+export function sandboxTimeScale(extensions: unknown): number | undefined {
+  if (!Array.isArray(extensions)) return undefined;
+  const entry = extensions.find((e): e is { extension?: unknown } => isRecord(e) && e.name === SANDBOX_EXTENSION);
+  const scale = isRecord(entry?.extension) ? entry.extension.timeScale : undefined;
+  return typeof scale === 'number' && Number.isFinite(scale) && scale > 0 && scale <= 3600 ? scale : undefined;
 }

@@ -43,6 +43,8 @@ export interface HubContext {
   namespace?: string;
   /** The kubeconfig file that defines the context (the first one, as kubectl merges). */
   file: string;
+  /** Set when the context's cluster is a sandbox hub: its wall seconds per simulated (TALM) minute. */
+  timeScale?: number;
 }
 
 export interface KubeconfigView {

@@ -115,7 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let kubeconfigPath: string;
   try {
     applyHubObjects(store, options.hubObjects ?? []);
-    kubeconfigPath = writeKubeconfig(options.kubeconfigPath, kubeconfigText(url, pki.caPem, token));
+    kubeconfigPath = writeKubeconfig(options.kubeconfigPath, kubeconfigText(url, pki.caPem, token, undefined, clock.secondsPerMinute));
   } catch (error) {
     // Nothing keeps running when the sandbox cannot start (a refused kubeconfig path included).
     await server.close();

@@ -7,14 +7,25 @@ import { stringify } from 'yaml';
 
 export const CONTEXT_NAME = 'ibgu-sandbox';
 
-/** `names`: the context, cluster and user names (a spoke's admin kubeconfig uses its own). */
-export function kubeconfigText(server: string, caPem: string, token: string, names = { context: CONTEXT_NAME, cluster: CONTEXT_NAME, user: 'sandbox-admin' }): string {
-  return templateFor(caPem)({ SERVER: server, TOKEN: token, CONTEXT: names.context, CLUSTER: names.cluster, USER: names.user });
+/**
+ * The name of the kubeconfig cluster extension in which the sandbox hub says how fast its clock runs (a
+ * NamedExtension, as minikube records its cluster info; kubectl keeps extensions it does not know as they
+ * are). Its `timeScale` is the wall seconds per simulated minute: the dashboard draws its time axis in TALM
+ * minutes with it.
+ */
+export const SANDBOX_EXTENSION = 'sandbox.ibgu.io';
+
+/**
+ * `names`: the context, cluster and user names (a spoke's admin kubeconfig uses its own). `timeScale`: the
+ * hub's, recorded in its cluster's SANDBOX_EXTENSION.
+ */
+export function kubeconfigText(server: string, caPem: string, token: string, names = { context: CONTEXT_NAME, cluster: CONTEXT_NAME, user: 'sandbox-admin' }, timeScale?: number): string {
+  return templateFor(caPem, timeScale)({ SERVER: server, TOKEN: token, CONTEXT: names.context, CLUSTER: names.cluster, USER: names.user });
 }
 
 type Fields = Record<'SERVER' | 'TOKEN' | 'CONTEXT' | 'CLUSTER' | 'USER', string>;
 const PLACEHOLDER = /__IBGU_KC_(SERVER|TOKEN|CONTEXT|CLUSTER|USER)__/g;
-let lastTemplate: { caPem: string; fill: (fields: Fields) => string } | undefined;
+let lastTemplate: { caPem: string; timeScale: number | undefined; fill: (fields: Fields) => string } | undefined;
 
 /**
  * The kubeconfig as YAML text with placeholders, rendered once per CA: seeding 3,500 spokes' admin
@@ -22,20 +33,27 @@ let lastTemplate: { caPem: string; fill: (fields: Fields) => string } | undefine
  * is a plain scalar, replaced by the value as a JSON string, which is also a valid double-quoted YAML
  * scalar (JSON escapes are a subset of YAML's), so any value reads back exactly. Base64 has no `_`.
  */
-function templateFor(caPem: string): (fields: Fields) => string {
-  if (lastTemplate?.caPem === caPem) return lastTemplate.fill;
+function templateFor(caPem: string, timeScale: number | undefined): (fields: Fields) => string {
+  if (lastTemplate?.caPem === caPem && lastTemplate.timeScale === timeScale) return lastTemplate.fill;
   const p = (f: keyof Fields) => `__IBGU_KC_${f}__`;
   const text = stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: p('CLUSTER'), cluster: { server: p('SERVER'), 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [{
+      name: p('CLUSTER'),
+      cluster: {
+        server: p('SERVER'),
+        'certificate-authority-data': Buffer.from(caPem).toString('base64'),
+        ...(timeScale !== undefined ? { extensions: [{ name: SANDBOX_EXTENSION, extension: { timeScale } }] } : {}),
+      },
+    }],
     users: [{ name: p('USER'), user: { token: p('TOKEN') } }],
     contexts: [{ name: p('CONTEXT'), context: { cluster: p('CLUSTER'), user: p('USER'), namespace: 'default' } }],
     'current-context': p('CONTEXT'),
     preferences: {},
   });
   const fill = (fields: Fields) => text.replace(PLACEHOLDER, (_m, f: keyof Fields) => JSON.stringify(fields[f]));
-  lastTemplate = { caPem, fill };
+  lastTemplate = { caPem, timeScale, fill };
   return fill;
 }
 

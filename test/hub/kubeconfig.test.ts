@@ -244,3 +244,22 @@ describe('hostile files', () => {
     assert.match(view.problems[0]!.message, /not a regular file/);
   });
 });
+
+describe("the sandbox hub's time scale", () => {
+  const withExtensions = (extensions: unknown) => {
+    const dir = folder();
+    const doc = single('hub', 'https://127.0.0.1:6443', { current: true });
+    doc.clusters![0]!.cluster.extensions = extensions;
+    return readKubeconfig({ pinnedFile: write(path.join(dir, 'config'), doc) }).contexts[0]!;
+  };
+
+  test('is read from the cluster extension the sandbox writes', () => {
+    assert.equal(withExtensions([{ name: 'cluster_info', extension: { provider: 'minikube.sigs.k8s.io' } }, { name: 'sandbox.ibgu.io', extension: { timeScale: 0.25 } }]).timeScale, 0.25);
+    assert.equal(withExtensions(undefined).timeScale, undefined);
+  });
+
+  test('anything but a number in (0, 3600] is ignored', () => {
+    for (const bad of ['0.25', 0, -1, 3601, Number.NaN, null, { x: 1 }]) assert.equal(withExtensions([{ name: 'sandbox.ibgu.io', extension: { timeScale: bad } }]).timeScale, undefined, String(bad));
+    for (const bad of ['text', { name: 'sandbox.ibgu.io' }, [{ name: 'sandbox.ibgu.io', extension: 'x' }]]) assert.equal(withExtensions(bad).timeScale, undefined, JSON.stringify(bad));
+  });
+});

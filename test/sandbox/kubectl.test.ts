@@ -111,7 +111,7 @@ function kubectlSuite(kubectl: Kubectl): void {
     };
 
     before(async () => {
-      sandbox = await startSandbox({ port: 0, clusters: CLUSTERS, controllers: false });
+      sandbox = await startSandbox({ port: 0, clusters: CLUSTERS, controllers: false, timeScale: 0.5 });
       home = mkdtempSync(path.join(tmpdir(), 'ibgu-kubectl-'));
       env = { kubeconfig: sandbox.kubeconfigPath, home, cacheDir: path.join(home, 'cache') };
       await ok(['apply', '-f', path.join(repoRoot(), 'examples', 'ibgu', 'namespace.yaml')]);
@@ -193,6 +193,11 @@ function kubectlSuite(kubectl: Kubectl): void {
         assert.deepEqual(commands[i], golden.commands[i], `kubectl ${kubectl.version} sent other requests than ${path.relative(repoRoot(), file)} records, at command #${i + 1}; if intended, rerun with UPDATE_GOLDEN=1`);
       }
       assert.deepEqual(actual, golden);
+    });
+
+    test("the hub's kubeconfig records its time scale as a cluster extension kubectl keeps", async () => {
+      const extensions = JSON.parse((await ok(['config', 'view', '-o', 'jsonpath={.clusters[0].cluster.extensions}'])).stdout);
+      assert.deepEqual(extensions, [{ name: 'sandbox.ibgu.io', extension: { timeScale: 0.5 } }]);
     });
 
     test('api-resources and explain show the served types', async () => {

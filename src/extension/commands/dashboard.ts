@@ -19,7 +19,8 @@ export async function openDashboard(parts: HubCommandParts, node?: Target): Prom
       rollout: () => session.rollout(uid),
       state: () => session.state,
       // The sandbox this extension started is the only hub whose time scale is known (see connect.ts).
-      timeScale: () => (parts.sandbox.running && session.context.file === parts.sandbox.kubeconfigPath ? parts.sandbox.timeScale : undefined),
+      // The sandbox hub records its time scale in its kubeconfig, whoever started it (the extension, npm start, a terminal).
+      timeScale: () => session.context.timeScale,
       onDidChange: (listener) => parts.hubs.onDidChange((s) => {
         if (!s || s === session) listener();
       }),

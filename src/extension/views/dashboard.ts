@@ -13,7 +13,7 @@ export interface DashboardSource {
   /** The current rollout; undefined once the IBGU was deleted. */
   rollout(): Rollout | undefined;
   state(): ConnectionState;
-  /** The hub's time scale (wall seconds per TALM minute) when it is the extension's sandbox; undefined otherwise. */
+  /** The hub's time scale (wall seconds per TALM minute) when it is a sandbox hub (its kubeconfig says so); undefined otherwise. */
   timeScale(): number | undefined;
   /** Fires on any model change touching this IBGU (and on connection changes). */
   onDidChange(listener: () => void): { dispose(): void };

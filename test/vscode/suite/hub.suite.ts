@@ -310,6 +310,9 @@ suite('hub: connect, apply, watch, append', function () {
     assert.ok(dashboard?.panel, 'no dashboard panel');
     assert.equal(dashboard.panel.title, 'Rollout: ztp-upgrades/wave-a');
     assert.match(dashboard.panel.webview.html, /Content-Security-Policy/);
+    // The time axis is in TALM minutes: the sandbox records its time scale in its kubeconfig, however it was started.
+    assert.equal(session().context.timeScale, 0.05);
+    assert.equal(dashboard.source.timeScale(), 0.05);
     dashboard.dispose();
     const chosen = ['sno-0004', 'sno-0002'].map((name) => findNode(roots(), (n) => n.kind === 'managedCluster' && n.label === name)!);
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('ibgu.newIbguFromClusters', chosen[0], chosen);
