@@ -206,7 +206,7 @@ export class Store {
     obj.kind = t.kind;
     obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {};
     const meta = obj.metadata;
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${Math.random().toString(36).slice(2, 7)}`;
+    if (!meta.name && meta.generateName) meta.name = generatedName(String(meta.generateName));
     validateName(t, meta.name);
     if (t.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
@@ -407,6 +407,18 @@ function rejectInvalid(t: ResourceType, name: string, causes: readonly FieldCaus
   const all = each.length === 1 ? each[0] : `[${each.join(', ')}]`;
   // Invalid names the kind (Kind.group), where NotFound and AlreadyExists name the resource.
   throw new ApiError(422, 'Invalid', `${t.group ? `${t.kind}.${t.group}` : t.kind} "${name}" is invalid: ${all}`, { name, group: t.group, kind: t.kind, causes: [...causes] });
+}
+
+/**
+ * A name for `generateName`, as the API server makes it (k8s.io/apiserver/pkg/storage/names/generate.go,
+ * SimpleNameGenerator.GenerateName): the base cut to 58 characters, then five random characters of
+ * k8s.io/apimachinery/pkg/util/rand's alphabet, which has no vowels and no 0, 1 or 3.
+ */
+export function generatedName(base: string): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return `${base.slice(0, 58)}${suffix}`;
 }
 
 function validateName(t: ResourceType, name: unknown): void {
