@@ -33,7 +33,16 @@ export function toJsonSchema(schema: Schema): Json {
         ...(schema.minLength !== undefined ? { minLength: schema.minLength } : {}),
       };
     case 'integer':
-      return { ...base, type: 'integer', ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}) };
+    case 'number':
+      return {
+        ...base,
+        type: schema.type,
+        ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}),
+        ...(schema.maximum !== undefined ? { maximum: schema.maximum } : {}),
+        ...(schema.default !== undefined ? { default: schema.default } : {}),
+      };
+    case 'int-or-string':
+      return { ...base, type: ['integer', 'string'] };
     case 'boolean':
       return { ...base, type: 'boolean' };
     default:

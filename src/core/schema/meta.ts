@@ -1,4 +1,4 @@
-import { any, arr, int, obj, str, stringMap, strings, type ObjectSchema } from './types';
+import { any, arr, int, intOrString, obj, str, stringMap, strings, type ObjectSchema } from './types';
 
 export const objectMeta: ObjectSchema = obj({
   name: str('Name of the object, unique in its namespace.'),
@@ -36,3 +36,25 @@ export function resource(spec: ObjectSchema, status: ObjectSchema | undefined, e
     ...extra,
   });
 }
+
+/** A DNS-1123 label or prefixed-name pattern, as `metav1.Condition.type` states it. */
+const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$';
+
+/**
+ * `metav1.Condition` (k8s.io/apimachinery pkg/apis/meta/v1/types.go, as controller-gen writes it into the OCM
+ * and TALM CRDs): every field but observedGeneration is required, reason is CamelCase.
+ */
+export const metaCondition: ObjectSchema = obj({
+  type: str('Kind of condition, in CamelCase or as a prefixed name.', { maxLength: 316, pattern: QUALIFIED_NAME }),
+  status: str('True, False or Unknown.', { enum: ['True', 'False', 'Unknown'] }),
+  observedGeneration: int('The generation the condition was set for.', { minimum: 0, format: 'int64' }),
+  lastTransitionTime: str('When the status last changed.', { format: 'date-time' }),
+  reason: str('Machine-readable CamelCase reason of the last transition.', { minLength: 1, maxLength: 1024, pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$' }),
+  message: str('Human-readable details of the last transition.', { maxLength: 32768 }),
+}, undefined, ['type', 'status', 'lastTransitionTime', 'reason', 'message']);
+
+/** Conditions as a list keyed by type (`x-kubernetes-list-type: map`). */
+export const conditions = (description: string) => arr(metaCondition, description, { listType: 'map', listMapKeys: ['type'] });
+
+/** A `resource.Quantity`: an integer or a string such as `10Gi`. */
+export const quantity = (description?: string) => intOrString(description, { pattern: '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$' });

@@ -24,7 +24,14 @@ export interface SchemaResult {
   unknown: UnknownField[];
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'object', map: 'object', array: 'array', string: 'string', integer: 'integer', boolean: 'boolean' };
+const TYPE_NAMES: Record<string, string> = { object: 'object', map: 'object', array: 'array', string: 'string', integer: 'integer', number: 'number', boolean: 'boolean', 'int-or-string': 'integer or string' };
+
+/** Whether a node of type `actual` fits `expected`: an integer is a number, and int-or-string takes both. */
+function fits(actual: string, schema: Schema): boolean {
+  if (schema.type === 'number') return actual === 'integer' || actual === 'number';
+  if (schema.type === 'int-or-string') return actual === 'integer' || actual === 'string';
+  return actual === TYPE_NAMES[schema.type];
+}
 
 /**
  * kubectl, oc and Argo CD turn YAML into JSON with a YAML 1.1 parser, where these plain words are
@@ -83,8 +90,8 @@ function pattern(source: string): RegExp {
 function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: Path | undefined, out: SchemaResult, keyNode: Node | undefined): void {
   if (schema.type === 'any') return;
   const actual = typeOfNode(node);
-  const expected = TYPE_NAMES[schema.type];
-  if (actual !== expected) {
+  const expected = TYPE_NAMES[schema.type]!;
+  if (!fits(actual, schema)) {
     const fixes = [];
     if (isScalar(node) && schema.type === 'string' && node.source !== undefined && (actual === 'integer' || actual === 'number' || actual === 'boolean')) {
       fixes.push({ title: `Quote ${node.source} as a string`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: JSON.stringify(node.source) }], preferred: true, autofix: true });
@@ -178,9 +185,11 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
       if (schema.pattern && value !== '' && !pattern(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${text(path)} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
       return;
     }
-    case 'integer': {
+    case 'integer':
+    case 'number': {
       const value = (node as import('yaml').Scalar<number>).value;
       if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${text(path)} must be at least ${schema.minimum}; the API server rejects ${value}.` });
+      if (schema.maximum !== undefined && value > schema.maximum) out.errors.push({ ...at(node), message: `${text(path)} must be at most ${schema.maximum}; the API server rejects ${value}.` });
       return;
     }
     default:

@@ -61,3 +61,32 @@ export const restoreSchema: ObjectSchema = resource(restoreSpec, obj({}, undefin
 // Status written by Velero; never validated field by field.
 backupSchema.properties.status = any();
 restoreSchema.properties.status = any();
+
+/**
+ * Velero's BackupStorageLocation (vmware-tanzu/velero `pkg/apis/velero/v1/backupstoragelocation_types.go`,
+ * `config/crd/v1/bases/velero.io_backupstoragelocations.yaml`): where backups are stored.
+ */
+export const backupStorageLocationSpec: ObjectSchema = obj({
+  provider: str('Object storage plugin, e.g. aws.'),
+  objectStorage: obj({
+    bucket: str('Bucket holding the backups.'),
+    prefix: str('Folder inside the bucket.'),
+    caCert: str('CA bundle for the storage endpoint, base64.', { format: 'byte' }),
+  }, 'The bucket and folder.', ['bucket']),
+  config: stringMap('Settings of the provider plugin (region, s3Url, …).'),
+  credential: obj({ name: str('Secret name.'), key: str('Key in the Secret.'), optional: bool('Whether the Secret may be missing.') }, 'Credentials for the storage.', ['key']),
+  default: bool('Whether Backups without a storageLocation use this one.'),
+  accessMode: str('ReadOnly or ReadWrite.', { enum: ['ReadOnly', 'ReadWrite'] }),
+  backupSyncPeriod: str('How often backups are synced from storage (a Go duration; 0 disables).', { nullable: true }),
+  validationFrequency: str('How often the storage is checked (a Go duration; 0 disables).', { nullable: true }),
+}, 'The object storage Velero writes backups to. LCA needs one Available location for its backups to survive the upgrade.', ['provider', 'objectStorage']);
+
+export const backupStorageLocationStatus: ObjectSchema = obj({
+  phase: str('Available or Unavailable.', { enum: ['Available', 'Unavailable'] }),
+  lastValidationTime: str('When the storage was last checked.', { format: 'date-time', nullable: true }),
+  lastSyncedTime: str('When backups were last synced.', { format: 'date-time', nullable: true }),
+  lastSyncedRevision: str('Deprecated.'),
+  accessMode: str('Deprecated.', { enum: ['ReadOnly', 'ReadWrite'] }),
+});
+
+export const backupStorageLocationSchema: ObjectSchema = resource(backupStorageLocationSpec, backupStorageLocationStatus);
