@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseScenario, ScenarioError, type Scenario } from './scenario';
 import type { KubeObject, Store } from './store';
+import { decodeObject } from './structural/admission';
 
 const MAX_BYTES = 5 * 1024 * 1024;
 const manager = { fieldManager: 'ibgu-sandbox-scenario', fromClient: true };
@@ -76,7 +77,10 @@ export function applyHubObjects(store: Store, objects: readonly KubeObject[]): v
     if (type === namespaceType && store.get(namespaceType, undefined, object.metadata.name)) continue;
     try {
       if (namespace && !store.get(namespaceType, undefined, namespace)) store.create(namespaceType, undefined, { metadata: { name: namespace } }, manager);
-      store.create(type, namespace, object, manager);
+      // Decoded as `kubectl create` sends it: fieldValidation=Strict.
+      const decoded = structuredClone(object);
+      decodeObject(type, decoded, { verb: 'create', directive: 'Strict' });
+      store.create(type, namespace, decoded, manager);
     } catch (error) {
       throw new ScenarioError(`hubManifests: the hub refused ${name}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -6,6 +6,14 @@
 import { celEqual, ibguCelViolations, withIbguDefaults, type CelViolation } from '../core/talm/cel';
 import { ibuUpdateViolations, SINGLETON_MESSAGE } from '../core/lca/ibu';
 import type { KubeObject } from './kube-object';
+import type { ObjectSchema } from '../core/schema/types';
+import { ibguSchema } from '../core/schema/talm';
+import { ibuSchema } from '../core/schema/lca';
+import { cguSchema } from '../core/schema/cgu';
+import { managedClusterSchema, manifestWorkReplicaSetSchema, manifestWorkSchema } from '../core/schema/ocm';
+import { backupSchema, backupStorageLocationSchema, restoreSchema } from '../core/schema/velero';
+import { logicalVolumeSchema } from '../core/schema/lvms';
+import { clusterRoleSchema, configMapSchema, deploymentSchema, eventSchema, namespaceSchema, persistentVolumeClaimSchema, persistentVolumeSchema, secretSchema } from '../core/schema/builtin';
 import { CGU_TYPE, CLUSTER_ROLE_TYPE, IBGU_TYPE, IBU_TYPE, LOGICAL_VOLUME_TYPE, MANAGED_CLUSTER_TYPE, MANIFEST_WORK_REPLICA_SET_TYPE, MANIFEST_WORK_TYPE } from '../core/kube/types';
 
 export interface PrinterColumn {
@@ -35,6 +43,11 @@ export interface ResourceType {
   pathSegmentNames?: boolean;
   /** What the real API server does on create and update beyond the schema: CRD defaults and CEL rules. */
   admission?: Admission;
+  /**
+   * The type's schema, from the core: the sandbox decodes (prunes, defaults), validates and publishes
+   * (OpenAPI, `kubectl explain`) every object by it.
+   */
+  schema: ObjectSchema;
 }
 
 export interface Admission {
@@ -61,14 +74,14 @@ const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.cre
 const lastReason: PrinterColumn = { name: 'State', type: 'string', jsonPath: '.status.conditions[-1:].reason' };
 const lastMessage: PrinterColumn = { name: 'Details', type: 'string', jsonPath: '.status.conditions[-1:].message' };
 
-function core(kind: string, plural: string, extra: Partial<ResourceType> = {}): ResourceType {
-  return { group: '', version: 'v1', kind, plural, singular: kind.toLowerCase(), shortNames: [], namespaced: true, statusSubresource: false, builtin: true, printerColumns: [age], ...extra };
+function core(kind: string, plural: string, schema: ObjectSchema, extra: Partial<ResourceType> = {}): ResourceType {
+  return { group: '', version: 'v1', kind, plural, singular: kind.toLowerCase(), shortNames: [], namespaced: true, statusSubresource: false, builtin: true, printerColumns: [age], schema, ...extra };
 }
 
-const namespace = core('Namespace', 'namespaces', { shortNames: ['ns'], namespaced: false, statusSubresource: true, printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, age] });
-const configMap = core('ConfigMap', 'configmaps', { shortNames: ['cm'], printerColumns: [{ name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
-const secret = core('Secret', 'secrets', { printerColumns: [{ name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
-const persistentVolume = core('PersistentVolume', 'persistentvolumes', {
+const namespace = core('Namespace', 'namespaces', namespaceSchema, { shortNames: ['ns'], namespaced: false, statusSubresource: true, printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, age] });
+const configMap = core('ConfigMap', 'configmaps', configMapSchema, { shortNames: ['cm'], printerColumns: [{ name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
+const secret = core('Secret', 'secrets', secretSchema, { printerColumns: [{ name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Data', type: 'integer', jsonPath: '.data' }, age] });
+const persistentVolume = core('PersistentVolume', 'persistentvolumes', persistentVolumeSchema, {
   shortNames: ['pv'], namespaced: false, statusSubresource: true,
   printerColumns: [
     { name: 'Capacity', type: 'string', jsonPath: '.spec.capacity.storage' },
@@ -79,7 +92,7 @@ const persistentVolume = core('PersistentVolume', 'persistentvolumes', {
     age,
   ],
 });
-const persistentVolumeClaim = core('PersistentVolumeClaim', 'persistentvolumeclaims', {
+const persistentVolumeClaim = core('PersistentVolumeClaim', 'persistentvolumeclaims', persistentVolumeClaimSchema, {
   shortNames: ['pvc'], statusSubresource: true,
   printerColumns: [
     { name: 'Status', type: 'string', jsonPath: '.status.phase' },
@@ -89,13 +102,13 @@ const persistentVolumeClaim = core('PersistentVolumeClaim', 'persistentvolumecla
     age,
   ],
 });
-const event = core('Event', 'events', { shortNames: ['ev'], printerColumns: [{ name: 'Last Seen', type: 'date', jsonPath: '.lastTimestamp' }, { name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Reason', type: 'string', jsonPath: '.reason' }, { name: 'Message', type: 'string', jsonPath: '.message' }] });
+const event = core('Event', 'events', eventSchema, { shortNames: ['ev'], printerColumns: [{ name: 'Last Seen', type: 'date', jsonPath: '.lastTimestamp' }, { name: 'Type', type: 'string', jsonPath: '.type' }, { name: 'Reason', type: 'string', jsonPath: '.reason' }, { name: 'Message', type: 'string', jsonPath: '.message' }] });
 
 /** What the ACM hub serves: the core types, ManagedClusters, TALM's IBGU and CGU, and OCM's work API. */
 export const HUB_TYPES: readonly ResourceType[] = [
   namespace, configMap, secret, event,
   {
-    group: MANAGED_CLUSTER_TYPE.group, version: MANAGED_CLUSTER_TYPE.version, kind: MANAGED_CLUSTER_TYPE.kind, plural: MANAGED_CLUSTER_TYPE.plural, singular: 'managedcluster', shortNames: ['mcl', 'mcls'], namespaced: false, statusSubresource: true, builtin: false,
+    group: MANAGED_CLUSTER_TYPE.group, version: MANAGED_CLUSTER_TYPE.version, kind: MANAGED_CLUSTER_TYPE.kind, plural: MANAGED_CLUSTER_TYPE.plural, singular: 'managedcluster', shortNames: ['mcl', 'mcls'], namespaced: false, statusSubresource: true, builtin: false, schema: managedClusterSchema,
     printerColumns: [
       { name: 'Hub Accepted', type: 'boolean', jsonPath: '.spec.hubAcceptsClient' },
       { name: 'Managed Cluster URLs', type: 'string', jsonPath: '.spec.managedClusterClientConfigs[*].url' },
@@ -106,19 +119,19 @@ export const HUB_TYPES: readonly ResourceType[] = [
   },
   {
     group: IBGU_TYPE.group, version: IBGU_TYPE.version, kind: IBGU_TYPE.kind, plural: IBGU_TYPE.plural, singular: 'imagebasedgroupupgrade', shortNames: ['ibgu'], namespaced: true, statusSubresource: true, builtin: false,
-    printerColumns: [age], admission: ibguAdmission,
+    printerColumns: [age], admission: ibguAdmission, schema: ibguSchema,
   },
   {
     group: CGU_TYPE.group, version: CGU_TYPE.version, kind: CGU_TYPE.kind, plural: CGU_TYPE.plural, singular: 'clustergroupupgrade', shortNames: ['cgu'], namespaced: true, statusSubresource: true, builtin: false,
-    printerColumns: [age, lastReason, lastMessage],
+    printerColumns: [age, lastReason, lastMessage], schema: cguSchema,
   },
   {
     group: MANIFEST_WORK_TYPE.group, version: MANIFEST_WORK_TYPE.version, kind: MANIFEST_WORK_TYPE.kind, plural: MANIFEST_WORK_TYPE.plural, singular: 'manifestwork', shortNames: ['mw'], namespaced: true, statusSubresource: true, builtin: false,
-    printerColumns: [age],
+    printerColumns: [age], schema: manifestWorkSchema,
   },
   {
     group: MANIFEST_WORK_REPLICA_SET_TYPE.group, version: MANIFEST_WORK_REPLICA_SET_TYPE.version, kind: MANIFEST_WORK_REPLICA_SET_TYPE.kind, plural: MANIFEST_WORK_REPLICA_SET_TYPE.plural, singular: 'manifestworkreplicaset', shortNames: ['mwrs'], namespaced: true, statusSubresource: true, builtin: false,
-    printerColumns: [age],
+    printerColumns: [age], schema: manifestWorkReplicaSetSchema,
   },
 ];
 
@@ -130,16 +143,16 @@ export const HUB_TYPES: readonly ResourceType[] = [
 export const SPOKE_TYPES: readonly ResourceType[] = [
   namespace, configMap, secret, event, persistentVolume, persistentVolumeClaim,
   {
-    group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, statusSubresource: true, builtin: true,
+    group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, statusSubresource: true, builtin: true, schema: deploymentSchema,
     printerColumns: [{ name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' }, { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' }, age],
   },
   {
-    group: CLUSTER_ROLE_TYPE.group, version: CLUSTER_ROLE_TYPE.version, kind: CLUSTER_ROLE_TYPE.kind, plural: CLUSTER_ROLE_TYPE.plural, singular: 'clusterrole', shortNames: [], namespaced: false, statusSubresource: false, builtin: true, pathSegmentNames: true,
+    group: CLUSTER_ROLE_TYPE.group, version: CLUSTER_ROLE_TYPE.version, kind: CLUSTER_ROLE_TYPE.kind, plural: CLUSTER_ROLE_TYPE.plural, singular: 'clusterrole', shortNames: [], namespaced: false, statusSubresource: false, builtin: true, pathSegmentNames: true, schema: clusterRoleSchema,
     printerColumns: [{ name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
   },
   {
     group: IBU_TYPE.group, version: IBU_TYPE.version, kind: IBU_TYPE.kind, plural: IBU_TYPE.plural, singular: 'imagebasedupgrade', shortNames: ['ibu'], namespaced: false, statusSubresource: true, builtin: false,
-    printerColumns: [age, { name: 'Desired Stage', type: 'string', jsonPath: '.spec.stage' }, lastReason, lastMessage], admission: ibuAdmission,
+    printerColumns: [age, { name: 'Desired Stage', type: 'string', jsonPath: '.spec.stage' }, lastReason, lastMessage], admission: ibuAdmission, schema: ibuSchema,
   },
   ...['Backup', 'Restore', 'BackupStorageLocation'].map((kind): ResourceType => ({
     group: 'velero.io', version: 'v1', kind, plural: kind.toLowerCase() + 's', singular: kind.toLowerCase(), shortNames: kind === 'BackupStorageLocation' ? ['bsl'] : [], namespaced: true,
@@ -147,10 +160,11 @@ export const SPOKE_TYPES: readonly ResourceType[] = [
     statusSubresource: false, builtin: false,
     printerColumns: kind === 'BackupStorageLocation' ? [{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }, age] : [{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }, age],
     categories: ['velero'],
+    schema: kind === 'Backup' ? backupSchema : kind === 'Restore' ? restoreSchema : backupStorageLocationSchema,
   })),
   {
     group: LOGICAL_VOLUME_TYPE.group, version: LOGICAL_VOLUME_TYPE.version, kind: LOGICAL_VOLUME_TYPE.kind, plural: LOGICAL_VOLUME_TYPE.plural, singular: 'logicalvolume', shortNames: [], namespaced: false, statusSubresource: true, builtin: false,
-    printerColumns: [age],
+    printerColumns: [age], schema: logicalVolumeSchema,
   },
 ];
 

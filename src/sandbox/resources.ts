@@ -12,6 +12,7 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, S
 import { toTable, wantsTable, type IncludeObject } from './table';
 import type { WatchHub } from './watch';
 import { deeperThan, MAX_JSON_DEPTH } from './limits';
+import { checkApplyIntent, decodeObject, fieldValidationOf } from './structural/admission';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -25,7 +26,8 @@ export interface ResourceRequest {
   body: Buffer;
 }
 
-export type Reply = (code: number, body: unknown) => void;
+/** `warnings`: texts for `Warning: 299` headers (unknown and duplicate fields under fieldValidation=Warn). */
+export type Reply = (code: number, body: unknown, warnings?: string[]) => void;
 
 const MEDIA = {
   json: 'application/json',
@@ -38,6 +40,12 @@ const MEDIA = {
 
 function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The body's text when it is JSON, for the duplicate-field check of strict decoding. */
+function jsonText(r: ResourceRequest): string | undefined {
+  const type = mediaType(r.req);
+  return !type || type === MEDIA.json ? r.body.toString('utf8') : undefined;
 }
 
 /** Request bodies come as JSON, or YAML for the media types that allow it. Protobuf is not spoken here. */
@@ -215,7 +223,9 @@ export class ResourceHandlers {
   private create(r: ResourceRequest, reply: Reply): void {
     if (r.subresource) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     const body = this.objectBody(r);
-    reply(201, this.store.create(r.resource, r.namespace, body, writeOptions(r.query)));
+    const opts = writeOptions(r.query);
+    const warnings = decodeObject(r.resource, body, { verb: 'create', directive: fieldValidationOf(r.query), json: jsonText(r) });
+    reply(201, this.store.create(r.resource, r.namespace, body, opts), warnings);
   }
 
   private objectBody(r: ResourceRequest): KubeObject {
@@ -230,8 +240,10 @@ export class ResourceHandlers {
 
   private replace(r: ResourceRequest, reply: Reply): void {
     const body = this.objectBody(r);
-    const { object } = this.store.update(r.resource, r.namespace, r.name!, body, { ...writeOptions(r.query), subresource: r.subresource, requireRv: !r.resource.builtin });
-    reply(200, object);
+    const opts = { ...writeOptions(r.query), subresource: r.subresource, requireRv: !r.resource.builtin };
+    const warnings = decodeObject(r.resource, body, { verb: 'update', directive: fieldValidationOf(r.query), json: jsonText(r) });
+    const { object } = this.store.update(r.resource, r.namespace, r.name!, body, opts);
+    reply(200, object, warnings);
   }
 
   private patch(r: ResourceRequest, reply: Reply): void {
@@ -252,8 +264,10 @@ export class ResourceHandlers {
       throw error;
     }
     if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch result is not an object');
-    const { object } = this.store.update(t, r.namespace, r.name!, patched as KubeObject, { ...writeOptions(r.query), subresource: r.subresource });
-    reply(200, object);
+    const opts = { ...writeOptions(r.query), subresource: r.subresource };
+    const warnings = decodeObject(t, patched as KubeObject, { verb: 'patch', directive: fieldValidationOf(r.query) });
+    const { object } = this.store.update(t, r.namespace, r.name!, patched as KubeObject, opts);
+    reply(200, object, warnings);
   }
 
   /** Server-side apply: fieldManager is required; a missing object is created (201). See applyPatch for what is not modelled. */
@@ -269,16 +283,19 @@ export class ResourceHandlers {
     if (intent.apiVersion !== apiVersionOf(t) || intent.kind !== t.kind) throw badRequest(`apply body must have apiVersion "${apiVersionOf(t)}" and kind "${t.kind}"`);
     if (intent.metadata?.name !== undefined && intent.metadata.name !== r.name) throw badRequest(`the name of the object (${intent.metadata.name}) does not match the name on the URL (${r.name})`);
     const opts = writeOptions(r.query, { operation: 'Apply', subresource: r.subresource });
+    checkApplyIntent(t, intent, r.namespace, r.name!);
     const current = this.store.get(t, r.namespace, r.name!);
     if (!current) {
       if (r.subresource) throw notFound(t.plural, t.group, r.name!);
       const body = clone(intent);
       body.metadata = { ...(body.metadata ?? {}), name: r.name };
+      decodeObject(t, body, { verb: 'create', directive: 'Ignore' });
       return reply(201, this.store.create(t, r.namespace, body, opts));
     }
     if (intent.metadata?.resourceVersion && intent.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, r.name!);
     const merged = applyPatch(current as Json, intent as Json) as KubeObject;
     merged.metadata.resourceVersion = current.metadata.resourceVersion;
+    decodeObject(t, merged, { verb: 'patch', directive: 'Ignore' });
     reply(200, this.store.update(t, r.namespace, r.name!, merged, opts).object);
   }
 

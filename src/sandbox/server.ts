@@ -16,6 +16,7 @@ import { deeperThan, MAX_JSON_DEPTH } from './limits';
 import { ApiError, badRequest, reasonFor, status } from './status';
 import { SPOKE_PATH_PREFIX, type ApiSurface, type Spokes } from './surface';
 import type { SandboxPki } from './tls';
+import { warningHeader } from './structural/admission';
 
 export interface HubServer {
   port: number;
@@ -195,7 +196,10 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       const attrs = { verb: verbOf(method, route, url.searchParams), resource: route.resource.plural, group: route.resource.group };
       authorize(principal, { ...attrs, ...(route.subresource ? { subresource: route.subresource } : {}), ...(route.namespace ? { namespace: route.namespace } : {}), ...(route.name ? { name: route.name } : {}) });
       const request: ResourceRequest = { req, res, method, query: url.searchParams, body, ...route };
-      surface.handlers.handle(request, (code, payload) => send(req, res, code, payload));
+      surface.handlers.handle(request, (code, payload, warnings) => {
+        if (warnings?.length) res.setHeader('Warning', warnings.map(warningHeader));
+        send(req, res, code, payload);
+      });
     } catch (error) {
       if (error instanceof ApiError) return send(req, res, error.code, error.toStatus());
       log(`internal error on ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);

@@ -10,6 +10,7 @@ import type { CelViolation } from '../core/talm/cel';
 import { clone, deepEqual, fieldsV1, type Json } from './patch';
 import { checkStorable, sizeViolations, type FieldCause } from './object-limits';
 import type { KubeObject } from './kube-object';
+import { validationCauses } from './structural/admission';
 
 export type { KubeObject } from './kube-object';
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -220,7 +221,7 @@ export class Store {
     // A status subresource means creates cannot set status; the controller writes it later.
     if (t.statusSubresource && !t.builtin) delete obj.status;
     if (t.admission) Object.assign(obj, t.admission.defaults(obj));
-    rejectInvalid(t, meta.name, [...sizeViolations(t, obj), ...celCauses(t.admission?.violations(obj) ?? [])]);
+    rejectInvalid(t, meta.name, [...sizeViolations(t, obj), ...validationCauses(t, obj, undefined, opts.fromClient, () => celCauses(t.admission?.violations(obj) ?? []))]);
     meta.uid = randomUUID();
     meta.creationTimestamp = now();
     delete meta.resourceVersion;
@@ -288,8 +289,9 @@ export class Store {
     }
     if (opts.subresource !== 'status') {
       if (t.admission) result = t.admission.defaults(result);
-      rejectInvalid(t, name, [...sizeViolations(t, result), ...celCauses(t.admission?.violations(result, current) ?? [])]);
-    }
+      const next = result;
+      rejectInvalid(t, name, [...sizeViolations(t, result), ...validationCauses(t, result, current, opts.fromClient, () => celCauses(t.admission?.violations(next, current) ?? []))]);
+    } else rejectInvalid(t, name, validationCauses(t, result, current, opts.fromClient, () => []));
     result.metadata.resourceVersion = current.metadata.resourceVersion;
     result.metadata.managedFields = current.metadata.managedFields;
     if (deepEqual(comparable(result) as Json, comparable(current) as Json)) return copyOnRead(current);
