@@ -1,10 +1,15 @@
 /**
- * OpenAPI v3 documents generated from the registry. kubectl needs them for `apply` (it refuses to run
- * without either v3 or v2, and we serve only v3), `explain`, and to decide that the server validates fields
- * (`fieldValidation` on PATCH). Schemas are deliberately loose: spec and status keep unknown fields.
+ * OpenAPI documents generated from the registry and the core schemas: v3 per group version (what kubectl
+ * reads for `explain`, for `apply`, and to see that the server validates fields) and one v2 document (JSON)
+ * for older tools. Every kind is described to its leaves by the same schema the sandbox validates with, in
+ * the shape kube-apiserver publishes a CRD's schema (apiextensions-apiserver `pkg/controller/openapi/builder`):
+ * x-kubernetes-* extensions kept, metadata as a reference to ObjectMeta.
  */
 import { createHash } from 'node:crypto';
+import type { Schema as CoreSchema } from '../core/schema/types';
+import { objectMeta } from '../core/schema/meta';
 import { apiVersionOf, groupVersionPath, type ApiTypes, type ResourceType } from './registry';
+import { swaggerDocument } from './openapi-v2';
 
 type Schema = Record<string, unknown>;
 
@@ -17,37 +22,82 @@ const PATCH = 'io.k8s.apimachinery.pkg.apis.meta.v1.Patch';
 export function schemaName(t: ResourceType): string {
   if (!t.group) return `io.k8s.api.core.${t.version}.${t.kind}`;
   if (t.group === 'apps') return `io.k8s.api.apps.${t.version}.${t.kind}`;
+  if (t.group === 'rbac.authorization.k8s.io') return `io.k8s.api.rbac.${t.version}.${t.kind}`;
   return `${t.group.split('.').reverse().join('.')}.${t.version}.${t.kind}`;
 }
 
-const str = (description: string): Schema => ({ type: 'string', description });
-const stringMap = (description: string): Schema => ({ type: 'object', additionalProperties: { type: 'string', default: '' }, description });
-const open = (description: string): Schema => ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
-
-/** The top-level fields a kind has besides apiVersion/kind/metadata. */
-function bodyFields(t: ResourceType): Record<string, Schema> {
-  switch (t.kind) {
-    case 'ConfigMap':
-      return { data: stringMap('Data contains the configuration data.'), binaryData: { type: 'object', additionalProperties: { type: 'string', format: 'byte' }, description: 'Binary configuration data.' }, immutable: { type: 'boolean', description: 'Immutable, if set to true, ensures the data cannot be updated.' } };
-    case 'Secret':
-      return { data: { type: 'object', additionalProperties: { type: 'string', format: 'byte' }, description: 'Secret data, base64 encoded.' }, stringData: stringMap('Write-only convenience field for non-binary secret data.'), type: str('Used to facilitate programmatic handling of secret data.'), immutable: { type: 'boolean', description: 'Immutable, if set to true, ensures the data cannot be updated.' } };
-    case 'Event':
-      return Object.fromEntries(['involvedObject', 'source', 'related', 'series'].map((f) => [f, open(f)]).concat(['reason', 'message', 'type', 'action', 'reportingComponent', 'reportingInstance', 'firstTimestamp', 'lastTimestamp', 'eventTime'].map((f) => [f, str(f)])).concat([['count', { type: 'integer', format: 'int32' }]]));
-    default:
-      return { spec: open(`The desired state of the ${t.kind}.`), status: open(`The observed state of the ${t.kind}.`) };
+/** One schema of our language as OpenAPI v3, with the structural-schema extensions kube-apiserver publishes. */
+export function toOpenApi(schema: CoreSchema): Schema {
+  const out: Schema = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) out[key] = value;
+  };
+  switch (schema.type) {
+    case 'object':
+      out.type = 'object';
+      if (Object.keys(schema.properties).length) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, toOpenApi(v)]));
+      if (schema.required?.length) out.required = schema.required;
+      if (schema.preserveUnknown) out['x-kubernetes-preserve-unknown-fields'] = true;
+      if (schema.embedded) out['x-kubernetes-embedded-resource'] = true;
+      set('x-kubernetes-map-type', schema.mapType);
+      break;
+    case 'map':
+      out.type = 'object';
+      out.additionalProperties = toOpenApi(schema.values);
+      set('maxProperties', schema.maxProperties);
+      break;
+    case 'array':
+      out.type = 'array';
+      out.items = toOpenApi(schema.items);
+      set('minItems', schema.minItems);
+      set('maxItems', schema.maxItems);
+      set('x-kubernetes-list-type', schema.listType);
+      set('x-kubernetes-list-map-keys', schema.listMapKeys);
+      break;
+    case 'string':
+      out.type = 'string';
+      set('format', schema.format === 'duration' ? undefined : schema.format);
+      set('enum', schema.enum);
+      set('pattern', schema.pattern);
+      set('minLength', schema.minLength);
+      set('maxLength', schema.maxLength);
+      break;
+    case 'integer':
+    case 'number':
+      out.type = schema.type;
+      if (schema.type === 'integer') set('format', schema.format);
+      set('minimum', schema.minimum);
+      set('maximum', schema.maximum);
+      break;
+    case 'boolean':
+      out.type = 'boolean';
+      break;
+    case 'int-or-string':
+      out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+      out['x-kubernetes-int-or-string'] = true;
+      set('pattern', schema.pattern);
+      break;
+    case 'any':
+      out['x-kubernetes-preserve-unknown-fields'] = true;
+      break;
   }
+  set('description', schema.description);
+  set('default', schema.default);
+  if (schema.nullable) out.nullable = true;
+  return out;
 }
 
+const str = (description: string): Schema => ({ type: 'string', description });
+const open = (description: string): Schema => ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
+
 function kindSchema(t: ResourceType): Schema {
+  const body = toOpenApi(t.schema);
+  const properties = { ...(body.properties as Record<string, Schema>) };
+  properties.metadata = { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], default: {}, description: "Standard object's metadata." };
   return {
-    type: 'object',
-    description: `${t.kind} served by the IBGU sandbox hub (${apiVersionOf(t)}).`,
-    properties: {
-      apiVersion: str('APIVersion defines the versioned schema of this representation of an object.'),
-      kind: str('Kind is a string value representing the REST resource this object represents.'),
-      metadata: { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], default: {}, description: "Standard object's metadata." },
-      ...bodyFields(t),
-    },
+    ...body,
+    description: t.schema.description ?? `${t.kind} (${apiVersionOf(t)}).`,
+    properties,
     'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }],
   };
 }
@@ -68,26 +118,7 @@ function listSchema(t: ResourceType): Schema {
 }
 
 const META_SCHEMAS: Record<string, Schema> = {
-  [OBJECT_META]: {
-    type: 'object',
-    description: 'ObjectMeta is metadata that all persisted resources must have.',
-    properties: {
-      name: str('Name must be unique within a namespace.'),
-      generateName: str('Prefix for a server-generated name.'),
-      namespace: str('Namespace defines the space within which each name must be unique.'),
-      labels: stringMap('Map of string keys and values that can be used to organize and categorize objects.'),
-      annotations: stringMap('Unstructured key value map stored with a resource.'),
-      finalizers: { type: 'array', items: { type: 'string', default: '' }, 'x-kubernetes-list-type': 'set', description: 'Must be empty before the object is deleted from the registry.' },
-      ownerReferences: { type: 'array', items: open('OwnerReference'), description: 'Objects depended by this object.' },
-      uid: str('Set by the server.'),
-      resourceVersion: str('An opaque value that represents the internal version of this object.'),
-      generation: { type: 'integer', format: 'int64', description: 'A sequence number representing a specific generation of the desired state.' },
-      creationTimestamp: { type: 'string', format: 'date-time', description: 'Set by the server.' },
-      deletionTimestamp: { type: 'string', format: 'date-time', description: 'Set by the server when a graceful deletion is requested.' },
-      deletionGracePeriodSeconds: { type: 'integer', format: 'int64' },
-      managedFields: { type: 'array', items: open('ManagedFieldsEntry') },
-    },
-  },
+  [OBJECT_META]: { ...toOpenApi(objectMeta), description: 'Metadata every stored object has: name, namespace, labels, annotations and what the server sets.' },
   [LIST_META]: { type: 'object', properties: { resourceVersion: str('Version of the list.'), continue: str('Token for the next page.'), remainingItemCount: { type: 'integer', format: 'int64' } } },
   [STATUS]: { type: 'object', properties: { apiVersion: str(''), kind: str(''), status: str(''), message: str(''), reason: str(''), code: { type: 'integer', format: 'int32' }, details: open('') }, 'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'Status' }] },
   [PATCH]: { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
@@ -191,8 +222,9 @@ export function groupVersionDocument(types: ApiTypes, group: string, version: st
 /** Serialized documents with their content hashes, computed once: the registry never changes at run time. */
 export class OpenApiCache {
   private readonly docs = new Map<string, { body: string; hash: string }>();
+  private v2Body?: string;
 
-  constructor(types: ApiTypes) {
+  constructor(private readonly types: ApiTypes) {
     for (const gv of types.groupVersions()) {
       const body = JSON.stringify(groupVersionDocument(types, gv.group, gv.version));
       this.docs.set(groupVersionPath(gv).slice(1), { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase() });
@@ -203,6 +235,11 @@ export class OpenApiCache {
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const [path, doc] of this.docs) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${doc.hash}` };
     return JSON.stringify({ paths });
+  }
+
+  /** The OpenAPI v2 document (JSON), made on first request. */
+  v2(): string {
+    return (this.v2Body ??= JSON.stringify(swaggerDocument(this.types.groupVersions().map((gv) => groupVersionDocument(this.types, gv.group, gv.version)!))));
   }
 
   /** `path` is e.g. "api/v1" or "apis/lcm.openshift.io/v1alpha1". */

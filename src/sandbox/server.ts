@@ -185,7 +185,7 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
 
       const segments = target.path.split('/').filter(Boolean).map((segment) => decodeComponent(segment, 'path'));
       if (method === 'GET') {
-        const doc = discovery(surface.types, segments, url, address, surface.openapi);
+        const doc = discovery(surface.types, segments, url, address, surface.openapi, String(req.headers.accept ?? ''));
         if (doc !== undefined) {
           if (doc === null) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
           return send(req, res, 200, doc);
@@ -266,7 +266,7 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
  * Discovery, version and OpenAPI documents. Returns undefined when the path is not one of them,
  * null when it is under their prefix but unknown (404).
  */
-function discovery(types: ApiTypes, segments: string[], url: URL, address: string, openapi: OpenApiCache): unknown {
+function discovery(types: ApiTypes, segments: string[], url: URL, address: string, openapi: OpenApiCache, accept: string): unknown {
   const p = segments.join('/');
   if (p === 'version') return versionInfo();
   if (p === 'api') return apiVersions(address);
@@ -282,6 +282,8 @@ function discovery(types: ApiTypes, segments: string[], url: URL, address: strin
     if (hash && hash !== doc.hash) return null;
     return JSON.parse(doc.body);
   }
+  // v2 in JSON only: kubectl asks for protobuf, and gets 404 as from a server without v2 (see openapi-v2.ts).
+  if (p === 'openapi/v2') return /application\/json|\*\/\*/.test(accept) ? JSON.parse(openapi.v2()) : null;
   if (segments[0] === 'openapi') return null;
   if (p === 'healthz' || p === 'readyz' || p === 'livez') return 'ok';
   return undefined;

@@ -125,7 +125,11 @@ describe('auth and discovery', () => {
     const patchOp = doc.paths['/apis/lcm.openshift.io/v1alpha1/namespaces/{namespace}/imagebasedgroupupgrades/{name}'].patch;
     assert.deepEqual(patchOp['x-kubernetes-group-version-kind'], { group: 'lcm.openshift.io', version: 'v1alpha1', kind: 'ImageBasedGroupUpgrade' });
     assert.ok(patchOp.parameters.some((p: any) => p.name === 'fieldValidation'));
-    assert.equal((await call('GET', '/openapi/v2')).status, 404);
+    // v2 is served in JSON; kubectl asks for protobuf and gets 404, as from a server without v2.
+    assert.equal((await call('GET', '/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' })).status, 404);
+    const v2 = (await call('GET', '/openapi/v2', { accept: 'application/json' })).body;
+    assert.equal(v2.swagger, '2.0');
+    assert.equal(v2.definitions['io.openshift.lcm.v1alpha1.ImageBasedGroupUpgrade'].properties.spec.properties.plan.items.properties.rolloutStrategy.properties.timeout.default, 240);
     assert.equal((await call('GET', '/apis/nope.io/v1')).status, 404);
   });
 

@@ -1,4 +1,4 @@
-import { any, arr, int, intOrString, obj, str, stringMap, strings, type ObjectSchema } from './types';
+import { any, arr, bool, int, intOrString, obj, str, stringMap, strings, type ObjectSchema } from './types';
 
 export const objectMeta: ObjectSchema = obj({
   name: str('Name of the object, unique in its namespace.'),
@@ -6,10 +6,21 @@ export const objectMeta: ObjectSchema = obj({
   namespace: str('Namespace of the object.'),
   labels: stringMap('Labels: string keys and string values, used by selectors.'),
   annotations: stringMap('Annotations: string keys and string values. LCA reads several `lca.openshift.io/*` annotations (apply-wave, apply-label, manual-cleanup-done, …).'),
-  uid: str(), resourceVersion: str(), generation: int(), creationTimestamp: any(), deletionTimestamp: any(),
-  deletionGracePeriodSeconds: int(), selfLink: str(),
-  ownerReferences: arr(any()), finalizers: strings(), managedFields: arr(any()),
-});
+  uid: str('Unique ID, set by the server.'),
+  resourceVersion: str('Version of the object, set by the server; a write that names an older one is refused (409).'),
+  generation: int('Generation of the desired state, set by the server.', { format: 'int64' }),
+  creationTimestamp: str('When the object was created, set by the server.', { format: 'date-time' }),
+  deletionTimestamp: str('When deletion was requested, set by the server.', { format: 'date-time' }),
+  deletionGracePeriodSeconds: int('Seconds left for a graceful deletion.', { format: 'int64' }),
+  selfLink: str('Deprecated, never set.'),
+  ownerReferences: arr(obj({
+    apiVersion: str(), kind: str(), name: str(), uid: str(),
+    controller: bool('Whether the owner is the managing controller.'),
+    blockOwnerDeletion: bool('Whether the owner waits for this object on foreground deletion.'),
+  }, 'An object this one belongs to: deleting the owner deletes it.', ['apiVersion', 'kind', 'name', 'uid']), 'Objects this one belongs to.'),
+  finalizers: strings('Finalizers that must be gone before the object is.'),
+  managedFields: arr(any(), 'Which manager owns which fields (server-side apply).'),
+}, 'Standard object metadata.');
 
 export const labelSelector: ObjectSchema = obj({
   matchLabels: stringMap('Every label must be present with exactly this value.'),
