@@ -91,7 +91,7 @@ describe('ibgu sandbox', { timeout: 60_000 }, () => {
       const r5 = await runCli(['sandbox', '--scenario', manifests('widget', 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n')]);
       assert.equal(r5.code, 2);
       assert.match(r5.stderr, /the sandbox hub serves no Widget in example\.com\/v1 \(Widget w\)/);
-      const badPlan = 'apiVersion: lcm.openshift.io/v1alpha1\nkind: ImageBasedGroupUpgrade\nmetadata: {name: bad, namespace: ztp-upgrades}\nspec:\n  clusterLabelSelectors: [{matchLabels: {a: b}}]\n  ibuSpec: {seedImageRef: {image: "r/s:4.18.9", version: 4.18.9}}\n  plan: [{actions: [Upgrade, Prep]}]\n';
+      const badPlan = 'apiVersion: lcm.openshift.io/v1alpha1\nkind: ImageBasedGroupUpgrade\nmetadata: {name: bad, namespace: ztp-upgrades}\nspec:\n  clusterLabelSelectors: [{matchLabels: {a: b}}]\n  ibuSpec: {seedImageRef: {image: "r/s:4.18.9", version: 4.18.9}}\n  plan: [{actions: [Upgrade, Prep], rolloutStrategy: {maxConcurrency: 1}}]\n';
       const r6 = await runCli(['sandbox', '--scenario', manifests('bad', badPlan)]);
       assert.equal(r6.code, 2);
       assert.match(r6.stderr, /the hub refused ImageBasedGroupUpgrade ztp-upgrades\/bad: .*invalid combinations of actions in the plan/);
