@@ -57,7 +57,7 @@ export function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buf
  * sending: closing a socket with unread data resets it, and the reset can destroy the answer before the
  * client reads it. Past MAX_DISCARDED_BODY_BYTES more, the connection is cut.
  */
-export function answer(req: IncomingMessage, res: ServerResponse, code: number, text: string, contentType: string): void {
+export function answer(req: IncomingMessage, res: ServerResponse, code: number, text: string | Uint8Array, contentType: string): void {
   if (res.headersSent || res.writableEnded) return;
   const headers: Record<string, string | number> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
   if (!bodyPending(req)) {

@@ -13,6 +13,7 @@ import { toTable, wantsTable, type IncludeObject } from './table';
 import type { WatchHub } from './watch';
 import { deeperThan, MAX_JSON_DEPTH } from './limits';
 import { checkApplyIntent, decodeObject, fieldValidationOf } from './structural/admission';
+import { decodeProtobufBody, decodeProtobufDeleteOptions, PROTOBUF, speaksProtobuf } from './protobuf/negotiate';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -48,12 +49,13 @@ function jsonText(r: ResourceRequest): string | undefined {
   return !type || type === MEDIA.json ? r.body.toString('utf8') : undefined;
 }
 
-/** Request bodies come as JSON, or YAML for the media types that allow it. Protobuf is not spoken here. */
-export function decodeBody(req: IncomingMessage, body: Buffer, allowed: string[]): unknown {
+/** Request bodies come as JSON, YAML for the media types that allow it, or protobuf where `protobuf` decodes it (protobuf/). */
+export function decodeBody(req: IncomingMessage, body: Buffer, allowed: string[], protobuf?: (body: Buffer) => unknown): unknown {
   const type = mediaType(req) || MEDIA.json;
   if (!allowed.includes(type)) {
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${allowed.join(', ')}`);
   }
+  if (type === PROTOBUF && protobuf) return boundedDepth(protobuf(body));
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
   const tooDeep = () => badRequest(`the body of the request could not be decoded: exceeded max depth of ${MAX_JSON_DEPTH}`);
@@ -66,8 +68,12 @@ export function decodeBody(req: IncomingMessage, body: Buffer, allowed: string[]
     if (/Maximum call stack size exceeded/.test(message)) throw tooDeep();
     throw badRequest(`the body of the request could not be decoded: ${message}`);
   }
-  // Every walk after this (copies, comparisons, patches, JSON.stringify) recurses: the depth is bounded here.
-  if (deeperThan(value, MAX_JSON_DEPTH)) throw tooDeep();
+  return boundedDepth(value);
+}
+
+/** Every walk after decoding (copies, comparisons, patches, JSON.stringify) recurses: the depth is bounded here. */
+function boundedDepth(value: unknown): unknown {
+  if (deeperThan(value, MAX_JSON_DEPTH)) throw badRequest(`the body of the request could not be decoded: exceeded max depth of ${MAX_JSON_DEPTH}`);
   return value;
 }
 
@@ -229,7 +235,9 @@ export class ResourceHandlers {
   }
 
   private objectBody(r: ResourceRequest): KubeObject {
-    const body = decodeBody(r.req, r.body, [MEDIA.json, MEDIA.yaml]);
+    // A custom resource's handler lists protobuf too, and then cannot decode it (decodeProtobufBody says so).
+    const protobuf = speaksProtobuf(r.resource) || !r.resource.builtin ? [PROTOBUF] : [];
+    const body = decodeBody(r.req, r.body, [MEDIA.json, MEDIA.yaml, ...protobuf], (b) => decodeProtobufBody(b, r.resource));
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the request body must be a JSON object');
     const obj = body as KubeObject;
     // Typed clients (client-node's CoreV1Api) omit apiVersion/kind: the URL decides, as on a real server.
@@ -301,7 +309,7 @@ export class ResourceHandlers {
 
   private deleteOptions(r: ResourceRequest): { dryRun: boolean; preconditions?: { uid?: string; resourceVersion?: string } } {
     let options: KubeObject = {};
-    if (r.body.length && r.body.toString('utf8').trim()) options = decodeBody(r.req, r.body, [MEDIA.json, MEDIA.yaml]) as KubeObject;
+    if (r.body.length && r.body.toString('utf8').trim()) options = decodeBody(r.req, r.body, [MEDIA.json, MEDIA.yaml, PROTOBUF], decodeProtobufDeleteOptions) as KubeObject;
     const dryRun = r.query.getAll('dryRun').includes('All') || (Array.isArray(options?.dryRun) && options.dryRun.includes('All'));
     return { dryRun, preconditions: options?.preconditions };
   }

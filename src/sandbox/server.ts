@@ -13,6 +13,8 @@ import type { OpenApiCache } from './openapi';
 import type { ApiTypes, ResourceType } from './registry';
 import type { ResourceRequest } from './resources';
 import { deeperThan, MAX_JSON_DEPTH } from './limits';
+import { encodeObject } from './protobuf/codec';
+import { PROTOBUF, resourceOutput, statusOutput, type OutputFormat } from './protobuf/negotiate';
 import { ApiError, badRequest, reasonFor, status } from './status';
 import { SPOKE_PATH_PREFIX, type ApiSurface, type Spokes } from './surface';
 import type { SandboxPki } from './tls';
@@ -34,7 +36,9 @@ export interface HubServer {
 /** After a control answer has been flushed, this long for the client to read it before its connection is cut. */
 const RESTART_GRACE_MS = 50;
 
-function send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+function send(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, contentType = 'application/json', format: OutputFormat = 'json'): void {
+  const protobuf = format === 'protobuf' ? encodeObject(body) : undefined;
+  if (protobuf) return answer(req, res, code, protobuf, PROTOBUF);
   answer(req, res, code, typeof body === 'string' ? body : JSON.stringify(body), contentType);
 }
 
@@ -181,7 +185,7 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       }
       const injection = state.takeInjection(method, path);
       if (injection?.delayMs) await new Promise((r) => setTimeout(r, injection.delayMs));
-      if (injection?.status) return send(req, res, injection.status, status(injection.status, reasonFor(injection.status), `injected failure (${injection.status})`));
+      if (injection?.status) return send(req, res, injection.status, status(injection.status, reasonFor(injection.status), `injected failure (${injection.status})`), undefined, statusOutput(req.headers.accept));
 
       const segments = target.path.split('/').filter(Boolean).map((segment) => decodeComponent(segment, 'path'));
       if (method === 'GET') {
@@ -196,14 +200,16 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
       const attrs = { verb: verbOf(method, route, url.searchParams), resource: route.resource.plural, group: route.resource.group };
       authorize(principal, { ...attrs, ...(route.subresource ? { subresource: route.subresource } : {}), ...(route.namespace ? { namespace: route.namespace } : {}), ...(route.name ? { name: route.name } : {}) });
       const request: ResourceRequest = { req, res, method, query: url.searchParams, body, ...route };
+      // Watch streams are JSON (watch.ts); every other answer is negotiated before the work is done, as upstream.
+      const format = attrs.verb === 'watch' ? 'json' : resourceOutput(req.headers.accept, route.resource);
       surface.handlers.handle(request, (code, payload, warnings) => {
         if (warnings?.length) res.setHeader('Warning', warnings.map(warningHeader));
-        send(req, res, code, payload);
+        send(req, res, code, payload, undefined, format);
       });
     } catch (error) {
-      if (error instanceof ApiError) return send(req, res, error.code, error.toStatus());
+      if (error instanceof ApiError) return send(req, res, error.code, error.toStatus(), undefined, statusOutput(req.headers.accept));
       log(`internal error on ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
-      send(req, res, 500, status(500, 'InternalError', error instanceof Error ? error.message : String(error)));
+      send(req, res, 500, status(500, 'InternalError', error instanceof Error ? error.message : String(error)), undefined, statusOutput(req.headers.accept));
     }
   }
 
