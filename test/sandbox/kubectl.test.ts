@@ -3,7 +3,7 @@
  * scripts/kubectl.sh (1.32.3, whose `wait` lists then watches, and 1.36.4, whose `wait` uses a watch-list).
  * For each version a sandbox is started in this process and kubectl runs against its kubeconfig. Only generic
  * resource commands and YAML/JSON manifests are used: kubectl's typed sub-commands (`create configmap`, …) send
- * protobuf, which the sandbox does not speak.
+ * protobuf, and are checked in kubectl-protobuf.test.ts.
  *
  * Golden protocol log: one fixed scenario per version records what kubectl sent (method, path, sorted query
  * keys, Accept, Content-Type, status) and compares it with test/sandbox/golden/kubectl-<version>.json. A kubectl

@@ -288,7 +288,7 @@ describe('object sizes kube-apiserver refuses', () => {
       };
       const suffix = kubectl.version.replace(/\./g, '-');
       try {
-        // `create configmap --from-file` builds the object; kubectl's typed create sends protobuf, which the sandbox does not speak, so the object goes through `create -f`.
+        // `create configmap --from-file --dry-run=client` builds the object and `create -f` sends it as JSON (kubectl-protobuf.test.ts covers the protobuf path).
         const file = path.join(home, 'data.txt');
         writeFileSync(file, 'a'.repeat(2 * 1000 * 1000));
         const built = await run(['create', 'configmap', `two-mb-${suffix}`, `--from-file=${file}`, '--dry-run=client', '-o', 'yaml']);
