@@ -55,7 +55,7 @@ export function decodeBody(req: IncomingMessage, body: Buffer, allowed: string[]
   if (!allowed.includes(type)) {
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${allowed.join(', ')}`);
   }
-  if (type === PROTOBUF && protobuf) return boundedDepth(protobuf(body));
+  if (type === PROTOBUF && protobuf) return protobuf(body);
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty');
   const tooDeep = () => badRequest(`the body of the request could not be decoded: exceeded max depth of ${MAX_JSON_DEPTH}`);
@@ -68,12 +68,8 @@ export function decodeBody(req: IncomingMessage, body: Buffer, allowed: string[]
     if (/Maximum call stack size exceeded/.test(message)) throw tooDeep();
     throw badRequest(`the body of the request could not be decoded: ${message}`);
   }
-  return boundedDepth(value);
-}
-
-/** Every walk after decoding (copies, comparisons, patches, JSON.stringify) recurses: the depth is bounded here. */
-function boundedDepth(value: unknown): unknown {
-  if (deeperThan(value, MAX_JSON_DEPTH)) throw badRequest(`the body of the request could not be decoded: exceeded max depth of ${MAX_JSON_DEPTH}`);
+  // Every walk after this (copies, comparisons, patches, JSON.stringify) recurses: the depth is bounded here.
+  if (deeperThan(value, MAX_JSON_DEPTH)) throw tooDeep();
   return value;
 }
 

@@ -172,6 +172,13 @@ describe('hostile protobuf bodies are a 400, worded like kube-apiserver', () => 
     assert.match(refusal(envelope(Buffer.alloc(100, 0x2b))), /cannot be handled as a ConfigMap: unexpected EOF$/);
   });
 
+  test('managedFields JSON nested past the JSON bodies\' limit', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 600; i++) deep = { 'f:a': deep };
+    const body = encodeObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deep', managedFields: [{ manager: 'm', fieldsType: 'FieldsV1', fieldsV1: deep }] } })!;
+    assert.equal(refusal(body), 'ConfigMap in version "v1" cannot be handled as a ConfigMap: exceeded max depth of 512');
+  });
+
   test('a kind the sandbox has no message for, and a custom resource, as upstream words them', () => {
     assert.equal(refusal(envelopeOf('v1', 'Pod', Buffer.alloc(0))), 'Pod in version "v1" cannot be handled as a ConfigMap: no kind "Pod" is registered for version "v1"');
     const cr = envelopeOf('lcm.openshift.io/v1alpha1', 'ImageBasedGroupUpgrade', ld(0x0a, ld(0x0a, 'x')));

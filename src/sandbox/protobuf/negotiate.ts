@@ -7,6 +7,7 @@
  * - answers: the Accept header's clauses, by q, then in order; a clause without `as=` may pick protobuf only
  *   for a built-in type (a CRD's StandardSerializers leave protobuf out), and errors (Status) may always.
  */
+import { deeperThan, MAX_JSON_DEPTH } from '../limits';
 import type { ResourceType } from '../registry';
 import { ApiError, badRequest } from '../status';
 import { decodeEnvelope, decodeObject, type Envelope } from './codec';
@@ -111,7 +112,10 @@ export function decodeProtobufBody(body: Uint8Array, t: ResourceType): Record<st
     }
     const message: Message | undefined = messageFor(envelope.apiVersion, envelope.kind);
     if (!message) throw new ProtobufError(`no kind ${JSON.stringify(envelope.kind)} is registered for version ${JSON.stringify(envelope.apiVersion)}`);
-    return decodeObject(envelope, message);
+    const obj = decodeObject(envelope, message);
+    // The messages nest a few levels only, but managedFields carry JSON: bounded like a JSON body (resources.ts).
+    if (deeperThan(obj, MAX_JSON_DEPTH)) throw new ProtobufError(`exceeded max depth of ${MAX_JSON_DEPTH}`);
+    return obj;
   } catch (error) {
     if (error instanceof ProtobufError || error instanceof RangeError) throw decodeFailure(t, body, envelope, error);
     throw error;
