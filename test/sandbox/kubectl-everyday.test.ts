@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
 import { repoRoot } from '../helpers/fixtures';
+import { waitFor } from '../helpers/wait';
 import { forEachKubectl, runKubectl, type Kubectl, type KubectlEnv } from '../helpers/kubectl';
 
 /** k8s.io/apimachinery/pkg/util/rand: no vowels, no 0, 1 or 3. */
@@ -113,7 +114,12 @@ forEachKubectl('everyday kubectl against the sandbox hub', (kubectl: Kubectl) =>
       await ok(['create', 'namespace', 'everyday-wait', '--dry-run=client', '-o', 'yaml']).then((y) => ok(['apply', '-f', file('ns.yaml', y)]));
       const cm = file('wait-cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: waited\n  namespace: everyday-wait\n');
       await ok(['apply', '-f', cm]);
-      const waiting = run(['wait', 'configmap/waited', '-n', 'everyday-wait', '--for=delete', '--timeout=60s'], { timeoutMs: 70_000 });
+      const watches = sandbox.openWatches();
+      let ended = false;
+      const waiting = run(['wait', 'configmap/waited', '-n', 'everyday-wait', '--for=delete', '--timeout=60s'], { timeoutMs: 70_000 }).finally(() => (ended = true));
+      // Deleted only once kubectl is watching it (both versions watch), so the delete is what it sees.
+      await waitFor('kubectl wait to open its watch', () => sandbox.openWatches() > watches || ended, 30_000);
+      assert.equal(ended, false, 'kubectl wait ended before the object was deleted');
       await ok(['delete', '-f', cm]);
       const r = await waiting;
       assert.equal(r.code, 0, r.stderr);
