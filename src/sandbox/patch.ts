@@ -1,6 +1,6 @@
 /**
- * Patch bodies the hub accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and a server-side-apply
- * approximation. Pure functions over plain JSON values; errors are PatchError so the server can map them
+ * Patch bodies the hub accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902), strategic merge patch
+ * for built-ins and the merge step of server-side apply. Pure functions over plain JSON values; errors are PatchError so the server can map them
  * to 422 (a failed `test`, a missing path), 400 (malformed body) or 413 (too many operations).
  *
  * Merges copy the target once and then change the copy in place, so their cost is linear in the size of
@@ -8,6 +8,8 @@
  * `__proto__` or `constructor` key in a body is data like any other.
  */
 import { JSON_PATCH_MAX_COPY_BYTES, MAX_JSON_PATCH_OPERATIONS } from './limits';
+import { fieldSchemaOf } from './field-schema';
+import { merge as structuredMerge } from './structured-merge';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -204,35 +206,11 @@ export function jsonPatch(target: Json, ops: unknown): Json {
 }
 
 /**
- * Server-side apply without field ownership: the applied configuration is merged into the live object
- * (maps recursively, lists replaced). A real server also removes fields the manager dropped and reports
- * conflicts with other managers; the product does not rely on either, so the sandbox does not model them.
+ * The merge step of server-side apply (structured-merge-diff typed/merge.go): the applied configuration merged
+ * into the live object, maps key by key, lists replaced unless `kind`'s schema makes them granular. What the
+ * apply owns, removes and conflicts with is managed-fields.ts applyConfiguration.
  */
-export function applyPatch(live: Json | undefined, applied: Json): Json {
+export function applyPatch(live: Json | undefined, applied: Json, kind = ''): Json {
   if (!isObject(applied)) return clone(applied);
-  return applyInto(isObject(live) ? clone(live) : {}, applied);
-}
-
-/** The applied configuration merged into `out` (a copy of ours, changed in place). */
-function applyInto(out: JsonObject, applied: JsonObject): JsonObject {
-  for (const [key, value] of Object.entries(applied)) {
-    if (isObject(value)) {
-      const current = own(out, key);
-      setOwn(out, key, applyInto(isObject(current) ? current : {}, value));
-    } else setOwn(out, key, clone(value));
-  }
-  return out;
-}
-
-/** The FieldsV1 set of an object's leaf paths (`f:spec: {f:x: {}}`), enough for managedFields entries. */
-export function fieldsV1(value: Json, depth = 0): JsonObject {
-  const out: JsonObject = {};
-  if (!isObject(value) || depth > 8) return out;
-  for (const [key, child] of Object.entries(value)) {
-    if (depth === 0 && (key === 'apiVersion' || key === 'kind')) continue;
-    // Only the user-settable parts of metadata are owned; uid, resourceVersion and friends belong to the server.
-    const kept = depth === 0 && key === 'metadata' && isObject(child) ? Object.fromEntries(Object.entries(child).filter(([k]) => k === 'labels' || k === 'annotations' || k === 'finalizers')) : child;
-    out[`f:${key}`] = isObject(kept) ? fieldsV1(kept, depth + 1) : {};
-  }
-  return out;
+  return clone(structuredMerge(isObject(live) ? live : {}, applied, fieldSchemaOf(kind)));
 }

@@ -7,13 +7,14 @@ import { parse as parseYaml } from 'yaml';
 import { apiVersionOf, type ResourceType } from './registry';
 import { ApiError, badRequest, entityTooLarge, notFound, status } from './status';
 import { conflict, type KubeObject, type Store, type WriteOptions } from './store';
-import { applyPatch, clone, jsonPatch, mergePatch, PatchError, strategicMergePatch, type Json } from './patch';
+import { jsonPatch, mergePatch, PatchError, strategicMergePatch, type Json } from './patch';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError, type FieldRequirement } from './selectors';
 import { toTable, wantsTable, type IncludeObject } from './table';
 import type { WatchHub } from './watch';
 import { deeperThan, MAX_JSON_DEPTH } from './limits';
 import { checkApplyIntent, decodeObject, fieldValidationOf } from './structural/admission';
 import { decodeProtobufBody, decodeProtobufDeleteOptions, PROTOBUF, speaksProtobuf } from './protobuf/negotiate';
+import { applyConfiguration } from './managed-fields';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -102,15 +103,25 @@ function writeOptions(query: URLSearchParams, extra: Partial<WriteOptions> = {})
   const fieldValidation = query.get('fieldValidation');
   if (fieldValidation && !['Ignore', 'Warn', 'Strict'].includes(fieldValidation)) throw badRequest(`fieldValidation: Unsupported value: "${fieldValidation}"`);
   const opts: WriteOptions = { dryRun: dryRun.length > 0, fromClient: true, ...extra };
-  const manager = query.get('fieldManager') ?? fieldManagerFromAgent();
+  const manager = query.get('fieldManager') || fieldManagerFromAgent();
   if (manager) opts.fieldManager = manager;
   return opts;
 }
 
-/** Like the real server: no fieldManager means one derived from the User-Agent's program name. */
+/**
+ * Like the real server: no fieldManager means the User-Agent's program name (k8s.io/apiserver
+ * pkg/endpoints/handlers/rest.go managerOrUserAgent, prefixFromUserAgent: up to the first '/', printable
+ * characters only, at most 128 bytes), e.g. `kubectl` or `node` (client-node's default agent).
+ */
 let currentAgent = '';
 function fieldManagerFromAgent(): string | undefined {
-  return currentAgent ? currentAgent.split('/')[0] : undefined;
+  let out = '';
+  for (const ch of currentAgent.split('/')[0]!) {
+    if (/\p{C}/u.test(ch)) continue;
+    if (Buffer.byteLength(out + ch) > 128) break;
+    out += ch;
+  }
+  return out || undefined;
 }
 
 function includeObject(query: URLSearchParams): IncludeObject {
@@ -274,7 +285,10 @@ export class ResourceHandlers {
     reply(200, object, warnings);
   }
 
-  /** Server-side apply: fieldManager is required; a missing object is created (201). See applyPatch for what is not modelled. */
+  /**
+   * Server-side apply: fieldManager is required; a missing object is created (201). Ownership, pruning and
+   * conflicts are managed-fields.ts applyConfiguration; the store only keeps its result.
+   */
   private apply(r: ResourceRequest, reply: Reply): void {
     const t = r.resource;
     if (!r.query.get('fieldManager')) {
@@ -286,21 +300,25 @@ export class ResourceHandlers {
     if (!intent || typeof intent !== 'object' || Array.isArray(intent)) throw badRequest('the apply body must be an object');
     if (intent.apiVersion !== apiVersionOf(t) || intent.kind !== t.kind) throw badRequest(`apply body must have apiVersion "${apiVersionOf(t)}" and kind "${t.kind}"`);
     if (intent.metadata?.name !== undefined && intent.metadata.name !== r.name) throw badRequest(`the name of the object (${intent.metadata.name}) does not match the name on the URL (${r.name})`);
-    const opts = writeOptions(r.query, { operation: 'Apply', subresource: r.subresource });
     checkApplyIntent(t, intent, r.namespace, r.name!);
     const current = this.store.get(t, r.namespace, r.name!);
+    if (!current && r.subresource) throw notFound(t.plural, t.group, r.name!);
+    if (current && intent.metadata?.resourceVersion && intent.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, r.name!);
+    // A missing object is applied to the empty object of its type (handlers/patch.go with createIfNotFound).
+    const live = current ?? { apiVersion: apiVersionOf(t), kind: t.kind, metadata: {} };
+    const { object, managedFields } = applyConfiguration({
+      type: { kind: t.kind, apiVersion: apiVersionOf(t), statusSubresource: t.statusSubresource },
+      live, config: intent, manager: r.query.get('fieldManager')!, force: force === 'true', subresource: r.subresource,
+    });
+    const opts = writeOptions(r.query, { subresource: r.subresource, appliedManagedFields: managedFields ?? null });
     if (!current) {
-      if (r.subresource) throw notFound(t.plural, t.group, r.name!);
-      const body = clone(intent);
-      body.metadata = { ...(body.metadata ?? {}), name: r.name };
-      decodeObject(t, body, { verb: 'create', directive: 'Ignore' });
-      return reply(201, this.store.create(t, r.namespace, body, opts));
+      object.metadata = { ...(object.metadata ?? {}), name: r.name };
+      decodeObject(t, object, { verb: 'create', directive: 'Ignore' });
+      return reply(201, this.store.create(t, r.namespace, object, opts));
     }
-    if (intent.metadata?.resourceVersion && intent.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, r.name!);
-    const merged = applyPatch(current as Json, intent as Json) as KubeObject;
-    merged.metadata.resourceVersion = current.metadata.resourceVersion;
-    decodeObject(t, merged, { verb: 'patch', directive: 'Ignore' });
-    reply(200, this.store.update(t, r.namespace, r.name!, merged, opts).object);
+    object.metadata.resourceVersion = current.metadata.resourceVersion;
+    decodeObject(t, object, { verb: 'patch', directive: 'Ignore' });
+    reply(200, this.store.update(t, r.namespace, r.name!, object, opts).object);
   }
 
   private deleteOptions(r: ResourceRequest): { dryRun: boolean; preconditions?: { uid?: string; resourceVersion?: string } } {

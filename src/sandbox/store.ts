@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, notFound } from './status';
 import { apiVersionOf, HUB, type ApiTypes, type ResourceType } from './registry';
 import type { CelViolation } from '../core/talm/cel';
-import { clone, deepEqual, fieldsV1, type Json } from './patch';
+import { clone, deepEqual, type Json } from './patch';
+import { updateManagedFields } from './managed-fields';
+import { omitEmptyMetadata } from './object-meta';
 import { checkStorable, sizeViolations, type FieldCause } from './object-limits';
 import type { KubeObject } from './kube-object';
 import { validationCauses } from './structural/admission';
@@ -29,7 +31,11 @@ export interface WriteOptions {
   fieldManager?: string;
   /** 'status' for writes through the /status subresource. */
   subresource?: 'status';
-  operation?: 'Update' | 'Apply';
+  /**
+   * The managedFields an Apply computed (managed-fields.ts applyConfiguration), stored as they are; undefined:
+   * the write is an Update operation and its ownership is computed here.
+   */
+  appliedManagedFields?: KubeObject[] | null;
   /**
    * A client's write (over HTTP, or a scenario's hubManifests): the object must fit etcd's request limit. The
    * simulated controllers' own writes are not measured: they stand for the cluster's components, and one
@@ -230,6 +236,7 @@ export class Store {
     else delete meta.generation;
     if (t.kind === 'Namespace') obj.status = { phase: 'Active', ...(obj.status ?? {}) };
     setManagedFields(t, obj, undefined, opts);
+    omitEmptyMetadata(meta);
     if (opts.dryRun) return obj;
     if (opts.fromClient) checkStorable(obj);
     meta.resourceVersion = String(++this.rv);
@@ -293,11 +300,12 @@ export class Store {
       rejectInvalid(t, name, [...sizeViolations(t, result), ...validationCauses(t, result, current, opts.fromClient, () => celCauses(t.admission?.violations(next, current) ?? []))]);
     } else rejectInvalid(t, name, validationCauses(t, result, current, opts.fromClient, () => []));
     result.metadata.resourceVersion = current.metadata.resourceVersion;
-    result.metadata.managedFields = current.metadata.managedFields;
-    if (deepEqual(comparable(result) as Json, comparable(current) as Json)) return copyOnRead(current);
+    setManagedFields(t, result, current, opts);
+    omitEmptyMetadata(result.metadata);
+    // A write that changes nothing but ownership (an apply of values another manager set) is still a write.
+    if (deepEqual(comparable(result) as Json, comparable(current) as Json) && deepEqual(result.metadata.managedFields, current.metadata.managedFields)) return copyOnRead(current);
 
     if (hasGeneration(t) && !deepEqual(specPart(t, result) as Json, specPart(t, current) as Json)) result.metadata.generation = (current.metadata.generation ?? 0) + 1;
-    setManagedFields(t, result, current, opts);
     // (A dry-run /status result shares parts with the stored object, so it is copied too.)
     if (opts.dryRun) return copyOnRead(result);
     // The last finalizer removed from an object being deleted completes the deletion.
@@ -434,14 +442,11 @@ function validateName(t: ResourceType, name: unknown): void {
   }
 }
 
-/** One managedFields entry per (manager, operation, subresource), replaced on each write by that manager. */
+/** The object's managedFields after this write: an Apply's, or an Update's computed from the change (managed-fields.ts). */
 function setManagedFields(t: ResourceType, obj: KubeObject, previous: KubeObject | undefined, opts: WriteOptions): void {
-  const manager = opts.fieldManager || 'unknown';
-  const operation = opts.operation ?? 'Update';
-  const entries: KubeObject[] = (previous?.metadata.managedFields ?? []).filter((e: KubeObject) => !(e.manager === manager && e.operation === operation && (e.subresource ?? '') === (opts.subresource ?? '')));
-  const owned = opts.subresource === 'status' ? { 'f:status': fieldsV1({ s: obj.status ?? {} } as Json)['f:s'] ?? {} } : fieldsV1({ metadata: obj.metadata, ...specPart(t, obj) } as Json);
-  const entry: KubeObject = { manager, operation, apiVersion: apiVersionOf(t), time: now(), fieldsType: 'FieldsV1', fieldsV1: owned };
-  if (opts.subresource) entry.subresource = opts.subresource;
-  entries.push(entry);
-  obj.metadata.managedFields = entries;
+  const managed = opts.appliedManagedFields !== undefined
+    ? opts.appliedManagedFields ?? undefined
+    : updateManagedFields({ type: { kind: t.kind, apiVersion: apiVersionOf(t), statusSubresource: t.statusSubresource }, live: previous, next: obj, manager: opts.fieldManager ?? '', subresource: opts.subresource });
+  if (managed) obj.metadata.managedFields = managed;
+  else delete obj.metadata.managedFields;
 }

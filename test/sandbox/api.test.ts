@@ -363,7 +363,8 @@ describe('patches', () => {
     assert.equal(created.status, 201);
     assert.equal(created.body.metadata.managedFields[0].operation, 'Apply');
     const yaml = 'apiVersion: lcm.openshift.io/v1alpha1\nkind: ImageBasedGroupUpgrade\nmetadata:\n  name: ssa\n  labels: {phase: two}\n';
-    const updated = await call('PATCH', `${IBGU_PATH}/ssa?fieldManager=test`, { body: yaml, contentType: 'application/apply-patch+yaml' });
+    // Another manager: the same one applying only labels would give up (and so remove) the spec it applied before.
+    const updated = await call('PATCH', `${IBGU_PATH}/ssa?fieldManager=labeller`, { body: yaml, contentType: 'application/apply-patch+yaml' });
     assert.equal(updated.status, 200);
     assert.equal(updated.body.metadata.labels.phase, 'two');
     assert.equal(updated.body.spec.plan.length, 1);
