@@ -97,6 +97,27 @@ export class FieldSet {
     return out;
   }
 
+  /** Every member of this set is one of `o` (without building the difference). */
+  subsetOf(o: FieldSet): boolean {
+    if (this.member && !o.member) return false;
+    for (const [k, c] of this.children) {
+      const other = o.children.get(k);
+      if (other ? !c.subsetOf(other) : !c.empty) return false;
+    }
+    return true;
+  }
+
+  /** Some path is a member of both (without building the intersection). */
+  intersects(o: FieldSet): boolean {
+    if (this.member && o.member) return true;
+    const [small, large] = this.children.size <= o.children.size ? [this, o] : [o, this];
+    for (const [k, c] of small.children) {
+      const other = large.children.get(k);
+      if (other && c.intersects(other)) return true;
+    }
+    return false;
+  }
+
   union(o: FieldSet): FieldSet {
     return FieldSet.combine(this, o, (a, b) => a || b, true, true);
   }

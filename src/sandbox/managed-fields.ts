@@ -7,7 +7,7 @@
  */
 import { FieldSet, printPath, type FieldPath } from './field-set';
 import { fieldSchemaOf, type FieldSchema } from './field-schema';
-import { compare, ensureNamedFieldsAreMembers, merge, removeItems, SchemaError, toFieldSet, type Comparison } from './structured-merge';
+import { compare, createdFieldsV1, ensureNamedFieldsAreMembers, merge, removeItems, SchemaError, toFieldSet, type Comparison } from './structured-merge';
 import { ApiError, badRequest } from './status';
 import type { KubeObject } from './kube-object';
 
@@ -27,6 +27,8 @@ interface Owner {
   apiVersion: string;
   set: FieldSet;
   time?: string;
+  /** The entry this owner was read from, written back as it is while its set and time are unchanged. */
+  source?: { entry: KubeObject; set: FieldSet };
 }
 
 /** Managers by identifier (internal/managedfields.go BuildManagerIdentifier). */
@@ -37,6 +39,12 @@ function identifier(o: Pick<Owner, 'manager' | 'operation' | 'apiVersion' | 'sub
   return JSON.stringify({ manager: o.manager, operation: o.operation, ...(o.operation === 'Update' ? { apiVersion: o.apiVersion } : {}), ...(o.subresource ? { subresource: o.subresource } : {}) });
 }
 
+/**
+ * The field sets of stored entries, read once: stored objects (and so their entries) are never changed in
+ * place, and a controller's status writes share the previous version's entries.
+ */
+const decoded = new WeakMap<object, FieldSet>();
+
 /** internal/managedfields.go DecodeManagedFields: throws on an entry the API server cannot read. */
 function decode(entries: unknown): Owners {
   const owners: Owners = new Map();
@@ -46,7 +54,9 @@ function decode(entries: unknown): Owners {
     if (e.operation !== 'Apply' && e.operation !== 'Update') throw new Error('operation must be `Apply` or `Update`');
     if (typeof e.apiVersion !== 'string' || !e.apiVersion) throw new Error('apiVersion must not be empty');
     if (e.fieldsType !== 'FieldsV1') throw new Error(e.fieldsType ? `invalid fieldsType "${e.fieldsType}" in managed fields entry ${i}` : `missing fieldsType in managed fields entry ${i}`);
-    const o: Owner = { manager: String(e.manager ?? ''), operation: e.operation, apiVersion: e.apiVersion, set: FieldSet.fromFieldsV1(e.fieldsV1 ?? {}) };
+    let set = decoded.get(e);
+    if (!set) decoded.set(e, (set = FieldSet.fromFieldsV1(e.fieldsV1 ?? {})));
+    const o: Owner = { manager: String(e.manager ?? ''), operation: e.operation, apiVersion: e.apiVersion, set, source: { entry: e, set } };
     if (e.subresource) o.subresource = String(e.subresource);
     if (typeof e.time === 'string') o.time = e.time;
     owners.set(identifier(o), o);
@@ -65,10 +75,19 @@ function encode(owners: Owners): KubeObject[] | undefined {
         : p.manager !== q.manager ? (p.manager < q.manager ? -1 : 1)
           : p.apiVersion !== q.apiVersion ? (p.apiVersion < q.apiVersion ? -1 : 1)
             : (p.subresource ?? '') < (q.subresource ?? '') ? -1 : (p.subresource ?? '') > (q.subresource ?? '') ? 1 : 0);
-  return list.map((o) => ({
-    manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, ...(o.time ? { time: o.time } : {}),
-    fieldsType: 'FieldsV1', fieldsV1: o.set.toFieldsV1(), ...(o.subresource ? { subresource: o.subresource } : {}),
-  }));
+  return list.map((o) => {
+    const { source } = o;
+    const same = source && source.set === o.set && source.entry.manager === o.manager && source.entry.operation === o.operation;
+    if (same && source.entry.time === o.time) return source.entry;
+    // Only the time changed (a writer rewriting its own fields): the field set is written as it was.
+    const fieldsV1 = same ? source.entry.fieldsV1 : o.set.toFieldsV1();
+    const entry = {
+      manager: o.manager, operation: o.operation, apiVersion: o.apiVersion, ...(o.time ? { time: o.time } : {}),
+      fieldsType: 'FieldsV1', fieldsV1, ...(o.subresource ? { subresource: o.subresource } : {}),
+    };
+    decoded.set(entry, o.set);
+    return entry;
+  });
 }
 
 /** internal/fieldmanager.go isResetManagedFields: `[]`, or one empty entry, clears ownership. */
@@ -79,7 +98,8 @@ function isReset(entries: unknown): boolean {
 }
 
 /** stripmeta.go: fields nobody owns, whatever wrote them. */
-const STRIPPED = FieldSet.of(['f:apiVersion'], ['f:kind'], ['f:metadata'], ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['f:metadata', `f:${f}`]));
+const STRIPPED_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
+const STRIPPED = FieldSet.of(['f:apiVersion'], ['f:kind'], ['f:metadata'], ...STRIPPED_METADATA.map((f) => ['f:metadata', `f:${f}`]));
 
 /**
  * The reset fields (rest strategies' GetResetFields): the main resource of a type with a status subresource
@@ -115,7 +135,7 @@ function takeOver(c: Comparison, owners: Owners, self: string, force: boolean): 
   const conflicts: Conflict[] = [];
   const lost = new Map<string, FieldSet>();
   for (const id of [...owners.keys()].sort()) {
-    if (id === self) continue;
+    if (id === self || !owners.get(id)!.set.intersects(changed)) continue;
     const theirs = owners.get(id)!.set.intersection(changed);
     if (!theirs.empty) {
       lost.set(id, theirs);
@@ -128,7 +148,8 @@ function takeOver(c: Comparison, owners: Owners, self: string, force: boolean): 
     let set = o.set;
     const l = lost.get(id);
     if (l) set = set.difference(l);
-    if (!c.removed.empty) set = set.difference(c.removed);
+    if (set.intersects(c.removed)) set = set.difference(c.removed);
+    if (set === o.set) continue;
     o.set = set;
     if (set.empty) owners.delete(id);
   }
@@ -137,7 +158,7 @@ function takeOver(c: Comparison, owners: Owners, self: string, force: boolean): 
 /** stripmeta.go stripFields */
 function strip(owners: Owners, id: string): void {
   const o = owners.get(id);
-  if (!o) return;
+  if (!o || !o.set.intersects(STRIPPED)) return;
   o.set = o.set.difference(STRIPPED);
   if (o.set.empty) owners.delete(id);
 }
@@ -210,6 +231,7 @@ export function updateManagedFields(req: UpdateRequest): KubeObject[] | undefine
   // skipnonapplied.go: an existing object whose ownership was reset is not tracked again until someone applies.
   if (live && !owners.size) return undefined;
   const schema = fieldSchemaOf(t.kind);
+  if (!live && !owners.size) return createdEntry(req, schema);
   let c: Comparison;
   try {
     c = filtered(compare(withoutManagedFields(live ?? { apiVersion: next.apiVersion, kind: next.kind }), withoutManagedFields(next), schema), resetFields(t, req.subresource));
@@ -223,16 +245,46 @@ export function updateManagedFields(req: UpdateRequest): KubeObject[] | undefine
   return encode(owners);
 }
 
+/**
+ * A create with no managedFields sent: the one Update entry, its fields serialized in one walk (what the
+ * general path computes from compare({}, object), stripped and filtered, for the writes most frequent here).
+ */
+function createdEntry(req: UpdateRequest, schema: FieldSchema): KubeObject[] | undefined {
+  const { type: t, next } = req;
+  let fields: Record<string, any>;
+  try {
+    fields = createdFieldsV1(withoutManagedFields(next), schema);
+  } catch (error) {
+    if (error instanceof SchemaError) return undefined;
+    throw error;
+  }
+  // stripmeta.go and the reset fields.
+  delete fields['f:apiVersion'];
+  delete fields['f:kind'];
+  const meta = fields['f:metadata'];
+  if (meta) {
+    for (const k of ['.', ...STRIPPED_METADATA]) delete meta[k === '.' ? k : `f:${k}`];
+    if (!Object.keys(meta).length) delete fields['f:metadata'];
+  }
+  if (req.subresource === 'status') delete fields['f:spec'];
+  else if (t.statusSubresource) delete fields['f:status'];
+  if (!Object.keys(fields).length) return undefined;
+  const entry = { manager: req.manager || 'unknown', operation: 'Update', apiVersion: t.apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: fields, ...(req.subresource ? { subresource: req.subresource } : {}) };
+  return [entry];
+}
+
 /** managedfieldsupdater.go Update over merge/update.go Updater.Update, as "current-operation" then merged into the manager. */
 function applyUpdate(owners: Owners, c: Comparison, who: Omit<Owner, 'set' | 'time'>): void {
   const self = 'current-operation';
   takeOver(c, owners, self, true);
-  let set = c.modified.union(c.added);
-  set = set.difference(STRIPPED);
+  let set = c.modified.empty ? c.added : c.modified.union(c.added);
+  if (set.intersects(STRIPPED)) set = set.difference(STRIPPED);
   if (set.empty) return;
   const id = identifier(who);
   const previous = owners.get(id);
-  owners.set(id, { ...who, set: previous ? set.union(previous.set) : set, time: now() });
+  // A writer that rewrites fields it owns keeps its set (and its encoded fields); only its time moves.
+  const merged = !previous ? set : set.subsetOf(previous.set) ? previous.set : set.union(previous.set);
+  owners.set(id, { ...who, set: merged, time: now(), source: previous?.source });
 }
 
 function withoutManagedFields(obj: KubeObject): JsonObject {

@@ -10,6 +10,8 @@ import { Store, type KubeObject, type WriteOptions } from '../../src/sandbox/sto
 import { HUB, apiVersionOf, type ResourceType } from '../../src/sandbox/registry';
 import { applyConfiguration } from '../../src/sandbox/managed-fields';
 import { FieldSet, printPath } from '../../src/sandbox/field-set';
+import { compare, createdFieldsV1 } from '../../src/sandbox/structured-merge';
+import { fieldSchemaOf } from '../../src/sandbox/field-schema';
 import { ApiError } from '../../src/sandbox/status';
 
 const CM = HUB.kind('ConfigMap');
@@ -189,6 +191,17 @@ describe('Apply operations', () => {
 });
 
 describe('field sets', () => {
+  test('the fast path of creates serializes exactly what the comparison with an empty object adds', () => {
+    const mc = {
+      apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster',
+      metadata: { name: 'sno', labels: { b: '2', a: '1' }, annotations: {}, finalizers: ['z', 'y'], ownerReferences: [{ uid: 'u2', name: 'n' }, { uid: 'u1', name: 'm' }] },
+      spec: { hubAcceptsClient: true, managedClusterClientConfigs: [{ url: 'https://x' }], taints: [] },
+      status: { conditions: [{ type: 'B', status: 'True' }, { type: 'A', status: 'False' }], capacity: { cpu: '4' }, managedNamespaces: [{ clusterSet: 's', name: 'n', conditions: [{ type: 'T' }] }] },
+    };
+    const schema = fieldSchemaOf('ManagedCluster');
+    assert.deepEqual(JSON.stringify(createdFieldsV1(mc, schema)), JSON.stringify(compare({}, mc, schema).added.toFieldsV1()));
+  });
+
   test('FieldsV1 round-trips, paths print as the API server prints them', () => {
     const v1 = { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } }, 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:status': {} } } } };
     const set = FieldSet.fromFieldsV1(v1);
