@@ -238,7 +238,7 @@ export class Store {
     setManagedFields(t, obj, undefined, opts);
     omitEmptyMetadata(meta);
     if (opts.dryRun) return obj;
-    if (opts.fromClient) checkStorable(obj);
+    storable(obj, opts);
     meta.resourceVersion = String(++this.rv);
     this.objects.get(t)!.set(k, obj);
     this.sorted.delete(t);
@@ -313,7 +313,7 @@ export class Store {
       this.remove(t, k, current, result);
       return copyOnRead(result);
     }
-    if (opts.fromClient) checkStorable(result);
+    storable(result, opts);
     result.metadata.resourceVersion = String(++this.rv);
     this.objects.get(t)!.set(k, result);
     this.emit({ type: 'MODIFIED', resource: t, object: result, previous: current, rv: this.rv });
@@ -384,6 +384,22 @@ function copyOnRead(stored: KubeObject): { object: KubeObject } {
       return (copy ??= clone(stored));
     },
   };
+}
+
+/**
+ * etcd's request limit for a client's write. Past it kube-apiserver tries once more without managedFields
+ * ("it is safe to remove managedFields (which can be large)"): k8s.io/apiserver pkg/endpoints/handlers
+ * create.go, update.go and patch.go, after isTooLargeError in rest.go; not for server-side apply (patch.go).
+ */
+function storable(obj: KubeObject, opts: WriteOptions): void {
+  if (!opts.fromClient) return;
+  try {
+    checkStorable(obj);
+  } catch (error) {
+    if (opts.appliedManagedFields !== undefined || obj.metadata.managedFields === undefined) throw error;
+    delete obj.metadata.managedFields;
+    checkStorable(obj);
+  }
 }
 
 function key(t: ResourceType, namespace: string | undefined, name: string): string {

@@ -22,6 +22,7 @@ import { forEachKubectl, runKubectl, type Kubectl, type KubectlEnv, type Kubectl
 
 const NS = 'default';
 
+
 function suite(kubectl: Kubectl): void {
   describe(`kubectl ${kubectl.version}: server-side apply and field ownership`, { timeout: 3 * 60_000 }, () => {
     let sandbox: Sandbox;
@@ -131,6 +132,21 @@ function suite(kubectl: Kubectl): void {
       assert.notEqual(r.code, 0);
       assert.match(r.stderr.trim(), /The ConfigMap "too-big" is invalid: \[\]: Too long: may not be more than 1048576 bytes$/);
       assert.equal((await run(['get', 'cm', 'too-big', '-n', NS])).code, 1);
+    });
+
+    test('past etcd\'s 1.5 MiB only with its managedFields: a create is stored without them, a server-side apply is refused', async () => {
+      // About 1.45 MB as JSON; the create's managedFields (one entry per key) would add about 0.7 MB.
+      const data = Object.fromEntries(Array.from({ length: 14_000 }, (_, i) => [`key-${String(i).padStart(36, '0')}`, 'v'.repeat(60)]));
+      const manifest = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data });
+      const applied = await run(['apply', '--server-side', '-f', '-'], manifest('etcd-applied'));
+      assert.notEqual(applied.code, 0);
+      // A 500 with no reason: kubectl prints the Status message after "Error from server: ".
+      assert.equal(applied.stderr.trim(), 'Error from server: etcdserver: request is too large');
+      assert.equal((await run(['get', 'cm', 'etcd-applied', '-n', NS])).code, 1);
+      await ok(['create', '-f', '-'], manifest('etcd-created'));
+      const created = JSON.parse((await ok(['get', 'cm', 'etcd-created', '-n', NS, '-o', 'json', '--show-managed-fields'])).stdout);
+      assert.equal(Object.keys(created.data).length, 14_000);
+      assert.equal(created.metadata.managedFields, undefined, 'stored without managedFields, as create.go retries');
     });
   });
 }

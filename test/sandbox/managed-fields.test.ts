@@ -190,6 +190,42 @@ describe('Apply operations', () => {
   });
 });
 
+describe('etcd\'s request limit and managedFields', () => {
+  // 14,000 keys of 40 bytes with 60-byte values: about 1.45 MB as JSON (data under ConfigMap's 1 MiB of
+  // values), and each key adds about 50 bytes of managedFields, which takes the object past etcd's 1.5 MiB.
+  const data = Object.fromEntries(Array.from({ length: 14_000 }, (_, i) => [`key-${String(i).padStart(36, '0')}`, 'v'.repeat(60)]));
+
+  test('a create too large with its managedFields is stored without them (create.go retries without)', () => {
+    const store = hub();
+    const cm = store.create(CM, 'default', { metadata: { name: 'big' }, data }, { fieldManager: 'kubectl-create', fromClient: true });
+    assert.equal('managedFields' in cm.metadata, false);
+    assert.equal(Object.keys(store.get(CM, 'default', 'big')!.data).length, 14_000);
+  });
+
+  test('the same object applied server-side is refused: 500 "etcdserver: request is too large" (no retry for apply)', () => {
+    const store = hub();
+    const t = CM;
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data };
+    const { object, managedFields } = applyConfiguration({ type: { kind: t.kind, apiVersion: 'v1', statusSubresource: false }, live: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }, config: body, manager: 'kubectl', force: false });
+    const error = conflictOf(() => store.create(t, 'default', object, { fieldManager: 'kubectl', appliedManagedFields: managedFields ?? null, fromClient: true }));
+    assert.deepEqual(error.toStatus(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: request is too large', code: 500 });
+    assert.equal(store.get(t, 'default', 'big'), undefined);
+  });
+});
+
+describe('metadata omitempty', () => {
+  test('empty labels, annotations, finalizers and ownerReferences are not stored, on a ConfigMap and a custom resource', () => {
+    const store = hub();
+    const empty = { labels: {}, annotations: {}, finalizers: [], ownerReferences: [] };
+    const cm = store.create(CM, 'default', { metadata: { name: 'c', ...empty }, data: { k: 'v' } }, { fieldManager: 'm' });
+    const mc = store.create(MC, undefined, { metadata: { name: 'sno', labels: { a: '1' }, finalizers: ['f'] }, spec: { hubAcceptsClient: true } }, { fieldManager: 'm' });
+    for (const o of [cm]) for (const f of Object.keys(empty)) assert.equal(f in o.metadata, false, f);
+    const stripped = store.update(MC, undefined, 'sno', { ...mc, metadata: { ...mc.metadata, labels: {}, finalizers: [] } }, { fieldManager: 'm' }).object;
+    assert.equal('labels' in stripped.metadata, false);
+    assert.equal('finalizers' in stripped.metadata, false);
+  });
+});
+
 describe('field sets', () => {
   test('the fast path of creates serializes exactly what the comparison with an empty object adds', () => {
     const mc = {
