@@ -119,7 +119,10 @@ function suite(kubectl: Kubectl): void {
       const cm = await yamlOf('cm', 'labelled');
       assert.equal('labels' in cm.metadata, false, stringify(cm.metadata));
       await ok(['label', 'managedcluster', 'sno-0001', 'extra=1']);
-      const before = parse((await ok(['get', 'managedcluster', 'sno-0001', '-o', 'yaml'])).stdout);
+      const before = parse((await ok(['get', 'managedcluster', 'sno-0001', '-o', 'yaml', '--show-managed-fields'])).stdout);
+      // kubectl names its manager (fieldManager=kubectl-label); the entry owns the label it added, nothing more.
+      const labeller = before.metadata.managedFields.find((e: any) => e.manager === 'kubectl-label');
+      assert.deepEqual([labeller.operation, labeller.fieldsV1], ['Update', { 'f:metadata': { 'f:labels': { 'f:extra': {} } } }]);
       await ok(['annotate', 'managedcluster', 'sno-0001', 'note=x']);
       await ok(['annotate', 'managedcluster', 'sno-0001', 'note-']);
       const mc = parse((await ok(['get', 'managedcluster', 'sno-0001', '-o', 'yaml'])).stdout);
