@@ -111,7 +111,7 @@ function writeOptions(query: URLSearchParams, extra: Partial<WriteOptions> = {})
 /**
  * Like the real server: no fieldManager means the User-Agent's program name (k8s.io/apiserver
  * pkg/endpoints/handlers/rest.go managerOrUserAgent, prefixFromUserAgent: up to the first '/', printable
- * characters only, at most 128 bytes), e.g. `kubectl` or `node` (client-node's default agent).
+ * characters only, at most 128 bytes): `node-fetch/1.0` gives `node-fetch`.
  */
 let currentAgent = '';
 function fieldManagerFromAgent(): string | undefined {
