@@ -2,12 +2,15 @@
  * What server-side apply needs to know of a type's schema: which lists are granular (a map keyed by some of
  * their items' fields, or a set of scalars) and which objects are atomic or free-form maps. The API server reads
  * this from the OpenAPI of built-ins and from CRDs (`x-kubernetes-list-type`, `x-kubernetes-list-map-keys`,
- * `x-kubernetes-map-type`, `additionalProperties`); everything not listed here is what it defaults to:
+ * `x-kubernetes-map-type`, `additionalProperties`); here they come from the schema the core states for the kind
+ * (the same one admission and OpenAPI use). What a schema does not say is what the API server defaults to:
  * lists atomic, objects granular with named fields.
  *
  * Paths are schema paths: field names joined by dots, `[]` for a list's items (`status.conditions[]`).
- * `fieldSchemaOf` is the one place a later schema lookup (src/core/schema with list types) replaces the table.
  */
+
+import type { ObjectSchema, Schema } from '../core/schema/types';
+import { HUB, SPOKE } from './registry';
 
 export type ListType = { type: 'atomic' } | { type: 'set' } | { type: 'map'; keys: readonly string[] };
 
@@ -19,80 +22,67 @@ export interface FieldSchema {
   freeFormMap(path: string): boolean;
 }
 
-interface Table { lists?: Record<string, ListType>; atomic?: readonly string[]; free?: readonly string[] }
-
 const keyed = (...keys: string[]): ListType => ({ type: 'map', keys });
 const ATOMIC: ListType = { type: 'atomic' };
 
 /**
- * ObjectMeta, typed in custom resources too (apiextensions-apiserver coerces their metadata through it):
- * k8s.io/apimachinery/pkg/apis/meta/v1/types.go, `Finalizers` `+listType=set`, `OwnerReferences`
- * `+listType=map` `+listMapKey=uid`, `Labels`/`Annotations` map[string]string.
+ * The kind's schema from the registry: the one the core states and the sandbox validates with (src/core/schema,
+ * with `x-kubernetes-list-type`, `-list-map-keys` and `-map-type` as ArraySchema.listType/listMapKeys and
+ * ObjectSchema.mapType). A kind served by no surface has no schema: every list atomic, every object granular.
  */
-const OBJECT_META: Table = {
-  lists: { 'metadata.finalizers': { type: 'set' }, 'metadata.ownerReferences': keyed('uid') },
-  free: ['metadata.labels', 'metadata.annotations'],
-};
+function schemaOfKind(kind: string): ObjectSchema | undefined {
+  return (HUB.has(kind) ? HUB.kind(kind) : SPOKE.has(kind) ? SPOKE.kind(kind) : undefined)?.schema;
+}
 
-/** Taken from the upstream CRDs in ../shared/crds and, for built-ins, k8s.io/api's `+listType` markers. */
-const TABLES: Record<string, Table> = {
-  // clusters.open-cluster-management.io_managedclusters.yaml (v1)
-  ManagedCluster: {
-    lists: { 'status.conditions': keyed('type'), 'status.managedNamespaces': keyed('clusterSet', 'name'), 'status.managedNamespaces[].conditions': keyed('type') },
-    free: ['status.allocatable', 'status.capacity'],
-  },
-  // ibgu-crd.yaml: every list atomic (spec.plan, plan[].actions, clusterLabelSelectors), each selector an atomic map.
-  ImageBasedGroupUpgrade: { atomic: ['spec.clusterLabelSelectors[]'], free: ['spec.clusterLabelSelectors[].matchLabels'] },
-  // cgu-crd.yaml
-  ClusterGroupUpgrade: {
-    lists: { 'status.clusters[].currentManifestWork.status.manifests[].conditions': keyed('type'), 'status.clusters[].currentManifestWork.status.manifests[].statusFeedback.values': keyed('name') },
-    atomic: ['spec.clusterLabelSelectors[]'],
-    free: [
-      'spec.clusterLabelSelectors[].matchLabels', 'status.backup.status', 'status.managedPoliciesContent', 'status.managedPoliciesNs', 'status.precaching.status', 'status.safeResourceNames',
-      ...['beforeEnable', 'afterCompletion'].flatMap((w) => ['addClusterAnnotations', 'addClusterLabels', 'deleteClusterLabels'].map((f) => `spec.actions.${w}.${f}`)),
-    ],
-  },
-  // work.open-cluster-management.io_manifestworks.yaml (v1); the manifests preserve unknown fields.
-  ManifestWork: {
-    lists: {
-      'spec.manifestConfigs[].conditionRules': keyed('condition'), 'spec.manifestConfigs[].feedbackRules[].jsonPaths': keyed('name'),
-      'status.conditions': keyed('type'), 'status.resourceStatus.manifests[].conditions': keyed('type'), 'status.resourceStatus.manifests[].statusFeedback.values': keyed('name'),
-    },
-    free: ['spec.workload.manifests[]'],
-  },
-  // k8s.io/api/core/v1/types.go: ConfigMap Data/BinaryData and Secret Data/StringData are maps; NamespaceSpec.Finalizers `+listType=atomic`.
-  ConfigMap: { free: ['data', 'binaryData'] },
-  Secret: { free: ['data', 'stringData'] },
-  Namespace: { lists: { 'spec.finalizers': ATOMIC } },
-  // k8s.io/api/apps/v1/types.go and core/v1 PodSpec: containers `+listType=map` `+listMapKey=name`, conditions by type; LabelSelector `+structType=atomic`.
-  Deployment: {
-    lists: { 'spec.template.spec.containers': keyed('name'), 'status.conditions': keyed('type') },
-    atomic: ['spec.selector'],
-    free: ['spec.template.metadata.labels', 'spec.template.metadata.annotations', 'spec.template.spec.nodeSelector'],
-  },
-};
+/**
+ * The schema at a schema path, and whether a schema above it keeps unknown fields (below such a map,
+ * structured-merge-diff deduces the type: every object a free-form map). Undefined where the schema says
+ * nothing of the path.
+ */
+function lookup(root: ObjectSchema | undefined, path: string): { at?: Schema; open: boolean } {
+  let at: Schema | undefined = root;
+  let open = false;
+  for (const segment of path.split('.')) {
+    const list = segment.endsWith('[]');
+    const name = list ? segment.slice(0, -2) : segment;
+    if (!at) break;
+    if (at.type === 'any') return { open: true };
+    if (at.type === 'object') {
+      const next: Schema | undefined = at.properties[name];
+      if (!next && at.preserveUnknown) return { open: true };
+      at = next;
+    } else if (at.type === 'map') at = at.values;
+    else at = undefined;
+    if (list) at = at?.type === 'array' ? at.items : undefined;
+    if (at?.type === 'object' && at.preserveUnknown && !Object.keys(at.properties).length) open = true;
+  }
+  return { at, open };
+}
 
 const cache = new Map<string, FieldSchema>();
 
-/** The schema facts of one kind. Replace the table by a lookup in the kind's structural schema here. */
+/** The schema facts of one kind, read from its schema in the registry. */
 export function fieldSchemaOf(kind: string): FieldSchema {
   let s = cache.get(kind);
   if (s) return s;
-  const t = TABLES[kind] ?? {};
-  const lists = { ...OBJECT_META.lists, ...t.lists };
-  const atomic = new Set(t.atomic ?? []);
-  const free = new Set([...(OBJECT_META.free ?? []), ...(t.free ?? [])]);
+  const root = schemaOfKind(kind);
   s = {
-    list: (path) => lists[path] ?? ATOMIC,
-    atomicMap: (path) => atomic.has(path),
-    freeFormMap: (path) => free.has(path) || preservesUnknown(path, free),
+    list(path) {
+      const { at } = lookup(root, path);
+      if (at?.type !== 'array') return ATOMIC;
+      if (at.listType === 'set') return { type: 'set' };
+      if (at.listType === 'map' && at.listMapKeys?.length) return keyed(...at.listMapKeys);
+      return ATOMIC;
+    },
+    atomicMap: (path) => {
+      const { at } = lookup(root, path);
+      return at?.type === 'object' && at.mapType === 'atomic';
+    },
+    freeFormMap: (path) => {
+      const { at, open } = lookup(root, path);
+      return open || at?.type === 'map' || at?.type === 'any' || (at?.type === 'object' && !!at.preserveUnknown && !Object.keys(at.properties).length);
+    },
   };
   cache.set(kind, s);
   return s;
-}
-
-/** Below a map with unknown fields preserved (a ManifestWork's manifests), structured-merge-diff deduces the type: every object a free-form map. */
-function preservesUnknown(path: string, free: Set<string>): boolean {
-  for (const f of free) if (f.endsWith('[]') && path.startsWith(f)) return true;
-  return false;
 }

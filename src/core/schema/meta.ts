@@ -1,4 +1,4 @@
-import { any, arr, bool, int, intOrString, obj, str, stringMap, strings, type ObjectSchema } from './types';
+import { any, arr, bool, int, intOrString, obj, str, stringMap, strings, withAttrs, type ObjectSchema } from './types';
 
 export const objectMeta: ObjectSchema = obj({
   name: str('Name of the object, unique in its namespace.'),
@@ -17,19 +17,24 @@ export const objectMeta: ObjectSchema = obj({
     apiVersion: str(), kind: str(), name: str(), uid: str(),
     controller: bool('Whether the owner is the managing controller.'),
     blockOwnerDeletion: bool('Whether the owner waits for this object on foreground deletion.'),
-  }, 'An object this one belongs to: deleting the owner deletes it.', ['apiVersion', 'kind', 'name', 'uid']), 'Objects this one belongs to.'),
-  finalizers: strings('Finalizers that must be gone before the object is.'),
+  }, 'An object this one belongs to: deleting the owner deletes it.', ['apiVersion', 'kind', 'name', 'uid']), 'Objects this one belongs to.', { listType: 'map', listMapKeys: ['uid'] }),
+  finalizers: { ...strings('Finalizers that must be gone before the object is.'), listType: 'set' },
   managedFields: arr(any(), 'Which manager owns which fields (server-side apply).'),
 }, 'Standard object metadata.');
 
-export const labelSelector: ObjectSchema = obj({
+/**
+ * (k8s.io/apimachinery/pkg/apis/meta/v1/types.go: `LabelSelector` is `+structType=atomic`, which the CRDs write as
+ * `x-kubernetes-map-type: atomic`; ObjectMeta's `OwnerReferences` is `+listType=map` `+listMapKey=uid`, its
+ * `Finalizers` `+listType=set`.)
+ */
+export const labelSelector: ObjectSchema = withAttrs(obj({
   matchLabels: stringMap('Every label must be present with exactly this value.'),
   matchExpressions: arr(obj({
     key: str('The label key.'),
     operator: str('How the key is compared: In, NotIn, Exists or DoesNotExist. Any other value makes the selector unusable: TALM then selects no cluster and the step waits forever.'),
     values: strings('Values for In and NotIn; must be empty for Exists and DoesNotExist.'),
   }, undefined, ['key', 'operator']), 'Requirements that must all hold.'),
-}, 'A Kubernetes label selector.');
+}, 'A Kubernetes label selector.'), { mapType: 'atomic' });
 
 export const configMapRef = (what: string): ObjectSchema => obj({
   name: str(`Name of the ${what} ConfigMap.`),
