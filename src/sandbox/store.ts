@@ -1,13 +1,21 @@
 /**
  * The hub's object store: every object of every type, one global resourceVersion counter, and a bounded
- * history of changes that watches replay from. HTTP handlers and (later) the simulated TALM/LCA controllers
- * both write through it, and subscribe to it, so a controller sees exactly what a watch would see.
+ * history of changes that watches replay from. HTTP handlers and the simulated TALM/LCA controllers both
+ * write through it, and subscribe to it, so a controller sees exactly what a watch would see.
+ *
+ * Copy on write: a stored object is never changed once committed. A write builds the new version from the
+ * body it is given (top level and metadata copied, every other subtree taken as it is), so a write shares
+ * what did not change with the old version and with the writer's input; readers that only look (`peek`,
+ * `peekList`, `page`, events) get the stored objects themselves. `get` and `list` still hand out copies for
+ * callers that edit what they read. With `Store.freezeObjects` (tests; IBGU_SANDBOX_FREEZE=1) every
+ * committed object is deep-frozen, so a change through any shared reference throws.
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, notFound } from './status';
 import { apiVersionOf, HUB, type ApiTypes, type ResourceType } from './registry';
 import type { CelViolation } from '../core/talm/cel';
 import { clone, deepEqual, type Json } from './patch';
+import { deepFreeze } from './freeze';
 import { updateManagedFields } from './managed-fields';
 import { omitEmptyMetadata } from './object-meta';
 import { checkStorable, sizeViolations, type FieldCause } from './object-limits';
@@ -97,6 +105,12 @@ export class Store {
   private compactedRv = 0;
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
+  /**
+   * Deep-freeze every committed object (and the copies it hands out stay unfrozen). Off by default: freezing
+   * is a check that nothing changes a stored object, paid for by a walk of each write's new parts.
+   */
+  static freezeObjects = process.env.IBGU_SANDBOX_FREEZE === '1';
+
   /** `types`: what this API server serves (the hub's types by default, or a spoke's). */
   constructor(readonly types: ApiTypes = HUB) {
     for (const t of types.types) this.objects.set(t, new Map());
@@ -144,18 +158,24 @@ export class Store {
 
   /** Objects of a type, optionally in one namespace, ordered by namespace then name (the order continue tokens rely on). */
   list(t: ResourceType, namespace?: string): KubeObject[] {
+    return clone(this.peekList(t, namespace) as KubeObject[]);
+  }
+
+  /** `list` without the copies: the stored objects, for readers that only look (see `peek`). */
+  peekList(t: ResourceType, namespace?: string): readonly Readonly<KubeObject>[] {
     const objects = this.objects.get(t)!;
     const [start, end] = this.range(t, namespace);
     const keys = this.sortedKeys(t);
     const out: KubeObject[] = [];
     for (let i = start; i < end; i++) out.push(objects.get(keys[i]!)!);
-    return clone(out);
+    return out;
   }
 
   /**
-   * One page of a LIST without copying the rest: the objects after the key `after` (a continue token's
-   * `namespace/name`) in list order that `match` accepts, at most `limit` (0: all), copied; `remaining` is
-   * the number of matching objects after the page. `match` must not change the objects it is given.
+   * One page of a LIST: the objects after the key `after` (a continue token's `namespace/name`) in list
+   * order that `match` accepts, at most `limit` (0: all); `remaining` is the number of matching objects
+   * after the page. The items are the stored objects (a LIST only serializes them): neither `match` nor the
+   * caller may change them.
    */
   page(t: ResourceType, namespace: string | undefined, opts: { after?: string; limit?: number; match?: (o: KubeObject) => boolean } = {}): Page {
     const objects = this.objects.get(t)!;
@@ -168,7 +188,7 @@ export class Store {
       const stop = Math.min(end, start + limit);
       const items: KubeObject[] = [];
       for (let i = start; i < stop; i++) items.push(objects.get(keys[i]!)!);
-      return { items: clone(items), remaining: Math.max(0, end - stop) };
+      return { items, remaining: Math.max(0, end - stop) };
     }
     const items: KubeObject[] = [];
     let remaining = 0;
@@ -178,7 +198,7 @@ export class Store {
       if (items.length < limit) items.push(o);
       else remaining++;
     }
-    return { items: clone(items), remaining };
+    return { items, remaining };
   }
 
   private sortedKeys(t: ResourceType): string[] {
@@ -207,11 +227,14 @@ export class Store {
     if (ns.metadata.deletionTimestamp) throw new ApiError(403, 'Forbidden', `${t.plural} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
   }
 
-  create(t: ResourceType, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): KubeObject {
-    const obj = clone(body);
+  /**
+   * Stores a new object built from `body`, whose subtrees other than metadata it keeps as they are: the caller
+   * must not change them afterwards. The result is the stored object (read only).
+   */
+  create(t: ResourceType, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): Readonly<KubeObject> {
+    const obj = withOwnMetadata(body);
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
-    obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {};
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = generatedName(String(meta.generateName));
     validateName(t, meta.name);
@@ -226,6 +249,7 @@ export class Store {
     }
     // A status subresource means creates cannot set status; the controller writes it later.
     if (t.statusSubresource && !t.builtin) delete obj.status;
+    // Defaults build new parts where they add something (cel.ts withIbguDefaults), never change obj's.
     if (t.admission) Object.assign(obj, t.admission.defaults(obj));
     rejectInvalid(t, meta.name, [...sizeViolations(t, obj), ...validationCauses(t, obj, undefined, opts.fromClient, () => celCauses(t.admission?.violations(obj) ?? []))]);
     meta.uid = randomUUID();
@@ -240,24 +264,24 @@ export class Store {
     if (opts.dryRun) return obj;
     storable(obj, opts);
     meta.resourceVersion = String(++this.rv);
+    this.commit(obj);
     this.objects.get(t)!.set(k, obj);
     this.sorted.delete(t);
     this.emit({ type: 'ADDED', resource: t, object: obj, rv: this.rv });
-    return clone(obj);
+    return obj;
   }
 
   /**
    * Replaces an object (PUT, and the result of every patch). `requireRv` is the PUT rule for custom
    * resources (422 without metadata.resourceVersion); a stale resourceVersion is always 409 Conflict.
+   * Like `create`, it keeps `body`'s subtrees other than metadata: the caller must not change them afterwards.
    */
   update(t: ResourceType, namespace: string | undefined, name: string, body: KubeObject, opts: WriteOptions & { requireRv?: boolean } = {}): { object: KubeObject } {
     const k = key(t, namespace, name);
     const current = this.objects.get(t)!.get(k);
-    // A /status write uses only the body's metadata and status: the rest is not worth copying.
-    const next = opts.subresource === 'status' ? { ...body, metadata: clone(body.metadata), status: clone(body.status) } : clone(body);
+    const next = withOwnMetadata(body);
     next.apiVersion = apiVersionOf(t);
     next.kind = t.kind;
-    next.metadata = next.metadata && typeof next.metadata === 'object' ? next.metadata : {};
     if (next.metadata.name !== undefined && next.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
     if (t.namespaced && next.metadata.namespace !== undefined && next.metadata.namespace !== namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
     next.metadata.name = name;
@@ -315,6 +339,7 @@ export class Store {
     }
     storable(result, opts);
     result.metadata.resourceVersion = String(++this.rv);
+    this.commit(result);
     this.objects.get(t)!.set(k, result);
     this.emit({ type: 'MODIFIED', resource: t, object: result, previous: current, rv: this.rv });
     return copyOnRead(result);
@@ -322,9 +347,10 @@ export class Store {
 
   /**
    * Deletes an object. With finalizers it is only marked (deletionTimestamp) and returned as `pending`;
-   * `preconditions` are the DeleteOptions ones (uid / resourceVersion must match).
+   * `preconditions` are the DeleteOptions ones (uid / resourceVersion must match). The object returned is
+   * the last stored version (read only).
    */
-  delete(t: ResourceType, namespace: string | undefined, name: string, opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string } } = {}): { object: KubeObject; pending: boolean } {
+  delete(t: ResourceType, namespace: string | undefined, name: string, opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string } } = {}): { object: Readonly<KubeObject>; pending: boolean } {
     const k = key(t, namespace, name);
     const current = this.objects.get(t)!.get(k);
     if (!current) throw notFound(t.plural, t.group, name);
@@ -332,37 +358,43 @@ export class Store {
     if (pre.uid && pre.uid !== current.metadata.uid) throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
     if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, name);
     if ((current.metadata.finalizers ?? []).length) {
-      if (current.metadata.deletionTimestamp || opts.dryRun) return { object: clone(current), pending: true };
-      const marked = clone(current);
+      if (current.metadata.deletionTimestamp || opts.dryRun) return { object: current, pending: true };
+      const marked = withOwnMetadata(current);
       marked.metadata.deletionTimestamp = now();
       marked.metadata.deletionGracePeriodSeconds = 0;
       marked.metadata.resourceVersion = String(++this.rv);
+      this.commit(marked);
       this.objects.get(t)!.set(k, marked);
       this.emit({ type: 'MODIFIED', resource: t, object: marked, previous: current, rv: this.rv });
-      return { object: clone(marked), pending: true };
+      return { object: marked, pending: true };
     }
-    if (opts.dryRun) return { object: clone(current), pending: false };
+    if (opts.dryRun) return { object: current, pending: false };
     const gone = this.remove(t, k, current, current);
     return { object: gone, pending: false };
   }
 
   private remove(t: ResourceType, k: string, previous: KubeObject, last: KubeObject): KubeObject {
-    const gone = clone(last);
+    const gone = withOwnMetadata(last);
     gone.metadata.resourceVersion = String(++this.rv);
+    this.commit(gone);
     this.objects.get(t)!.delete(k);
     this.sorted.delete(t);
     this.emit({ type: 'DELETED', resource: t, object: gone, previous, rv: this.rv });
     // A namespace takes its contents with it (the real namespace controller does this asynchronously).
     if (t.kind === 'Namespace') {
       for (const other of this.types.types.filter((r) => r.namespaced)) {
-        for (const o of this.list(other, gone.metadata.name)) {
+        for (const o of this.peekList(other, gone.metadata.name)) {
           const ok = key(other, o.metadata.namespace, o.metadata.name);
           const stored = this.objects.get(other)!.get(ok)!;
           this.remove(other, ok, stored, stored);
         }
       }
     }
-    return clone(gone);
+    return gone;
+  }
+
+  private commit(obj: KubeObject): void {
+    if (Store.freezeObjects) deepFreeze(obj);
   }
 
   private emit(event: StoreEvent): void {
@@ -370,6 +402,12 @@ export class Store {
     if (this.history.length > HISTORY_LIMIT) this.compactedRv = this.history.splice(0, this.history.length - HISTORY_LIMIT).pop()!.rv;
     for (const l of [...this.listeners]) l(event);
   }
+}
+
+/** A new top level and metadata over `body`'s other parts: what a write changes in place before it commits. */
+function withOwnMetadata(body: Readonly<KubeObject>): KubeObject {
+  const meta = body.metadata;
+  return { ...body, metadata: meta && typeof meta === 'object' && !Array.isArray(meta) ? { ...meta } : {} };
 }
 
 /**

@@ -2,6 +2,12 @@
  * Watch streams: newline-delimited `{type, object}` events over a chunked 200 response.
  * Headers are flushed at once (client-node resolves watch() only when they arrive), writes stop the moment
  * the stream ends, and every open watch is tracked so the hub can drop them all or close them on stop.
+ *
+ * Fan-out: each event is serialized once per encoding and the same line is queued to every watcher it
+ * reaches; the queues are written once per turn of the event loop, in chunks of up to WRITE_CHUNK_CHARS
+ * (one socket write for many events, not one per event and watcher). A watcher whose socket is full gets
+ * no more until it drains; what it has not taken waits in its queue (the shared lines, not copies), and
+ * past the buffer limit the watch is ended, as the apiserver ends a watcher that cannot keep up.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from './registry';
@@ -28,6 +34,8 @@ export interface WatchRequest {
 const MAX_WATCH_SECONDS = 1800;
 /** What a watch may hold unread before it is closed (see WatchHub's `bufferLimitBytes`). */
 export const DEFAULT_WATCH_BUFFER_LIMIT_BYTES = 64 * 1024 * 1024;
+/** The most written to one watch's socket at once: many events per write, each write still a bounded copy. */
+const WRITE_CHUNK_CHARS = 64 * 1024;
 
 export class WatchHub {
   private readonly open = new Set<() => void>();
@@ -37,6 +45,9 @@ export class WatchHub {
    * JSON.stringify calls of the same object per write). Stored objects are never changed in place.
    */
   private lastLine: { event: StoreEvent; type: string; line: string } | undefined;
+  /** Watches with queued lines, written together once the current turn of the event loop is done. */
+  private readonly toFlush = new Set<() => void>();
+  private flushQueued = false;
 
   /**
    * `bufferLimitBytes`: a watch whose client stops reading is closed once this much waits unsent in its
@@ -54,6 +65,18 @@ export class WatchHub {
     for (const close of [...this.open]) close();
   }
 
+  private queueFlush(flush: () => void): void {
+    this.toFlush.add(flush);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      const all = [...this.toFlush];
+      this.toFlush.clear();
+      for (const f of all) f();
+    });
+  }
+
   serve(req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
     const t = w.resource;
     let ended = false;
@@ -62,27 +85,59 @@ export class WatchHub {
     const timers: NodeJS.Timeout[] = [];
     let unsubscribe: () => void = () => {};
 
+    /** Lines not yet handed to the socket (shared with the other watchers) from `head` on, and their length. */
+    let queue: string[] = [];
+    let head = 0;
+    let queued = 0;
+
+    /** Ends the stream; what is queued is written first (an ERROR, the events before a timeout or a cut-off). */
     const close = () => {
       if (ended) return;
+      if (!res.writableEnded && !res.destroyed) flush(true);
       ended = true;
+      queue = [];
+      head = queued = 0;
       unsubscribe();
       for (const timer of timers) clearInterval(timer);
       this.open.delete(close);
+      this.toFlush.delete(flush);
       if (!res.writableEnded) res.end();
     };
     this.open.add(close);
     req.on('close', close);
     res.on('close', close);
 
-    /** Ends the stream cleanly (what was written still reaches the client) once the client lags too far. */
-    const checkBuffer = () => {
-      if (res.writableLength > this.bufferLimitBytes) close();
+    /** Hands queued lines to the socket in chunks while it takes them; the rest waits for 'drain'. */
+    const flush = (force = false) => {
+      while (head < queue.length && (force || !res.writableNeedDrain)) {
+        let chunk = queue[head++]!;
+        while (head < queue.length && chunk.length + queue[head]!.length <= WRITE_CHUNK_CHARS) chunk += queue[head++]!;
+        queued -= chunk.length;
+        res.write(chunk);
+      }
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      } else if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
     };
-    const write = (type: string, object: unknown) => {
+    res.on('drain', () => {
+      if (!ended) flush();
+    });
+    /**
+     * Queues a line. Past the limit the stream ends cleanly: what is queued still reaches the client, which
+     * re-watches from the last resourceVersion it got.
+     */
+    const enqueue = (line: string) => {
       if (ended || res.writableEnded || res.destroyed) return;
-      res.write(JSON.stringify({ type, object }) + '\n');
-      checkBuffer();
+      queue.push(line);
+      queued += line.length;
+      if (queued + res.writableLength > this.bufferLimitBytes) return close();
+      this.queueFlush(flush);
     };
+    const write = (type: string, object: unknown) => enqueue(JSON.stringify({ type, object }) + '\n');
     const encode = (o: KubeObject) => {
       if (!w.table) return o;
       const table = toTable(t, [o], w.table.include, { resourceVersion: o.metadata?.resourceVersion }, first);
@@ -93,8 +148,7 @@ export class WatchHub {
       if (w.table) return write(type, encode(e.object));
       if (ended || res.writableEnded || res.destroyed) return;
       if (this.lastLine?.event !== e || this.lastLine.type !== type) this.lastLine = { event: e, type, line: JSON.stringify({ type, object: e.object }) + '\n' };
-      res.write(this.lastLine.line);
-      checkBuffer();
+      enqueue(this.lastLine.line);
     };
     const inScope = (o: KubeObject | undefined) =>
       !!o && (!t.namespaced || !w.namespace || o.metadata?.namespace === w.namespace) && matchesLabels(w.labels, o.metadata?.labels) && matchesFields(w.fields, o);
@@ -124,7 +178,7 @@ export class WatchHub {
 
     const rv = w.resourceVersion;
     if (w.sendInitialEvents || !rv || rv === '0') {
-      const current = this.store.list(t, w.namespace).filter((o) => inScope(o));
+      const current = this.store.peekList(t, w.namespace).filter((o) => inScope(o));
       for (const o of current) write('ADDED', encode(o));
       lastRv = this.store.currentRv();
       if (w.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });

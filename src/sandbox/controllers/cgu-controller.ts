@@ -16,6 +16,22 @@ import {
 import type { KubeObject, StoreEvent } from '../store';
 import { findCondition, objectKey, putCondition, same, splitKey as split, TALM_MANAGER, type Condition, type ControllerContext } from './context';
 import { QueuedController, type WorkQueue } from './queue';
+import { deepEqual, type Json } from '../patch';
+
+/**
+ * A CGU's status to work on: a copy of the parts reconcile changes in place (the status, its `status`, the
+ * current batch's progress and the `clusters` list), sharing the rest (the plan, names) with the stored CGU.
+ */
+function workingCopy(stored: Readonly<KubeObject> | undefined): KubeObject {
+  if (!stored) return {};
+  const status: KubeObject = { ...stored };
+  if (stored.status) {
+    status.status = { ...stored.status };
+    if (stored.status.currentBatchRemediationProgress) status.status.currentBatchRemediationProgress = { ...stored.status.currentBatchRemediationProgress };
+  }
+  if (stored.clusters) status.clusters = [...stored.clusters];
+  return status;
+}
 
 /** An entry of a CGU's `status.status.currentBatchRemediationProgress`. */
 export interface Progress { state: 'NotStarted' | 'InProgress' | 'Completed'; manifestWorkIndex?: number }
@@ -37,7 +53,7 @@ export class CguController extends QueuedController {
     super();
     this.cgus = this.newQueue((k) => this.reconcile(k), (k, error) => ctx.log(`talm: reconcile of ClusterGroupUpgrade ${k}: ${error instanceof Error ? error.message : String(error)}`));
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onEvent(e)));
-    for (const cgu of ctx.hub.list(this.type('ClusterGroupUpgrade'))) this.cgus.add(objectKey(cgu));
+    for (const cgu of ctx.hub.peekList(this.type('ClusterGroupUpgrade'))) this.cgus.add(objectKey(cgu));
   }
 
   protected override stopped(): void {
@@ -66,23 +82,23 @@ export class CguController extends QueuedController {
   private reconcile(k: string): void {
     const [ns, name] = split(k);
     const t = this.type('ClusterGroupUpgrade');
-    // Read only (the status is worked on as a copy below): no copy of a CGU with thousands of clusters.
+    // Read only: the stored CGU is never changed; its status is worked on as a copy of the parts that change.
     const cgu = this.ctx.hub.peek(t, ns, name);
     this.timers.get(k)?.();
     this.timers.delete(k);
     if (!cgu || cgu.metadata.deletionTimestamp || findCondition(cgu, 'Succeeded')) return;
-    const before = JSON.stringify(cgu.status ?? {});
-    const status: KubeObject = cgu.status ? JSON.parse(before) : {};
+    const status = workingCopy(cgu.status);
     if (!status.remediationPlan) {
       this.started.set(k, { step: this.ctx.clock.now(), batch: this.ctx.clock.now() });
-      if (!this.start(cgu, status)) return this.writeCgu(cgu, status, before);
+      if (!this.start(cgu, status)) return this.writeCgu(cgu, status);
     }
     this.advance(cgu, status);
-    this.writeCgu(cgu, status, before);
+    this.writeCgu(cgu, status);
   }
 
-  private writeCgu(cgu: KubeObject, status: KubeObject, before: string): void {
-    if (JSON.stringify(status) === before) return;
+  private writeCgu(cgu: KubeObject, status: KubeObject): void {
+    // Unchanged parts are the stored ones, so the comparison stops at each of them at once.
+    if (deepEqual(status as Json, (cgu.status ?? {}) as Json)) return;
     this.ctx.hub.update(this.type('ClusterGroupUpgrade'), cgu.metadata.namespace, cgu.metadata.name, { ...cgu, status }, { subresource: 'status', fieldManager: TALM_MANAGER });
   }
 
@@ -97,7 +113,7 @@ export class CguController extends QueuedController {
     if (!selectors.length) return notFound(CGU_NO_CLUSTER_SPECIFIED);
     let names: string[];
     try {
-      names = this.ctx.hub.list(this.type('ManagedCluster')).filter((mc) => anySelectorMatches(selectors, mc.metadata.labels ?? {})).map((mc) => mc.metadata.name);
+      names = this.ctx.hub.peekList(this.type('ManagedCluster')).filter((mc) => anySelectorMatches(selectors, mc.metadata.labels ?? {})).map((mc) => mc.metadata.name);
     } catch (error) {
       if (error instanceof SelectorError) return notFound(error.message);
       throw error;
@@ -256,7 +272,7 @@ export class CguController extends QueuedController {
   private deleteManifestWorks(cgu: KubeObject): void {
     const t = this.type('ManifestWork');
     for (const c of (cgu.status?.remediationPlan ?? []).flat() as string[]) {
-      for (const mw of this.ctx.hub.list(t, c)) if (mw.metadata.labels?.[CGU_LABEL] === cgu.metadata.name) this.ctx.hub.delete(t, c, mw.metadata.name);
+      for (const mw of this.ctx.hub.peekList(t, c)) if (mw.metadata.labels?.[CGU_LABEL] === cgu.metadata.name) this.ctx.hub.delete(t, c, mw.metadata.name);
     }
   }
 
@@ -288,9 +304,8 @@ export class CguController extends QueuedController {
     const annotations: Record<string, string> = { ...(stored.metadata.annotations ?? {}), ...add };
     for (const r of remove) delete annotations[r];
     if (same(annotations, stored.metadata.annotations ?? {})) return;
-    const mc = this.ctx.hub.get(t, undefined, cluster)!;
-    const metadata = { ...mc.metadata, annotations };
-    if (!Object.keys(annotations).length) delete (metadata as KubeObject).annotations;
-    this.ctx.hub.update(t, undefined, cluster, { ...mc, metadata }, { fieldManager: TALM_MANAGER });
+    const metadata: KubeObject = { ...stored.metadata, annotations };
+    if (!Object.keys(annotations).length) delete metadata.annotations;
+    this.ctx.hub.update(t, undefined, cluster, { ...stored, metadata }, { fieldManager: TALM_MANAGER });
   }
 }

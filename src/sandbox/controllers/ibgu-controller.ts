@@ -16,9 +16,10 @@ import {
 } from '../../core/talm/wire';
 import { IBU_NAME, LCA_NAMESPACE } from '../../core/lca/names';
 import type { KubeObject, StoreEvent } from '../store';
-import { findCondition, objectKey as key, putCondition, same, splitKey as split, TALM_MANAGER, type Condition, type ControllerContext } from './context';
+import { findCondition, objectKey as key, putCondition, splitKey as split, TALM_MANAGER, type Condition, type ControllerContext } from './context';
 import type { Progress } from './cgu-controller';
 import { QueuedController, type WorkQueue } from './queue';
+import { deepEqual, type Json } from '../patch';
 
 export class IbguController extends QueuedController {
   private readonly ibgus: WorkQueue;
@@ -27,7 +28,7 @@ export class IbguController extends QueuedController {
     super();
     this.ibgus = this.newQueue((k) => this.reconcile(k), (k, error) => ctx.log(`talm: reconcile of ImageBasedGroupUpgrade ${k}: ${error instanceof Error ? error.message : String(error)}`));
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onEvent(e)));
-    for (const ibgu of ctx.hub.list(this.type('ImageBasedGroupUpgrade'))) this.ibgus.add(key(ibgu));
+    for (const ibgu of ctx.hub.peekList(this.type('ImageBasedGroupUpgrade'))) this.ibgus.add(key(ibgu));
   }
 
   private type(kind: string) {
@@ -54,7 +55,7 @@ export class IbguController extends QueuedController {
     if (!ibgu || ibgu.metadata.deletionTimestamp) return;
     this.ensureClusterLabels(ibgu.status?.clusters ?? []);
     const plan: { actions: string[]; rolloutStrategy?: { maxConcurrency?: number; timeout?: number } }[] = Array.isArray(ibgu.spec?.plan) ? ibgu.spec.plan : [];
-    const cgus = new Map(hub.list(this.type('ClusterGroupUpgrade'), ns).filter((c) => c.metadata.labels?.[IBGU_OWNER_LABEL] === name).map((c) => [c.metadata.name as string, c]));
+    const cgus = new Map(hub.peekList(this.type('ClusterGroupUpgrade'), ns).filter((c) => c.metadata.labels?.[IBGU_OWNER_LABEL] === name).map((c) => [c.metadata.name as string, c]));
 
     // ensureManifests: the first step without a finished CGU gets one; later steps wait.
     const finished = new Set<number>();
@@ -79,7 +80,7 @@ export class IbguController extends QueuedController {
     status.observedGeneration = ibgu.metadata.generation;
     status.conditions = putCondition(ibgu.status?.conditions, progressingCondition(plan.length, finished), now);
     status.clusters = clusters;
-    if (same(status, ibgu.status)) return;
+    if (deepEqual(status as Json, ibgu.status as Json)) return;
     hub.update(this.type('ImageBasedGroupUpgrade'), ns, name, { ...ibgu, status }, { subresource: 'status', fieldManager: TALM_MANAGER });
   }
 
@@ -119,8 +120,7 @@ export class IbguController extends QueuedController {
       if (!stored) continue;
       const labels = labelsAfterStatus(stored.metadata.labels ?? {}, status);
       if (sameLabels(labels, stored.metadata.labels ?? {})) continue;
-      const mc = this.ctx.hub.get(t, undefined, status.name)!;
-      this.ctx.hub.update(t, undefined, status.name, { ...mc, metadata: { ...mc.metadata, labels } }, { fieldManager: TALM_MANAGER });
+      this.ctx.hub.update(t, undefined, status.name, { ...stored, metadata: { ...stored.metadata, labels } }, { fieldManager: TALM_MANAGER });
     }
   }
 
@@ -136,7 +136,7 @@ export class IbguController extends QueuedController {
     for (const action of actions) {
       const mwrsName = manifestWorkReplicaSetName(name, action);
       templates.push(mwrsName);
-      if (!hub.get(this.type('ManifestWorkReplicaSet'), ns, mwrsName)) {
+      if (!hub.peek(this.type('ManifestWorkReplicaSet'), ns, mwrsName)) {
         hub.create(this.type('ManifestWorkReplicaSet'), ns, this.replicaSet(ibgu, action, mwrsName, owner), { fieldManager: TALM_MANAGER });
       }
     }
@@ -168,7 +168,7 @@ export class IbguController extends QueuedController {
     const ibuSpec = ibgu.spec.ibuSpec ?? {};
     if (action === 'Prep') {
       for (const ref of ibuSpec.oadpContent ?? []) {
-        const cm = hub.get(this.type('ConfigMap'), ref.namespace, ref.name);
+        const cm = hub.peek(this.type('ConfigMap'), ref.namespace, ref.name);
         if (!cm) {
           this.ctx.log(`talm: oadpContent ConfigMap ${ref.namespace}/${ref.name} is not on the hub; not copied to the spokes`);
           continue;
@@ -176,7 +176,7 @@ export class IbguController extends QueuedController {
         manifests.push({ apiVersion: CONFIG_MAP_TYPE.apiVersion, kind: CONFIG_MAP_TYPE.kind, metadata: { name: cm.metadata.name, namespace: cm.metadata.namespace }, data: cm.data ?? {} });
       }
       const secretName = ibuSpec.seedImageRef?.pullSecretRef?.name;
-      const secret = secretName ? hub.get(this.type('Secret'), ns, secretName) : undefined;
+      const secret = secretName ? hub.peek(this.type('Secret'), ns, secretName) : undefined;
       if (secret) manifests.push({ apiVersion: SECRET_TYPE.apiVersion, kind: SECRET_TYPE.kind, metadata: { name: secret.metadata.name, namespace: LCA_NAMESPACE }, type: secret.type, data: secret.data ?? {} });
     }
     manifests.push({
@@ -216,7 +216,7 @@ export class IbguController extends QueuedController {
     const hub = this.ctx.hub;
     for (const kind of ['ClusterGroupUpgrade', 'ManifestWorkReplicaSet']) {
       const t = this.type(kind);
-      for (const o of hub.list(t, ibgu.metadata.namespace)) {
+      for (const o of hub.peekList(t, ibgu.metadata.namespace)) {
         if ((o.metadata.ownerReferences ?? []).some((r: KubeObject) => r.uid === ibgu.metadata.uid)) hub.delete(t, o.metadata.namespace, o.metadata.name);
       }
     }

@@ -95,7 +95,7 @@ export class Lca extends QueuedController {
     const spoke = this.ctx.spokes.get(cluster);
     if (!spoke) return;
     const t = spoke.types.kind('ImageBasedUpgrade');
-    let ibu = spoke.store.get(t, undefined, 'upgrade');
+    let ibu = spoke.store.peek(t, undefined, 'upgrade');
     const state = this.state(cluster);
     if (!ibu) {
       // LCA recreates its singleton in Idle.
@@ -123,7 +123,7 @@ export class Lca extends QueuedController {
   /** Writes the IBU's status through the subresource, stamping conditions as LCA does; returns the result. */
   private writeStatus(spoke: ApiSurface, change: (ibu: IbuObject) => IbuObject): KubeObject {
     const t = spoke.types.kind('ImageBasedUpgrade');
-    const current = spoke.store.get(t, undefined, 'upgrade')!;
+    const current = spoke.store.peek(t, undefined, 'upgrade')!;
     const next = change(current as IbuObject) as KubeObject;
     const now = this.ctx.clock.timestamp();
     const old: Condition[] = current.status?.conditions ?? [];
@@ -238,7 +238,7 @@ export class Lca extends QueuedController {
         else this.finish(spoke, { type: 'stageSucceeded' });
       }]]);
     } else {
-      const ibu = spoke.store.get(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')!;
+      const ibu = spoke.store.peek(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')!;
       const reason = (ibu.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Idle')?.reason;
       if (reason !== 'Aborting' && reason !== 'Finalizing') return;
       const kind: FaultKind = reason === 'Aborting' ? 'Abort' : 'Finalize';
@@ -261,7 +261,7 @@ export class Lca extends QueuedController {
     });
     for (const kind of ['Backup', 'Restore']) {
       const t = spoke.types.kind(kind);
-      for (const o of spoke.store.list(t, OADP_NAMESPACE)) if (o.metadata.labels?.[BACKUP_OWNER_LABEL] === IBU_NAME) spoke.store.delete(t, OADP_NAMESPACE, o.metadata.name);
+      for (const o of spoke.store.peekList(t, OADP_NAMESPACE)) if (o.metadata.labels?.[BACKUP_OWNER_LABEL] === IBU_NAME) spoke.store.delete(t, OADP_NAMESPACE, o.metadata.name);
     }
   }
 
@@ -270,7 +270,7 @@ export class Lca extends QueuedController {
     const state = this.state(spoke.name);
     state.retryPending = false;
     const t = spoke.types.kind('ImageBasedUpgrade');
-    const ibu = spoke.store.get(t, undefined, 'upgrade');
+    const ibu = spoke.store.peek(t, undefined, 'upgrade');
     if (!ibu || !manualCleanupApplies(ibu as IbuObject)) return;
     const reason = (ibu.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Idle')?.reason;
     const fault = faultOf(this.plans.get(spoke.name), reason === 'AbortFailed' ? 'Abort' : 'Finalize');
@@ -284,7 +284,7 @@ export class Lca extends QueuedController {
 
   /** Prep's spec validation (facts §5): the referenced ConfigMaps and the Backup/Restore pairing. */
   private validateSpec(spoke: ApiSurface): string | undefined {
-    const ibu = spoke.store.get(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')!;
+    const ibu = spoke.store.peek(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')!;
     const cmType = spoke.types.kind('ConfigMap');
     const refs = (list: unknown): { name: string; namespace: string }[] => (Array.isArray(list) ? list.filter((r) => r && typeof r.name === 'string') : []);
     const oadp = refs(ibu.spec?.oadpContent);
@@ -295,7 +295,7 @@ export class Lca extends QueuedController {
       for (const ref of oadp) {
         if (seen.has(`${ref.namespace}/${ref.name}`)) continue;
         seen.add(`${ref.namespace}/${ref.name}`);
-        const cm = spoke.store.get(cmType, ref.namespace, ref.name);
+        const cm = spoke.store.peek(cmType, ref.namespace, ref.name);
         if (!cm) return `failed to validate oadp configMap: OADP configmap not found, error: failed to get configMap configmaps "${ref.name}" not found. Please create the configmap.`;
         for (const text of Object.values<string>(cm.data ?? {})) {
           for (const doc of parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[]) {
@@ -315,17 +315,17 @@ export class Lca extends QueuedController {
       }
     }
     for (const ref of refs(ibu.spec?.extraManifests)) {
-      if (!spoke.store.get(cmType, ref.namespace, ref.name)) return `failed to validate extramanifest cms: the extraManifests configMap is not found, error: configmaps "${ref.name}" not found. Please create the configMap.`;
+      if (!spoke.store.peek(cmType, ref.namespace, ref.name)) return `failed to validate extramanifest cms: the extraManifests configMap is not found, error: configmaps "${ref.name}" not found. Please create the configMap.`;
     }
     return undefined;
   }
 
   /** The Backups or Restores of the IBU's OADP ConfigMaps on the spoke, in apply-wave order. */
   private oadpObjects(spoke: ApiSurface, kind: 'Backup' | 'Restore'): KubeObject[] {
-    const ibu = spoke.store.get(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')!;
+    const ibu = spoke.store.peek(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')!;
     const out: KubeObject[] = [];
     for (const ref of Array.isArray(ibu.spec?.oadpContent) ? ibu.spec.oadpContent : []) {
-      const cm = spoke.store.get(spoke.types.kind('ConfigMap'), ref.namespace, ref.name);
+      const cm = spoke.store.peek(spoke.types.kind('ConfigMap'), ref.namespace, ref.name);
       for (const text of Object.values<string>(cm?.data ?? {})) {
         for (const doc of parseAllDocuments(text) as unknown as { toJS(o: object): unknown }[]) {
           const obj = doc.toJS({ maxAliasCount: 100 }) as KubeObject | null;
@@ -343,7 +343,7 @@ export class Lca extends QueuedController {
   /** Velero's side of the backups: Completed, or FailedValidation when the storage location is unavailable. */
   private runBackups(spoke: ApiSurface, backups: readonly KubeObject[]): string[] {
     const store = spoke.store;
-    const bsl = store.get(spoke.types.kind('BackupStorageLocation'), OADP_NAMESPACE, 'default');
+    const bsl = store.peek(spoke.types.kind('BackupStorageLocation'), OADP_NAMESPACE, 'default');
     const failed: string[] = [];
     for (const b of backups) {
       const ns = b.metadata.namespace ?? OADP_NAMESPACE;
@@ -365,7 +365,7 @@ export class Lca extends QueuedController {
     const includes = (b: KubeObject) => [...(b.spec?.includedClusterScopedResources ?? []), ...(b.spec?.includedResources ?? [])].some((r: string) => r === '*' || r === LVM_RESOURCE || r === 'logicalvolumes');
     const kept = backups.some(includes) && !faultOf(this.plans.get(spoke.name), 'LogicalVolumesLost');
     if (!kept) {
-      for (const lv of store.list(lvType)) if (lv.metadata.labels?.['app.kubernetes.io/part-of'] === APP_NAMESPACE) store.delete(lvType, undefined, lv.metadata.name);
+      for (const lv of store.peekList(lvType)) if (lv.metadata.labels?.['app.kubernetes.io/part-of'] === APP_NAMESPACE) store.delete(lvType, undefined, lv.metadata.name);
     }
     this.restoreClaims(spoke, backups.length > 0, kept);
     for (const r of this.oadpObjects(spoke, 'Restore')) {
@@ -389,8 +389,8 @@ export class Lca extends QueuedController {
     const pvcType = spoke.types.kind('PersistentVolumeClaim');
     for (const claim of APP_CLAIMS) {
       const name = appVolumeName(spoke.name, claim);
-      const pv = store.get(pvType, undefined, name);
-      const pvc = store.get(pvcType, APP_NAMESPACE, claim);
+      const pv = store.peek(pvType, undefined, name);
+      const pvc = store.peek(pvcType, APP_NAMESPACE, claim);
       if (pv) store.delete(pvType, undefined, name);
       if (pvc) store.delete(pvcType, APP_NAMESPACE, claim);
       if (!restored || !pv || !pvc) continue;
@@ -425,9 +425,9 @@ export class Lca extends QueuedController {
 
   private put(store: Store, spoke: ApiSurface, kind: string, ns: string, obj: KubeObject): void {
     const t = spoke.types.kind(kind);
-    if (!store.get(spoke.types.kind('Namespace'), undefined, ns)) store.create(spoke.types.kind('Namespace'), undefined, { metadata: { name: ns } }, { fieldManager: LCA });
+    if (!store.peek(spoke.types.kind('Namespace'), undefined, ns)) store.create(spoke.types.kind('Namespace'), undefined, { metadata: { name: ns } }, { fieldManager: LCA });
     const { resourceVersion: _rv, uid: _uid, ...metadata } = obj.metadata;
-    const existing = store.get(t, ns, obj.metadata.name);
+    const existing = store.peek(t, ns, obj.metadata.name);
     if (existing) store.update(t, ns, obj.metadata.name, { ...obj, metadata: { ...existing.metadata, ...metadata } }, { fieldManager: 'velero' });
     else store.create(t, ns, { ...obj, metadata }, { fieldManager: 'velero' });
   }

@@ -106,7 +106,7 @@ export class WorkAgent extends QueuedController {
       const namespace = t.namespaced ? String(m.metadata?.namespace ?? 'default') : undefined;
       Object.assign(meta, { group: t.group, version: t.version, resource: t.plural, namespace: namespace ?? '' });
       try {
-        const existing = spoke.store.get(t, namespace, meta.name);
+        const existing = spoke.store.peek(t, namespace, meta.name);
         const { status: _ignored, ...desired } = m;
         if (!existing) spoke.store.create(t, namespace, desired, { fieldManager: AGENT });
         else {
