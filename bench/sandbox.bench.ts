@@ -617,7 +617,7 @@ async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
   if (created.status !== 201) throw new Error(`IBGU create: ${created.status} ${created.body.slice(0, 300)}`);
 
   // Done when Progressing is False; polled in-process, every 50 ms (cheap: one get).
-  const progressing = () => hub.store.get(IBGU_T, IBGU_NS, 'bench-upgrade')?.status?.conditions?.find((c: any) => c.type === 'Progressing');
+  const progressing = () => hub.store.peek(IBGU_T, IBGU_NS, 'bench-upgrade')?.status?.conditions?.find((c: any) => c.type === 'Progressing');
   let done = false;
   let peakHeap = 0;
   let samples = 0;

@@ -5,8 +5,8 @@
  *
  * Fan-out: each event is serialized once per encoding and the same line is queued to every watcher it
  * reaches; the queues are written once per turn of the event loop, in chunks of up to WRITE_CHUNK_CHARS
- * (one socket write for many events, not one per event and watcher). A watcher whose socket is full gets
- * no more until it drains; what it has not taken waits in its queue (the shared lines, not copies), and
+ * (one socket write for many events, not one per event and watcher). A watcher whose socket holds more
+ * than SOCKET_BUDGET_BYTES unsent gets no more until it drains; what it has not taken waits in its queue (the shared lines, not copies), and
  * past the buffer limit the watch is ended, as the apiserver ends a watcher that cannot keep up.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -36,6 +36,12 @@ const MAX_WATCH_SECONDS = 1800;
 export const DEFAULT_WATCH_BUFFER_LIMIT_BYTES = 64 * 1024 * 1024;
 /** The most written to one watch's socket at once: many events per write, each write still a bounded copy. */
 const WRITE_CHUNK_CHARS = 64 * 1024;
+/**
+ * What a watch's socket may hold unsent before its queue waits for 'drain' (at most half the buffer limit).
+ * Not the stream's 16 KB high-water mark: a burst of events would then leave at one chunk per turn of the
+ * event loop, while the kernel could take it at once.
+ */
+const SOCKET_BUDGET_BYTES = 16 * 1024 * 1024;
 
 export class WatchHub {
   private readonly open = new Set<() => void>();
@@ -107,9 +113,10 @@ export class WatchHub {
     req.on('close', close);
     res.on('close', close);
 
+    const budget = Math.min(SOCKET_BUDGET_BYTES, this.bufferLimitBytes / 2);
     /** Hands queued lines to the socket in chunks while it takes them; the rest waits for 'drain'. */
     const flush = (force = false) => {
-      while (head < queue.length && (force || !res.writableNeedDrain)) {
+      while (head < queue.length && (force || res.writableLength < budget)) {
         let chunk = queue[head++]!;
         while (head < queue.length && chunk.length + queue[head]!.length <= WRITE_CHUNK_CHARS) chunk += queue[head++]!;
         queued -= chunk.length;
@@ -135,7 +142,9 @@ export class WatchHub {
       queue.push(line);
       queued += line.length;
       if (queued + res.writableLength > this.bufferLimitBytes) return close();
-      this.queueFlush(flush);
+      // A full chunk leaves at once (a long synchronous burst keeps flowing), the rest at the end of the turn.
+      if (queued >= WRITE_CHUNK_CHARS) flush();
+      else this.queueFlush(flush);
     };
     const write = (type: string, object: unknown) => enqueue(JSON.stringify({ type, object }) + '\n');
     const encode = (o: KubeObject) => {
