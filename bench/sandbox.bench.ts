@@ -29,6 +29,8 @@
  *   npm run bench:sandbox
  *   BENCH_CLUSTERS=3500 BENCH_WATCHERS=20 BENCH_CONCURRENCY=16 BENCH_PAGE=500 BENCH_SLOW=1 node dist-bench/sandbox.bench.js
  *   BENCH_IBGU=1 BENCH_TIME_SCALE=0.002 BENCH_IBGU_CONCURRENCY=500 BENCH_IBGU_ONLY=0 (1: only part 4)
+ *   BENCH_IBGU_ROUNDS=3 (rounds of part 4, each a fresh sandbox; the median and the spread are printed; the
+ *   first round also takes a CPU profile, whose top entries by self time are printed; BENCH_PROFILE=0: none)
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import * as https from 'node:https';
@@ -38,6 +40,7 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Session } from 'node:inspector';
 import { startSandbox, type Sandbox, type StoreEvent } from '../src/sandbox';
 import type { ResourceType } from '../src/sandbox/registry';
 import { DEFAULT_DURATIONS } from '../src/sandbox/scenario';
@@ -58,6 +61,8 @@ const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.002);
 const IBGU_CONCURRENCY = Math.max(1, Number(process.env.BENCH_IBGU_CONCURRENCY ?? 500));
 /** Give up waiting for the IBGU after this long (it is reported as not finished). */
 const IBGU_TIMEOUT_MS = Number(process.env.BENCH_IBGU_TIMEOUT_MS ?? 600_000);
+const IBGU_ROUNDS = Math.max(1, Number(process.env.BENCH_IBGU_ROUNDS ?? 3));
+const PROFILE = process.env.BENCH_PROFILE !== '0';
 const IBGU_NS = 'ztp-upgrades';
 const IBGU_PATH = '/apis/lcm.openshift.io/v1alpha1/imagebasedgroupupgrades';
 
@@ -410,7 +415,15 @@ async function main(): Promise<void> {
   // main() is called above the module's later constants (gc, heap, …): let the module finish first.
   await new Promise((r) => setImmediate(r));
   if (!IBGU_ONLY) await hubParts(row);
-  if (IBGU) await ibguRun(row);
+  if (IBGU) {
+    const runs: IbguRound[] = [];
+    for (let round = 1; round <= IBGU_ROUNDS; round++) runs.push(await ibguRun(row, round, PROFILE && round === 1));
+    const spread = (f: (r: IbguRound) => number, fmt: (n: number) => string) => {
+      const xs = runs.map(f).sort((a, b) => a - b);
+      return `median ${fmt(xs[xs.length >> 1]!)} (${xs.map(fmt).join(', ')})`;
+    };
+    row('ibgu', `${runs.length} rounds`, `ratio ${spread((r) => r.ratio, (n) => `${n.toFixed(2)}x`)}; peak RSS ${spread((r) => r.peakRss, mb)}; target <= 3x and <= 600 MB: ${runs.every((r) => r.ratio <= 3 && r.peakRss <= 600 * 1024 * 1024) ? 'met' : 'NOT met'}`);
+  }
 
   const width = [Math.max(...rows.map((r) => r[0]!.length)), Math.max(...rows.map((r) => r[1]!.length))];
   console.log(`sandbox hub: ${CLUSTERS} clusters vs ${PEER_CLUSTERS}; ${WATCHERS} watchers; node ${process.version}; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
@@ -563,7 +576,28 @@ async function hubParts(row: (...cells: string[]) => void): Promise<void> {
 }
 
 /** Part 4: one IBGU over every cluster with the simulated controllers on. */
-async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
+interface IbguRound { ratio: number; peakRss: number }
+
+/** The top entries of a V8 CPU profile by self time. */
+function topEntries(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] }, n: number): string[] {
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const k = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    const dt = profile.timeDeltas[i] ?? 0;
+    self.set(k, (self.get(k) ?? 0) + dt);
+    total += dt;
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, t]) => `${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`);
+}
+
+function post<T>(session: Session, method: string): Promise<T> {
+  return new Promise((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result as T))));
+}
+
+async function ibguRun(row: (...cells: string[]) => void, round: number, profile: boolean): Promise<IbguRound> {
   const plan = ['Prep', 'Upgrade', 'FinalizeUpgrade'];
   const batchCount = Math.ceil(CLUSTERS / Math.min(IBGU_CONCURRENCY, CLUSTERS));
   const minSimMinutes = batchCount * (DEFAULT_DURATIONS.prep + DEFAULT_DURATIONS.upgrade + DEFAULT_DURATIONS.finalize);
@@ -610,6 +644,12 @@ async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
       plan: plan.map((a) => ({ actions: [a], rolloutStrategy: { maxConcurrency: IBGU_CONCURRENCY, timeout } })),
     },
   };
+  const session = profile ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await post(session, 'Profiler.enable');
+    await post(session, 'Profiler.start');
+  }
   const rvBefore = hub.store.currentRv();
   const cpu0 = process.cpuUsage();
   const runStart = performance.now();
@@ -620,6 +660,7 @@ async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
   const progressing = () => hub.store.peek(IBGU_T, IBGU_NS, 'bench-upgrade')?.status?.conditions?.find((c: any) => c.type === 'Progressing');
   let done = false;
   let peakHeap = 0;
+  let peakRss = 0;
   let samples = 0;
   while (performance.now() - runStart < IBGU_TIMEOUT_MS) {
     const p = progressing();
@@ -627,14 +668,21 @@ async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
       done = true;
       break;
     }
-    if (++samples % 20 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    if (++samples % 4 === 0) {
+      const m = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+      peakRss = Math.max(peakRss, m.rss);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const runMs = performance.now() - runStart;
   const cpu = process.cpuUsage(cpu0);
   const writes = hub.store.currentRv() - rvBefore;
   const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  const top = session ? topEntries((await post<{ profile: Parameters<typeof topEntries>[0] }>(session, 'Profiler.stop')).profile, 12) : [];
+  session?.disconnect();
   const heapAfter = heap() - heapBefore;
 
   const final = hub.store.get(IBGU_T, IBGU_NS, 'bench-upgrade')!;
@@ -650,13 +698,14 @@ async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
   await hub.stop();
 
   const simMinutes = runMs / 1000 / TIME_SCALE;
-  row('ibgu', 'setup', `${CLUSTERS} clusters, controllers on, ${TIME_SCALE} s per simulated minute; sandbox started in ${ms(startMs)}; plan ${JSON.stringify(plan.map((a) => [a]))}, maxConcurrency ${IBGU_CONCURRENCY} (${batchCount} batches per step), timeout ${timeout} min`);
+  row(round === 1 ? 'ibgu' : '', `round ${round}`, profile ? 'CPU profile on (its overhead is in this round)' : '');
+  row('', 'setup', `${CLUSTERS} clusters, controllers on, ${TIME_SCALE} s per simulated minute; sandbox started in ${ms(startMs)}; plan ${JSON.stringify(plan.map((a) => [a]))}, maxConcurrency ${IBGU_CONCURRENCY} (${batchCount} batches per step), timeout ${timeout} min`);
   row('', 'run', `${done ? `Progressing=False (${cond?.reason}) after ${ms(runMs)}` : `NOT finished within ${ms(IBGU_TIMEOUT_MS)}`}; CPU ${ms((cpu.user + cpu.system) / 1000)} (${(((cpu.user + cpu.system) / 1000 / runMs) * 100).toFixed(0)}% of one core)`);
   row('', 'peer', `least simulated time ${batchCount} x (${DEFAULT_DURATIONS.prep} + ${DEFAULT_DURATIONS.upgrade} + ${DEFAULT_DURATIONS.finalize}) = ${minSimMinutes} min = ${ms(minWallMs)} wall at this scale; the run took ${simMinutes.toFixed(0)} simulated min`);
   row('', 'ratio', `${(runMs / minWallMs).toFixed(2)}x run / least (1.0 = the controllers keep up with simulated time)`);
   row('', 'clusters', `${complete} of ${CLUSTERS} completed [${plan.join(', ')}]${complete === CLUSTERS ? '' : '  <-- must be all'}; ${statusClusters.length} in status.clusters; ${answered.size} spokes created (answered by the work agent); at most ${mwMax} ManifestWorks at once`);
   row('', 'hub writes', `${writes} (${Math.round(writes / (runMs / 1000))}/s, ${(writes / CLUSTERS).toFixed(1)} per cluster)`);
-  row('', 'memory', `heap ${mb(heapAfter)} retained after the run (after GC), peak heap used ${mb(peakHeap)}, RSS ${mb(rss)}`);
+  row('', 'memory', `heap ${mb(heapAfter)} retained after the run (after GC), peak heap used ${mb(peakHeap)}, peak RSS ${mb(peakRss)} (sampled every 200 ms), RSS at the end ${mb(rss)}`);
   for (const w of watchers) {
     const lags: number[] = [];
     for (let i = 0; i < w.rvs.length; i++) {
@@ -666,6 +715,8 @@ async function ibguRun(row: (...cells: string[]) => void): Promise<void> {
     lags.sort((a, b) => a - b);
     row('', `watch ${w.name}`, `${w.other} events received${w.ended ? ' (stream ended by the server)' : ''}; lag p50 ${ms(pct(lags, 50))}, p95 ${ms(pct(lags, 95))}, max ${ms(pct(lags, 100))}`);
   }
+  for (const [i, entry] of top.entries()) row('', i ? '' : 'CPU self time', entry);
+  return { ratio: runMs / minWallMs, peakRss };
 }
 
 /**
