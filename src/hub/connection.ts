@@ -12,7 +12,7 @@ import { HubHttp, resourcePath, type ResourceLocation } from './http';
 import { KindInformer } from './informer';
 import { ObjectWatches, type ObjectWatchesOptions } from './object-watches';
 import { changeSince, type Seen } from './seen';
-import { RESOURCE_TYPES, WATCHED_KINDS, type ConnectionState, type HubContext, type KubeObject, type ModelChange, type WatchedKind } from './types';
+import { RESOURCE_TYPES, WATCH_SCOPES, WATCHED_KINDS, type ConnectionState, type HubContext, type KubeObject, type ModelChange, type WatchedKind } from './types';
 
 /** How often a write is sent again when only fields outside the user's view changed meanwhile. */
 const GUARDED_ATTEMPTS = 4;
@@ -76,7 +76,7 @@ export class HubConnection {
           this.update();
         },
         failed: (error) => this.failed(kind, error),
-      }));
+      }, undefined, WATCH_SCOPES[kind]));
     }
   }
 

@@ -47,6 +47,8 @@ export interface RequestOptions {
   query?: Record<string, string>;
   body?: unknown;
   contentType?: string;
+  /** The Accept header; default application/json. */
+  accept?: string;
 }
 
 /** Where an object of some apiVersion/kind lives on the server. */
@@ -68,7 +70,7 @@ export class HubHttp {
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+    const headers: Record<string, string> = { Accept: options.accept ?? 'application/json', 'User-Agent': USER_AGENT };
     if (payload !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
@@ -122,6 +124,10 @@ export class HubHttp {
     return location;
   }
 }
+
+/** The Accept of a metadata-only list and of one object or a watch (kubernetes/apiserver pkg/endpoints/handlers/response.go). */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 
 /** The URL path of a collection (no name) or of one object. */
 export function resourcePath(r: ResourceLocation, namespace: string | undefined, name?: string): string {

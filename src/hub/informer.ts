@@ -6,8 +6,8 @@
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { classify, type HubError } from './errors';
-import { resourcePath, type HubHttp } from './http';
-import type { KubeObject, ModelChange, ResourceType } from './types';
+import { METADATA_ACCEPT, METADATA_LIST_ACCEPT, resourcePath, type HubHttp } from './http';
+import type { KubeObject, ModelChange, ResourceType, WatchScope } from './types';
 
 /** What an informer tells its connection. */
 export interface InformerEvents {
@@ -22,15 +22,29 @@ export interface InformerEvents {
 type WatchCallback = (phase: string, apiObj: any, watchObj?: any) => void;
 type WatchDone = (err: any) => void;
 
-/** client-node's Watch, reporting to its informer and passing on only what belongs to the informer's current stream. */
+/**
+ * client-node's Watch, reporting to its informer and passing on only what belongs to the informer's current
+ * stream. Watch takes its headers from the KubeConfig's applyToFetchOptions (client-node 1.4.0 dist/watch.js),
+ * so a metadata-only watch is given a KubeConfig whose options also carry the Accept.
+ */
 class InformerWatch extends Watch {
-  constructor(kc: KubeConfig, private readonly owner: KindInformer) {
-    super(kc);
+  constructor(kc: KubeConfig, private readonly owner: KindInformer, accept?: string) {
+    super(accept ? withAccept(kc, accept) : kc);
   }
 
   override watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: WatchCallback, done: WatchDone): Promise<AbortController> {
     return this.owner.openWatch((cb, dn) => super.watch(path, query, cb, dn), callback, done);
   }
+}
+
+function withAccept(kc: KubeConfig, accept: string): KubeConfig {
+  const wrapped = Object.create(kc) as KubeConfig;
+  wrapped.applyToFetchOptions = async (opts) => {
+    const init = await kc.applyToFetchOptions(opts);
+    (init.headers as unknown as Headers).set('Accept', accept);
+    return init;
+  };
+  return wrapped;
 }
 
 function aborted(): AbortController {
@@ -60,20 +74,24 @@ export class KindInformer {
     private readonly http: HubHttp,
     private readonly events: InformerEvents,
     only?: { namespace: string; name: string; keep?: (object: KubeObject) => KubeObject },
+    scope: WatchScope = {},
   ) {
     this.keep = only?.keep ?? ((object) => object);
     // The collection of every namespace (a ResourceType is where its objects live), or of the one object's.
     const path = resourcePath(type, only?.namespace);
     const fieldSelector = only ? `metadata.name=${only.name}` : undefined;
+    const { labelSelector, metadataOnly } = scope;
     const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+    const query: Record<string, string> = { ...(fieldSelector ? { fieldSelector } : {}), ...(labelSelector ? { labelSelector } : {}) };
     const list = async () => {
       let answer: { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
       try {
-        answer = (await http.request('GET', path, fieldSelector ? { query: { fieldSelector } } : {})) as typeof answer;
+        answer = (await http.request('GET', path, { query, ...(metadataOnly ? { accept: METADATA_LIST_ACCEPT } : {}) })) as typeof answer;
       } catch (error) {
         throw classify(error, this.describe('list'));
       }
-      // List items may come without apiVersion and kind; the model's objects always carry them.
+      // List items may come without apiVersion and kind; the model's objects always carry them (metadata-only
+      // items say PartialObjectMetadata, as the server sends them).
       for (const item of answer.items ?? []) {
         item.apiVersion ??= apiVersion;
         item.kind ??= type.kind;
@@ -82,7 +100,7 @@ export class KindInformer {
       this.listApplied = true;
       return answer as { items: KubernetesObject[]; metadata?: { resourceVersion?: string } };
     };
-    this.listWatch = new ListWatch(path, new InformerWatch(kc, this), list, false, undefined, fieldSelector);
+    this.listWatch = new ListWatch(path, new InformerWatch(kc, this, metadataOnly ? METADATA_ACCEPT : undefined), list, false, labelSelector, fieldSelector);
     for (const type of ['add', 'update', 'delete'] as const) {
       this.listWatch.on(type, (object) => {
         if (this.active) this.events.change(type, object as KubeObject);

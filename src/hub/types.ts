@@ -7,6 +7,7 @@ import type { KubeObject } from '../core/kube/object';
 import { CGU_TYPE, IBGU_TYPE, MANAGED_CLUSTER_TYPE, MANIFEST_WORK_TYPE, type ApiType } from '../core/kube/types';
 import type { Rollout } from '../core/talm/readback-model';
 import type { ConnectionState } from '../shared/connection-state';
+import { CGU_LABEL, IBGU_OWNER_LABEL } from '../core/talm/wire';
 
 export type { KubeObject };
 
@@ -29,6 +30,31 @@ export const RESOURCE_TYPES: Readonly<Record<WatchedKind, ResourceType>> = {
   ManagedCluster: watched(MANAGED_CLUSTER_TYPE),
   ClusterGroupUpgrade: watched(CGU_TYPE),
   ManifestWork: watched(MANIFEST_WORK_TYPE),
+};
+
+/**
+ * What each informer asks the hub for, and why: a real ACM hub holds far more than TALM's objects (addon
+ * ManifestWorks in every cluster namespace), and the views need little of it. Whatever a view needs beyond
+ * this is read when it opens (Diagnose, Repair labels and Live YAML read the whole ManagedCluster).
+ */
+export interface WatchScope {
+  /** A label selector sent with the list and the watch. */
+  labelSelector?: string;
+  /** Names, labels and the rest of metadata only (server-side PartialObjectMetadata). */
+  metadataOnly?: boolean;
+}
+
+export const WATCH_SCOPES: Readonly<Record<WatchedKind, WatchScope>> = {
+  // The tree lists every IBGU, each with its plan and status.
+  ImageBasedGroupUpgrade: {},
+  // The tree shows names and TALM's lcm.openshift.io labels, the lenses count clusters by labels, the rollout and
+  // recovery plans select by labels: nothing of spec or status.
+  ManagedCluster: { metadataOnly: true },
+  // Only CGUs an IBGU owns feed a rollout; TALM finds them by the same label (facts §3.1, controllers/imagebasedgroupupgrade.go).
+  ClusterGroupUpgrade: { labelSelector: IBGU_OWNER_LABEL },
+  // TALM's own manager caches only ManifestWorks with this label (openshift-kni/cluster-group-upgrades-operator
+  // main.go, cache options by object; facts §3.2); the addon ManifestWorks of ACM never reach the model.
+  ManifestWork: { labelSelector: CGU_LABEL },
 };
 
 /** A context of the merged kubeconfig, as kubectl would use it. */

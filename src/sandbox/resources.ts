@@ -15,6 +15,7 @@ import { deeperThan, MAX_JSON_DEPTH } from './limits';
 import { checkApplyIntent, decodeObject, fieldValidationOf } from './structural/admission';
 import { decodeProtobufBody, decodeProtobufDeleteOptions, PROTOBUF, speaksProtobuf } from './protobuf/negotiate';
 import { applyConfiguration } from './managed-fields';
+import { asPartialList, asPartialObject, metadataTarget } from './partial-metadata';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -164,6 +165,8 @@ export class ResourceHandlers {
   }
 
   private single(r: ResourceRequest, obj: KubeObject): unknown {
+    const metadata = metadataTarget(r.req.headers.accept);
+    if (metadata) return asPartialObject(r.resource, metadata, obj);
     if (!wantsTable(String(r.req.headers.accept ?? ''))) return obj;
     return toTable(r.resource, [obj], includeObject(r.query), { resourceVersion: obj.metadata?.resourceVersion });
   }
@@ -187,12 +190,15 @@ export class ResourceHandlers {
         if (query.get('allowWatchBookmarks') !== 'true') throw new ApiError(422, 'Invalid', 'allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true');
       }
       const accept = String(r.req.headers.accept ?? '');
+      const metadata = metadataTarget(accept);
       const timeout = query.get('timeoutSeconds');
       this.watches.serve(r.req, r.res, {
         resource: t, namespace: r.namespace, labels, fields, resourceVersion: rv, sendInitialEvents,
         allowBookmarks: query.get('allowWatchBookmarks') === 'true',
         timeoutSeconds: timeout ? Number(timeout) : undefined,
-        table: wantsTable(accept) ? { include: includeObject(query) } : undefined,
+        table: !metadata && wantsTable(accept) ? { include: includeObject(query) } : undefined,
+        // A watch converts each event's object, so it asks for the object form (handlers/watch.go).
+        ...(metadata ? { transform: (o: KubeObject) => asPartialObject(t, metadata, o) } : {}),
       });
       return;
     }
@@ -229,6 +235,8 @@ export class ResourceHandlers {
       meta.continue = Buffer.from(JSON.stringify({ rv: listRv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` } satisfies ContinueToken)).toString('base64url');
       meta.remainingItemCount = page.remaining;
     }
+    const metadata = metadataTarget(r.req.headers.accept);
+    if (metadata) return reply(200, asPartialList(t, metadata, meta, items));
     if (wantsTable(String(r.req.headers.accept ?? ''))) return reply(200, toTable(t, items, includeObject(query), meta));
     reply(200, { apiVersion: apiVersionOf(t), kind: `${t.kind}List`, metadata: meta, items });
   }

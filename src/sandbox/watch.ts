@@ -28,6 +28,8 @@ export interface WatchRequest {
   allowBookmarks: boolean;
   timeoutSeconds?: number;
   table?: { include: IncludeObject };
+  /** Converts every event's object, bookmarks included (a metadata-only watch: partial-metadata.ts). */
+  transform?: (o: KubeObject) => unknown;
 }
 
 /** The server-side upper bound of a watch, like the apiserver's --min-request-timeout (randomised there). */
@@ -148,13 +150,14 @@ export class WatchHub {
     };
     const write = (type: string, object: unknown) => enqueue(JSON.stringify({ type, object }) + '\n');
     const encode = (o: KubeObject) => {
+      if (w.transform) return w.transform(o);
       if (!w.table) return o;
       const table = toTable(t, [o], w.table.include, { resourceVersion: o.metadata?.resourceVersion }, first);
       first = false;
       return table;
     };
     const send = (type: string, e: StoreEvent) => {
-      if (w.table) return write(type, encode(e.object));
+      if (w.table || w.transform) return write(type, encode(e.object));
       if (ended || res.writableEnded || res.destroyed) return;
       if (this.lastLine?.event !== e || this.lastLine.type !== type) this.lastLine = { event: e, type, line: JSON.stringify({ type, object: e.object }) + '\n' };
       enqueue(this.lastLine.line);
@@ -179,7 +182,8 @@ export class WatchHub {
     const bookmark = (annotations?: Record<string, string>) => {
       const metadata: Record<string, unknown> = { resourceVersion: String(lastRv) };
       if (annotations) metadata.annotations = annotations;
-      write('BOOKMARK', { kind: t.kind, apiVersion: apiVersionOf(t), metadata });
+      const object = { kind: t.kind, apiVersion: apiVersionOf(t), metadata };
+      write('BOOKMARK', w.transform ? w.transform(object) : object);
     };
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseScenario, startSandbox, type Sandbox } from '../../src/sandbox';
 import { kubeconfigText, writeKubeconfig } from '../../src/sandbox/kubeconfig';
-import { HubConnection, HubError, kubeconfigFor, readKubeconfig, RESOURCE_TYPES, WATCHED_KINDS, type ConnectionPhase, type ConnectionState, type KubeObject, type ModelChange, type WatchedKind } from '../../src/hub';
+import { HubConnection, HubError, kubeconfigFor, readKubeconfig, RESOURCE_TYPES, WATCH_SCOPES, WATCHED_KINDS, type ConnectionPhase, type ConnectionState, type KubeObject, type ModelChange, type WatchedKind } from '../../src/hub';
 import { repoRoot } from '../helpers/fixtures';
 import { TEST_READER_AGENT, until } from '../helpers/client-node';
 import { kubectlOrSkipReason, runKubectl, type KubectlEnv } from '../helpers/kubectl';
@@ -90,19 +90,27 @@ const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}
 const snapshotOf = (byKind: (kind: WatchedKind) => readonly KubeObject[], kinds: readonly WatchedKind[]) =>
   Object.fromEntries(kinds.map((k) => [k, byKind(k).map(key).sort()])) as Snapshot;
 
-/** What the server lists now: kubectl's `get -A -o json` of the four types when kubectl is here, else a list request per type. */
+/** The watched set of a kind: its scope's selector is one label key (exists), applied here to what the server lists. */
+function inScope(kind: WatchedKind, o: KubeObject): boolean {
+  const selector = WATCH_SCOPES[kind].labelSelector;
+  if (selector === undefined) return true;
+  assert.match(selector, /^[\w./-]+$/, 'a key-exists selector');
+  return o.metadata.labels?.[selector] !== undefined;
+}
+
+/** What the server lists now, of the watched sets: kubectl's `get -A -o json` of the four types when kubectl is here, else a list request per type. */
 async function serverSnapshot(kinds: readonly WatchedKind[]): Promise<Snapshot> {
   if ('binaries' in kubectl && kubectlEnv) {
     const names = kinds.map((k) => `${RESOURCE_TYPES[k].plural}.${RESOURCE_TYPES[k].group}`).join(',');
     const r = await runKubectl(kubectl.binaries[0]!, kubectlEnv, ['get', names, '-A', '-o', 'json'], { timeoutMs: WAIT_MS });
     assert.equal(r.code, 0, `kubectl get: ${r.stderr}`);
     const items = JSON.parse(r.stdout).items as KubeObject[];
-    return snapshotOf((kind) => items.filter((o) => o.kind === kind), kinds);
+    return snapshotOf((kind) => items.filter((o) => o.kind === kind && inScope(kind, o)), kinds);
   }
   const lists = await Promise.all(kinds.map(async (k) => {
     const r = await call('GET', collectionPath(k));
     assert.equal(r.status, 200);
-    return [k, r.body.items as KubeObject[]] as const;
+    return [k, (r.body.items as KubeObject[]).filter((o) => inScope(k, o))] as const;
   }));
   const byKind = new Map(lists);
   return snapshotOf((kind) => byKind.get(kind)!, kinds);
@@ -300,6 +308,56 @@ describe('hub layer against the sandbox hub', { timeout: 90_000 }, () => {
     assert.match(dup.message, /was created on the hub by someone else since you looked; nothing was written/);
     await call('DELETE', `${cms}/guard-a`);
     await call('DELETE', ibguPath);
+  });
+
+  test('watches only what the views need: label selectors, ManagedClusters as metadata, foreign objects never in the model', { timeout: 20_000 }, async () => {
+    const { conn } = admin;
+    const from = hub.requestCount();
+    await control('drop-watches');
+    const work = (name: string, labels: Record<string, string>) => ({
+      apiVersion: 'work.open-cluster-management.io/v1', kind: 'ManifestWork', metadata: { name, namespace: 'sno-0001', labels }, spec: { workload: { manifests: [] } },
+    });
+    const cgu = (name: string, labels: Record<string, string>) => ({
+      apiVersion: 'ran.openshift.io/v1alpha1', kind: 'ClusterGroupUpgrade', metadata: { name, namespace: NS, labels }, spec: { clusters: [], enable: false, remediationStrategy: { maxConcurrency: 1 } },
+    });
+    const works = collectionPath('ManifestWork', 'sno-0001');
+    const cgus = collectionPath('ClusterGroupUpgrade', NS);
+    // An ACM addon's ManifestWork and a CGU of nobody's IBGU, then one of each that TALM would have written.
+    assert.equal((await call('POST', works, work('addon-foreign', { 'open-cluster-management.io/addon-name': 'x' }))).status, 201);
+    assert.equal((await call('POST', cgus, cgu('foreign-cgu', {}))).status, 201);
+    assert.equal((await call('POST', works, work('talm-work', { 'openshift-cluster-group-upgrades/clusterGroupUpgrade': 'owned-0', 'openshift-cluster-group-upgrades/clusterGroupUpgradeNamespace': NS }))).status, 201);
+    assert.equal((await call('POST', cgus, cgu('owned-cgu', { ibgu: 'someone' }))).status, 201);
+    // Events arrive in order: once the later objects are in the model, the earlier ones would have been.
+    await until(() => !!conn.get('ManifestWork', 'sno-0001', 'talm-work') && !!conn.get('ClusterGroupUpgrade', NS, 'owned-cgu'), () => 'the labelled objects reach the model');
+    assert.equal(conn.get('ManifestWork', 'sno-0001', 'addon-foreign'), undefined, 'an addon ManifestWork reached the model');
+    assert.equal(conn.get('ClusterGroupUpgrade', NS, 'foreign-cgu'), undefined, 'a CGU without the ibgu label reached the model');
+    const mc = conn.get('ManagedCluster', undefined, 'sno-0004')!;
+    assert.equal(mc.kind, 'PartialObjectMetadata');
+    assert.equal(mc.spec, undefined);
+    assert.equal(mc.status, undefined);
+    assert.ok(mc.metadata.labels, 'the labels are kept');
+    // What went over the wire: watches are logged when they end, so the ones dropped above are in the log.
+    const watchOf = (kind: WatchedKind) => hub.requests(from).find((r) => r.path === collectionPath(kind) && r.query.includes('watch'));
+    await until(() => WATCHED_KINDS.every((k) => !!watchOf(k)), () => `watch requests logged: ${JSON.stringify(hub.requests(from).map((r) => r.path))}`);
+    for (const kind of ['ManifestWork', 'ClusterGroupUpgrade'] as const) assert.ok(watchOf(kind)!.query.includes('labelSelector'), `${kind} watched with a label selector`);
+    assert.ok(!watchOf('ImageBasedGroupUpgrade')!.query.includes('labelSelector'));
+    assert.equal(watchOf('ManagedCluster')!.accept, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    for (const [path, name] of [[works, 'addon-foreign'], [works, 'talm-work'], [cgus, 'foreign-cgu'], [cgus, 'owned-cgu']]) await call('DELETE', `${path}/${name}`);
+    await assertModelMatchesServer(conn, 'with foreign objects on the hub');
+  });
+
+  test('the first list of each kind asks for the watched set only', { timeout: 20_000 }, async () => {
+    const from = hub.requestCount();
+    const { conn } = connect(hub.token, 'scoped-lists');
+    await waitForPhase(conn, 'connected');
+    const listOf = (kind: WatchedKind) => layerRequests(from).find((r) => r.method === 'GET' && r.path === collectionPath(kind) && !r.query.includes('watch'));
+    assert.ok(listOf('ManifestWork')?.query.includes('labelSelector'));
+    assert.ok(listOf('ClusterGroupUpgrade')?.query.includes('labelSelector'));
+    assert.equal(listOf('ManagedCluster')?.accept, 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
+    assert.equal(listOf('ImageBasedGroupUpgrade')?.accept, 'application/json');
+    assert.ok(conn.list('ManagedCluster').every((o) => o.kind === 'PartialObjectMetadata' && o.spec === undefined));
+    await assertModelMatchesServer(conn, 'a fresh metadata-only connection');
+    conn.dispose();
   });
 
   test('a forced 410: objects deleted while no watch was open leave the model after the re-list', { timeout: 20_000 }, async () => {

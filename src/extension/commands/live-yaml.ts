@@ -1,5 +1,6 @@
 /** A live object of the hub (an IBGU or a ManagedCluster) as read-only YAML. */
 import * as vscode from 'vscode';
+import { MANAGED_CLUSTER_TYPE } from '../../core/kube/types';
 import type { KubeObject } from '../../hub/types';
 import type { HubCommandParts } from './parts';
 import { pickHub, type Target } from './targets';
@@ -9,7 +10,10 @@ export async function showLiveYaml(parts: HubCommandParts, node?: Target): Promi
   if (!session || !node?.ref) return;
   const kind = node.kind === 'managedCluster' || node.kind === 'cluster' ? 'ManagedCluster' : 'ImageBasedGroupUpgrade';
   const name = kind === 'ManagedCluster' ? node.ref.cluster ?? node.ref.name : node.ref.name;
-  const object = session.list(kind).find((o) => o.metadata.name === name && (kind === 'ManagedCluster' || o.metadata.namespace === node.ref!.namespace));
+  // ManagedClusters are watched as metadata only (hub/types.ts WATCH_SCOPES): the whole object is read now.
+  const object = kind === 'ManagedCluster'
+    ? await session.connection.read(MANAGED_CLUSTER_TYPE.apiVersion, kind, undefined, name).catch(() => undefined)
+    : session.list(kind).find((o) => o.metadata.name === name && o.metadata.namespace === node.ref!.namespace);
   if (!object) {
     void vscode.window.showWarningMessage(vscode.l10n.t('{0} is no longer on {1}.', name, session.context.name));
     return;
