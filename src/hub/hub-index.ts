@@ -2,9 +2,9 @@
  * The hub model as the informers deliver it, indexed by which objects relate to which IBGU; each IBGU's
  * rollout is read back by the core (src/core/talm/readback.ts).
  */
-import { readIbgu, reduceRollout, selectsCluster, type RolloutRelated } from '../core/talm/readback';
+import { assembleRollout, clusterRow, namedClusters, readIbgu, rolloutFrame, selectsCluster, type ClusterRow, type RolloutFrame } from '../core/talm/readback';
 import type { Rollout } from '../core/talm/readback-model';
-import type { LabelSelector } from '../core/talm/select';
+import { sortClusterNames, type LabelSelector } from '../core/talm/select';
 import { CGU_LABEL, CGU_NAMESPACE_LABEL, IBGU_OWNER_LABEL } from '../core/talm/wire';
 import type { KubeObject, ModelChange } from './types';
 
@@ -34,9 +34,26 @@ function cguOf(work: KubeObject | undefined): string | undefined {
 }
 
 /**
+ * An IBGU's rollout kept between events: the frame (IBGU, CGUs, ManifestWorks) and one row per cluster.
+ * A ManagedCluster change recomputes only that cluster's row (readback.ts clusterRow depends on nothing else)
+ * and re-assembles; any other input recomputes the frame and every row.
+ */
+interface LiveRollout {
+  version: number;
+  frame: RolloutFrame;
+  named: Set<string>;
+  rows: Map<string, ClusterRow>;
+  /** The rows' names sorted, until a cluster joins or leaves the rollout. */
+  order: string[] | undefined;
+  /** Clusters changed since the rollout was last assembled. */
+  dirty: Set<string>;
+  rollout: Rollout | undefined;
+}
+
+/**
  * The hub model as the informers deliver it, indexed so that one IBGU's inputs are found without a scan
  * (CGUs by owner label, ManifestWorks by CGU labels, ManagedClusters by name), with each IBGU's rollout
- * memoised until one of its inputs changes. Objects may arrive in any order: a CGU is filed under its
+ * kept until one of its inputs changes (see LiveRollout). Objects may arrive in any order: a CGU is filed under its
  * owner's name before the IBGU exists, a ManifestWork under its CGU's before the CGU does.
  */
 export class HubIndex {
@@ -51,7 +68,7 @@ export class HubIndex {
   private clusterList: KubeObject[] | undefined;
   /** Per IBGU `ns/name`: bumped whenever an input of its rollout changes. */
   private readonly versions = new Map<string, number>();
-  private readonly memo = new Map<string, { version: number; rollout: Rollout }>();
+  private readonly memo = new Map<string, LiveRollout>();
   private tick = 0;
 
   /** Takes one informer change into the model. */
@@ -102,14 +119,11 @@ export class HubIndex {
         return;
       }
       case 'ManagedCluster': {
-        const old = this.clusters.get(o.metadata.name);
         if (gone) this.clusters.delete(o.metadata.name);
         else this.clusters.set(o.metadata.name, o);
         this.clusterList = undefined;
-        // Only the IBGUs whose selectors match the cluster before or after the change can see it.
-        for (const [k, selectors] of this.baseSelectors) {
-          if ((old && selectsCluster(selectors, old.metadata.labels ?? {})) || selectsCluster(selectors, o.metadata.labels ?? {})) this.bump(k);
-        }
+        // Every kept rollout re-reads this cluster's row: a cluster named by a CGU counts whatever its labels.
+        for (const live of this.memo.values()) live.dirty.add(o.metadata.name);
       }
     }
   }
@@ -118,23 +132,47 @@ export class HubIndex {
     if (ibguKey !== undefined) this.versions.set(ibguKey, ++this.tick);
   }
 
-  /** The rollout of the IBGU with this uid, recomputed only when one of its inputs changed since the last call. */
+  /** The rollout of the IBGU with this uid: reassembled from the rows that changed, or recomputed when its frame did. */
   rolloutOf(ibguUid: string): Rollout | undefined {
     const k = this.keyOfUid.get(ibguUid);
     const ibgu = k === undefined ? undefined : this.ibgus.get(k);
     if (k === undefined || !ibgu) return undefined;
     const version = this.versions.get(k) ?? 0;
-    const cached = this.memo.get(k);
-    if (cached?.version === version) return cached.rollout;
-    const cguKeys = [...(this.cgusByOwner.get(k) ?? [])];
-    const related: RolloutRelated = {
-      cgus: cguKeys.map((c) => this.cgus.get(c)!),
-      manifestWorks: cguKeys.flatMap((c) => [...(this.worksByCgu.get(c) ?? [])].map((w) => this.works.get(w)!)),
-      managedClusters: this.managedClusters(),
-    };
-    const rollout = reduceRollout(ibgu, related);
-    this.memo.set(k, { version, rollout });
-    return rollout;
+    let live = this.memo.get(k);
+    if (live?.version !== version) {
+      const cguKeys = [...(this.cgusByOwner.get(k) ?? [])];
+      const frame = rolloutFrame(ibgu, {
+        cgus: cguKeys.map((c) => this.cgus.get(c)!),
+        manifestWorks: cguKeys.flatMap((c) => [...(this.worksByCgu.get(c) ?? [])].map((w) => this.works.get(w)!)),
+      });
+      const named = namedClusters(frame);
+      const rows = new Map<string, ClusterRow>();
+      const candidates = new Set(named);
+      for (const [name, mc] of this.clusters) if (selectsCluster(frame.selectors, mc.metadata.labels ?? {})) candidates.add(name);
+      for (const name of candidates) {
+        const row = clusterRow(frame, name, this.clusters.get(name)?.metadata.labels ?? (this.clusters.has(name) ? {} : undefined), named.has(name));
+        if (row) rows.set(name, row);
+      }
+      live = { version, frame, named, rows, order: undefined, dirty: new Set(), rollout: undefined };
+      this.memo.set(k, live);
+    } else if (live.dirty.size) {
+      for (const name of live.dirty) {
+        const mc = this.clusters.get(name);
+        const row = clusterRow(live.frame, name, mc ? mc.metadata.labels ?? {} : undefined, live.named.has(name));
+        const had = live.rows.has(name);
+        if (row) live.rows.set(name, row);
+        else live.rows.delete(name);
+        if (had !== !!row) live.order = undefined;
+        // A cluster the rollout never had, nor has now, leaves it as it was.
+        if (had || row) live.rollout = undefined;
+      }
+      live.dirty.clear();
+    }
+    if (live.rollout) return live.rollout;
+    live.order ??= sortClusterNames(live.rows.keys());
+    const rows = live.rows;
+    live.rollout = assembleRollout(live.frame, live.order.map((n) => rows.get(n)!));
+    return live.rollout;
   }
 
   /** Every IBGU's rollout, sorted by namespace/name. */

@@ -61,7 +61,7 @@ export function liveFailure(manifestWork: KubeObject): string | undefined {
 export const NEVER_STARTED_MESSAGE = "The step ended (timed out) before this cluster's batch started; TALM records nothing for it.";
 
 /** What one plan step's CGU says, read once per reduction. */
-interface StepFacts extends PlanStep {
+export interface StepFacts extends PlanStep {
   index: number;
   cgu?: KubeObject;
   state: StepState;
@@ -177,14 +177,25 @@ function overall(name: string, perStep: readonly ClusterProgress[]): ClusterProg
   return best ? { ...best } : { name, phase: 'completed' };
 }
 
-/**
- * The rollout of one IBGU. Started steps take their clusters from the CGU (remediation plan, recorded
- * results, the current batch's progress and its ManifestWorks); steps not started yet select with the
- * core's model (the IBGU's selectors, narrowed by the step's first action) on each cluster's labels as
- * TALM will have written them by then: current labels, then each earlier step's outcome (failures as
- * known, running work assumed to succeed). A cluster is done when no step has work left for it.
- */
-export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollout {
+/** What a rollout's clusters are read against: the IBGU and its steps' CGUs and ManifestWorks, without the ManagedClusters. */
+export interface RolloutFrame {
+  ibgu: KubeObject;
+  plan: PlanStep[];
+  selectors: LabelSelector[];
+  steps: StepFacts[];
+  narrowed: LabelSelector[][];
+  lastPredicted: number;
+}
+
+/** One cluster across the plan: its progress in each step that has it (undefined where a step does not), and overall. */
+export interface ClusterRow {
+  perStep: (ClusterProgress | undefined)[];
+  overall: ClusterProgress;
+  done: boolean;
+}
+
+/** The frame of an IBGU's rollout; `related.managedClusters` is not read. */
+export function rolloutFrame(ibgu: KubeObject, related: Pick<RolloutRelated, 'cgus' | 'manifestWorks'>): RolloutFrame {
   const namespace = ibgu.metadata.namespace ?? '';
   const name = ibgu.metadata.name;
   const { plan, selectors } = readIbgu(ibgu);
@@ -203,40 +214,83 @@ export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollou
     else worksByStep[i]!.set(cluster, [w]);
   }
   const steps = plan.map((s, i) => stepFacts(s, i, cgus.get(cguNames[i]!), worksByStep[i]!));
-
-  // Labels as they came (strings, from the API server): copying 3,500 label maps per reduction costs more than the rest.
-  const labelsOf = new Map<string, Labels>();
-  for (const mc of related.managedClusters) labelsOf.set(mc.metadata.name, mc.metadata.labels ?? {});
-  const candidates = new Set<string>();
-  for (const [cluster, labels] of labelsOf) if (selectsCluster(selectors, labels)) candidates.add(cluster);
-  for (const s of steps) {
-    for (const c of s.batchOf.keys()) candidates.add(c);
-    for (const c of s.recorded.keys()) candidates.add(c);
-  }
   const narrowed = plan.map((s) => stepSelectors(selectors, s.actions[0] ?? ''));
   // Labels only matter for predicting a step not started yet: tracks stop at the last such step.
   const lastPredicted = steps.reduce((last, s) => (s.started ? last : s.index), -1);
+  return { ibgu, plan, selectors, steps, narrowed, lastPredicted };
+}
 
+/** The clusters a frame names whatever their labels: those of the started steps' plans and records. */
+export function namedClusters(frame: RolloutFrame): Set<string> {
+  const names = new Set<string>();
+  for (const s of frame.steps) {
+    for (const c of s.batchOf.keys()) names.add(c);
+    for (const c of s.recorded.keys()) names.add(c);
+  }
+  return names;
+}
+
+/**
+ * One cluster's row, from the frame and the cluster's labels (undefined when it is not a ManagedCluster);
+ * undefined when no step has it. Depends on nothing else, so a changed cluster changes only its row.
+ */
+export function clusterRow(frame: RolloutFrame, cluster: string, labels: Labels | undefined, named: boolean): ClusterRow | undefined {
+  if (!named && !(labels && selectsCluster(frame.selectors, labels))) return undefined;
+  let track: ClusterTrack = { labels: labels ?? {}, completed: [], failed: [] };
+  const perStep: (ClusterProgress | undefined)[] = [];
+  let any = false;
+  let done = true;
+  for (const step of frame.steps) {
+    const result = step.started
+      ? startedResult(step, cluster)
+      : selectsCluster(frame.narrowed[step.index]!, track.labels) ? { progress: { name: cluster, phase: 'pending' as const }, outcome: 'success' as const } : undefined;
+    perStep.push(result?.progress);
+    if (!result) continue;
+    any = true;
+    if (result.progress.phase === 'pending' || result.progress.phase === 'in-progress') done = false;
+    if (step.index >= frame.lastPredicted) continue;
+    if (result.outcome === 'success') track = afterStep(track, step.actions);
+    else if (result.outcome !== 'untouched') track = afterStep(track, step.actions, result.outcome);
+  }
+  if (!any) return undefined;
+  return { perStep, overall: overall(cluster, perStep.filter((p): p is ClusterProgress => p !== undefined)), done };
+}
+
+/**
+ * The rollout of one IBGU. Started steps take their clusters from the CGU (remediation plan, recorded
+ * results, the current batch's progress and its ManifestWorks); steps not started yet select with the
+ * core's model (the IBGU's selectors, narrowed by the step's first action) on each cluster's labels as
+ * TALM will have written them by then: current labels, then each earlier step's outcome (failures as
+ * known, running work assumed to succeed). A cluster is done when no step has work left for it.
+ */
+export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollout {
+  const frame = rolloutFrame(ibgu, related);
+  // Labels as they came (strings, from the API server): copying 3,500 label maps per reduction costs more than the rest.
+  const labelsOf = new Map<string, Labels>();
+  for (const mc of related.managedClusters) labelsOf.set(mc.metadata.name, mc.metadata.labels ?? {});
+  const named = namedClusters(frame);
+  const candidates = new Set(named);
+  for (const [cluster, labels] of labelsOf) if (selectsCluster(frame.selectors, labels)) candidates.add(cluster);
+  const rows: ClusterRow[] = [];
+  for (const cluster of sortClusterNames(candidates)) {
+    const row = clusterRow(frame, cluster, labelsOf.get(cluster), named.has(cluster));
+    if (row) rows.push(row);
+  }
+  return assembleRollout(frame, rows);
+}
+
+/** The rollout from a frame and its clusters' rows, in cluster-name order. */
+export function assembleRollout(frame: RolloutFrame, rows: Iterable<ClusterRow>): Rollout {
+  const { ibgu, plan, steps } = frame;
+  const namespace = ibgu.metadata.namespace ?? '';
+  const name = ibgu.metadata.name;
   const stepClusters = steps.map((): ClusterProgress[] => []);
   const clusters: ClusterProgress[] = [];
   let done = 0;
-  for (const cluster of sortClusterNames(candidates)) {
-    let track: ClusterTrack = { labels: labelsOf.get(cluster) ?? {}, completed: [], failed: [] };
-    const perStep: ClusterProgress[] = [];
-    for (const step of steps) {
-      const result = step.started
-        ? startedResult(step, cluster)
-        : selectsCluster(narrowed[step.index]!, track.labels) ? { progress: { name: cluster, phase: 'pending' as const }, outcome: 'success' as const } : undefined;
-      if (!result) continue;
-      stepClusters[step.index]!.push(result.progress);
-      perStep.push(result.progress);
-      if (step.index >= lastPredicted) continue;
-      if (result.outcome === 'success') track = afterStep(track, step.actions);
-      else if (result.outcome !== 'untouched') track = afterStep(track, step.actions, result.outcome);
-    }
-    if (!perStep.length) continue;
-    clusters.push(overall(cluster, perStep));
-    if (!perStep.some((p) => p.phase === 'pending' || p.phase === 'in-progress')) done++;
+  for (const row of rows) {
+    row.perStep.forEach((p, i) => p && stepClusters[i]!.push(p));
+    clusters.push(row.overall);
+    if (row.done) done++;
   }
 
   const stepProgress: StepProgress[] = steps.map((s) => {
