@@ -67,9 +67,9 @@ const SEQ_LABEL = 'bench.ibgu.io/seq';
 // ---------------------------------------------------------------------------------------------------------
 // The hub (worker thread): the sandbox, driven to a paused mid-rollout state.
 
-type ToHub = { cmd: 'start'; scenarioFile: string } | { cmd: 'pauseInBatch'; batch: number; timeoutMs: number } | { cmd: 'stop' };
+type ToHub = { cmd: 'start'; scenarioFile: string; fleet?: string } | { cmd: 'pauseInBatch'; batch: number; timeoutMs: number } | { cmd: 'stop' };
 interface Started { msg: 'started'; url: string; caPem: string; token: string; kubeconfigPath: string; clusters: number; startMs: number }
-interface Paused { msg: 'paused'; reached: boolean; step: string; batch: number; batchCount: number; cgus: number; manifestWorks: number; waitedMs: number }
+interface Paused { msg: 'paused'; reached: boolean; step: string; batch: number; batchCount: number; cgus: number; manifestWorks: number; objects: number; waitedMs: number }
 type FromHub = Started | Paused | { msg: 'stopped' };
 
 function hubThread(): void {
@@ -81,7 +81,10 @@ function hubThread(): void {
     switch (m.cmd) {
       case 'start': {
         const t0 = performance.now();
-        hub = await startSandbox({ scenario: parseScenario(readFileSync(m.scenarioFile, 'utf8')), timeScale });
+        const scenario = parseScenario(readFileSync(m.scenarioFile, 'utf8'));
+        // `fleet` is the ACM content scenario field another change adds to scenario.ts: set even where the type lacks it.
+        if (m.fleet) (scenario as { fleet?: string }).fleet = m.fleet;
+        hub = await startSandbox({ scenario, timeScale });
         post({ msg: 'started', url: hub.url, caPem: hub.caPem, token: hub.token, kubeconfigPath: hub.kubeconfigPath, clusters: hub.scenario.clusters.length, startMs: performance.now() - t0 });
         break;
       }
@@ -104,6 +107,7 @@ function hubThread(): void {
         post({
           msg: 'paused', reached: reachedAt !== undefined, step: seen?.name ?? '-', batch: seen?.batch ?? 0, batchCount: seen?.batchCount ?? 0,
           cgus: hub!.store.list(CGU).length, manifestWorks: hub!.store.list(MW).length, waitedMs: performance.now() - t0,
+          objects: hub!.store.types.types.reduce((n, t) => n + hub!.store.list(t).length, 0),
         });
         break;
       }
@@ -360,7 +364,9 @@ async function main(): Promise<void> {
   let live: HubConnection | undefined;
   try {
     // --- the hub, mid-rollout ------------------------------------------------------------------------------
-    const started = await hubWorker.ask<Started>({ cmd: 'start', scenarioFile });
+    const fleetAt = process.argv.indexOf('--fleet');
+    const fleet = fleetAt >= 0 ? process.argv[fleetAt + 1] : undefined;
+    const started = await hubWorker.ask<Started>({ cmd: 'start', scenarioFile, ...(fleet ? { fleet } : {}) });
     const hub: HubAccess = started;
     const names = Array.from({ length: started.clusters }, (_, i) => `sno-${String(i + 1).padStart(4, '0')}`);
     const ibgu = {
@@ -461,6 +467,10 @@ async function main(): Promise<void> {
     console.log(`hub layer: ${started.clusters} clusters; node ${process.version}; ${cpus().length} CPUs; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
     for (const r of rows) console.log(`${r[0]!.padEnd(width[0]!)}  ${r[1]!.padEnd(width[1]!)}  ${r[2]}`);
     console.log(`total   ${ms(performance.now() - runStart)}; max RSS ${mb(process.resourceUsage().maxRSS * 1024)} (process: hub worker included)`);
+    // The summary line, last: the connect ratio is medians of alternating rounds (kubectl, then ours, per round).
+    const idleRequests = idle.list + idle.other;
+    const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y);
+    console.log(`${fleet ?? 'fleet-3500'} fleet: ${started.clusters} clusters, ${paused.objects} objects; connect ${oursMs.toFixed(0)} ms (${ratio.toFixed(2)}× kubectl); hub layer +${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MB; event→model p95 ${(pct(sorted(lat.fromSend), 95) / pct(sorted(peerLat.fromSend), 95)).toFixed(2)}× bare watch; idle requests ${idleRequests}`);
   } finally {
     live?.dispose();
     await hubWorker.ask({ cmd: 'stop' });
