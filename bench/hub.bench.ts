@@ -452,7 +452,7 @@ async function main(): Promise<void> {
     const lost = (l: Latency) => (l.missed || l.failed ? `; ${l.missed} not seen in 5 s, ${l.failed} patches failed  <-- must be 0` : '');
     row('events', 'from send', `${p(lat.fromSend)}  (${lat.fromSend.length} of ${PATCHES} patches, ${GAP_MS} ms apart; patch sent → index has its resourceVersion and the rollout is recomputed)${lost(lat)}`);
     row('', 'from answer', `${p(lat.fromAnswer)}  (server's answer received → the same; 0 when the event came first)`);
-    row('', 'recompute', `${p(lat.work)}  (rolloutOf after apply: reduceRollout over ${rollout.total} clusters)`);
+    row('', 'recompute', `${p(lat.work)}  (rolloutOf after apply: the changed cluster's row of a ${rollout.total}-cluster rollout, re-assembled)`);
     row('', 'peer', `${p(peerLat.fromSend)}  (bare client-node Watch, alone in this thread earlier: patch sent → event received)${lost(peerLat)}`);
     row('', 'ratio', `${(pct(lat.fromSend, 50) / pct(peerLat.fromSend, 50)).toFixed(2)}x p50, ${(pct(lat.fromSend, 95) / pct(peerLat.fromSend, 95)).toFixed(2)}x p95 ibgu / peer`);
     row('', 'target', `p95 ≤ ${TARGET_P95_MS} ms from send: ${mark(pct(lat.fromSend, 95) <= TARGET_P95_MS)}`);
