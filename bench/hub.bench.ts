@@ -12,7 +12,9 @@
  *             (20) apart; per patch, from sending it to the moment the index holds its resourceVersion and
  *             the IBGU's rollout has been recomputed (rolloutOf after apply), and from the server's answer to
  *             the same moment (0 when the event came first). Peer: a bare client-node Watch of
- *             managedclusters in the same process, to the receipt of the same event.
+ *             managedclusters in the same process, to the receipt of the same event. Each side gets
+ *             BENCH_PATCHES patches, in 4 alternating rounds (peer with our connection stopped, then ours
+ *             restarted from its resourceVersion).
  * 3. memory   heapUsed after GC before creating the connection vs. after it is fully built (tree kept).
  * 4. idle     controllers paused, request log cleared, IBGU_BENCH_IDLE_S (30) seconds with the connection open:
  *             requests by kind, per minute. Then every watch is dropped by the server once: what the
@@ -44,6 +46,8 @@ import { kubectlOrSkipReason, runKubectl, type Kubectl, type KubectlEnv } from '
 
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
 const PATCHES = Math.max(1, Number(process.env.BENCH_PATCHES ?? 200));
+/** The event latency rounds, peer and ours alternating, PATCHES / LATENCY_ROUNDS patches each. */
+const LATENCY_ROUNDS = 4;
 const GAP_MS = Math.max(0, Number(process.env.BENCH_GAP_MS ?? 20));
 const IDLE_S = Math.max(1, Number(process.env.IBGU_BENCH_IDLE_S ?? 30));
 /**
@@ -266,7 +270,7 @@ type Seen = (seq: string, work?: number) => void;
  * PATCHES label patches of ManagedClusters, one at a time: each waits for its answer and for `seen` (at most
  * 5 s), then GAP_MS. `follow` hooks a listener up to the events and returns how to unhook it.
  */
-async function patchLatency(hub: HubAccess, names: string[], follow: (seen: Seen) => Promise<() => void>): Promise<Latency> {
+async function patchLatency(hub: HubAccess, names: string[], follow: (seen: Seen) => Promise<() => void>, count = PATCHES, first = 0): Promise<Latency> {
   const out: Latency = { fromSend: [], fromAnswer: [], work: [], missed: 0, failed: 0 };
   let pending: { seq: string; seenAt?: number; wake?: () => void } | undefined;
   const unfollow = await follow((seq, work) => {
@@ -277,7 +281,7 @@ async function patchLatency(hub: HubAccess, names: string[], follow: (seen: Seen
   });
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    for (let i = 0; i < PATCHES; i++) {
+    for (let i = first; i < first + count; i++) {
       const name = names[(i * 17) % names.length]!;
       const p: NonNullable<typeof pending> = { seq: `${Date.now()}-${i}` };
       pending = p;
@@ -302,6 +306,24 @@ async function patchLatency(hub: HubAccess, names: string[], follow: (seen: Seen
   }
   for (const xs of [out.fromSend, out.fromAnswer, out.work]) xs.sort((a, b) => a - b);
   return out;
+}
+
+function emptyLatency(): Latency {
+  return { fromSend: [], fromAnswer: [], work: [], missed: 0, failed: 0 };
+}
+
+function mergeLatency(into: Latency, round: Latency): void {
+  for (const k of ['fromSend', 'fromAnswer', 'work'] as const) into[k] = [...into[k], ...round[k]].sort((a, b) => a - b);
+  into.missed += round.missed;
+  into.failed += round.failed;
+}
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('timed out');
+    await sleep(20);
+  }
 }
 
 /** Ours: in the connection's change listener (after the index's), the index holds the event's object and the rollout is recomputed. */
@@ -383,8 +405,6 @@ async function main(): Promise<void> {
     if (created.status !== 201) throw new Error(`IBGU create: ${created.status} ${created.body.slice(0, 300)}`);
     const paused = await hubWorker.ask<Paused>({ cmd: 'pauseInBatch', batch: 2, timeoutMs: 60_000 });
 
-    // --- 2, peer: alone, before any connection exists (sharing the thread with one would time its work too).
-    const peerLat = await patchLatency(hub, names, followWatch(hub));
 
     // --- 1. tree vs kubectl, 3. memory ---------------------------------------------------------------------
     const kubectl = findKubectl();
@@ -417,8 +437,20 @@ async function main(): Promise<void> {
     const theirsMs = typeof kubectl === 'string' ? NaN : median(theirs.map((t) => t.ms));
     const ratio = oursMs / theirsMs;
 
-    // --- 2. event-to-model latency ------------------------------------------------------------------------
-    const lat = await patchLatency(hub, names, followModel(b));
+    // --- 2. event-to-model latency, in LATENCY_ROUNDS alternating rounds: the peer with our connection stopped
+    // (sharing the thread with it would time its work too), then ours, restarted from its resourceVersion.
+    const lat = emptyLatency();
+    const peerLat = emptyLatency();
+    const perRound = Math.max(1, Math.floor(PATCHES / LATENCY_ROUNDS));
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
+      b.connection.stop();
+      await sleep(300);
+      mergeLatency(peerLat, await patchLatency(hub, names, followWatch(hub), perRound, 2 * round * perRound));
+      b.connection.start();
+      await until(() => b.connection.state.phase === 'connected');
+      await sleep(500);
+      mergeLatency(lat, await patchLatency(hub, names, followModel(b), perRound, (2 * round + 1) * perRound));
+    }
 
     // --- 4. idle ------------------------------------------------------------------------------------------
     await sleep(500);
@@ -450,10 +482,10 @@ async function main(): Promise<void> {
     }
     const p = (xs: number[]) => `p50 ${ms(pct(xs, 50))}, p95 ${ms(pct(xs, 95))}, max ${ms(pct(xs, 100))}`;
     const lost = (l: Latency) => (l.missed || l.failed ? `; ${l.missed} not seen in 5 s, ${l.failed} patches failed  <-- must be 0` : '');
-    row('events', 'from send', `${p(lat.fromSend)}  (${lat.fromSend.length} of ${PATCHES} patches, ${GAP_MS} ms apart; patch sent → index has its resourceVersion and the rollout is recomputed)${lost(lat)}`);
+    row('events', 'from send', `${p(lat.fromSend)}  (${lat.fromSend.length} of ${LATENCY_ROUNDS * perRound} patches, ${GAP_MS} ms apart; patch sent → index has its resourceVersion and the rollout is recomputed)${lost(lat)}`);
     row('', 'from answer', `${p(lat.fromAnswer)}  (server's answer received → the same; 0 when the event came first)`);
     row('', 'recompute', `${p(lat.work)}  (rolloutOf after apply: the changed cluster's row of a ${rollout.total}-cluster rollout, re-assembled)`);
-    row('', 'peer', `${p(peerLat.fromSend)}  (bare client-node Watch, alone in this thread earlier: patch sent → event received)${lost(peerLat)}`);
+    row('', 'peer', `${p(peerLat.fromSend)}  (bare client-node Watch, our connection stopped meanwhile; ${LATENCY_ROUNDS} rounds alternating with ours: patch sent → event received)${lost(peerLat)}`);
     row('', 'ratio', `${(pct(lat.fromSend, 50) / pct(peerLat.fromSend, 50)).toFixed(2)}x p50, ${(pct(lat.fromSend, 95) / pct(peerLat.fromSend, 95)).toFixed(2)}x p95 ibgu / peer`);
     row('', 'target', `p95 ≤ ${TARGET_P95_MS} ms from send: ${mark(pct(lat.fromSend, 95) <= TARGET_P95_MS)}`);
     row('memory', 'heap', `${mb(heapBefore)} before the connection, ${mb(heapAfter)} after it is built (GC'd, main thread only): +${mb(heapAfter - heapBefore)}, ${((heapAfter - heapBefore) / 1024 / b.clusters).toFixed(1)} KB per cluster (connection caches, index, rollout, tree)`);
