@@ -1,8 +1,8 @@
 /** `ibgu sandbox`: runs the sandbox hub in the foreground until SIGINT/SIGTERM. */
-import { DEFAULT_TIME_SCALE, readScenarioFile, ScenarioError, startSandbox, type KubeObject, type Scenario } from '../sandbox/index';
+import { defaultScenario, DEFAULT_TIME_SCALE, parseFleet, readScenarioFile, ScenarioError, startSandbox, type Fleet, type KubeObject, type Scenario } from '../sandbox/index';
 import { eachArg, UsageError, type Io } from './io';
 
-export const SANDBOX_HELP = `Usage: ibgu sandbox [--clusters N] [--scenario FILE] [--time-scale S] [--kubeconfig PATH] [--port P] [--verbose]
+export const SANDBOX_HELP = `Usage: ibgu sandbox [--clusters N] [--scenario FILE] [--fleet acm] [--time-scale S] [--kubeconfig PATH] [--port P] [--verbose]
 
 Runs a local hub for trying IBGU Tools without a cluster: a Kubernetes-API-compatible server with simulated
 single-node ManagedClusters, TALM running ImageBasedGroupUpgrades through ClusterGroupUpgrades and
@@ -13,6 +13,9 @@ Options:
   --clusters N       simulated ManagedClusters sno-0001… (default 3, or the scenario's count)
   --scenario FILE    clusters, labels, stage durations, faults, and manifests for the hub (see
                      examples/sandbox/)
+  --fleet acm        also seed what an ACM hub keeps per cluster: add-on ManifestWorks and
+                     ManagedClusterAddOns, replicated ZTP policies, ZTP's day-0 ClusterGroupUpgrades, the
+                     ManagedClusters' full status (the scenario's \`fleet\`; hundreds of KB per cluster)
   --time-scale S     wall seconds per minute of TALM/LCA time (default ${DEFAULT_TIME_SCALE}; 0.05 runs a 40-minute
                      upgrade in 2 s)
   --kubeconfig PATH  where to write the kubeconfig (default: a new temporary directory, removed on stop)
@@ -25,13 +28,20 @@ function integer(name: string, text: string, min: number, max: number): number {
   return value;
 }
 
-interface Options { clusters?: number; port?: number; kubeconfigPath?: string; scenarioPath?: string; timeScale?: number; verbose: boolean }
+interface Options { clusters?: number; port?: number; kubeconfigPath?: string; scenarioPath?: string; fleet?: Fleet; timeScale?: number; verbose: boolean }
 
 function parse(argv: string[]): Options {
   const out: Options = { verbose: false };
   for (const { arg, flag, value } of eachArg(argv)) {
     if (flag === '--clusters') out.clusters = integer(flag, value(), 0, 10_000);
     else if (flag === '--scenario') out.scenarioPath = value();
+    else if (flag === '--fleet') {
+      try {
+        out.fleet = parseFleet(value(), '--fleet');
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
     else if (flag === '--time-scale') {
       const text = value();
       const scale = Number(text);
@@ -69,7 +79,8 @@ export async function runSandbox(argv: string[], io: Pick<Io, 'out' | 'err'>): P
       return 2;
     }
   }
-  const { scenarioPath: _s, verbose: _v, ...rest } = options;
+  if (options.fleet) scenario = { ...(scenario ?? defaultScenario(options.clusters ?? 3)), fleet: options.fleet };
+  const { scenarioPath: _s, verbose: _v, fleet: _f, ...rest } = options;
   let sandbox;
   try {
     sandbox = await startSandbox({ ...rest, ...(scenario ? { scenario } : {}), hubObjects, log: options.verbose ? (line) => io.err(line + '\n') : undefined });
@@ -84,7 +95,7 @@ export async function runSandbox(argv: string[], io: Pick<Io, 'out' | 'err'>): P
   const scale = options.timeScale ?? DEFAULT_TIME_SCALE;
   io.out(`${sandbox.kubeconfigPath}\n`);
   const extra = hubObjects.length ? `, ${hubObjects.length} object${hubObjects.length === 1 ? '' : 's'} from the scenario's hubManifests` : '';
-  io.out(`ibgu sandbox: hub at ${sandbox.url} with ${clusters} managed cluster${clusters === 1 ? '' : 's'}${faults ? ` (${faults} with faults)` : ''}${extra}, ${scale} s per TALM/LCA minute; export KUBECONFIG=${sandbox.kubeconfigPath} (Ctrl+C stops it)\n`);
+  io.out(`ibgu sandbox: hub at ${sandbox.url} with ${clusters} managed cluster${clusters === 1 ? '' : 's'}${sandbox.scenario.fleet === 'acm' ? ' (an ACM fleet: add-ons, policies, ZTP CGUs)' : ''}${faults ? ` (${faults} with faults)` : ''}${extra}, ${scale} s per TALM/LCA minute; export KUBECONFIG=${sandbox.kubeconfigPath} (Ctrl+C stops it)\n`);
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);

@@ -23,7 +23,8 @@ export type { RequestLogEntry } from './control';
 export { Store } from './store';
 export type { StoreEvent, KubeObject } from './store';
 export { HUB_TYPES, SPOKE_TYPES } from './registry';
-export { parseScenario, defaultScenario, ScenarioError, type Scenario } from './scenario';
+export { parseScenario, parseFleet, defaultScenario, ScenarioError, type Fleet, type Scenario } from './scenario';
+export { hubContents, type HubContents } from './acm-fleet';
 export { readHubManifests, readScenarioFile } from './hub-manifests';
 export type { ApiSurface } from './surface';
 

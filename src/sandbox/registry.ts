@@ -11,6 +11,7 @@ import { ibguSchema } from '../core/schema/talm';
 import { ibuSchema } from '../core/schema/lca';
 import { cguSchema } from '../core/schema/cgu';
 import { managedClusterSchema, manifestWorkReplicaSetSchema, manifestWorkSchema } from '../core/schema/ocm';
+import { managedClusterAddOnSchema, policySchema } from '../core/schema/acm';
 import { backupSchema, backupStorageLocationSchema, restoreSchema } from '../core/schema/velero';
 import { logicalVolumeSchema } from '../core/schema/lvms';
 import { clusterRoleSchema, configMapSchema, deploymentSchema, eventSchema, namespaceSchema, persistentVolumeClaimSchema, persistentVolumeSchema, secretSchema } from '../core/schema/builtin';
@@ -132,6 +133,28 @@ export const HUB_TYPES: readonly ResourceType[] = [
   {
     group: MANIFEST_WORK_REPLICA_SET_TYPE.group, version: MANIFEST_WORK_REPLICA_SET_TYPE.version, kind: MANIFEST_WORK_REPLICA_SET_TYPE.kind, plural: MANIFEST_WORK_REPLICA_SET_TYPE.plural, singular: 'manifestworkreplicaset', shortNames: ['mwrs'], namespaced: true, statusSubresource: true, builtin: false,
     printerColumns: [age], schema: manifestWorkReplicaSetSchema,
+  },
+  // What else an ACM hub keeps in each cluster namespace (the `fleet: acm` scenario seeds them). Identities
+  // and printer columns from the upstream CRDs: open-cluster-management-io/api `addon/v1alpha1/
+  // 0000_01_addon.open-cluster-management.io_managedclusteraddons.crd.yaml`, and the policies CRD in
+  // stolostron/governance-policy-addon-controller (policyframework chart).
+  {
+    group: 'addon.open-cluster-management.io', version: 'v1alpha1', kind: 'ManagedClusterAddOn', plural: 'managedclusteraddons', singular: 'managedclusteraddon', shortNames: ['mca', 'mcas'], namespaced: true, statusSubresource: true, builtin: false,
+    printerColumns: [
+      { name: 'Available', type: 'string', jsonPath: '.status.conditions[?(@.type=="Available")].status' },
+      { name: 'Degraded', type: 'string', jsonPath: '.status.conditions[?(@.type=="Degraded")].status' },
+      { name: 'Progressing', type: 'string', jsonPath: '.status.conditions[?(@.type=="Progressing")].status' },
+    ],
+    schema: managedClusterAddOnSchema,
+  },
+  {
+    group: 'policy.open-cluster-management.io', version: 'v1', kind: 'Policy', plural: 'policies', singular: 'policy', shortNames: ['plc'], namespaced: true, statusSubresource: true, builtin: false,
+    printerColumns: [
+      { name: 'Remediation action', type: 'string', jsonPath: '.spec.remediationAction' },
+      { name: 'Compliance state', type: 'string', jsonPath: '.status.compliant' },
+      age,
+    ],
+    schema: policySchema,
   },
 ];
 

@@ -16,6 +16,9 @@
  *       message: ...                  # BackupStorageLocationUnavailable | LogicalVolumesLost
  *   hubManifests:                     # put on the hub at start (what the IBGUs to try reference), paths
  *     - ../oadp/rendered/oadp-cm.yaml  # relative to the scenario file; see hub-manifests.ts
+ *   fleet: acm                        # also seed what ACM keeps per cluster: add-on ManifestWorks and
+ *                                     # ManagedClusterAddOns, replicated ZTP policies, ZTP's day-0 CGUs,
+ *                                     # the ManagedClusters' full status (see acm-fleet.ts)
  */
 import { parseDocument } from 'yaml';
 
@@ -44,8 +47,13 @@ export interface ClusterPlan {
   faults: Fault[];
 }
 
+/** `acm`: the hub also holds what ACM keeps for every cluster (acm-fleet.ts). */
+export const FLEETS = ['acm'] as const;
+export type Fleet = (typeof FLEETS)[number];
+
 export interface Scenario {
   description?: string;
+  fleet?: Fleet;
   clusters: ClusterPlan[];
   /** Manifest files for the hub, as written in the scenario (relative to its file): read by hub-manifests.ts. */
   hubManifests?: string[];
@@ -66,7 +74,7 @@ export function defaultScenario(count = 3): Scenario {
 
 interface Group { clusters: string[]; labels?: Record<string, string>; durations?: Partial<Durations> }
 interface FaultEntry extends Fault { clusters: string[] }
-interface Raw { description?: string; count: number; durations: Partial<Durations>; groups: Group[]; faults: FaultEntry[]; hubManifests?: string[] }
+interface Raw { description?: string; fleet?: Fleet; count: number; durations: Partial<Durations>; groups: Group[]; faults: FaultEntry[]; hubManifests?: string[] }
 
 function where(path: string): string {
   return path ? ` at ${path}` : '';
@@ -112,12 +120,13 @@ function labels(v: unknown, path: string): Record<string, string> {
 
 function parseRaw(value: unknown): Raw {
   if (!isMap(value)) throw new ScenarioError('a scenario is a YAML mapping (kind: SandboxScenario)');
-  onlyKeys(value, ['kind', 'apiVersion', 'description', 'clusters', 'durations', 'groups', 'faults', 'hubManifests'], '');
+  onlyKeys(value, ['kind', 'apiVersion', 'description', 'clusters', 'durations', 'groups', 'faults', 'hubManifests', 'fleet'], '');
   if (value.kind !== undefined && value.kind !== 'SandboxScenario') throw new ScenarioError(`kind must be SandboxScenario, not ${JSON.stringify(value.kind)}`);
   const count = value.clusters ?? 3;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_CLUSTERS) throw new ScenarioError(`clusters must be a whole number from 0 to ${MAX_CLUSTERS}`);
   const raw: Raw = { count, durations: durations(value.durations, 'durations'), groups: [], faults: [] };
   if (typeof value.description === 'string') raw.description = value.description;
+  if (value.fleet !== undefined && value.fleet !== null) raw.fleet = parseFleet(value.fleet, 'fleet');
   if (value.hubManifests !== undefined && value.hubManifests !== null) {
     const files = value.hubManifests;
     if (!Array.isArray(files) || !files.every((f) => typeof f === 'string' && f.trim())) throw new ScenarioError('hubManifests must be a list of manifest file paths (relative to the scenario file)');
@@ -153,6 +162,12 @@ function parseRaw(value: unknown): Raw {
     });
   }
   return raw;
+}
+
+/** A fleet kind from a scenario's `fleet` or the CLI's `--fleet` (`where` names which, for the message). */
+export function parseFleet(value: unknown, where: string): Fleet {
+  if (FLEETS.includes(value as Fleet)) return value as Fleet;
+  throw new ScenarioError(`${where} must be ${FLEETS.map((f) => `"${f}"`).join(' or ')} (what ACM keeps per cluster: add-on ManifestWorks and ManagedClusterAddOns, replicated policies, ZTP's ClusterGroupUpgrades), or left out; not ${JSON.stringify(value)}`);
 }
 
 /** A name pattern with `*` and `?`, or an exact name. */
@@ -191,6 +206,7 @@ function resolve(raw: Raw): Scenario {
   });
   const scenario: Scenario = { clusters: [...plans.values()] };
   if (raw.description) scenario.description = raw.description;
+  if (raw.fleet) scenario.fleet = raw.fleet;
   if (raw.hubManifests?.length) scenario.hubManifests = raw.hubManifests;
   return scenario;
 }

@@ -9,6 +9,7 @@ import type { ClusterPlan, Scenario } from './scenario';
 import type { KubeObject, Store } from './store';
 import { LCA_DEPLOYMENT, LCA_NAMESPACE, OADP_NAMESPACE } from '../core/lca/names';
 import { TOPOLVM_DRIVER } from '../core/kube/types';
+import { acmClusterLabels, acmClusterStatus, seedAcmFleet } from './acm-fleet';
 
 export { clusterName } from './scenario';
 
@@ -29,6 +30,7 @@ export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (clus
   }, manager);
   const versions = ['4.16.12', '4.16.12', '4.16.15'];
   const regions = ['east', 'west', 'central'];
+  const acm = scenario.fleet === 'acm';
   scenario.clusters.forEach((plan, index) => {
     const i = index + 1;
     const name = plan.name;
@@ -47,6 +49,7 @@ export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (clus
           'common': 'true',
           'sites': `site-${regions[(i - 1) % regions.length]}`,
           'group-du-sno': '',
+          ...(acm ? acmClusterLabels() : {}),
           ...plan.labels,
         },
       },
@@ -55,7 +58,7 @@ export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (clus
     // Status goes through the subresource, as the registration agent does on a real hub.
     const mc = store.get(type('ManagedCluster'), undefined, name)!;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    mc.status = {
+    mc.status = acm ? acmClusterStatus(name, i, versions[(i - 1) % versions.length]!, now) : {
       version: { kubernetes: 'v1.29.8' },
       conditions: [
         { type: 'HubAcceptedManagedCluster', status: 'True', reason: 'HubClusterAdminAccepted', message: 'Accepted by hub cluster admin', lastTransitionTime: now },
@@ -71,6 +74,7 @@ export function seedHub(store: Store, scenario: Scenario, spokeKubeconfig: (clus
       data: { kubeconfig: Buffer.from(spokeKubeconfig(name)).toString('base64') },
     }, manager);
   });
+  if (acm) seedAcmFleet(store, scenario.clusters.map((c) => c.name));
 }
 
 /** The application whose LVM Storage volumes the LogicalVolumesLost fault (or a Backup without them) loses. */

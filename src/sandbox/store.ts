@@ -228,6 +228,24 @@ export class Store {
   }
 
   /**
+   * Puts an object the sandbox starts with, as it is: no copy, no validation, no managedFields, no event
+   * (nothing watches yet). Seeded objects may share their deep parts (an ACM fleet's addon manifests are the
+   * same in every cluster namespace), which is safe because stored objects are replaced, never changed.
+   * Watches from before the seed get 410 Expired, as after a compaction.
+   */
+  seed(t: ResourceType, obj: KubeObject): void {
+    const meta = obj.metadata;
+    meta.uid ??= randomUUID();
+    meta.creationTimestamp ??= now();
+    if (hasGeneration(t)) meta.generation ??= 1;
+    meta.resourceVersion = String(++this.rv);
+    this.objects.get(t)!.set(key(t, meta.namespace, meta.name), obj);
+    this.sorted.delete(t);
+    this.history = [];
+    this.compactedRv = this.rv;
+  }
+
+  /**
    * Stores a new object built from `body`, whose subtrees other than metadata it keeps as they are: the caller
    * must not change them afterwards. The result is the stored object (read only).
    */

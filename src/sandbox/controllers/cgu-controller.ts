@@ -53,7 +53,9 @@ export class CguController extends QueuedController {
     super();
     this.cgus = this.newQueue((k) => this.reconcile(k), (k, error) => ctx.log(`talm: reconcile of ClusterGroupUpgrade ${k}: ${error instanceof Error ? error.message : String(error)}`));
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onEvent(e)));
-    for (const cgu of ctx.hub.peekList(this.type('ClusterGroupUpgrade'))) this.cgus.add(objectKey(cgu));
+    // A CGU that has succeeded needs no look (reconcile leaves it): an ACM hub holds a completed day-0 CGU of
+    // ZTP's for every cluster.
+    for (const cgu of ctx.hub.peekList(this.type('ClusterGroupUpgrade'))) if (!findCondition(cgu, 'Succeeded')) this.cgus.add(objectKey(cgu));
   }
 
   protected override stopped(): void {

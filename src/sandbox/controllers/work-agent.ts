@@ -41,6 +41,17 @@ export function evaluateJsonPath(obj: unknown, path: string): string | undefined
   return current.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ');
 }
 
+/**
+ * A work another agent has applied: its status already reports its current generation Applied and this agent
+ * never applied it. Such are an ACM fleet's add-on and klusterlet works (acm-fleet.ts), seeded as the real
+ * agents left them; the simulated spoke serves only what the image-based upgrade needs, so they stay as
+ * reported (and their spoke is not created for them). A client's change of their spec is applied here.
+ */
+function appliedElsewhere(mw: Readonly<KubeObject>): boolean {
+  const applied = (mw.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Applied');
+  return applied?.status === 'True' && (applied as Condition & { observedGeneration?: number }).observedGeneration === mw.metadata.generation;
+}
+
 export class WorkAgent extends QueuedController {
   private readonly queue: WorkQueue;
   /** Per ManifestWork (cluster/name): the generation applied and what each manifest gave. */
@@ -53,7 +64,9 @@ export class WorkAgent extends QueuedController {
     this.queue = this.newQueue((k) => this.reconcile(k), (k, e) => ctx.log(`work-agent: ${k}: ${e instanceof Error ? e.message : String(e)}`));
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onHubEvent(e)));
     ctx.spokes.onCreate((spoke) => this.unsubscribers.push(spoke.store.subscribe((e) => this.onSpokeEvent(spoke, e))));
-    for (const mw of ctx.hub.list(ctx.hub.types.kind('ManifestWork'))) this.queue.add(`${mw.metadata.namespace}/${mw.metadata.name}`);
+    // Only the works still to apply are copied: an ACM fleet's hub holds hundreds of KB of add-on works per cluster.
+    const pending = ctx.hub.page(ctx.hub.types.kind('ManifestWork'), undefined, { match: (mw) => !appliedElsewhere(mw) }).items;
+    for (const mw of pending) this.queue.add(`${mw.metadata.namespace}/${mw.metadata.name}`);
   }
 
 
@@ -81,9 +94,10 @@ export class WorkAgent extends QueuedController {
     const t = hub.types.kind('ManifestWork');
     // The stored object, read only: the store copies what it is given to write.
     const mw = hub.peek(t, cluster, name);
+    if (!mw || (!this.applied.has(k) && appliedElsewhere(mw))) return;
     // A namespace without a simulated spoke is a cluster whose agent never answers: no status at all.
     const spoke = this.ctx.spokes.get(cluster);
-    if (!mw || !spoke) return;
+    if (!spoke) return;
     let record = this.applied.get(k);
     if (!record || record.generation !== mw.metadata.generation) {
       record = { generation: mw.metadata.generation, results: this.apply(spoke, mw) };
