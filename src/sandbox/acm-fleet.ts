@@ -276,12 +276,13 @@ function manifestStatuses(manifests: KubeObject[], at: string): KubeObject[] {
 /** The parts of one add-on's work every cluster shares; the Deployment (it names the cluster) is per cluster. */
 interface SharedWork { name: string; head: KubeObject[]; deployment: KubeObject; tail: KubeObject[]; manifestConfigs: KubeObject[]; resourceStatus: KubeObject[]; conditions: KubeObject[] }
 
-function sharedWork(name: string, namespace: string, crds: CrdShape[], objects: number, manifestBytes: number, image: string, at: string): SharedWork {
-  const head = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { 'workload.openshift.io/allowed': 'management' } } }, ...crds.map(crd)];
+/** `image` undefined: a work of CRDs only (the import controller's klusterlet-crds), with no namespace or Deployment. */
+function sharedWork(name: string, namespace: string, crds: CrdShape[], objects: number, manifestBytes: number, image: string | undefined, at: string): SharedWork {
+  const head = [...(image ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { 'workload.openshift.io/allowed': 'management' } } }] : []), ...crds.map(crd)];
   const tail = Array.from({ length: objects }, (_, n) => smallObject(name, namespace, n));
+  const template = deployment(name, image ?? '', namespace, 'sno-0000');
+  const sample = image ? [...head, template, ...tail] : [...head, ...tail];
   // Pad the last ClusterRole's rules to the chart's size, as the upstream roles list every resource they touch.
-  const template = deployment(name, image, namespace, 'sno-0000');
-  const sample = [...head, template, ...tail];
   let size = JSON.stringify(sample).length;
   const role = tail.find((o) => o.kind === 'ClusterRole');
   for (let n = 0; role && size < manifestBytes; n++) {
@@ -387,7 +388,7 @@ export function seedAcmFleet(store: Store, clusters: readonly string[]): void {
   const t = (kind: string): ResourceType => store.types.kind(kind);
   const put = (type: ResourceType, object: KubeObject) => store.seed(type, { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, ...object });
   const works = ACM_ADDONS.map((a) => ({ addon: a, shared: sharedWork(a.name, ADDON_NAMESPACE, a.crds, a.objects, a.manifestBytes, a.image, at) }));
-  const klusterletCrds = sharedWork('klusterlet-crds', AGENT_NAMESPACE, KLUSTERLET_CRDS, 0, 0, 'registration-operator', at);
+  const klusterletCrds = sharedWork('klusterlet-crds', AGENT_NAMESPACE, KLUSTERLET_CRDS, 0, 0, undefined, at);
   const klusterlet = sharedWork('klusterlet', AGENT_NAMESPACE, [], 12, KLUSTERLET_BYTES, 'registration-operator', at);
   // What every cluster's ManagedClusterAddOn reports alike (the registrations name the cluster).
   const addonStatus = new Map(ACM_ADDONS.map((addon) => [addon.name, {
@@ -420,13 +421,14 @@ export function seedAcmFleet(store: Store, clusters: readonly string[]): void {
       const manifests = withDeployment ? [...shared.head, deploymentFor(shared.deployment, cluster), ...shared.tail] : [...shared.head, ...shared.tail];
       const object: KubeObject = {
         metadata: { name, namespace: cluster, labels, ...(ownerReferences ? { ownerReferences } : {}) },
-        spec: { workload: { manifests }, ...(withDeployment ? { manifestConfigs: shared.manifestConfigs } : {}), deleteOption: { propagationPolicy: 'Foreground' } },
+        // The add-on manager asks for the Deployment's status feedback (its health check); the import controller does not.
+        spec: { workload: { manifests }, ...(ownerReferences ? { manifestConfigs: shared.manifestConfigs } : {}), deleteOption: { propagationPolicy: 'Foreground' } },
         status: { conditions: shared.conditions, resourceStatus: { manifests: shared.resourceStatus } },
       };
       put(mwType, object);
     };
     work(`${cluster}-klusterlet-crds`, klusterletCrds, false, { 'import.open-cluster-management.io/klusterlet-works': 'true' });
-    work(`${cluster}-klusterlet`, klusterlet, false, { 'import.open-cluster-management.io/klusterlet-works': 'true' });
+    work(`${cluster}-klusterlet`, klusterlet, true, { 'import.open-cluster-management.io/klusterlet-works': 'true' });
     for (const { addon, shared } of works) {
       const uid = randomUUID();
       put(mcaType, {

@@ -65,6 +65,31 @@ describe('ibgu sandbox', { timeout: 60_000 }, () => {
     });
   });
 
+  test('--fleet acm seeds what an ACM hub keeps per cluster; an unknown fleet is a usage error', async () => {
+    const wrong = await runCli(['sandbox', '--fleet', 'aws']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /^ibgu: --fleet must be "acm" \(.*\), or left out; not "aws"\nRun "ibgu sandbox --help" for usage\.\n$/);
+    await withTempDir(async (dir) => {
+      const kubeconfig = path.join(dir, 'kubeconfig');
+      const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'cli.js'), 'sandbox', '--fleet', 'acm', '--clusters', '2', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      try {
+        const deadline = Date.now() + 30_000;
+        while (!out.includes('Ctrl+C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.match(out.split('\n')[1]!, /with 2 managed clusters \(an ACM fleet: add-ons, policies, ZTP CGUs\), 1 s per TALM\/LCA minute/);
+        const kc = parse(readFileSync(kubeconfig, 'utf8'));
+        const ca = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
+        const addons = await get(`${kc.clusters[0].cluster.server}/apis/addon.open-cluster-management.io/v1alpha1/namespaces/sno-0002/managedclusteraddons`, ca, kc.users[0].user.token);
+        assert.equal(addons.body.items.length, 8);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      assert.equal(await exited, 0);
+    });
+  });
+
   test('a wrong scenario or time scale is a usage error (exit 2) that says what is wrong', async () => {
     await withTempDir(async (dir) => {
       const bad = path.join(dir, 'bad.yaml');

@@ -86,3 +86,18 @@ describe('sandbox scenarios', () => {
     assert.equal(fleet.clusters.filter((c) => c.labels['upgrade-wave'] === '1').length, 999);
   });
 });
+
+describe('sandbox scenarios: fleet', () => {
+  test('`fleet: acm` is kept on the scenario, with or without a cluster count override; absent, there is none', () => {
+    assert.equal(parseScenario('clusters: 4\nfleet: acm').fleet, 'acm');
+    assert.equal(parseScenario('fleet: acm', 7).fleet, 'acm');
+    assert.equal(parseScenario('fleet: acm', 7).clusters.length, 7);
+    assert.equal(parseScenario('clusters: 4').fleet, undefined);
+    assert.equal(parseScenario('clusters: 4\nfleet:').fleet, undefined);
+  });
+
+  test('an unknown fleet is refused, naming the field, the allowed value and the value given', () => {
+    assert.throws(() => parseScenario('fleet: aws'), (e: unknown) => e instanceof ScenarioError && /^fleet must be "acm" \(.*\), or left out; not "aws"$/.test(e.message));
+    assert.throws(() => parseScenario('fleet: [acm]'), (e: unknown) => e instanceof ScenarioError && /not \["acm"\]$/.test(e.message));
+  });
+});

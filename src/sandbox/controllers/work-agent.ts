@@ -45,7 +45,8 @@ export function evaluateJsonPath(obj: unknown, path: string): string | undefined
  * A work another agent has applied: its status already reports its current generation Applied and this agent
  * never applied it. Such are an ACM fleet's add-on and klusterlet works (acm-fleet.ts), seeded as the real
  * agents left them; the simulated spoke serves only what the image-based upgrade needs, so they stay as
- * reported (and their spoke is not created for them). A client's change of their spec is applied here.
+ * reported (and their spoke is not created for them): they are not queued at start, and only a change of
+ * their spec (a new generation) queues them. Then this agent applies them.
  */
 function appliedElsewhere(mw: Readonly<KubeObject>): boolean {
   const applied = (mw.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Applied');
@@ -94,10 +95,9 @@ export class WorkAgent extends QueuedController {
     const t = hub.types.kind('ManifestWork');
     // The stored object, read only: the store copies what it is given to write.
     const mw = hub.peek(t, cluster, name);
-    if (!mw || (!this.applied.has(k) && appliedElsewhere(mw))) return;
     // A namespace without a simulated spoke is a cluster whose agent never answers: no status at all.
     const spoke = this.ctx.spokes.get(cluster);
-    if (!spoke) return;
+    if (!mw || !spoke) return;
     let record = this.applied.get(k);
     if (!record || record.generation !== mw.metadata.generation) {
       record = { generation: mw.metadata.generation, results: this.apply(spoke, mw) };
