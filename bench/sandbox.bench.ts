@@ -3,7 +3,10 @@
  * 3,500 ManagedClusters against the same hub at 3 (its peer), in one run.
  *
  * 1. start   startSandbox() to a served first request (GET /version, then a full LIST of managedclusters),
- *            3 clusters vs 3,500; per-cluster cost; heap used after start (after GC) for both.
+ *            3 clusters vs 3,500; per-cluster cost; heap used after start (after GC) for both. Then the
+ *            3,500-cluster ACM fleet (`fleet: acm`: add-on works, ManagedClusterAddOns, policies, ZTP CGUs)
+ *            against the plain 3,500, alternating which starts first, BENCH_ACM_ROUNDS rounds (2; 0 skips):
+ *            time, heap after start, objects per kind and the JSON bytes of its ManifestWorks.
  * 2. watches W watch streams on managedclusters (plain JSON; one Table-encoded, as kubectl asks; one
  *            watch-list: sendInitialEvents + bookmarks) while a writer labels every cluster, by merge PATCH
  *            over HTTPS (BENCH_CONCURRENCY requests in flight) and by writing the in-process Store. Measured:
@@ -41,7 +44,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Session } from 'node:inspector';
-import { startSandbox, type Sandbox, type StoreEvent } from '../src/sandbox';
+import { defaultScenario, hubContents, startSandbox, type HubContents, type Sandbox, type StoreEvent } from '../src/sandbox';
 import type { ResourceType } from '../src/sandbox/registry';
 import { DEFAULT_DURATIONS } from '../src/sandbox/scenario';
 
@@ -268,10 +271,10 @@ async function getJson(hub: Sandbox, path: string, agent?: https.Agent): Promise
 
 interface StartRun { clusters: number; startMs: number; versionMs: number; listMs: number; totalMs: number; items: number; heapAfter: number; hub: Sandbox }
 
-async function timedStart(clusters: number): Promise<StartRun> {
+async function timedStart(clusters: number, fleet?: 'acm'): Promise<StartRun> {
   const before = heap();
   const t0 = performance.now();
-  const hub = await startSandbox({ clusters });
+  const hub = await startSandbox(fleet ? { scenario: { ...defaultScenario(clusters), fleet } } : { clusters });
   const t1 = performance.now();
   await getJson(hub, '/version');
   const t2 = performance.now();
@@ -431,12 +434,39 @@ async function main(): Promise<void> {
   console.log(`total      ${ms(performance.now() - runStart)}; max RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 }
 
+const ACM_ROUNDS = Math.max(0, Number(process.env.BENCH_ACM_ROUNDS ?? 2));
+
+/** The ACM fleet's start against the plain fleet's, alternating which goes first; what the ACM hub holds, once. */
+type StartTimes = Omit<StartRun, 'hub'>;
+async function acmFleetRounds(): Promise<{ plain: StartTimes[]; acm: StartTimes[]; contents?: HubContents; contentsMs: number }> {
+  const plain: StartTimes[] = [];
+  const acm: StartTimes[] = [];
+  let contents: HubContents | undefined;
+  let contentsMs = 0;
+  for (let round = 0; round < ACM_ROUNDS; round++) {
+    for (const fleet of round % 2 ? (['acm', undefined] as const) : ([undefined, 'acm'] as const)) {
+      const run = await timedStart(CLUSTERS, fleet);
+      if (fleet && !contents) {
+        const t0 = performance.now();
+        contents = hubContents(run.hub.store);
+        contentsMs = performance.now() - t0;
+      }
+      // Only the numbers are kept: a stopped hub still referenced would weigh on every later measurement.
+      const { hub, ...times } = run;
+      (fleet ? acm : plain).push(times);
+      await hub.stop();
+    }
+  }
+  return { plain, acm, contents, contentsMs };
+}
+
 /** Parts 1-3: start, watches under a write storm, paging (no controllers). */
 async function hubParts(row: (...cells: string[]) => void): Promise<void> {
 
   // --- 1. start -------------------------------------------------------------------------------------------
   // One uncounted start first: it loads and compiles the hub's code, which neither measured start should pay.
   await (await startSandbox({ clusters: PEER_CLUSTERS })).stop();
+  const fleets = await acmFleetRounds();
   const peer = await timedStart(PEER_CLUSTERS);
   await peer.hub.stop();
   const big = await timedStart(CLUSTERS);
@@ -550,6 +580,16 @@ async function hubParts(row: (...cells: string[]) => void): Promise<void> {
   row('', 'ratio', `${(big.totalMs / peer.totalMs).toFixed(1)}x; ${(perCluster * 1000).toFixed(0)} µs per extra cluster`);
   row('', 'target', `${CLUSTERS} clusters served <= ${TARGET_START_MS / 1000} s: ${big.totalMs <= TARGET_START_MS ? 'met' : 'NOT met'} (${ms(big.totalMs)})`);
   row('heap', 'after start', `${mb(peer.heapAfter)} at ${PEER_CLUSTERS}, ${mb(big.heapAfter)} at ${CLUSTERS} (${(perClusterHeap / 1024).toFixed(1)} KB per cluster: ManagedCluster + Namespace + Secret)`);
+  if (fleets.acm.length) {
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
+    const each = (runs: StartTimes[]) => runs.map((r) => ms(r.totalMs)).join(', ');
+    const acmMs = med(fleets.acm.map((r) => r.totalMs));
+    const plainMs = med(fleets.plain.map((r) => r.totalMs));
+    row('acm', `${CLUSTERS}, fleet: acm`, `${ms(acmMs)} (rounds: ${each(fleets.acm)}) vs plain ${CLUSTERS}: ${ms(plainMs)} (${each(fleets.plain)}), ${(acmMs / plainMs).toFixed(1)}x, alternating which starts first`);
+    row('', 'heap', `${mb(med(fleets.acm.map((r) => r.heapAfter)))} after start vs ${mb(med(fleets.plain.map((r) => r.heapAfter)))} plain`);
+    const c = fleets.contents!;
+    row('', 'holds', `${c.total} objects (${Object.entries(c.objects).map(([k, n]) => `${k} ${n}`).join(', ')}); ${c.manifestWorks} ManifestWorks = ${mb(c.manifestWorkBytes)} of JSON (${(c.manifestWorkBytes / CLUSTERS / 1024).toFixed(0)} KB per cluster namespace; measured in ${ms(fleets.contentsMs)})`);
+  }
   row('', 'watching', `${mb(heapWatching)} heap used with the ${WATCHERS} watches open`);
   row('watch', 'open', `${WATCHERS} streams (${WATCHERS - 2} JSON, 1 Table, 1 watch-list with ${opened.initial['watch-list']} initial events) in ${ms(openMs)}`);
   const storms: [string, Storm, Storm | undefined, Delivery | undefined][] = [
