@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { FILE_NOT_LINTED, fileFailure, fixFile, lintFile, parseFile, recordById, registry, RULE_FAILURE, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
+import { FILE_NOT_LINTED, fileFailure, lintFile, RetiringLint, parseFile, recordById, registry, RULE_FAILURE, Workspace, type Finding, type LintOptions, type LvmsMode, type ParsedFile, type Severity } from '../core/index';
 import { collect, DEFAULT_MAX_BYTES } from './files';
 import { formatJson, formatSarif, formatText, summarize, type FileResult } from './format';
 import { eachArg, UsageError, type Io } from './io';
@@ -160,8 +160,15 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     const parsed = prev.files.filter((f) => f.text !== undefined).map((f) => parse(f.path, f.text!, (error) => input.ioErrors.push(`--previous ${f.path}: internal error, not read (please report it): ${error instanceof Error ? error.message : String(error)}`)));
     options.previous = new Workspace(parsed.filter((f): f is ParsedFile => !!f));
   }
-  const parsed = input.files.filter((f) => f.text !== undefined).map((f) => parse(f.path, f.text!, (error) => failed.set(f.path, failureFindings(error, options))));
-  let workspace = new Workspace(parsed.filter((f): f is ParsedFile => !!f));
+  // Files no cross-document rule reads again are linted as they are parsed and kept as facts (core/lint/retire.ts).
+  const texts = input.files.filter((f): f is typeof f & { text: string } => f.text !== undefined);
+  const readable = new Map(texts.map((f) => [f.path, f]));
+  const lint = new RetiringLint(texts, (path, text) => {
+    // Once parsed, a text is kept only where the workspace or a fix still needs it.
+    readable.get(path)!.text = '';
+    return parse(path, text, (error) => failed.set(path, failureFindings(error, options)));
+  }, options);
+  const workspace = lint.workspace;
   /** The hub's OADP ConfigMaps added to the workspace: reported, under their hub: paths, only when they have findings. */
   let hubFiles: ParsedFile[] = [];
   if (args.hub) {
@@ -172,7 +179,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       options.hub = hub.facts;
       options.previous = new Workspace(hub.previous);
       hubFiles = hub.configMaps;
-      workspace = new Workspace([...parsed.filter((f): f is ParsedFile => !!f), ...hubFiles]);
+      for (const file of hubFiles) workspace.set(file);
     } catch (error) {
       if (!(error instanceof HubProblem)) throw error;
       // One line, and nothing linted: a check "against the hub" that could not reach it must not look clean.
@@ -185,10 +192,10 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   if (args.fix) {
     fixed = 0;
     for (const file of input.files) {
-      if (file.text === undefined || failed.has(file.path)) continue;
+      if (!readable.has(file.path) || failed.has(file.path)) continue;
       let result: { text: string; applied: number };
       try {
-        result = fixFile(file.path, workspace, options);
+        result = lint.fix(file.path, options);
       } catch (error) {
         failed.set(file.path, failureFindings(error, options));
         continue;
@@ -200,8 +207,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   }
 
   const results: FileResult[] = input.files.map((file) => {
-    if (file.text === undefined) return { path: file.path, findings: [fileFinding(file.problem ?? 'not linted')] };
-    return { path: file.path, findings: failed.get(file.path) ?? lintFile(workspace.get(file.path)!, workspace, options) };
+    if (!readable.has(file.path)) return { path: file.path, findings: [fileFinding(file.problem ?? 'not linted')] };
+    return { path: file.path, findings: failed.get(file.path) ?? lint.lint(file.path, options) };
   });
   for (const file of hubFiles) {
     const findings = lintFile(file, workspace, options);

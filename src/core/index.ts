@@ -7,6 +7,7 @@ export { YAML_SYNTAX, EMBEDDED_YAML, ALIAS_BOMB, TOO_DEEP, RULE_FAILURE, FILE_NO
 export { MAX_DEPTH } from './yaml/depth';
 export { parseIncremental, documentStarts, type IncrementalFile } from './yaml/incremental';
 export { applyEdits, applyFixes, autofixEdits, fixFile } from './lint/fix';
+export { RetiringLint } from './lint/retire';
 export { allRules, ruleById, registry, recordById, isBuiltin, CORE_CHECK_IDS } from './rules/index';
 export { ruleAnchor, rulesMarkdown } from './rules/docs';
 /** Rule records that the layers above name (spell their ids as `<record>.id`); every rule is in src/core/rules/<name>.ts. */

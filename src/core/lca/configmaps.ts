@@ -2,7 +2,7 @@ import { isMap } from 'yaml';
 import { deref, getMap, getSeq, getString, stringItems } from '../yaml/ast';
 import type { Resource } from '../yaml/parse';
 import { perResource } from '../yaml/memo';
-import type { Workspace } from '../yaml/workspace';
+import { isRetired, type Workspace } from '../yaml/workspace';
 import { LCA_NAMESPACE } from './names';
 import { TOPOLVM_DRIVER } from '../kube/types';
 
@@ -164,7 +164,8 @@ export function oadpSetsOf(ws: Workspace, resource: Resource): OadpSet[] {
 
 /** Evidence that the clusters use LVM Storage, found in the files. */
 export interface LvmsEvidence {
-  resource: Resource;
+  /** The file of the resource that is the evidence. */
+  path: string;
   why: string;
 }
 
@@ -201,10 +202,13 @@ export function lvmsEvidence(ws: Workspace): LvmsEvidence | undefined {
     // Objects that exist only where LVM Storage runs are the best evidence; Velero filters that merely
     // mention logical volumes come last, so messages point at the LVMCluster or StorageClass when there is one.
     let weak: LvmsEvidence | undefined;
-    for (const r of ws.resources()) {
-      const found = evidenceOf(r);
-      if (found?.strong) return { resource: r, why: found.why };
-      if (found && !weak) weak = { resource: r, why: found.why };
+    for (const file of ws.entries()) {
+      // A file held as facts only keeps each resource's evidence (rules/facts.ts), in the same order.
+      const found = isRetired(file) ? file.retired.map((r) => r.lvms) : file.resources.map(evidenceOf);
+      for (const evidence of found) {
+        if (evidence?.strong) return { path: file.path, why: evidence.why };
+        if (evidence && !weak) weak = { path: file.path, why: evidence.why };
+      }
     }
     return weak;
   });
@@ -215,6 +219,6 @@ export function lvmsInUse(ws: Workspace, mode: LvmsMode | undefined): { inUse: b
   if (mode === 'on') return { inUse: true, why: 'LVM Storage is declared in use (ibgu.lvms / --lvms on)' };
   if (mode === 'off') return { inUse: false, why: '' };
   const evidence = lvmsEvidence(ws);
-  return evidence ? { inUse: true, why: `LVM Storage is in use (${evidence.why}, in ${evidence.resource.path})` } : { inUse: false, why: '' };
+  return evidence ? { inUse: true, why: `LVM Storage is in use (${evidence.why}, in ${evidence.path})` } : { inUse: false, why: '' };
 }
 

@@ -1,11 +1,13 @@
 import { perResource } from '../yaml/memo';
 import { configMapRefs, evidenceOf } from '../lca/configmaps';
+import { mayGenerate } from '../yaml/kustomize';
 import { backupCoversVolumes } from './support/lvms';
 import { getMap, getString } from '../yaml/ast';
 import { refused } from '../yaml/parse';
 import { generatedBy } from '../yaml/kustomize';
 import type { LintOptions } from './types';
-import type { Workspace } from '../yaml/workspace';
+import { isRetired, type RetiredFile, type Workspace } from '../yaml/workspace';
+import type { ParsedFile, ResourceType } from '../yaml/parse';
 
 /**
  * What a resource tells the cross-document rules about itself: identity, ConfigMap references, OADP
@@ -45,7 +47,7 @@ const generations = new WeakMap<Workspace, { facts: string; generation: number }
 /** A short key that changes whenever a fact of any resource, or an option those rules read, changes. */
 export function workspaceFactsKey(ws: Workspace, options: LintOptions): string {
   const generation = ws.derive('factsGeneration', () => {
-    const facts = ws.resources().map(factsOf).join('\n');
+    const facts = ws.entries().flatMap((f) => (isRetired(f) ? f.retired.map((r) => r.facts) : f.resources.map(factsOf))).join('\n');
     const last = generations.get(ws);
     // One comparison per workspace change, not one per resource and rule.
     if (last && last.facts === facts) return last.generation;
@@ -54,4 +56,32 @@ export function workspaceFactsKey(ws: Workspace, options: LintOptions): string {
     return next.generation;
   });
   return `${options.lvms ?? 'auto'}|${options.previous ? idOf(options.previous) : 0}|${options.hub ? idOf(options.hub) : 0}|${generation}`;
+}
+
+/**
+ * The types cross-document rules look up in other documents (the workspace's `ofType`, `find`, `named`
+ * and the OADP sets read only these); of every other resource they read its LVM Storage evidence alone.
+ */
+export const READ_ACROSS: ReadonlySet<ResourceType> = new Set<ResourceType>(['IBGU', 'IBU', 'ConfigMap', 'Backup', 'Restore']);
+
+/**
+ * Whether no cross-document rule reads this file beyond its facts, and no rule checking it reads other
+ * documents: no resource of a type in READ_ACROSS, not a kustomization with generators, not taken by a configMapGenerator
+ * (`taken`, kustomize.ts `generatorInputs`). Its findings are then the same in any workspace, and the
+ * workspace may hold it as facts only (`retire`). test/core/lint/retire.test.ts holds the rules to that.
+ */
+export function standsAlone(file: ParsedFile, taken: (path: string) => boolean): boolean {
+  if (mayGenerate(file) || taken(file.path)) return false;
+  return file.resources.every((r) => !READ_ACROSS.has(r.type) && !r.yaml.embedding);
+}
+
+/** The facts of a file, for a workspace that lets its tree go. */
+export function retire(file: ParsedFile): RetiredFile {
+  return {
+    path: file.path,
+    retired: file.resources.map((r) => {
+      const lvms = evidenceOf(r);
+      return { type: r.type, facts: factsOf(r), ...(lvms ? { lvms: { strong: lvms.strong, why: lvms.why } } : {}) };
+    }),
+  };
 }

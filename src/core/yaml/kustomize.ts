@@ -43,6 +43,37 @@ export const MAX_GENERATED_BYTES = 1024 * 1024;
 
 const KUSTOMIZATION_FILE = /(^|[/\\])(kustomization\.ya?ml|Kustomization)$/;
 
+/** Whether kustomize would read the file at this path as a kustomization. */
+export const isKustomizationPath = (path: string): boolean => KUSTOMIZATION_FILE.test(path);
+
+/** Whether `applyKustomize` may change this file: a kustomization that mentions configMapGenerator at all. */
+export function mayGenerate(file: ParsedFile): boolean {
+  return KUSTOMIZATION_FILE.test(file.path) && file.text.includes('configMapGenerator') && !!kustomizationRoot(file);
+}
+
+/**
+ * Which paths the configMapGenerators of these kustomizations take (found or not, within size or not):
+ * the files `applyKustomize` may embed, so their trees must stay.
+ */
+export function generatorInputs(kustomizations: readonly ParsedFile[]): (path: string) => boolean {
+  const keys = new Set<string>();
+  for (const k of kustomizations) {
+    const found = KUSTOMIZATION_FILE.test(k.path) ? kustomizationRoot(k) : undefined;
+    if (!found) continue;
+    const anchors = found.doc.anchors;
+    for (const item of getSeq(found.root, 'configMapGenerator', anchors)?.items ?? []) {
+      for (const file of getSeq(asMap(item, anchors), 'files', anchors)?.items ?? []) {
+        const s = asScalar(file, anchors);
+        if (!s || typeof s.value !== 'string') continue;
+        const eq = s.value.indexOf('=');
+        const resolved = resolve(k.path, eq > 0 ? s.value.slice(eq + 1) : s.value);
+        if (typeof resolved === 'string') keys.add(resolved);
+      }
+    }
+  }
+  return (path) => keys.has(lookupKey(path));
+}
+
 /** The files as kustomize would build them: each kustomization gains its generated ConfigMaps, the files they take are embedded. */
 export function applyKustomize(files: ParsedFile[]): ParsedFile[] {
   const kustomizations = files.filter((f) => KUSTOMIZATION_FILE.test(f.path) && kustomizationRoot(f));
