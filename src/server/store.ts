@@ -156,7 +156,12 @@ export class Store {
       const bytes = stat.size > maxBytes ? undefined : await fs.readFile(file);
       this.changes++;
       if (!bytes || isBinary(bytes)) this.workspace.delete(uri);
-      else this.workspace.set(parseIncremental(uri, bytes.toString('utf8')));
+      else {
+        // From the version held (the closed document's, or an older read): unchanged documents keep their
+        // resource objects, so the lint cache still answers for them when the file is opened again.
+        const base = this.workspace.get(uri) as IncrementalFile | undefined;
+        this.workspace.set(parseIncremental(uri, bytes.toString('utf8'), base && 'chunks' in base ? base : undefined));
+      }
     } catch {
       this.changes++;
       this.workspace.delete(uri);
