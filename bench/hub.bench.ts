@@ -100,18 +100,18 @@ function hubThread(): void {
         let seen: { name: string; batch: number; batchCount: number } | undefined;
         let reachedAt: number | undefined;
         while (performance.now() - t0 < m.timeoutMs) {
-          const running = hub!.store.list(CGU).map((c) => ({ name: c.metadata.name, batch: c.status?.status?.currentBatch ?? 0, batchCount: c.status?.remediationPlan?.length ?? 0 })).sort((a, b) => b.batch - a.batch)[0];
+          const running = hub!.store.peekList(CGU).map((c) => ({ name: c.metadata.name, batch: c.status?.status?.currentBatch ?? 0, batchCount: c.status?.remediationPlan?.length ?? 0 })).sort((a, b) => b.batch - a.batch)[0];
           seen = running ?? seen;
           // A little into the batch, so that the work agent has reported on most ManifestWorks.
           if (running && running.batch >= m.batch) reachedAt ??= performance.now();
-          if (reachedAt !== undefined && performance.now() - reachedAt >= 300 && hub!.store.list(MW).length > 0) break;
+          if (reachedAt !== undefined && performance.now() - reachedAt >= 300 && hub!.store.peekList(MW).length > 0) break;
           await new Promise((r) => setTimeout(r, 20));
         }
         hub!.controllers!.pause();
         post({
           msg: 'paused', reached: reachedAt !== undefined, step: seen?.name ?? '-', batch: seen?.batch ?? 0, batchCount: seen?.batchCount ?? 0,
-          cgus: hub!.store.list(CGU).length, manifestWorks: hub!.store.list(MW).length, waitedMs: performance.now() - t0,
-          objects: hub!.store.types.types.reduce((n, t) => n + hub!.store.list(t).length, 0),
+          cgus: hub!.store.peekList(CGU).length, manifestWorks: hub!.store.peekList(MW).length, waitedMs: performance.now() - t0,
+          objects: hub!.store.types.types.reduce((n, t) => n + hub!.store.peekList(t).length, 0),
         });
         break;
       }
