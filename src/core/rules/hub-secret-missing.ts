@@ -11,7 +11,7 @@ export const hubSecretMissingRule = defineRule({
   docs: 'Checked against a live hub only: by `ibgu lint --hub` (the hub of the kubeconfig context), in the editor while a hub is connected (refreshed by a watch of the object), and before Apply: the Secret an IBGU with a Prep step names in `ibuSpec.seedImageRef.pullSecretRef.name` must exist on the hub in the IBGU\'s own namespace (TALM reads it there, whatever namespace the clusters use, and writes it to `openshift-lifecycle-agent` on each cluster). A missing one is skipped, and Prep fails later on every cluster when LCA pulls the seed image. Create the Secret in the IBGU\'s namespace on the hub before applying the IBGU.',
   appliesTo: ['IBGU'],
   // Workspace-scoped: editors keep a document rule's result while the text is unchanged, and the hub's facts
-  // change under an unchanged text (the ConfigMap is created). The facts key includes the hub facts.
+  // change under an unchanged text (the Secret is created). The facts key includes the hub facts.
   scope: 'workspace',
   needs: 'hub',
   check(resource, ctx) {
