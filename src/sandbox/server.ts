@@ -150,6 +150,7 @@ export function startServer(hub: ApiSurface, spokes: Spokes, pki: SandboxPki, po
     const slash = rest.indexOf('/');
     const name = decodeComponent(slash < 0 ? rest : rest.slice(0, slash), 'path');
     const surface = spokes.get(name);
+    surface?.store.readByClient();
     return surface ? { surface, path: slash < 0 ? '/' : rest.slice(slash) } : undefined;
   }
 

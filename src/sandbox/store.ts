@@ -103,6 +103,8 @@ export class Store {
   private history: StoreEvent[] = [];
   /** Watches and continue tokens at or below this resourceVersion can no longer be served. */
   private compactedRv = 0;
+  /** False until `readByClient`, for a store that keeps its history only once a client has read from it. */
+  private keepsHistory: boolean;
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
   /**
@@ -111,9 +113,24 @@ export class Store {
    */
   static freezeObjects = process.env.IBGU_SANDBOX_FREEZE === '1';
 
-  /** `types`: what this API server serves (the hub's types by default, or a spoke's). */
-  constructor(readonly types: ApiTypes = HUB) {
+  /**
+   * `types`: what this API server serves (the hub's types by default, or a spoke's). `history: 'once-read'`:
+   * no history is kept until `readByClient` is first called (see there).
+   */
+  constructor(readonly types: ApiTypes = HUB, options: { history?: 'always' | 'once-read' } = {}) {
     for (const t of types.types) this.objects.set(t, new Map());
+    this.keepsHistory = options.history !== 'once-read';
+  }
+
+  /**
+   * A client is reading from this store (any request to its API server): from now on the history is kept.
+   * Until then no client holds a resourceVersion of this store to watch or continue from, so the history
+   * would serve nobody: each write compacts it instead, and a watch from an earlier resourceVersion would get
+   * 410 Expired, as from one past a real API server's watch cache. The simulated spokes are such stores: the
+   * controllers subscribe in-process, and 3,500 histories no client reads were most of a fleet run's heap.
+   */
+  readByClient(): void {
+    this.keepsHistory = true;
   }
 
   currentRv(): number {
@@ -416,7 +433,8 @@ export class Store {
   }
 
   private emit(event: StoreEvent): void {
-    this.history.push(event);
+    if (!this.keepsHistory) this.compactedRv = event.rv;
+    else this.history.push(event);
     if (this.history.length > HISTORY_LIMIT) this.compactedRv = this.history.splice(0, this.history.length - HISTORY_LIMIT).pop()!.rv;
     for (const l of [...this.listeners]) l(event);
   }

@@ -67,7 +67,7 @@ export class Spokes {
   get(name: string): ApiSurface | undefined {
     let surface = this.surfaces.get(name);
     if (surface || !this.names.has(name)) return surface;
-    const store = new Store(SPOKE);
+    const store = new Store(SPOKE, { history: 'once-read' });
     this.seed(name, store);
     surface = createSurface(name, store);
     this.surfaces.set(name, surface);

@@ -9,6 +9,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import * as https from 'node:https';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { waitFor } from '../helpers/wait';
+import { rawCall } from '../helpers/raw-https';
 
 const LIMIT = 256 * 1024;
 const CM_PATH = '/api/v1/namespaces/default/configmaps';
@@ -81,3 +82,51 @@ describe('watch fan-out', { timeout: 60_000 }, () => {
     assert.ok(fast.every((w) => !w.ended), 'the fast watchers stay open');
   });
 });
+
+describe('a spoke keeps its watch history once a client has read from it', { timeout: 60_000 }, () => {
+  test('writes before the first request leave no history (410 from an earlier resourceVersion); after it, a watch from the listed version gets every event', async () => {
+    const name = hub.scenario.clusters[0]!.name;
+    const spoke = hub.spoke(name)!;
+    const cm = spoke.store.types.kind('ConfigMap');
+    const base = `${hub.spokeAccess(name).url}/api/v1/namespaces/default/configmaps`.slice(hub.url.length);
+    const seededRv = spoke.store.currentRv();
+    // In-process writes, as the simulated controllers make them: nobody has read this spoke yet.
+    for (let i = 0; i < 3; i++) spoke.store.create(cm, 'default', { metadata: { name: `before-${i}` } }, { fieldManager: 'test' });
+    assert.equal(spoke.store.eventsSince(seededRv), undefined, 'no history is kept for a spoke nobody has read');
+    const token = hub.spokeAccess(name).token;
+    const listed = await rawCall(hub, 'GET', base, { token });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.body.items.map((o: any) => o.metadata.name).filter((n: string) => n.startsWith('before-')), ['before-0', 'before-1', 'before-2']);
+    const rv = listed.body.metadata.resourceVersion;
+    // A resourceVersion from before the first read is past the (empty) history: 410 Expired on the stream.
+    const expired = await spokeWatch(name, `${base}?watch=true&resourceVersion=${seededRv}`);
+    await waitFor('the expired watch to end', () => expired.ended);
+    assert.match(lines(expired)[0]!, /"code":410/);
+    // From the listed version: the history is kept now, so a later watch from it replays what came after.
+    spoke.store.create(cm, 'default', { metadata: { name: 'after-0' } }, { fieldManager: 'test' });
+    spoke.store.delete(cm, 'default', 'before-1');
+    const w = await spokeWatch(name, `${base}?watch=true&resourceVersion=${rv}`);
+    await waitFor('both events replayed', () => lines(w).length >= 2);
+    assert.deepEqual(lines(w).map((l) => { const e = JSON.parse(l); return `${e.type} ${e.object.metadata.name}`; }), ['ADDED after-0', 'DELETED before-1']);
+    w.res.destroy();
+    // The hub keeps its history from the start.
+    assert.notEqual(hub.store.eventsSince(0), undefined);
+  });
+});
+
+function spokeWatch(name: string, path: string): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const chunks: string[] = [];
+    const req = https.request(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${hub.spokeAccess(name).token}` }, ca: hub.caPem, agent: false }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`watch status ${res.statusCode}`));
+      res.setEncoding('utf8');
+      const raw: Raw = { text: () => chunks.join(''), res, ended: false };
+      res.on('data', (c: string) => chunks.push(c));
+      res.on('end', () => (raw.ended = true));
+      resolve(raw);
+    });
+    requests.push(req);
+    req.on('error', reject);
+    req.end();
+  });
+}
