@@ -43,10 +43,28 @@ export function printPath(path: FieldPath): string {
   }).join('');
 }
 
+const NO_CHILDREN: ReadonlyMap<PathElement, FieldSet> = new Map();
+
+/**
+ * A node of a set of paths. Sets are built by `insert` (and `fromFieldsV1`) and never changed afterwards, so
+ * the operations share the nodes of their inputs where a subtree comes through unchanged (a union with a
+ * side absent, a difference with nothing to take away) instead of copying them: an ownership update touches
+ * only the paths that changed, not every field the managers own. No node below the root is ever empty.
+ */
 export class FieldSet {
   /** The path leading to this node is itself in the set. */
   member = false;
-  readonly children = new Map<PathElement, FieldSet>();
+  /** Created on the first child: most nodes are leaves. */
+  private kids: Map<PathElement, FieldSet> | undefined;
+
+  get children(): ReadonlyMap<PathElement, FieldSet> {
+    return this.kids ?? NO_CHILDREN;
+  }
+
+  /** Adds a child while the set is being built (never to a set already handed out). */
+  setChild(pe: PathElement, child: FieldSet): void {
+    (this.kids ??= new Map()).set(pe, child);
+  }
 
   static of(...paths: FieldPath[]): FieldSet {
     const s = new FieldSet();
@@ -59,8 +77,8 @@ export class FieldSet {
     if (!path.length) return;
     let node: FieldSet = this;
     for (const pe of path) {
-      let next = node.children.get(pe);
-      if (!next) node.children.set(pe, (next = new FieldSet()));
+      let next = node.kids?.get(pe);
+      if (!next) node.setChild(pe, (next = new FieldSet()));
       node = next;
     }
     node.member = true;
@@ -78,31 +96,16 @@ export class FieldSet {
   }
 
   get empty(): boolean {
-    if (this.member) return false;
-    for (const c of this.children.values()) if (!c.empty) return false;
-    return true;
-  }
-
-  private static combine(a: FieldSet | undefined, b: FieldSet | undefined, member: (am: boolean, bm: boolean) => boolean, keepA: boolean, keepB: boolean): FieldSet {
-    const out = new FieldSet();
-    out.member = member(!!a?.member, !!b?.member);
-    const keys = new Set([...(a?.children.keys() ?? []), ...(b?.children.keys() ?? [])]);
-    for (const k of keys) {
-      const ca = a?.children.get(k);
-      const cb = b?.children.get(k);
-      if ((!ca && !keepB) || (!cb && !keepA)) continue;
-      const c = FieldSet.combine(ca, cb, member, keepA, keepB);
-      if (!c.empty) out.children.set(k, c);
-    }
-    return out;
+    return !this.member && !this.kids?.size;
   }
 
   /** Every member of this set is one of `o` (without building the difference). */
   subsetOf(o: FieldSet): boolean {
+    if (this === o) return true;
     if (this.member && !o.member) return false;
     for (const [k, c] of this.children) {
       const other = o.children.get(k);
-      if (other ? !c.subsetOf(other) : !c.empty) return false;
+      if (!other || !c.subsetOf(other)) return false;
     }
     return true;
   }
@@ -113,39 +116,69 @@ export class FieldSet {
     const [small, large] = this.children.size <= o.children.size ? [this, o] : [o, this];
     for (const [k, c] of small.children) {
       const other = large.children.get(k);
-      if (other && c.intersects(other)) return true;
+      if (other && (other === c || c.intersects(other))) return true;
     }
     return false;
   }
 
   union(o: FieldSet): FieldSet {
-    return FieldSet.combine(this, o, (a, b) => a || b, true, true);
+    if (this === o || o.empty) return this;
+    if (this.empty) return o;
+    const out = new FieldSet();
+    out.member = this.member || o.member;
+    for (const [k, c] of this.children) {
+      const oc = o.children.get(k);
+      out.setChild(k, oc ? c.union(oc) : c);
+    }
+    for (const [k, oc] of o.children) if (!this.children.has(k)) out.setChild(k, oc);
+    return out;
   }
 
   intersection(o: FieldSet): FieldSet {
-    return FieldSet.combine(this, o, (a, b) => a && b, false, false);
-  }
-
-  /** Members of this set that are not members of `o`, path by path (fieldpath.Set.Difference). */
-  difference(o: FieldSet): FieldSet {
-    return FieldSet.combine(this, o, (a, b) => a && !b, true, false);
-  }
-
-  /** Drops every path that is in `o` or under a path in `o` (fieldpath.Set.RecursiveDifference, used by reset-field filters). */
-  recursiveDifference(o: FieldSet): FieldSet {
+    if (this === o) return this;
     const out = new FieldSet();
-    out.member = this.member && !o.member;
-    if (o.member) return new FieldSet();
-    for (const [k, c] of this.children) {
-      const oc = o.children.get(k);
-      const r = oc ? c.recursiveDifference(oc) : c.copy();
-      if (!r.empty) out.children.set(k, r);
+    out.member = this.member && o.member;
+    const [small, large] = this.children.size <= o.children.size ? [this, o] : [o, this];
+    for (const [k, c] of small.children) {
+      const other = large.children.get(k);
+      if (!other) continue;
+      const i = c.intersection(other);
+      if (!i.empty) out.setChild(k, i);
     }
     return out;
   }
 
+  /** Members of this set that are not members of `o`, path by path (fieldpath.Set.Difference). */
+  difference(o: FieldSet): FieldSet {
+    if (this === o) return new FieldSet();
+    if (!(this.member && o.member) && !this.intersects(o)) return this;
+    const out = new FieldSet();
+    out.member = this.member && !o.member;
+    for (const [k, c] of this.children) {
+      const oc = o.children.get(k);
+      const d = oc ? c.difference(oc) : c;
+      if (!d.empty) out.setChild(k, d);
+    }
+    return out;
+  }
+
+  /** Drops every path that is in `o` or under a path in `o` (fieldpath.Set.RecursiveDifference, used by reset-field filters). */
+  recursiveDifference(o: FieldSet): FieldSet {
+    if (o.member) return new FieldSet();
+    if (!o.kids?.size) return this;
+    const out = new FieldSet();
+    out.member = this.member;
+    for (const [k, c] of this.children) {
+      const oc = o.children.get(k);
+      const r = oc ? c.recursiveDifference(oc) : c;
+      if (!r.empty) out.setChild(k, r);
+    }
+    return out;
+  }
+
+  /** The same set (sets are never changed once built, so there is nothing to copy). */
   copy(): FieldSet {
-    return this.union(new FieldSet());
+    return this;
   }
 
   private sortedChildren(): [PathElement, FieldSet][] {
@@ -192,6 +225,6 @@ function read(node: FieldSet, v: unknown, root: boolean): void {
     if (k[0] === 'i' && !/^i:(0|[1-9][0-9]*)$/.test(k)) throw new Error(`bad index "${k}"`);
     const c = new FieldSet();
     read(c, child, false);
-    node.children.set(k, c);
+    node.setChild(k, c);
   }
 }

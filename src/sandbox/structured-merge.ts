@@ -77,15 +77,23 @@ export function toFieldSet(value: JsonObject, schema: FieldSchema): FieldSet {
 
 export interface Comparison { added: FieldSet; modified: FieldSet; removed: FieldSet }
 
+/** A path as the walk goes down: each level points at the one above, made into an array only when inserted. */
+type Trail = { pe: PathElement; up: Trail } | undefined;
+function pathOf(t: Trail): PathElement[] {
+  const out: PathElement[] = [];
+  for (let x = t; x; x = x.up) out.push(x.pe);
+  return out.reverse();
+}
+
 /** What changed from `lhs` to `rhs`, as typed/compare.go records it (a new map or list item is added itself, with its fields). */
 export function compare(lhs: JsonObject, rhs: JsonObject, schema: FieldSchema): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  const leaf = (l: Json | undefined, r: Json | undefined, path: PathElement[]) => {
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
-    else if (!deepEqual(l, r)) c.modified.insert(path);
+  const leaf = (l: Json | undefined, r: Json | undefined, path: Trail) => {
+    if (l === undefined) c.added.insert(pathOf(path));
+    else if (r === undefined) c.removed.insert(pathOf(path));
+    else if (!deepEqual(l, r)) c.modified.insert(pathOf(path));
   };
-  const walk = (l: Json | undefined, r: Json | undefined, path: PathElement[], sp: string): void => {
+  const walk = (l: Json | undefined, r: Json | undefined, path: Trail, sp: string): void => {
     // Objects never change in place here, so one reference on both sides is an unchanged subtree.
     if (l === r) return;
     const probe = r === undefined ? l : r;
@@ -100,34 +108,38 @@ export function compare(lhs: JsonObject, rhs: JsonObject, schema: FieldSchema): 
           const m = new Map<PathElement, Json[]>();
           for (const item of list) {
             const pe = itemElement(lt, item, sp);
-            m.set(pe, [...(m.get(pe) ?? []), item]);
+            const same = m.get(pe);
+            if (same) same.push(item);
+            else m.set(pe, [item]);
           }
           return m;
         };
         const li = index(ll);
         const ri = index(rl);
-        for (const pe of new Set([...li.keys(), ...ri.keys()])) {
-          const ls = li.get(pe) ?? [];
-          const rs = ri.get(pe) ?? [];
+        const item = (pe: PathElement, ls: Json[], rs: Json[]) => {
           // Duplicated keys compare as one atomic value (compare.go's duplicates cases).
-          if (ls.length > 1 || rs.length > 1) leaf(ls.length ? ls : undefined, rs.length ? rs : undefined, [...path, pe]);
-          else walk(ls[0], rs[0], [...path, pe], `${sp}[]`);
-        }
+          if (ls.length > 1 || rs.length > 1) leaf(ls.length ? ls : undefined, rs.length ? rs : undefined, { pe, up: path });
+          else walk(ls[0], rs[0], { pe, up: path }, `${sp}[]`);
+        };
+        for (const [pe, ls] of li) item(pe, ls, ri.get(pe) ?? []);
+        for (const [pe, rs] of ri) if (!li.has(pe)) item(pe, [], rs);
       }
     } else if (isObject(probe) && (l === undefined || isObject(l)) && (r === undefined || isObject(r))) {
       const lm = (l as JsonObject | undefined) ?? {};
       const rm = (r as JsonObject | undefined) ?? {};
-      const empty = !Object.keys(lm).length && !Object.keys(rm).length;
-      if (!(path.length && schema.atomicMap(sp)) && !empty) {
+      const lk = Object.keys(lm);
+      const rk = Object.keys(rm);
+      if (!(path && schema.atomicMap(sp)) && (lk.length || rk.length)) {
         isLeaf = false;
-        for (const k of new Set([...Object.keys(lm), ...Object.keys(rm)])) walk(own(lm, k), own(rm, k), [...path, `f:${k}`], childPath(sp, k));
+        for (const k of lk) walk(own(lm, k), own(rm, k), { pe: `f:${k}`, up: path }, childPath(sp, k));
+        for (const k of rk) if (!Object.prototype.hasOwnProperty.call(lm, k)) walk(undefined, own(rm, k), { pe: `f:${k}`, up: path }, childPath(sp, k));
       }
     }
     if (isLeaf) return leaf(l, r, path);
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
+    if (l === undefined) c.added.insert(pathOf(path));
+    else if (r === undefined) c.removed.insert(pathOf(path));
   };
-  walk(lhs, rhs, [], '');
+  walk(lhs, rhs, undefined, '');
   return c;
 }
 
@@ -239,7 +251,7 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, schema: FieldSchema):
       const csp = isField ? childPath(sp, pe.slice(2)) : `${sp}[]`;
       const c = walk(child, csp);
       if (isField && named && child.children.size) c.member = true;
-      out.children.set(pe, c);
+      out.setChild(pe, c);
     }
     return out;
   };
