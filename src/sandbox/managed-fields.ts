@@ -45,10 +45,19 @@ function identifier(o: Pick<Owner, 'manager' | 'operation' | 'apiVersion' | 'sub
  */
 const decoded = new WeakMap<object, FieldSet>();
 
+/** Stored managedFields read before, as identifiers and owners (copied on each read: an update changes its owners). */
+const decodedEntries = new WeakMap<object, [string, Owner][]>();
+
 /** internal/managedfields.go DecodeManagedFields: throws on an entry the API server cannot read. */
 function decode(entries: unknown): Owners {
+  if (!Array.isArray(entries)) return new Map();
+  let read = decodedEntries.get(entries);
+  if (!read) decodedEntries.set(entries, (read = [...decodeOnce(entries as JsonObject[])]));
+  return new Map(read.map(([id, o]) => [id, { ...o }]));
+}
+
+function decodeOnce(entries: JsonObject[]): Owners {
   const owners: Owners = new Map();
-  if (!Array.isArray(entries)) return owners;
   entries.forEach((e: JsonObject, i) => {
     if (!e || typeof e !== 'object') throw new Error('not an object');
     if (e.operation !== 'Apply' && e.operation !== 'Update') throw new Error('operation must be `Apply` or `Update`');

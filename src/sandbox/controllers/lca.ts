@@ -121,7 +121,7 @@ export class Lca extends QueuedController {
   }
 
   /** Writes the IBU's status through the subresource, stamping conditions as LCA does; returns the result. */
-  private writeStatus(spoke: ApiSurface, change: (ibu: IbuObject) => IbuObject): KubeObject {
+  private writeStatus(spoke: ApiSurface, change: (ibu: IbuObject) => IbuObject): Readonly<KubeObject> {
     const t = spoke.types.kind('ImageBasedUpgrade');
     const current = spoke.store.peek(t, undefined, 'upgrade')!;
     const next = change(current as IbuObject) as KubeObject;
@@ -134,7 +134,9 @@ export class Lca extends QueuedController {
       return { ...rest, lastTransitionTime: unchanged ? (prev.lastTransitionTime ?? now) : now, observedGeneration: current.metadata.generation };
     });
     const status = { ...(next.status ?? {}), conditions, observedGeneration: current.metadata.generation };
-    return spoke.store.update(t, undefined, 'upgrade', { ...current, status }, { subresource: 'status', fieldManager: LCA }).object;
+    spoke.store.update(t, undefined, 'upgrade', { ...current, status }, { subresource: 'status', fieldManager: LCA });
+    // The stored result, read only (the update's own result would be a copy).
+    return spoke.store.peek(t, undefined, 'upgrade')!;
   }
 
   private history(spoke: ApiSurface, change: (h: KubeObject[]) => KubeObject[]): void {
