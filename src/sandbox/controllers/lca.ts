@@ -58,6 +58,8 @@ function errorText(error: unknown): string {
 export class Lca extends QueuedController {
   private readonly queue: WorkQueue;
   private readonly states = new Map<string, SpokeState>();
+  /** Per spoke, inside `oneWrite`: the IBU status to write when the pass ends. */
+  private readonly pending = new Map<string, KubeObject | undefined>();
   private readonly plans: Map<string, ClusterPlan>;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -94,6 +96,10 @@ export class Lca extends QueuedController {
   private reconcile(cluster: string): void {
     const spoke = this.ctx.spokes.get(cluster);
     if (!spoke) return;
+    this.oneWrite(spoke, () => this.reconcileSpoke(spoke, cluster));
+  }
+
+  private reconcileSpoke(spoke: ApiSurface, cluster: string): void {
     const t = spoke.types.kind('ImageBasedUpgrade');
     let ibu = spoke.store.peek(t, undefined, 'upgrade');
     const state = this.state(cluster);
@@ -120,10 +126,43 @@ export class Lca extends QueuedController {
     }
   }
 
-  /** Writes the IBU's status through the subresource, stamping conditions as LCA does; returns the result. */
+  /**
+   * Runs `work` as one pass of LCA's reconcile: the status changes it makes are written once, at its end.
+   * LCA's Reconcile changes the IBU's status in memory (conditions, history, messages) and updates it once
+   * after handling the stage (openshift-kni/lifecycle-agent controllers/ibu_controller.go, "Update status"
+   * after handleStage); writing each change on its own made three to four writes of every stage step.
+   */
+  private oneWrite(spoke: ApiSurface, work: () => void): void {
+    if (this.pending.has(spoke.name)) return work();
+    const t = spoke.types.kind('ImageBasedUpgrade');
+    const before = spoke.store.peek(t, undefined, 'upgrade');
+    if (!before) return work();
+    this.pending.set(spoke.name, before.status);
+    try {
+      work();
+    } finally {
+      const status = this.pending.get(spoke.name);
+      this.pending.delete(spoke.name);
+      const current = spoke.store.peek(t, undefined, 'upgrade');
+      if (current && status !== current.status) spoke.store.update(t, undefined, 'upgrade', { ...current, status }, { subresource: 'status', fieldManager: LCA });
+    }
+  }
+
+  /** The IBU's status as this pass has it: the one still to write inside `oneWrite`, else the stored one. */
+  private statusOf(spoke: ApiSurface): KubeObject | undefined {
+    if (this.pending.has(spoke.name)) return this.pending.get(spoke.name);
+    return spoke.store.peek(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')?.status;
+  }
+
+  /**
+   * Writes the IBU's status through the subresource, stamping conditions as LCA does; returns the result.
+   * Inside `oneWrite` the status is only kept, and written when the pass ends.
+   */
   private writeStatus(spoke: ApiSurface, change: (ibu: IbuObject) => IbuObject): Readonly<KubeObject> {
     const t = spoke.types.kind('ImageBasedUpgrade');
-    const current = spoke.store.peek(t, undefined, 'upgrade')!;
+    const stored = spoke.store.peek(t, undefined, 'upgrade')!;
+    const pending = this.pending.has(spoke.name);
+    const current: Readonly<KubeObject> = pending ? { ...stored, status: this.pending.get(spoke.name) } : stored;
     const next = change(current as IbuObject) as KubeObject;
     const now = this.ctx.clock.timestamp();
     const old: Condition[] = current.status?.conditions ?? [];
@@ -134,6 +173,10 @@ export class Lca extends QueuedController {
       return { ...rest, lastTransitionTime: unchanged ? (prev.lastTransitionTime ?? now) : now, observedGeneration: current.metadata.generation };
     });
     const status = { ...(next.status ?? {}), conditions, observedGeneration: current.metadata.generation };
+    if (pending) {
+      this.pending.set(spoke.name, status);
+      return { ...stored, status };
+    }
     spoke.store.update(t, undefined, 'upgrade', { ...current, status }, { subresource: 'status', fieldManager: LCA });
     // The stored result, read only (the update's own result would be a copy).
     return spoke.store.peek(t, undefined, 'upgrade')!;
@@ -163,7 +206,9 @@ export class Lca extends QueuedController {
       state.cancel.push(this.ctx.clock.after(minutes * fraction, () => {
         if (stopped || state.handled !== stage) return;
         try {
-          if (run() === false) stopped = true;
+          this.oneWrite(spoke, () => {
+            if (run() === false) stopped = true;
+          });
         } catch (error) {
           this.ctx.log(`lca ${spoke.name}: ${errorText(error)}`);
         }
@@ -240,8 +285,7 @@ export class Lca extends QueuedController {
         else this.finish(spoke, { type: 'stageSucceeded' });
       }]]);
     } else {
-      const ibu = spoke.store.peek(spoke.types.kind('ImageBasedUpgrade'), undefined, 'upgrade')!;
-      const reason = (ibu.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Idle')?.reason;
+      const reason = (this.statusOf(spoke)?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Idle')?.reason;
       if (reason !== 'Aborting' && reason !== 'Finalizing') return;
       const kind: FaultKind = reason === 'Aborting' ? 'Abort' : 'Finalize';
       state.cleanupAttempts = 0;
