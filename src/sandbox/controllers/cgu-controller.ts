@@ -51,7 +51,7 @@ export class CguController extends QueuedController {
 
   constructor(private readonly ctx: ControllerContext) {
     super();
-    this.cgus = this.newQueue((k) => this.reconcile(k), (k, error) => ctx.log(`talm: reconcile of ClusterGroupUpgrade ${k}: ${error instanceof Error ? error.message : String(error)}`));
+    this.cgus = this.newQueue((k) => this.reconcile(k), (k, error) => ctx.log(`talm: reconcile of ClusterGroupUpgrade ${k}: ${error instanceof Error ? error.message : String(error)}`), ctx.clock);
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onEvent(e)));
     // A CGU that has succeeded needs no look (reconcile leaves it): an ACM hub holds a completed day-0 CGU of
     // ZTP's for every cluster.

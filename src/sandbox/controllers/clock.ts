@@ -3,21 +3,40 @@
  * `secondsPerMinute` of wall time make one of those minutes (the `--time-scale`). Pausing freezes the clock:
  * no timer fires and no simulated time passes until it resumes, so a paused sandbox can be inspected (or
  * changed) without a timeout expiring behind the observer's back.
+ *
+ * The clock also stands still while the controllers have work queued (`hold`): on a real hub the spokes'
+ * agents run in parallel, each on its own cluster, where the sandbox runs all of them on one thread. Without
+ * the hold, 3,500 spokes' work done one after the other let simulated minutes pass meanwhile, so on a busy
+ * machine TALM's batch timeouts expired while the simulated clusters had not had their simulated minutes of
+ * work (400 of 3,500 clusters failed a run at load average 6). With it, simulated durations and timeouts are
+ * honoured whatever the machine's speed; only the wall time a run takes grows.
  */
 
 interface Timer { due: number; fire: () => void; cancelled: boolean }
+
+/** A hold longer than this (wall ms) is let go: a controller that never settles must not stop time for good. */
+const MAX_HOLD_MS = 30_000;
 
 export class SimClock {
   /** Simulated ms at `wallAnchor`. */
   private simAnchor: number;
   private wallAnchor: number;
   private pausedAt: number | undefined;
+  /** Queues holding work now, and the simulated time the clock stands at meanwhile. */
+  private holds = 0;
+  private heldAt: number | undefined;
+  private heldSince = 0;
+  /** Wall ms held in all, for a run's report. */
+  private heldMs = 0;
   private readonly timers = new Set<Timer>();
   private handle: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  /** @param secondsPerMinute wall seconds per simulated minute (> 0). */
-  constructor(readonly secondsPerMinute: number, start = Date.now()) {
+  /**
+   * @param secondsPerMinute wall seconds per simulated minute (> 0).
+   * @param maxHoldMs how long one hold may stop time at most (wall ms).
+   */
+  constructor(readonly secondsPerMinute: number, start = Date.now(), private readonly maxHoldMs = MAX_HOLD_MS) {
     if (!(secondsPerMinute > 0)) throw new RangeError('the time scale must be a positive number of seconds per minute');
     this.simAnchor = start;
     this.wallAnchor = Date.now();
@@ -31,7 +50,38 @@ export class SimClock {
   /** Simulated time, in ms since the epoch. */
   now(): number {
     if (this.pausedAt !== undefined) return this.pausedAt;
+    if (this.heldAt !== undefined) {
+      if (Date.now() - this.heldSince <= this.maxHoldMs) return this.heldAt;
+      this.letGo();
+    }
     return this.simAnchor + (Date.now() - this.wallAnchor) * this.speed;
+  }
+
+  /** A queue has work: simulated time stands still until every holder has released it. */
+  hold(): void {
+    if (this.holds++ > 0) return;
+    this.heldAt = this.now();
+    this.heldSince = Date.now();
+    this.reschedule();
+  }
+
+  /** The queue is empty again. */
+  release(): void {
+    if (this.holds === 0 || --this.holds > 0) return;
+    if (this.heldAt !== undefined) this.letGo();
+    this.reschedule();
+  }
+
+  /** Wall ms the clock has stood still for the controllers' work, in all. */
+  get heldWallMs(): number {
+    return this.heldMs + (this.heldAt !== undefined ? Date.now() - this.heldSince : 0);
+  }
+
+  private letGo(): void {
+    this.simAnchor = this.heldAt!;
+    this.wallAnchor = Date.now();
+    this.heldMs += Date.now() - this.heldSince;
+    this.heldAt = undefined;
   }
 
   /**
@@ -89,6 +139,13 @@ export class SimClock {
     if (this.handle) clearTimeout(this.handle);
     this.handle = undefined;
     if (this.stopped || this.paused || !this.timers.size) return;
+    // While held no timer is due: the only wake-up is the hold's limit (`now()` lets go of a hold past it).
+    this.now();
+    if (this.heldAt !== undefined) {
+      this.handle = setTimeout(() => this.reschedule(), Math.max(0, this.maxHoldMs + 1 - (Date.now() - this.heldSince)));
+      this.handle.unref?.();
+      return;
+    }
     let earliest = Infinity;
     for (const t of this.timers) earliest = Math.min(earliest, t.due);
     const wallMs = Math.max(0, (earliest - this.now()) / this.speed);

@@ -26,7 +26,7 @@ export class IbguController extends QueuedController {
 
   constructor(private readonly ctx: ControllerContext) {
     super();
-    this.ibgus = this.newQueue((k) => this.reconcile(k), (k, error) => ctx.log(`talm: reconcile of ImageBasedGroupUpgrade ${k}: ${error instanceof Error ? error.message : String(error)}`));
+    this.ibgus = this.newQueue((k) => this.reconcile(k), (k, error) => ctx.log(`talm: reconcile of ImageBasedGroupUpgrade ${k}: ${error instanceof Error ? error.message : String(error)}`), ctx.clock);
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onEvent(e)));
     for (const ibgu of ctx.hub.peekList(this.type('ImageBasedGroupUpgrade'))) this.ibgus.add(key(ibgu));
   }

@@ -9,6 +9,8 @@ import { IbguController } from './ibgu-controller';
 import { Lca } from './lca';
 import { WorkAgent } from './work-agent';
 
+import type { SimClock } from './clock';
+
 export { SimClock } from './clock';
 export type { ControllerContext } from './context';
 
@@ -16,6 +18,8 @@ export interface Controllers extends Pausable {
   stop(): void;
   /** True while any controller has queued work (timers in simulated time do not count). */
   readonly busy: boolean;
+  /** The simulated clock, read only: its time, and how long it has stood still for the controllers' work. */
+  readonly clock: Pick<SimClock, 'now' | 'heldWallMs' | 'secondsPerMinute'>;
 }
 
 export function startControllers(ctx: ControllerContext): Controllers {
@@ -32,6 +36,7 @@ export function startControllers(ctx: ControllerContext): Controllers {
     get busy() {
       return all.some((c) => c.busy);
     },
+    clock: ctx.clock,
     pause() {
       ctx.clock.pause();
       for (const c of all) c.pause();

@@ -65,7 +65,7 @@ export class Lca extends QueuedController {
   constructor(private readonly ctx: ControllerContext) {
     super();
     this.plans = new Map(ctx.scenario.clusters.map((c) => [c.name, c]));
-    this.queue = this.newQueue((k) => this.reconcile(k), (k, e) => ctx.log(`lca ${k}: ${errorText(e)}`));
+    this.queue = this.newQueue((k) => this.reconcile(k), (k, e) => ctx.log(`lca ${k}: ${errorText(e)}`), ctx.clock);
     ctx.spokes.onCreate((spoke) => {
       this.unsubscribers.push(spoke.store.subscribe((e) => this.onEvent(spoke, e)));
       this.queue.add(spoke.name);

@@ -2,37 +2,61 @@
  * A controller's work queue, as controller-runtime has it: keys are de-duplicated while they wait, one
  * reconcile runs at a time, and a reconcile that throws is retried later. Work waits while paused.
  */
+/** What a queue tells while it has work (the simulated clock stands still meanwhile: clock.ts `hold`). */
+export interface Holder {
+  hold(): void;
+  release(): void;
+}
+
 export class WorkQueue {
   private readonly pending = new Set<string>();
   private scheduled = false;
   private stopped = false;
   private paused = false;
+  private holding = false;
 
   constructor(
     private readonly reconcile: (key: string) => void,
     private readonly onError: (key: string, error: unknown) => void,
     /** How many keys one turn of the event loop handles before yielding to I/O. */
     private readonly perTurn = 200,
+    private readonly holder?: Holder,
   ) {}
 
   add(key: string): void {
     if (this.stopped) return;
     this.pending.add(key);
+    this.hold();
     this.schedule();
   }
 
   pause(): void {
     this.paused = true;
+    this.release();
   }
 
   resume(): void {
     this.paused = false;
+    this.hold();
     this.schedule();
   }
 
   stop(): void {
     this.stopped = true;
     this.pending.clear();
+    this.release();
+  }
+
+  private hold(): void {
+    if (this.holding || this.paused || this.stopped || !this.pending.size || !this.holder) return;
+    this.holding = true;
+    this.holder.hold();
+  }
+
+  private release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.holder!.release();
   }
 
   /** Keys waiting, for tests and the idle check. */
@@ -60,6 +84,7 @@ export class WorkQueue {
         setTimeout(() => this.add(key), 50).unref?.();
       }
     }
+    if (!this.pending.size) this.release();
     this.schedule();
   }
 }
@@ -69,8 +94,9 @@ export abstract class QueuedController {
   private readonly queues: WorkQueue[] = [];
   protected readonly unsubscribers: (() => void)[] = [];
 
-  protected newQueue(reconcile: (key: string) => void, onError: (key: string, error: unknown) => void): WorkQueue {
-    const queue = new WorkQueue(reconcile, onError);
+  /** `holder`: the simulated clock, which stands still while the queue has work. */
+  protected newQueue(reconcile: (key: string) => void, onError: (key: string, error: unknown) => void, holder?: Holder): WorkQueue {
+    const queue = new WorkQueue(reconcile, onError, undefined, holder);
     this.queues.push(queue);
     return queue;
   }

@@ -62,7 +62,7 @@ export class WorkAgent extends QueuedController {
 
   constructor(private readonly ctx: ControllerContext) {
     super();
-    this.queue = this.newQueue((k) => this.reconcile(k), (k, e) => ctx.log(`work-agent: ${k}: ${e instanceof Error ? e.message : String(e)}`));
+    this.queue = this.newQueue((k) => this.reconcile(k), (k, e) => ctx.log(`work-agent: ${k}: ${e instanceof Error ? e.message : String(e)}`), ctx.clock);
     this.unsubscribers.push(ctx.hub.subscribe((e) => this.onHubEvent(e)));
     ctx.spokes.onCreate((spoke) => this.unsubscribers.push(spoke.store.subscribe((e) => this.onSpokeEvent(spoke, e))));
     // Only the works still to apply are copied: an ACM fleet's hub holds hundreds of KB of add-on works per cluster.
