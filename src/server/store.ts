@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { URI } from 'vscode-uri';
 import { LineIndex, parseIncremental, Workspace, type IncrementalFile, type LintCache, type ParsedFile } from '../core/index';
 import { isBinary } from '../core/text/binary';
+import { fileUri } from './file-uri';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out']);
@@ -126,7 +126,7 @@ export class Store {
       if (shouldStop()) break;
       // Written the way VS Code writes it (e.g. `@` as %40), so a file read here and the same file opened
       // in the editor are one entry, not two.
-      const uri = URI.file(file).toString();
+      const uri = fileUri(file);
       if (!this.open.has(uri)) await this.readFromDisk(uri, maxBytes);
       this.onDisk.add(uri);
       if (++read % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
