@@ -139,8 +139,7 @@ class Conflicts extends Error {
  * merge/update.go Updater.update: other managers lose what changed under them (conflicts, unless forced)
  * and what was removed; managers left with nothing are dropped.
  */
-function takeOver(c: Comparison, owners: Owners, self: string, force: boolean): void {
-  const changed = c.modified.union(c.added);
+function takeOver(c: Comparison, owners: Owners, self: string, force: boolean, changed = c.modified.union(c.added)): void {
   const conflicts: Conflict[] = [];
   const lost = new Map<string, FieldSet>();
   for (const id of [...owners.keys()].sort()) {
@@ -148,7 +147,8 @@ function takeOver(c: Comparison, owners: Owners, self: string, force: boolean): 
     const theirs = owners.get(id)!.set.intersection(changed);
     if (!theirs.empty) {
       lost.set(id, theirs);
-      for (const path of theirs.paths()) conflicts.push({ id, path });
+      // A forced write (every Update) takes the fields whatever the conflicts: they are not listed.
+      if (!force) for (const path of theirs.paths()) conflicts.push({ id, path });
     }
   }
   if (!force && conflicts.length) throw new Conflicts(conflicts);
@@ -285,8 +285,8 @@ function createdEntry(req: UpdateRequest, schema: FieldSchema): KubeObject[] | u
 /** managedfieldsupdater.go Update over merge/update.go Updater.Update, as "current-operation" then merged into the manager. */
 function applyUpdate(owners: Owners, c: Comparison, who: Omit<Owner, 'set' | 'time'>): void {
   const self = 'current-operation';
-  takeOver(c, owners, self, true);
   let set = c.modified.empty ? c.added : c.modified.union(c.added);
+  takeOver(c, owners, self, true, set);
   if (set.intersects(STRIPPED)) set = set.difference(STRIPPED);
   if (set.empty) return;
   const id = identifier(who);
