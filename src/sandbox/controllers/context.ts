@@ -28,16 +28,27 @@ export function splitKey(k: string): [string, string] {
 
 /**
  * `meta.SetStatusCondition`: replaces the condition of the same type in place, keeping its
- * lastTransitionTime unless the status changes.
+ * lastTransitionTime unless the status changes. A condition that is already there as it would be written
+ * leaves the list as it was (the same array): stored objects are shared, never changed, so an unchanged
+ * part stays the same reference, which is what makes comparing versions and computing ownership cheap.
  */
 export function putCondition(conditions: readonly Condition[] | undefined, next: Condition, now: string): Condition[] {
-  const out = [...(conditions ?? [])];
-  const at = out.findIndex((c) => c.type === next.type);
-  const old = at >= 0 ? out[at] : undefined;
+  const list = conditions ?? [];
+  const at = list.findIndex((c) => c.type === next.type);
+  const old = at >= 0 ? list[at] : undefined;
   const merged: Condition = { ...next, lastTransitionTime: old && old.status === next.status ? (old.lastTransitionTime ?? now) : now };
+  if (old && sameFields(old, merged)) return list as Condition[];
+  const out = [...list];
   if (at >= 0) out[at] = merged;
   else out.push(merged);
   return out;
+}
+
+/** The same keys with the same scalar values (conditions hold scalars only). */
+export function sameFields(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k] && Object.prototype.hasOwnProperty.call(b, k));
 }
 
 /** JSON equality for deciding whether a status write would change anything. */

@@ -21,7 +21,7 @@ import { APP_CLAIMS, APP_NAMESPACE, appVolumeName } from '../seed';
 import { IBU_NAME, OADP_NAMESPACE } from '../../core/lca/names';
 import type { KubeObject, Store, StoreEvent } from '../store';
 import type { ApiSurface } from '../surface';
-import type { Condition, ControllerContext } from './context';
+import { sameFields, type Condition, type ControllerContext } from './context';
 import { QueuedController, type WorkQueue } from './queue';
 import { BACKUP_TYPE } from '../../core/kube/types';
 
@@ -170,7 +170,9 @@ export class Lca extends QueuedController {
       const prev = old.find((o) => o.type === c.type);
       const { lastTransitionTime: _t, observedGeneration: _g, ...rest } = c;
       const unchanged = prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message;
-      return { ...rest, lastTransitionTime: unchanged ? (prev.lastTransitionTime ?? now) : now, observedGeneration: current.metadata.generation };
+      const stamped = { ...rest, lastTransitionTime: unchanged ? (prev.lastTransitionTime ?? now) : now, observedGeneration: current.metadata.generation };
+      // An unchanged condition stays the stored one (see putCondition).
+      return prev && sameFields(prev, stamped) ? prev : stamped;
     });
     const status = { ...(next.status ?? {}), conditions, observedGeneration: current.metadata.generation };
     if (pending) {
@@ -183,7 +185,8 @@ export class Lca extends QueuedController {
   }
 
   private history(spoke: ApiSurface, change: (h: KubeObject[]) => KubeObject[]): void {
-    this.writeStatus(spoke, (ibu) => ({ ...ibu, status: { ...ibu.status, history: change(JSON.parse(JSON.stringify(ibu.status?.history ?? []))) } }));
+    // The entries are the stored ones: `change` builds new ones for what it changes (endPhase), never edits them.
+    this.writeStatus(spoke, (ibu) => ({ ...ibu, status: { ...ibu.status, history: change([...(ibu.status?.history ?? [])]) } }));
   }
 
   private message(spoke: ApiSurface, type: string, message: string): void {
@@ -483,11 +486,16 @@ export class Lca extends QueuedController {
 function endPhase(history: KubeObject[], phase: string | undefined, next: string | undefined, now: string, completeEntry = false): KubeObject[] {
   const last = history[history.length - 1];
   if (!last) return history;
-  const phases: KubeObject[] = last.phases ?? [];
-  const running = phases.find((p) => p.phase === phase && !p.completionTime);
-  if (running) running.completionTime = now;
+  // A new last entry and phase list: the stored ones are shared with earlier versions and never changed.
+  let ended = false;
+  const phases: KubeObject[] = (last.phases ?? []).map((p: KubeObject) => {
+    if (ended || p.phase !== phase || p.completionTime) return p;
+    ended = true;
+    return { ...p, completionTime: now };
+  });
   if (next) phases.push({ phase: next, startTime: now });
-  if (phases.length) last.phases = phases;
-  if (completeEntry) last.completionTime = now;
-  return history;
+  const entry: KubeObject = { ...last };
+  if (phases.length) entry.phases = phases;
+  if (completeEntry) entry.completionTime = now;
+  return [...history.slice(0, -1), entry];
 }

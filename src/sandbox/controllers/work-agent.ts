@@ -107,7 +107,7 @@ export class WorkAgent extends QueuedController {
       keys.add(k);
     }
     const status = this.statusOf(spoke, mw, record.results);
-    if (same(status, mw.status)) return;
+    if (status === mw.status || same(status, mw.status)) return;
     hub.update(t, cluster, name, { ...mw, status }, { subresource: 'status', fieldManager: AGENT });
   }
 
@@ -167,10 +167,12 @@ export class WorkAgent extends QueuedController {
             if (value !== undefined) values.push({ name: p.name, fieldValue: { type: 'String', string: value } });
           }
         }
-        entry.statusFeedback = { values };
+        entry.statusFeedback = sameValues(previous?.statusFeedback?.values, values) ? previous.statusFeedback : { values };
         entry.conditions = putCondition(entry.conditions, { type: 'StatusFeedbackSynced', status: 'True', reason: 'StatusFeedbackSynced', message: '' }, now);
       }
-      return entry;
+      // What did not change stays the stored part itself (see putCondition).
+      const unchanged = previous && previous.resourceMeta === entry.resourceMeta && previous.conditions === entry.conditions && previous.statusFeedback === entry.statusFeedback && Object.keys(previous).length === Object.keys(entry).length;
+      return unchanged ? previous : entry;
     });
     const allApplied = results.every((r) => !r.error);
     const allAvailable = manifests.every((m) => m.conditions.some((c: Condition) => c.type === 'Available' && c.status === 'True'));
@@ -182,11 +184,19 @@ export class WorkAgent extends QueuedController {
     conditions = putCondition(conditions, allAvailable
       ? { type: 'Available', status: 'True', reason: 'ResourcesAvailable', message: 'All resources are available', observedGeneration: generation }
       : { type: 'Available', status: 'False', reason: 'ResourcesNotAvailable', message: 'One or more resources are not available', observedGeneration: generation }, now);
-    return { conditions, resourceStatus: { manifests } };
+    const before: KubeObject[] | undefined = old.resourceStatus?.manifests;
+    const sameManifests = before?.length === manifests.length && manifests.every((m, i) => m === before[i]);
+    if (sameManifests && conditions === old.conditions && Object.keys(old).length === 2 && Object.keys(old.resourceStatus).length === 1) return old;
+    return { conditions, resourceStatus: sameManifests ? old.resourceStatus : { manifests } };
   }
 
   private lookup(spoke: ApiSurface, meta: KubeObject): KubeObject | undefined {
     const t = spoke.types.byPlural(meta.group, meta.version, meta.resource);
     return t ? spoke.store.peek(t, meta.namespace || undefined, meta.name) : undefined;
   }
+}
+
+/** Feedback values with the same names and strings, in the same order. */
+function sameValues(a: readonly KubeObject[] | undefined, b: readonly KubeObject[]): boolean {
+  return !!a && a.length === b.length && a.every((x, i) => x.name === b[i]!.name && x.fieldValue?.type === b[i]!.fieldValue.type && x.fieldValue?.string === b[i]!.fieldValue.string && Object.keys(x).length === 2 && Object.keys(x.fieldValue ?? {}).length === 2);
 }
