@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { kubeconfigText, writeKubeconfig } from './kubeconfig';
 import { defaultScenario, type Scenario } from './scenario';
 import { applyHubObjects } from './hub-manifests';
-import { seedHub, seedSpoke } from './seed';
+import { seedHub, SpokeSeeder } from './seed';
 import { startServer } from './server';
 import { Store, type KubeObject } from './store';
 import { hubSurface, Spokes, SPOKE_PATH_PREFIX, type ApiSurface } from './surface';
@@ -92,7 +92,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const plans = new Map(scenario.clusters.map((c) => [c.name, c]));
   const store = new Store(HUB);
   const hub = hubSurface(store, options.watchBufferLimitBytes);
-  const spokes = new Spokes((name, spokeStore) => seedSpoke(name, spokeStore, plans.get(name)));
+  const seeder = new SpokeSeeder();
+  const spokes = new Spokes((name, spokeStore) => seeder.seed(name, spokeStore, plans.get(name)));
   for (const c of scenario.clusters) spokes.declare(c.name);
   const tokens = new Tokens();
   const clock = new SimClock(options.timeScale ?? DEFAULT_TIME_SCALE);

@@ -250,12 +250,15 @@ export class Store {
    * same in every cluster namespace), which is safe because stored objects are replaced, never changed.
    * Watches from before the seed get 410 Expired, as after a compaction.
    */
-  seed(t: ResourceType, obj: KubeObject): void {
+  seed(t: ResourceType, obj: KubeObject, rv = this.rv + 1): void {
     const meta = obj.metadata;
     meta.uid ??= randomUUID();
     meta.creationTimestamp ??= now();
     if (hasGeneration(t)) meta.generation ??= 1;
-    meta.resourceVersion = String(++this.rv);
+    // `rv`: the resourceVersion the object had where it was built (a spoke's template), so a copy numbers alike.
+    this.rv = Math.max(rv, this.rv + 1);
+    meta.resourceVersion = String(this.rv);
+    this.commit(obj);
     this.objects.get(t)!.set(key(t, meta.namespace, meta.name), obj);
     this.sorted.delete(t);
     this.history = [];
