@@ -44,7 +44,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Session } from 'node:inspector';
-import { defaultScenario, hubContents, startSandbox, type HubContents, type Sandbox, type StoreEvent } from '../src/sandbox';
+import { defaultScenario, hubContents, limitHeapGrowth, startSandbox, type HubContents, type Sandbox, type StoreEvent } from '../src/sandbox';
 import type { ResourceType } from '../src/sandbox/registry';
 import { DEFAULT_DURATIONS } from '../src/sandbox/scenario';
 
@@ -233,6 +233,8 @@ function watchClients(): void {
 // The hub side and the writer (main thread).
 
 setFlagsFromString('--expose-gc');
+// The sandbox's heap as its own process has it (`ibgu sandbox`, dist/sandbox.js): see limitHeapGrowth.
+if (isMainThread) limitHeapGrowth();
 const gc = runInNewContext('gc') as () => void;
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

@@ -1,5 +1,9 @@
 /** The standalone sandbox bundle (dist/sandbox.js): the same as `ibgu sandbox`. */
 import { runSandbox } from './sandbox';
+import { limitHeapGrowth } from '../sandbox/index';
+
+// This process runs the sandbox and nothing else.
+limitHeapGrowth();
 
 void runSandbox(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
