@@ -138,7 +138,8 @@ function startedResult(step: StepFacts, name: string): { progress: ClusterProgre
     const action = step.actions[at];
     const work = live.state === 'InProgress' ? currentWork(step, name, at) : undefined;
     const failed = work ? liveFailure(work) : undefined;
-    if (failed !== undefined) return { progress: { ...base, phase: 'failed', action, message: failed, early: true }, outcome: at };
+    // The labels a failure leaves are predicted for a known action only (an index past the step's actions names none).
+    if (failed !== undefined) return { progress: { ...base, phase: 'failed', action, message: failed, early: true }, outcome: Number.isInteger(at) && action !== undefined ? at : 'untouched' };
     return { progress: { ...base, phase: 'in-progress', action }, outcome: 'success' };
   }
   if (step.finished) return { progress: { ...base, phase: 'failed', message: NEVER_STARTED_MESSAGE }, outcome: 'untouched' };

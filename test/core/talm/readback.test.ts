@@ -173,3 +173,13 @@ describe('liveFailure: what ManifestWork feedback means "failed"', () => {
   });
 });
 
+describe('reduceRollout on a CGU out of range', () => {
+  test('a failure at a ManifestWork index past the step\'s actions: failed, without a predicted label (it threw before)', () => {
+    const i = ibgu('w', [[['Prep'], 2, 240], [['Upgrade'], 2, 240]]);
+    const prep = cgu('w', 0, ['Prep'], { remediationPlan: [['a']], status: { currentBatch: 1, currentBatchRemediationProgress: { a: { state: 'InProgress', manifestWorkIndex: 1 } } } });
+    const work = mw('a', 'w-prep-0', 'w-prep', [ibuManifest({ isPrepCompleted: 'False', prepCompletedConditionMessages: 'Prep failed' })]);
+    const r = reduceRollout(i, { cgus: [prep], manifestWorks: [work], managedClusters: [mc('a')] });
+    assert.deepEqual(cluster(r, 0, 'a'), { name: 'a', batch: 1, phase: 'failed', action: undefined, message: 'Prep failed', early: true });
+    assert.deepEqual(phases(r, 1), {}, 'no label predicted: Upgrade, which needs prep-completed, does not select it');
+  });
+});
