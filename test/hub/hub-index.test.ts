@@ -72,4 +72,18 @@ describe('HubIndex', () => {
     index.apply({ kind: 'ClusterGroupUpgrade', type: 'update', object: prep() });
     assert.equal(index.rolloutOf('uid-v'), v, "the other IBGU's CGU");
   });
+
+  test('a CGU that leaves its IBGU and comes back as it was: the ManifestWork changes meanwhile count', () => {
+    const index = new HubIndex();
+    for (const c of [add('ImageBasedGroupUpgrade', ibgu('w', plan)), add('ManagedCluster', mc('a')), add('ManagedCluster', mc('b')), add('ClusterGroupUpgrade', prep()), add('ManifestWork', mw('a', 'w-prep-0', 'w-prep', [ibuManifest({})]))]) index.apply(c);
+    assert.equal(cluster(index.rolloutOf('uid-w')!, 0, 'a')!.phase, 'in-progress');
+    for (const away of [{ kind: 'ClusterGroupUpgrade', type: 'delete', object: prep() }, { kind: 'ClusterGroupUpgrade', type: 'update', object: { ...prep(), metadata: { ...prep().metadata, labels: { ibgu: 'v' } } } }] as ModelChange[]) {
+      index.apply(away);
+      index.apply({ kind: 'ManifestWork', type: 'update', object: failing() });
+      index.apply({ kind: 'ClusterGroupUpgrade', type: 'update', object: prep() });
+      assert.equal(cluster(index.rolloutOf('uid-w')!, 0, 'a')!.phase, 'failed', `after a CGU ${away.type}`);
+      index.apply({ kind: 'ManifestWork', type: 'update', object: mw('a', 'w-prep-0', 'w-prep', [ibuManifest({})]) });
+      assert.equal(cluster(index.rolloutOf('uid-w')!, 0, 'a')!.phase, 'in-progress');
+    }
+  });
 });

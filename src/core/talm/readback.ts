@@ -60,6 +60,11 @@ export function liveFailure(manifestWork: KubeObject): string | undefined {
 
 export const NEVER_STARTED_MESSAGE = "The step ended (timed out) before this cluster's batch started; TALM records nothing for it.";
 
+/** A step's ManifestWorks by cluster (their namespace): a Map, or a view over an index kept elsewhere. */
+export interface WorksByCluster {
+  get(cluster: string): readonly KubeObject[] | undefined;
+}
+
 /** What one plan step's CGU says, read once per reduction. */
 export interface StepFacts extends PlanStep {
   index: number;
@@ -75,13 +80,14 @@ export interface StepFacts extends PlanStep {
   recorded: Map<string, any>;
   progress: Record<string, { state?: string; manifestWorkIndex?: number }>;
   /** This CGU's ManifestWorks by cluster (their namespace). */
-  works: Map<string, KubeObject[]>;
+  works: WorksByCluster;
 }
 
 /** How a cluster leaves a step, for predicting the later steps: succeeded, failed at an action index, or untouched. */
 type Outcome = 'success' | 'untouched' | number;
 
-function stepFacts(plan: PlanStep, index: number, cgu: KubeObject | undefined, works: Map<string, KubeObject[]>): StepFacts {
+/** One step's facts from its CGU (undefined before TALM created it) and the CGU's ManifestWorks. */
+export function stepFacts(plan: PlanStep, index: number, cgu: KubeObject | undefined, works: WorksByCluster): StepFacts {
   const succeeded = findCondition(cgu, 'Succeeded');
   const selected = findCondition(cgu, 'ClustersSelected');
   const status = cgu?.status ?? {};
@@ -183,6 +189,8 @@ export interface RolloutFrame {
   ibgu: KubeObject;
   plan: PlanStep[];
   selectors: LabelSelector[];
+  /** The name TALM gives each step's CGU (`<ibgu>-<actions>-<index>`). */
+  cguNames: string[];
   steps: StepFacts[];
   narrowed: LabelSelector[][];
   lastPredicted: number;
@@ -195,30 +203,48 @@ export interface ClusterRow {
   done: boolean;
 }
 
+/** Labels only matter for predicting a step not started yet: tracks stop at the last such step. */
+const lastPredictedOf = (steps: readonly StepFacts[]) => steps.reduce((last, s) => (s.started ? last : s.index), -1);
+
+/**
+ * The frame of an IBGU's rollout, each step's CGU and ManifestWorks given by `step` from the CGU's name
+ * (the CGU only when it is in the IBGU's namespace with the IBGU's `ibgu` label).
+ */
+export function frameOf(ibgu: KubeObject, step: (cguName: string, index: number) => { cgu: KubeObject | undefined; works: WorksByCluster }): RolloutFrame {
+  const { plan, selectors } = readIbgu(ibgu);
+  const cguNames = plan.map((s, i) => clusterGroupUpgradeName(ibgu.metadata.name, s.actions, i));
+  const steps = plan.map((s, i) => {
+    const { cgu, works } = step(cguNames[i]!, i);
+    return stepFacts(s, i, cgu, works);
+  });
+  const narrowed = plan.map((s) => stepSelectors(selectors, s.actions[0] ?? ''));
+  return { ibgu, plan, selectors, cguNames, steps, narrowed, lastPredicted: lastPredictedOf(steps) };
+}
+
 /** The frame of an IBGU's rollout; `related.managedClusters` is not read. */
 export function rolloutFrame(ibgu: KubeObject, related: Pick<RolloutRelated, 'cgus' | 'manifestWorks'>): RolloutFrame {
   const namespace = ibgu.metadata.namespace ?? '';
   const name = ibgu.metadata.name;
-  const { plan, selectors } = readIbgu(ibgu);
   const cgus = new Map<string, KubeObject>();
   for (const c of related.cgus) if ((c.metadata.namespace ?? '') === namespace && c.metadata.labels?.[IBGU_OWNER_LABEL] === name) cgus.set(c.metadata.name, c);
-  const cguNames = plan.map((s, i) => clusterGroupUpgradeName(name, s.actions, i));
-  const worksByStep = cguNames.map(() => new Map<string, KubeObject[]>());
-  const stepOfCgu = new Map(cguNames.map((n, i) => [n, i]));
+  const worksByCgu = new Map<string, Map<string, KubeObject[]>>();
   for (const w of related.manifestWorks) {
     const labels = w.metadata.labels ?? {};
-    const i = labels[CGU_NAMESPACE_LABEL] === namespace ? stepOfCgu.get(labels[CGU_LABEL] ?? '') : undefined;
-    if (i === undefined) continue;
+    if (labels[CGU_NAMESPACE_LABEL] !== namespace || labels[CGU_LABEL] === undefined) continue;
+    let byCluster = worksByCgu.get(labels[CGU_LABEL]);
+    if (!byCluster) worksByCgu.set(labels[CGU_LABEL], (byCluster = new Map()));
     const cluster = w.metadata.namespace ?? '';
-    const list = worksByStep[i]!.get(cluster);
+    const list = byCluster.get(cluster);
     if (list) list.push(w);
-    else worksByStep[i]!.set(cluster, [w]);
+    else byCluster.set(cluster, [w]);
   }
-  const steps = plan.map((s, i) => stepFacts(s, i, cgus.get(cguNames[i]!), worksByStep[i]!));
-  const narrowed = plan.map((s) => stepSelectors(selectors, s.actions[0] ?? ''));
-  // Labels only matter for predicting a step not started yet: tracks stop at the last such step.
-  const lastPredicted = steps.reduce((last, s) => (s.started ? last : s.index), -1);
-  return { ibgu, plan, selectors, steps, narrowed, lastPredicted };
+  return frameOf(ibgu, (cguName) => ({ cgu: cgus.get(cguName), works: worksByCgu.get(cguName) ?? new Map() }));
+}
+
+/** The frame with one step's facts replaced (a CGU changed). */
+export function withStep(frame: RolloutFrame, step: StepFacts): RolloutFrame {
+  const steps = frame.steps.map((s) => (s.index === step.index ? step : s));
+  return { ...frame, steps, lastPredicted: lastPredictedOf(steps) };
 }
 
 /** The clusters a frame names whatever their labels: those of the started steps' plans and records. */
@@ -229,6 +255,71 @@ export function namedClusters(frame: RolloutFrame): Set<string> {
     for (const c of s.recorded.keys()) names.add(c);
   }
   return names;
+}
+
+/** Whether a frame names this cluster (see namedClusters). */
+export function isNamed(frame: RolloutFrame, cluster: string): boolean {
+  return frame.steps.some((s) => s.batchOf.has(cluster) || s.recorded.has(cluster));
+}
+
+/** What startedResult reads of a recorded cluster: whether there is a record, its state, and for a timed-out one the ManifestWork it was on. */
+function recordKey(record: any): string {
+  if (record === undefined) return 'none';
+  if (record?.state === 'complete') return 'complete';
+  if (record?.state === 'timedout') return `timedout ${JSON.stringify([record.currentManifestWork?.name ?? null, record.currentManifestWork?.status ?? null])}`;
+  return 'other';
+}
+
+function sameLive(a: any, b: any): boolean {
+  return !a === !b && (!a || (a.state === b.state && a.manifestWorkIndex === b.manifestWorkIndex));
+}
+
+function sameBatches(a: string[][] | undefined, b: string[][] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((batch, i) => batch.length === b[i]!.length && batch.every((c, j) => c === b[i]![j]));
+}
+
+const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The clusters whose result in a step can differ between two readings of its CGU (what startedResult and
+ * currentWork read: the batches, the current batch, the recorded clusters, the current batch's progress,
+ * whether the step finished, the templates and their ManifestWork names), or 'all' when the step started
+ * or stopped being started: then every cluster switches between the CGU's word and the prediction from
+ * labels, and the frame's named clusters and lastPredicted move. A step not started reads nothing of its CGU
+ * for the rows (only its state and message, which are the step's, not a cluster's).
+ */
+export function stepChanges(before: StepFacts, after: StepFacts): Set<string> | 'all' {
+  if (before.started !== after.started) return 'all';
+  const out = new Set<string>();
+  if (!after.started) return out;
+  const addNamed = (s: StepFacts) => {
+    for (const c of s.batchOf.keys()) out.add(c);
+    for (const c of s.recorded.keys()) out.add(c);
+  };
+  const templates = (s: StepFacts) => s.cgu?.spec?.manifestWorkTemplates;
+  const safeNames = (s: StepFacts) => s.cgu?.status?.safeResourceNames;
+  if (before.finished !== after.finished || (before.cgu?.metadata.namespace ?? '') !== (after.cgu?.metadata.namespace ?? '') || !sameBatches(before.batches, after.batches)
+    || !sameJson(templates(before), templates(after)) || !sameJson(safeNames(before), safeNames(after))) {
+    addNamed(before);
+    addNamed(after);
+    return out;
+  }
+  if (before.currentBatch !== after.currentBatch) {
+    // A cluster without a record or progress is in progress once its batch is at most the current one.
+    if (before.currentBatch === undefined || after.currentBatch === undefined) addNamed(before), addNamed(after);
+    else {
+      const [low, high] = before.currentBatch < after.currentBatch ? [before.currentBatch, after.currentBatch] : [after.currentBatch, before.currentBatch];
+      for (const [c, b] of after.batchOf) if (b > low && b <= high) out.add(c);
+    }
+  }
+  for (const [c, r] of before.recorded) if (recordKey(r) !== recordKey(after.recorded.get(c))) out.add(c);
+  for (const c of after.recorded.keys()) if (!before.recorded.has(c)) out.add(c);
+  const progressBefore = before.progress && typeof before.progress === 'object' ? before.progress : {};
+  const progressAfter = after.progress && typeof after.progress === 'object' ? after.progress : {};
+  for (const c of Object.keys(progressBefore)) if (!sameLive(progressBefore[c], progressAfter[c])) out.add(c);
+  for (const c of Object.keys(progressAfter)) if (!sameLive(progressBefore[c], progressAfter[c])) out.add(c);
+  return out;
 }
 
 /**
@@ -280,34 +371,23 @@ export function reduceRollout(ibgu: KubeObject, related: RolloutRelated): Rollou
   return assembleRollout(frame, rows);
 }
 
-/** The rollout from a frame and its clusters' rows, in cluster-name order. */
-export function assembleRollout(frame: RolloutFrame, rows: Iterable<ClusterRow>): Rollout {
+/** One step as the views show it, from its facts and its clusters (in name order) with their counts. */
+function stepProgressOf(s: StepFacts, clusters: ClusterProgress[], counts: Record<ClusterPhase, number>): StepProgress {
+  const st = s.cgu?.status?.status ?? {};
+  const out: StepProgress = { index: s.index, actions: [...s.actions], maxConcurrency: s.maxConcurrency, timeoutMinutes: s.timeoutMinutes, state: s.state, clusters, counts };
+  if (s.cgu) out.cgu = s.cgu.metadata.name;
+  if (s.message) out.message = s.message;
+  if (s.batches) Object.assign(out, { batches: s.batches, batchCount: s.batches.length });
+  if (s.currentBatch !== undefined) out.batch = s.currentBatch;
+  for (const k of ['startedAt', 'currentBatchStartedAt', 'completedAt'] as const) if (typeof st[k] === 'string') out[k] = st[k];
+  return out;
+}
+
+/** The rollout from its steps and clusters, with the totals over them. */
+function rolloutOfParts(frame: RolloutFrame, stepProgress: StepProgress[], clusters: ClusterProgress[], done: number, failed: number): Rollout {
   const { ibgu, plan, steps } = frame;
   const namespace = ibgu.metadata.namespace ?? '';
   const name = ibgu.metadata.name;
-  const stepClusters = steps.map((): ClusterProgress[] => []);
-  const clusters: ClusterProgress[] = [];
-  let done = 0;
-  for (const row of rows) {
-    row.perStep.forEach((p, i) => p && stepClusters[i]!.push(p));
-    clusters.push(row.overall);
-    if (row.done) done++;
-  }
-
-  const stepProgress: StepProgress[] = steps.map((s) => {
-    const counts = emptyCounts();
-    for (const c of stepClusters[s.index]!) counts[c.phase]++;
-    const st = s.cgu?.status?.status ?? {};
-    const out: StepProgress = { index: s.index, actions: [...s.actions], maxConcurrency: s.maxConcurrency, timeoutMinutes: s.timeoutMinutes, state: s.state, clusters: stepClusters[s.index]!, counts };
-    if (s.cgu) out.cgu = s.cgu.metadata.name;
-    if (s.message) out.message = s.message;
-    if (s.batches) Object.assign(out, { batches: s.batches, batchCount: s.batches.length });
-    if (s.currentBatch !== undefined) out.batch = s.currentBatch;
-    for (const k of ['startedAt', 'currentBatchStartedAt', 'completedAt'] as const) if (typeof st[k] === 'string') out[k] = st[k];
-    return out;
-  });
-
-  const failed = clusters.filter((c) => c.phase === 'failed').length;
   let state: RolloutState = 'progressing';
   if (!steps.some((s) => s.cgu)) state = 'waiting';
   else if (steps.some((s) => s.state === 'blocked')) state = 'failed';
@@ -328,4 +408,131 @@ export function assembleRollout(frame: RolloutFrame, rows: Iterable<ClusterRow>)
   if (progressing) rollout.message = progressing;
   if (ibgu.metadata.creationTimestamp) rollout.createdAt = ibgu.metadata.creationTimestamp;
   return rollout;
+}
+
+/** The rollout from a frame and its clusters' rows, in cluster-name order. */
+export function assembleRollout(frame: RolloutFrame, rows: Iterable<ClusterRow>): Rollout {
+  const stepClusters = frame.steps.map((): ClusterProgress[] => []);
+  const clusters: ClusterProgress[] = [];
+  let done = 0;
+  for (const row of rows) {
+    row.perStep.forEach((p, i) => p && stepClusters[i]!.push(p));
+    clusters.push(row.overall);
+    if (row.done) done++;
+  }
+  const stepProgress = frame.steps.map((s) => {
+    const counts = emptyCounts();
+    for (const c of stepClusters[s.index]!) counts[c.phase]++;
+    return stepProgressOf(s, stepClusters[s.index]!, counts);
+  });
+  return rolloutOfParts(frame, stepProgress, clusters, done, clusters.filter((c) => c.phase === 'failed').length);
+}
+
+/** Where `name` is, or would go, in a list sorted by name (the order of sortClusterNames). */
+function place(list: readonly ClusterProgress[], name: string): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid]!.name < name) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Puts `value` in the sorted list in place of the entry named `name`, or removes that entry (value undefined). */
+function upsert(list: ClusterProgress[], name: string, value: ClusterProgress | undefined): void {
+  const at = place(list, name);
+  const found = list[at]?.name === name;
+  if (found && value) list[at] = value;
+  else if (found) list.splice(at, 1);
+  else if (value) list.splice(at, 0, value);
+}
+
+/**
+ * A rollout kept up to date row by row: the caller sets the rows that changed (and the frame, when a step's
+ * facts or the IBGU changed), and `rollout()` folds only those changes in: each changed row's old progress is
+ * taken out of the counts and totals and its new one put in, at its place by name (binary search). The
+ * Rollout objects it hands out are never changed afterwards (the views keep the previous one to tell what
+ * changed: src/hub/news.ts), so a list or counts object that changes is copied once per `rollout()` call:
+ * a copy of its references, not a recomputation; lists and steps that did not change are shared with the
+ * previous Rollout. When more than 64 rows and more than an eighth of them changed, it assembles the whole
+ * (assembleRollout) instead.
+ */
+export class IncrementalRollout {
+  readonly rows = new Map<string, ClusterRow>();
+  /** The rows changed since the last `rollout()`, with their row then. */
+  private readonly pending = new Map<string, ClusterRow | undefined>();
+  private readonly stepsChanged = new Set<number>();
+  private frameChanged = false;
+  private current: Rollout | undefined;
+  private done = 0;
+  private failed = 0;
+
+  constructor(public frame: RolloutFrame) {}
+
+  /** A new frame: the same plan and selectors, with the facts of `steps` changed (the IBGU itself may have changed too). */
+  setFrame(frame: RolloutFrame, steps: Iterable<number>): void {
+    this.frame = frame;
+    this.frameChanged = true;
+    for (const i of steps) this.stepsChanged.add(i);
+  }
+
+  /** A cluster's row now (undefined: the rollout does not have it). */
+  setRow(name: string, row: ClusterRow | undefined): void {
+    const before = this.rows.get(name);
+    if (!this.pending.has(name)) this.pending.set(name, before);
+    if (row) this.rows.set(name, row);
+    else this.rows.delete(name);
+  }
+
+  rollout(): Rollout {
+    const current = this.current;
+    if (current && !this.frameChanged && ![...this.pending].some(([name, before]) => before !== this.rows.get(name))) {
+      this.pending.clear();
+      return current;
+    }
+    if (!current || (this.pending.size > 64 && this.pending.size * 8 > this.rows.size)) this.assembleWhole();
+    else this.fold(current);
+    this.pending.clear();
+    this.stepsChanged.clear();
+    this.frameChanged = false;
+    return this.current!;
+  }
+
+  private assembleWhole(): void {
+    const rows = this.rows;
+    this.current = assembleRollout(this.frame, sortClusterNames(rows.keys()).map((n) => rows.get(n)!));
+    this.done = this.current.done;
+    this.failed = this.current.failed;
+  }
+
+  private fold(previous: Rollout): void {
+    let clusters: ClusterProgress[] | undefined;
+    const stepClusters: (ClusterProgress[] | undefined)[] = [];
+    const counts: (Record<ClusterPhase, number> | undefined)[] = [];
+    for (const [name, before] of this.pending) {
+      const after = this.rows.get(name);
+      if (before === after) continue;
+      if (before?.done) this.done--;
+      if (after?.done) this.done++;
+      if (before?.overall.phase === 'failed') this.failed--;
+      if (after?.overall.phase === 'failed') this.failed++;
+      upsert((clusters ??= previous.clusters.slice()), name, after?.overall);
+      for (let i = 0; i < previous.steps.length; i++) {
+        const was = before?.perStep[i];
+        const now = after?.perStep[i];
+        if (was === now) continue;
+        const tally = (counts[i] ??= { ...previous.steps[i]!.counts });
+        if (was) tally[was.phase]--;
+        if (now) tally[now.phase]++;
+        upsert((stepClusters[i] ??= previous.steps[i]!.clusters.slice()), name, now);
+      }
+    }
+    const steps = previous.steps.map((old, i) => {
+      if (!stepClusters[i] && !this.stepsChanged.has(i)) return old;
+      return stepProgressOf(this.frame.steps[i]!, stepClusters[i] ?? old.clusters, counts[i] ?? old.counts);
+    });
+    this.current = rolloutOfParts(this.frame, steps, clusters ?? previous.clusters, this.done, this.failed);
+  }
 }
