@@ -15,6 +15,14 @@
  *             managedclusters in the same process, to the receipt of the same event. Each side gets
  *             BENCH_PATCHES patches, in 4 alternating rounds (peer with our connection stopped, then ours
  *             restarted from its resourceVersion).
+ * 2b. works   the same for ManifestWork status events: BENCH_WORK_PATCHES (200) merge patches of the status of
+ *             the paused step's ManifestWorks (one more status feedback value, as the work agent reports), to
+ *             the moment the rollout has been updated (rolloutOf after apply). Peer: a bare client-node Watch of
+ *             the ManifestWorks with TALM's label (what the connection watches), in the same alternation.
+ *             Then the reducer alone: BENCH_WORK_PATCHES more patches, each event applied to two HubIndexes
+ *             built from the connection's objects, the incremental one and one with `recompute: 'whole'`
+ *             (every event recomputes the frame and every row, as before issue 18), alternating which goes
+ *             first; apply + rolloutOf timed for each.
  * 3. memory   heapUsed after GC before creating the connection vs. after it is fully built (tree kept).
  * 4. idle     controllers paused, request log cleared, IBGU_BENCH_IDLE_S (30) seconds with the connection open:
  *             requests by kind, per minute. Then every watch is dropped by the server once: what the
@@ -38,14 +46,16 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { HubConnection, kubeconfigFor, readKubeconfig } from '../src/hub';
 import { HubIndex } from '../src/hub/hub-index';
+import { CGU_LABEL } from '../src/core/talm/wire';
 import { buildHubTree } from '../src/hub/tree-model';
-import { WATCHED_KINDS, type ConnectionState, type Rollout, type TreeNode } from '../src/hub/types';
+import { WATCHED_KINDS, type ConnectionState, type KubeObject, type Rollout, type TreeNode } from '../src/hub/types';
 import { parseScenario, startSandbox, type Sandbox } from '../src/sandbox';
 import { repoRoot } from '../test/helpers/fixtures';
 import { kubectlOrSkipReason, runKubectl, type Kubectl, type KubectlEnv } from '../test/helpers/kubectl';
 
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
 const PATCHES = Math.max(1, Number(process.env.BENCH_PATCHES ?? 200));
+const WORK_PATCHES = Math.max(1, Number(process.env.BENCH_WORK_PATCHES ?? 200));
 /** The event latency rounds, peer and ours alternating, PATCHES / LATENCY_ROUNDS patches each. */
 const LATENCY_ROUNDS = 4;
 const GAP_MS = Math.max(0, Number(process.env.BENCH_GAP_MS ?? 20));
@@ -67,6 +77,7 @@ const IBGU_NS = 'ztp-upgrades';
 const IBGU_NAME = 'bench-fleet';
 const MCL_PATH = '/apis/cluster.open-cluster-management.io/v1/managedclusters';
 const SEQ_LABEL = 'bench.ibgu.io/seq';
+const MW_PATH = '/apis/work.open-cluster-management.io/v1';
 
 // ---------------------------------------------------------------------------------------------------------
 // The hub (worker thread): the sandbox, driven to a paused mid-rollout state.
@@ -266,11 +277,39 @@ interface Latency { fromSend: number[]; fromAnswer: number[]; work: number[]; mi
 /** Marks a patch as seen, from an event listener; `work` is what the listener spent on it (ms). */
 type Seen = (seq: string, work?: number) => void;
 
+/** Sends patch number `i`, marked with `seq`, over `agent`. */
+type Patch = (i: number, seq: string, agent: https.Agent) => Promise<Reply>;
+
+/** A label patch of ManagedCluster number `i` (17 apart, so that neighbours differ). */
+const labelPatch = (hub: HubAccess, names: string[]): Patch => (i, seq, agent) =>
+  request(hub, 'PATCH', `${MCL_PATH}/${names[(i * 17) % names.length]!}`, { body: { metadata: { labels: { [SEQ_LABEL]: seq } } }, contentType: 'application/merge-patch+json', agent });
+
+/** The status feedback value a ManifestWork status patch carries its mark in. */
+function feedbackSeq(o: KubeObject): string | undefined {
+  const manifests = o.status?.resourceStatus?.manifests;
+  const values = Array.isArray(manifests) ? manifests[0]?.statusFeedback?.values : undefined;
+  return Array.isArray(values) ? values.find((v: any) => v?.name === SEQ_LABEL)?.fieldValue?.string : undefined;
+}
+
 /**
- * PATCHES label patches of ManagedClusters, one at a time: each waits for its answer and for `seen` (at most
- * 5 s), then GAP_MS. `follow` hooks a listener up to the events and returns how to unhook it.
+ * A status patch of ManifestWork number `i` of `works`: its manifests' status as it was, with one more
+ * status feedback value on the first (the mark), as the work agent adds a value it reads from the spoke.
  */
-async function patchLatency(hub: HubAccess, names: string[], follow: (seen: Seen) => Promise<() => void>, count = PATCHES, first = 0): Promise<Latency> {
+const workStatusPatch = (hub: HubAccess, works: readonly KubeObject[]): Patch => (i, seq, agent) => {
+  const w = works[(i * 7) % works.length]!;
+  const manifests: any[] = structuredClone(w.status?.resourceStatus?.manifests ?? []);
+  if (!manifests.length) manifests.push({ resourceMeta: { ordinal: 0, group: 'lca.openshift.io', kind: 'ImageBasedUpgrade', name: 'upgrade' }, conditions: [] });
+  const first = manifests[0];
+  const values = (first.statusFeedback?.values ?? []).filter((v: any) => v?.name !== SEQ_LABEL);
+  first.statusFeedback = { values: [...values, { name: SEQ_LABEL, fieldValue: { type: 'String', string: seq } }] };
+  return request(hub, 'PATCH', `${MW_PATH}/namespaces/${w.metadata.namespace}/manifestworks/${w.metadata.name}/status`, { body: { status: { resourceStatus: { manifests } } }, contentType: 'application/merge-patch+json', agent });
+};
+
+/**
+ * `count` patches, one at a time: each waits for its answer and for `seen` (at most 5 s), then GAP_MS.
+ * `follow` hooks a listener up to the events and returns how to unhook it.
+ */
+async function patchLatency(send: Patch, follow: (seen: Seen) => Promise<() => void>, count = PATCHES, first = 0): Promise<Latency> {
   const out: Latency = { fromSend: [], fromAnswer: [], work: [], missed: 0, failed: 0 };
   let pending: { seq: string; seenAt?: number; wake?: () => void } | undefined;
   const unfollow = await follow((seq, work) => {
@@ -282,12 +321,11 @@ async function patchLatency(hub: HubAccess, names: string[], follow: (seen: Seen
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     for (let i = first; i < first + count; i++) {
-      const name = names[(i * 17) % names.length]!;
       const p: NonNullable<typeof pending> = { seq: `${Date.now()}-${i}` };
       pending = p;
       const seen = new Promise<void>((resolve) => (p.wake = resolve));
       const sentAt = performance.now();
-      const reply = await request(hub, 'PATCH', `${MCL_PATH}/${name}`, { body: { metadata: { labels: { [SEQ_LABEL]: p.seq } } }, contentType: 'application/merge-patch+json', agent });
+      const reply = await send(i, p.seq, agent);
       if (reply.status !== 200) out.failed++;
       else {
         await Promise.race([seen, sleep(5000)]);
@@ -339,18 +377,73 @@ function followModel(built: Built): (seen: Seen) => Promise<() => void> {
   });
 }
 
+/** Ours for ManifestWork status events: the index holds the event's object and the rollout is updated. */
+function followWorkModel(built: Built): (seen: Seen) => Promise<() => void> {
+  const uid = built.rollouts[0]!.uid;
+  return async (seen) => built.connection.onChange((c) => {
+    const seq = c.kind === 'ManifestWork' ? feedbackSeq(c.object) : undefined;
+    if (seq === undefined) return;
+    const t0 = performance.now();
+    if (built.index.rolloutOf(uid)) seen(seq, performance.now() - t0);
+  });
+}
+
 /** Peer: a bare client-node Watch of managedclusters from the current resourceVersion, to the receipt of the event. */
 function followWatch(hub: HubAccess): (seen: Seen) => Promise<() => void> {
+  return followBare(hub, MCL_PATH, {}, (obj) => obj?.metadata?.labels?.[SEQ_LABEL]);
+}
+
+/** Peer for ManifestWork events: a bare client-node Watch of the ManifestWorks with TALM's label, as the connection watches them. */
+function followWorkWatch(hub: HubAccess): (seen: Seen) => Promise<() => void> {
+  return followBare(hub, `${MW_PATH}/manifestworks`, { labelSelector: CGU_LABEL }, (obj) => feedbackSeq(obj));
+}
+
+function followBare(hub: HubAccess, collection: string, query: Record<string, string>, seqOf: (obj: any) => string | undefined): (seen: Seen) => Promise<() => void> {
   return async (seen) => {
     const kc = new KubeConfig();
     kc.loadFromFile(hub.kubeconfigPath);
-    const rv = JSON.parse((await request(hub, 'GET', `${MCL_PATH}?limit=1`)).body).metadata.resourceVersion as string;
-    const controller = await new Watch(kc).watch(MCL_PATH, { resourceVersion: rv, allowWatchBookmarks: true }, (type, obj) => {
-      const seq = obj?.metadata?.labels?.[SEQ_LABEL];
+    const rv = JSON.parse((await request(hub, 'GET', `${collection}?limit=1`)).body).metadata.resourceVersion as string;
+    const controller = await new Watch(kc).watch(collection, { ...query, resourceVersion: rv, allowWatchBookmarks: true }, (type, obj) => {
+      const seq = seqOf(obj);
       if (type === 'MODIFIED' && seq !== undefined) seen(seq);
     }, () => {});
     return () => controller.abort();
   };
+}
+
+/** What applying one event and reading the rollout costs each of two HubIndexes fed the same events. */
+interface ReducerTimes { incremental: number[]; whole: number[]; same: boolean }
+
+/**
+ * The reducer alone, on ManifestWork status events: two HubIndexes built from the connection's objects (the
+ * incremental one and `recompute: 'whole'`) take each event, alternating which goes first; apply + rolloutOf
+ * timed for each. `same`: both hand out deep-equal rollouts at the end.
+ */
+async function reducerTimes(built: Built, send: Patch, count: number, first: number): Promise<ReducerTimes> {
+  const uid = built.rollouts[0]!.uid;
+  const incremental = new HubIndex();
+  const whole = new HubIndex({ recompute: 'whole' });
+  for (const index of [incremental, whole]) {
+    for (const kind of WATCHED_KINDS) for (const object of built.connection.list(kind)) index.apply({ kind, type: 'add', object });
+    index.rolloutOf(uid);
+  }
+  const out: ReducerTimes = { incremental: [], whole: [], same: false };
+  let n = 0;
+  const follow = async (seen: Seen) => built.connection.onChange((c) => {
+    const seq = c.kind === 'ManifestWork' ? feedbackSeq(c.object) : undefined;
+    const order: [HubIndex, number[]][] = n++ % 2 ? [[whole, out.whole], [incremental, out.incremental]] : [[incremental, out.incremental], [whole, out.whole]];
+    for (const [index, times] of order) {
+      const t0 = performance.now();
+      index.apply(c);
+      index.rolloutOf(uid);
+      if (seq !== undefined) times.push(performance.now() - t0);
+    }
+    if (seq !== undefined) seen(seq);
+  });
+  await patchLatency(send, follow, count, first);
+  out.same = JSON.stringify(incremental.rolloutOf(uid)) === JSON.stringify(whole.rolloutOf(uid));
+  for (const xs of [out.incremental, out.whole]) xs.sort((a, b) => a - b);
+  return out;
 }
 
 /** A resource collection: /api/v1/<plural>, /apis/<group>/<version>/<plural>, or either under /namespaces/<ns>/. */
@@ -445,11 +538,31 @@ async function main(): Promise<void> {
     for (let round = 0; round < LATENCY_ROUNDS; round++) {
       b.connection.stop();
       await sleep(300);
-      mergeLatency(peerLat, await patchLatency(hub, names, followWatch(hub), perRound, 2 * round * perRound));
+      mergeLatency(peerLat, await patchLatency(labelPatch(hub, names), followWatch(hub), perRound, 2 * round * perRound));
       b.connection.start();
       await until(() => b.connection.state.phase === 'connected');
       await sleep(500);
-      mergeLatency(lat, await patchLatency(hub, names, followModel(b), perRound, (2 * round + 1) * perRound));
+      mergeLatency(lat, await patchLatency(labelPatch(hub, names), followModel(b), perRound, (2 * round + 1) * perRound));
+    }
+
+    // --- 2b. the same for ManifestWork status events, then the reducer alone, incremental vs. whole ------------
+    const works = b.connection.list('ManifestWork').filter((w) => w.metadata.labels?.[CGU_LABEL] !== undefined);
+    const workLat = emptyLatency();
+    const workPeerLat = emptyLatency();
+    const workPerRound = Math.max(1, Math.floor(WORK_PATCHES / LATENCY_ROUNDS));
+    let reducer: ReducerTimes | undefined;
+    if (works.length) {
+      const send = workStatusPatch(hub, works);
+      for (let round = 0; round < LATENCY_ROUNDS; round++) {
+        b.connection.stop();
+        await sleep(300);
+        mergeLatency(workPeerLat, await patchLatency(send, followWorkWatch(hub), workPerRound, 2 * round * workPerRound));
+        b.connection.start();
+        await until(() => b.connection.state.phase === 'connected');
+        await sleep(500);
+        mergeLatency(workLat, await patchLatency(send, followWorkModel(b), workPerRound, (2 * round + 1) * workPerRound));
+      }
+      reducer = await reducerTimes(b, send, WORK_PATCHES, 2 * LATENCY_ROUNDS * workPerRound);
     }
 
     // --- 4. idle ------------------------------------------------------------------------------------------
@@ -488,6 +601,16 @@ async function main(): Promise<void> {
     row('', 'peer', `${p(peerLat.fromSend)}  (bare client-node Watch, our connection stopped meanwhile; ${LATENCY_ROUNDS} rounds alternating with ours: patch sent → event received)${lost(peerLat)}`);
     row('', 'ratio', `${(pct(lat.fromSend, 50) / pct(peerLat.fromSend, 50)).toFixed(2)}x p50, ${(pct(lat.fromSend, 95) / pct(peerLat.fromSend, 95)).toFixed(2)}x p95 ibgu / peer`);
     row('', 'target', `p95 ≤ ${TARGET_P95_MS} ms from send: ${mark(pct(lat.fromSend, 95) <= TARGET_P95_MS)}`);
+    if (!reducer) row('works', 'skipped', 'no ManifestWork with TALM\'s label on the hub');
+    else {
+      row('works', 'from send', `${p(workLat.fromSend)}  (${workLat.fromSend.length} of ${LATENCY_ROUNDS * workPerRound} status patches of ${works.length} ManifestWorks, ${GAP_MS} ms apart; patch sent → the rollout updated)${lost(workLat)}`);
+      row('', 'recompute', `${p(workLat.work)}  (rolloutOf after apply)`);
+      row('', 'peer', `${p(workPeerLat.fromSend)}  (bare client-node Watch of the ManifestWorks with TALM's label, ${LATENCY_ROUNDS} rounds alternating with ours)${lost(workPeerLat)}`);
+      row('', 'ratio', `${(pct(workLat.fromSend, 50) / pct(workPeerLat.fromSend, 50)).toFixed(2)}x p50, ${(pct(workLat.fromSend, 95) / pct(workPeerLat.fromSend, 95)).toFixed(2)}x p95 ibgu / peer`);
+      row('reducer', 'incremental', `${p(reducer.incremental)}  (apply + rolloutOf per ManifestWork status event, ${reducer.incremental.length} events)`);
+      row('', 'whole', `${p(reducer.whole)}  (the same events, HubIndex recompute 'whole': frame and every row, as before issue 18; alternating which goes first)`);
+      row('', 'ratio', `${(pct(reducer.whole, 50) / pct(reducer.incremental, 50)).toFixed(1)}x p50, ${(pct(reducer.whole, 95) / pct(reducer.incremental, 95)).toFixed(1)}x p95 faster; same rollout at the end: ${mark(reducer.same)}`);
+    }
     row('memory', 'heap', `${mb(heapBefore)} before the connection, ${mb(heapAfter)} after it is built (GC'd, main thread only): +${mb(heapAfter - heapBefore)}, ${((heapAfter - heapBefore) / 1024 / b.clusters).toFixed(1)} KB per cluster (connection caches, index, rollout, tree)`);
     const kinds = (c: RequestCounts) => `${c.list} lists, ${c.watch} watches, ${c.other} other${Object.keys(c.byAgent).length ? ` (${Object.entries(c.byAgent).map(([a, n]) => `${a} ${n}`).join(', ')})` : ''}`;
     row('idle', `${(idleMs / 1000).toFixed(0)} s`, `${kinds(idle)}; per minute: ${perMin(idle.list)} lists, ${perMin(idle.watch)} watches, ${perMin(idle.other)} other; state ${stateAfterIdle} (the log has a request once it ended: watches still open are not in it)`);
@@ -502,7 +625,8 @@ async function main(): Promise<void> {
     // The summary line, last: the connect ratio is medians of alternating rounds (kubectl, then ours, per round).
     const idleRequests = idle.list + idle.other;
     const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y);
-    console.log(`${fleet ?? 'fleet-3500'} fleet: ${started.clusters} clusters, ${paused.objects} objects; connect ${oursMs.toFixed(0)} ms (${ratio.toFixed(2)}× kubectl); hub layer +${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MB; event→model p95 ${(pct(sorted(lat.fromSend), 95) / pct(sorted(peerLat.fromSend), 95)).toFixed(2)}× bare watch; idle requests ${idleRequests}`);
+    const workSummary = reducer ? `; ManifestWork event→model p95 ${(pct(workLat.fromSend, 95) / pct(workPeerLat.fromSend, 95)).toFixed(2)}× bare watch, reducer p50 ${ms(pct(reducer.incremental, 50))} (whole: ${ms(pct(reducer.whole, 50))})` : '';
+    console.log(`${fleet ?? 'fleet-3500'} fleet: ${started.clusters} clusters, ${paused.objects} objects; connect ${oursMs.toFixed(0)} ms (${ratio.toFixed(2)}× kubectl); hub layer +${((heapAfter - heapBefore) / 1024 / 1024).toFixed(1)} MB; event→model p95 ${(pct(sorted(lat.fromSend), 95) / pct(sorted(peerLat.fromSend), 95)).toFixed(2)}× bare watch; idle requests ${idleRequests}${workSummary}`);
   } finally {
     live?.dispose();
     await hubWorker.ask({ cmd: 'stop' });
