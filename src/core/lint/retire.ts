@@ -28,11 +28,26 @@ export class RetiringLint {
    */
   constructor(sources: readonly { path: string; text: string }[], parse: (path: string, text: string) => ParsedFile | undefined, private readonly options: LintOptions) {
     // Kustomizations first: the files their generators take are embedded in a ConfigMap, so they stay whole.
-    const kustomizations = new Map<string, ParsedFile | undefined>();
-    for (const s of sources) if (isKustomizationPath(s.path)) kustomizations.set(s.path, parse(s.path, s.text));
-    const taken = (this.taken = generatorInputs([...kustomizations.values()].filter((f): f is ParsedFile => !!f)));
+    // Their trees are let go as soon as generatorInputs has read them, and parsed again in their turn below
+    // (the text is kept; a file that failed to parse is not tried again). Holding every kustomization's tree
+    // through the run had V8 allocate later trees straight in the old generation (allocation-site
+    // pretenuring), where the trees of files retired a moment later are garbage that only a full
+    // collection frees (V8 --trace-pretenuring-statistics). On the fleet tree of bench/lint-fleet.bench.ts
+    // this took the peak RSS from 296 MB to 212 MB.
+    const kustomizations = new Map<string, string | undefined>();
+    const taken = (this.taken = generatorInputs((function* () {
+      for (const s of sources) {
+        if (!isKustomizationPath(s.path)) continue;
+        const text = s.text;
+        const file = parse(s.path, text);
+        kustomizations.set(s.path, file ? text : undefined);
+        if (file) yield file;
+      }
+    })()));
     for (const s of sources) {
-      const file = kustomizations.has(s.path) ? kustomizations.get(s.path) : parse(s.path, s.text);
+      const kustomization = kustomizations.get(s.path);
+      if (kustomizations.has(s.path) && kustomization === undefined) continue;
+      const file = parse(s.path, kustomization ?? s.text);
       if (!file) continue;
       if (standsAlone(file, taken)) this.hold(file, options);
       else this.workspace.set(file);

@@ -55,7 +55,7 @@ export function mayGenerate(file: ParsedFile): boolean {
  * Which paths the configMapGenerators of these kustomizations take (found or not, within size or not):
  * the files `applyKustomize` may embed, so their trees must stay.
  */
-export function generatorInputs(kustomizations: readonly ParsedFile[]): (path: string) => boolean {
+export function generatorInputs(kustomizations: Iterable<ParsedFile>): (path: string) => boolean {
   const keys = new Set<string>();
   for (const k of kustomizations) {
     const found = KUSTOMIZATION_FILE.test(k.path) ? kustomizationRoot(k) : undefined;

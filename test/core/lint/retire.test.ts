@@ -91,6 +91,31 @@ describe('lint that keeps facts, not trees', () => {
     assert.deepEqual(retiringLint(sources, {}).findings, wholeLint(sources, {}));
   });
 
+  test('kustomizations are parsed again in their turn from their own text, as the CLI parses: sources emptied, failures not retried', () => {
+    const sources: Source[] = [
+      { path: 'oadp/kustomization.yaml', text: 'configMapGenerator:\n- name: oadp-cm\n  namespace: openshift-adp\n  files:\n  - extra.yaml\n' },
+      { path: 'oadp/extra.yaml', text: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  annotations:\n    lca.openshift.io/apply-wave: "x"\n' },
+      { path: 'apps/kustomization.yaml', text: 'resources:\n- ns.yaml\n' },
+      { path: 'apps/ns.yaml', text: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: y\n' },
+      { path: 'broken/kustomization.yaml', text: 'resources:\n- a.yaml\n' },
+    ];
+    const expected = wholeLint(sources.filter((s) => !s.path.startsWith('broken/')), {});
+    const parsed: string[] = [];
+    // As src/cli/lint.ts: the source's text is let go once parsed, and a file whose parse threw is left out.
+    const copies = sources.map((s) => ({ ...s }));
+    const lint = new RetiringLint(copies, (p, t) => {
+      parsed.push(p);
+      copies.find((c) => c.path === p)!.text = '';
+      return p.startsWith('broken/') ? undefined : parseFile(p, t);
+    }, {});
+    assert.deepEqual(parsed.filter((p) => p === 'broken/kustomization.yaml'), ['broken/kustomization.yaml'], 'a kustomization that failed was parsed again');
+    assert.deepEqual(parsed.filter((p) => p === 'oadp/kustomization.yaml'), ['oadp/kustomization.yaml', 'oadp/kustomization.yaml']);
+    assert.equal(lint.has('broken/kustomization.yaml'), false);
+    assert.ok(lint.workspace.get('oadp/extra.yaml'), 'the generator input was retired');
+    assert.ok(lint.workspace.get('oadp/kustomization.yaml')?.text.includes('configMapGenerator'), 'the kustomization was parsed again from an emptied text');
+    assert.deepEqual(new Map([...expected.keys()].map((p) => [p, JSON.stringify(lint.lint(p))])), expected);
+  });
+
   test('--fix: the same texts and the same findings after', () => {
     let retiredFixed = 0;
     for (const c of ruleCases()) {
