@@ -4,6 +4,7 @@ import { generatorInputs, isKustomizationPath } from '../yaml/kustomize';
 import { Workspace } from '../yaml/workspace';
 import { retire, standsAlone } from '../rules/facts';
 import type { Finding, LintOptions } from '../rules/types';
+import { TreeCompactor } from './compact';
 import { autofixEdits, fixFile } from './fix';
 import { lintFile } from './lint';
 
@@ -21,6 +22,7 @@ export class RetiringLint {
   private readonly findings = new Map<string, Finding[]>();
   private readonly texts = new Map<string, string>();
   private taken: (path: string) => boolean = () => false;
+  private readonly compactor = new TreeCompactor();
 
   /**
    * Parses `sources` in order. `parse` returns undefined for a file it could not parse (it reports why);
@@ -50,7 +52,11 @@ export class RetiringLint {
       const file = parse(s.path, kustomization ?? s.text);
       if (!file) continue;
       if (standsAlone(file, taken)) this.hold(file, options);
-      else this.workspace.set(file);
+      else {
+        // Held whole to the end: its tree made smaller, as it reads (compact.ts).
+        this.compactor.compact(file);
+        this.workspace.set(file);
+      }
     }
   }
 
