@@ -75,13 +75,24 @@ export function standsAlone(file: ParsedFile, taken: (path: string) => boolean):
   return file.resources.every((r) => !READ_ACROSS.has(r.type) && !r.yaml.embedding);
 }
 
+/**
+ * The same string, made one piece. V8's JSON.stringify returns a longer string as a chain of the pieces it
+ * was built in (cons strings: 90,000 of them, 2.8 MB, for the 48,913 retired resources of the fleet tree in
+ * bench/lint-fleet.bench.ts); reading a character joins them in place, and the garbage collector lets the
+ * pieces go. Heap held after building that workspace: 72.5 -> 69.2 MB.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 /** The facts of a file, for a workspace that lets its tree go. */
 export function retire(file: ParsedFile): RetiredFile {
   return {
     path: file.path,
     retired: file.resources.map((r) => {
       const lvms = evidenceOf(r);
-      return { type: r.type, facts: factsOf(r), ...(lvms ? { lvms: { strong: lvms.strong, why: lvms.why } } : {}) };
+      return { type: r.type, facts: flat(factsOf(r)), ...(lvms ? { lvms: { strong: lvms.strong, why: lvms.why } } : {}) };
     }),
   };
 }
