@@ -43,7 +43,7 @@ const hasGlob = (s: string) => /[*?]/.test(s);
  * 14,866-file tree spent most of their time waiting (bench/lint-fleet.bench.ts).
  */
 function walk(dir: string, out: string[], seen: Set<string>): void {
-  const real = realpathSync(dir);
+  const real = realpathSync.native(dir);
   if (seen.has(real)) return;
   seen.add(real);
   const entries = readdirSync(dir, { withFileTypes: true });
