@@ -232,7 +232,8 @@ export class SpokeSeeder {
       const copy = instantiate(obj, text) as KubeObject;
       copy.metadata.uid = randomUUID();
       copy.metadata.creationTimestamp = now;
-      for (const m of copy.metadata.managedFields ?? []) m.time = now;
+      // Each entry anew (its fieldsV1 shared): the time is this spoke's.
+      if (copy.metadata.managedFields) copy.metadata.managedFields = copy.metadata.managedFields.map((m: KubeObject) => ({ ...m, time: now }));
       store.seed(t, copy, rv);
     }
   }
@@ -244,17 +245,32 @@ function template(types: ApiTypes, plan: ClusterPlan | undefined): Entry[] {
   seedSpoke(TEMPLATE_NAME, store, plan, { id: () => `${TEMPLATE_ID}${String(++n).padStart(12, '0')}`, now: () => TEMPLATE_TIME });
   const entries: Entry[] = [];
   for (const t of types.types) for (const obj of store.peekList(t)) entries.push({ t, rv: Number(obj.metadata.resourceVersion), obj });
+  for (const e of entries) markFixed(e.obj);
   return entries.sort((a, b) => a.rv - b.rv);
 }
 
-/** A deep copy with every string (keys too) passed through `text`. */
-function instantiate(v: unknown, text: (s: string) => string): unknown {
+/** Template subtrees with no placeholder in them: every copy shares them (stored objects are never changed). */
+const fixed = new WeakSet<object>();
+
+/** Marks the subtrees of a template value that hold no placeholder; true when `v` holds none. */
+function markFixed(v: unknown): boolean {
+  if (typeof v === 'string') return v !== TEMPLATE_TIME && !v.startsWith(TEMPLATE_ID) && !v.includes(TEMPLATE_NAME);
+  if (!v || typeof v !== 'object') return true;
+  let clean = true;
+  for (const [k, x] of Object.entries(v)) if (!markFixed(x) || k.includes(TEMPLATE_NAME)) clean = false;
+  if (clean) fixed.add(v);
+  return clean;
+}
+
+/**
+ * A copy with every string (keys too) passed through `text`; the parts without placeholders are the
+ * template's own. The top level and metadata are always new: the copy gets its own uid and times.
+ */
+function instantiate(v: unknown, text: (s: string) => string, top = true): unknown {
   if (typeof v === 'string') return text(v);
-  if (Array.isArray(v)) return v.map((x) => instantiate(x, text));
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, text(k), { value: instantiate(x, text), enumerable: true, writable: true, configurable: true });
-    return out;
-  }
-  return v;
+  if (!v || typeof v !== 'object' || (!top && fixed.has(v))) return v;
+  if (Array.isArray(v)) return v.map((x) => instantiate(x, text, false));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) Object.defineProperty(out, text(k), { value: instantiate(x, text, top && k === 'metadata'), enumerable: true, writable: true, configurable: true });
+  return out;
 }
