@@ -45,7 +45,7 @@ function identifier(o: Pick<Owner, 'manager' | 'operation' | 'apiVersion' | 'sub
  */
 const decoded = new WeakMap<object, FieldSet>();
 
-/** Stored managedFields read before, as identifiers and owners (copied on each read: an update changes its owners). */
+/** Stored managedFields read before, as identifiers and owners. */
 const decodedEntries = new WeakMap<object, [string, Owner][]>();
 
 /** internal/managedfields.go DecodeManagedFields: throws on an entry the API server cannot read. */
@@ -53,7 +53,8 @@ function decode(entries: unknown): Owners {
   if (!Array.isArray(entries)) return new Map();
   let read = decodedEntries.get(entries);
   if (!read) decodedEntries.set(entries, (read = [...decodeOnce(entries as JsonObject[])]));
-  return new Map(read.map(([id, o]) => [id, { ...o }]));
+  // The owners are shared with every later read: a change replaces an owner in the map, never edits it.
+  return new Map(read);
 }
 
 function decodeOnce(entries: JsonObject[]): Owners {
@@ -159,8 +160,8 @@ function takeOver(c: Comparison, owners: Owners, self: string, force: boolean, c
     if (l) set = set.difference(l);
     if (set.intersects(c.removed)) set = set.difference(c.removed);
     if (set === o.set) continue;
-    o.set = set;
     if (set.empty) owners.delete(id);
+    else owners.set(id, { ...o, set });
   }
 }
 
@@ -168,8 +169,9 @@ function takeOver(c: Comparison, owners: Owners, self: string, force: boolean, c
 function strip(owners: Owners, id: string): void {
   const o = owners.get(id);
   if (!o || !o.set.intersects(STRIPPED)) return;
-  o.set = o.set.difference(STRIPPED);
-  if (o.set.empty) owners.delete(id);
+  const set = o.set.difference(STRIPPED);
+  if (set.empty) owners.delete(id);
+  else owners.set(id, { ...o, set });
 }
 
 /** capmanagers.go: past ten Update managers, the oldest are merged into "ancient-changes", one per API version. */
@@ -193,8 +195,7 @@ function capUpdateManagers(owners: Owners): void {
       owners.set(bucket, { ...f, manager: 'ancient-changes', operation: 'Update', subresource: undefined });
     }
     const b = owners.get(bucket)!;
-    b.set = o.set.union(b.set);
-    b.time = o.time;
+    owners.set(bucket, { ...b, set: o.set.union(b.set), time: o.time });
     owners.delete(id);
     length--;
   }
