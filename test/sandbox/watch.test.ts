@@ -27,10 +27,10 @@ after(async () => {
 
 interface Raw { text: () => string; res: IncomingMessage; ended: boolean }
 
-function watch(path: string): Promise<Raw> {
+function watch(path: string, token = hub.token): Promise<Raw> {
   return new Promise((resolve, reject) => {
     const chunks: string[] = [];
-    const req = https.request(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${hub.token}` }, ca: hub.caPem, agent: false }, (res) => {
+    const req = https.request(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${token}` }, ca: hub.caPem, agent: false }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`watch status ${res.statusCode}`));
       res.setEncoding('utf8');
       const raw: Raw = { text: () => chunks.join(''), res, ended: false };
@@ -99,13 +99,13 @@ describe('a spoke keeps its watch history once a client has read from it', { tim
     assert.deepEqual(listed.body.items.map((o: any) => o.metadata.name).filter((n: string) => n.startsWith('before-')), ['before-0', 'before-1', 'before-2']);
     const rv = listed.body.metadata.resourceVersion;
     // A resourceVersion from before the first read is past the (empty) history: 410 Expired on the stream.
-    const expired = await spokeWatch(name, `${base}?watch=true&resourceVersion=${seededRv}`);
+    const expired = await watch(`${base}?watch=true&resourceVersion=${seededRv}`, token);
     await waitFor('the expired watch to end', () => expired.ended);
     assert.match(lines(expired)[0]!, /"code":410/);
     // From the listed version: the history is kept now, so a later watch from it replays what came after.
     spoke.store.create(cm, 'default', { metadata: { name: 'after-0' } }, { fieldManager: 'test' });
     spoke.store.delete(cm, 'default', 'before-1');
-    const w = await spokeWatch(name, `${base}?watch=true&resourceVersion=${rv}`);
+    const w = await watch(`${base}?watch=true&resourceVersion=${rv}`, token);
     await waitFor('both events replayed', () => lines(w).length >= 2);
     assert.deepEqual(lines(w).map((l) => { const e = JSON.parse(l); return `${e.type} ${e.object.metadata.name}`; }), ['ADDED after-0', 'DELETED before-1']);
     w.res.destroy();
@@ -114,19 +114,3 @@ describe('a spoke keeps its watch history once a client has read from it', { tim
   });
 });
 
-function spokeWatch(name: string, path: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const chunks: string[] = [];
-    const req = https.request(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${hub.spokeAccess(name).token}` }, ca: hub.caPem, agent: false }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`watch status ${res.statusCode}`));
-      res.setEncoding('utf8');
-      const raw: Raw = { text: () => chunks.join(''), res, ended: false };
-      res.on('data', (c: string) => chunks.push(c));
-      res.on('end', () => (raw.ended = true));
-      resolve(raw);
-    });
-    requests.push(req);
-    req.on('error', reject);
-    req.end();
-  });
-}
