@@ -59,7 +59,7 @@ function typeOfNode(node: Node | undefined): string {
 /** Validates a node against a schema, as the Kubernetes API server validates a structural CRD schema. */
 export function validateSchema(yaml: YamlDocument, root: Node, schema: ObjectSchema): SchemaResult {
   const result: SchemaResult = { errors: [], unknown: [] };
-  walk(yaml, root, schema, undefined, result, undefined);
+  walk(yaml, root, schema, undefined, undefined, result, undefined);
   return result;
 }
 
@@ -77,6 +77,9 @@ class Path {
 }
 
 const text = (path: Path | undefined) => (path ? path.toString() : '');
+
+/** The path of a node from its parent's and its key: built only when a message or a child needs it. */
+const pathOf = (parent: Path | undefined, key: string | number | undefined) => (key === undefined ? parent : new Path(parent, key));
 const at = (n: Node | undefined) => ({ start: nodeStart(n), end: nodeEnd(n) });
 
 /** Compiled schema patterns. */
@@ -87,7 +90,11 @@ function pattern(source: string): RegExp {
   return re;
 }
 
-function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: Path | undefined, out: SchemaResult, keyNode: Node | undefined): void {
+/**
+ * Walks a node against its schema. The node's path is given as its parent's path and its key, and made into
+ * a Path only when something needs it: most nodes are scalars that pass, and allocate nothing.
+ */
+function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, parent: Path | undefined, key: string | number | undefined, out: SchemaResult, keyNode: Node | undefined): void {
   if (schema.type === 'any') return;
   const actual = typeOfNode(node);
   const expected = TYPE_NAMES[schema.type]!;
@@ -105,27 +112,33 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
     }
     const shown = isScalar(node) && node.source !== undefined ? ` (${JSON.stringify(node.value)})` : '';
     const yaml11 = isYaml11Boolean(node) ? ` Kubernetes tools read YAML 1.1, where a plain ${String((node as import('yaml').Scalar).value)} is a boolean: quote it.` : '';
-    out.errors.push({ ...at(node ?? keyNode), message: `${text(path) || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.${yaml11}`, fixes });
+    out.errors.push({ ...at(node ?? keyNode), message: `${text(pathOf(parent, key)) || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.${yaml11}`, fixes });
     return;
   }
   switch (schema.type) {
     case 'object': {
       const map = node as YAMLMap<unknown, unknown>;
+      const path = pathOf(parent, key);
       for (const pair of map.items) {
-        const key = keyOf(pair);
-        if (key === undefined) continue;
-        const child = schema.properties[key];
-        const childPath = new Path(path, key);
-        const value = deref(pair.value, yaml.anchors);
+        const field = keyOf(pair);
+        if (field === undefined) continue;
+        const child = schema.properties[field];
         if (!child) {
-          if (schema.closed) out.unknown.push({ path: text(childPath), key, pair, parent: map, parentPath: text(path), suggestions: closest(key, Object.keys(schema.properties)) });
+          if (schema.closed) out.unknown.push({ path: text(new Path(path, field)), key: field, pair, parent: map, parentPath: text(path), suggestions: closest(field, Object.keys(schema.properties)) });
           continue;
         }
+        const value = deref(pair.value, yaml.anchors);
         if (value === undefined || (isScalar(value) && value.value === null)) continue;
-        walk(yaml, value, child, childPath, out, pair.key as Node);
+        walk(yaml, value, child, path, field, out, pair.key as Node);
       }
       for (const required of schema.required ?? []) {
-        const present = map.items.find((p) => keyOf(p) === required);
+        let present: Pair<unknown, unknown> | undefined;
+        for (const p of map.items) {
+          if (keyOf(p) === required) {
+            present = p;
+            break;
+          }
+        }
         const value = present && deref(present.value, yaml.anchors);
         if (present && value && !(isScalar(value) && value.value === null)) continue;
         const full = text(new Path(path, required));
@@ -144,32 +157,35 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
       return;
     }
     case 'map': {
+      const path = pathOf(parent, key);
       for (const pair of (node as YAMLMap<unknown, unknown>).items) {
-        const key = keyOf(pair);
+        const field = keyOf(pair);
         const value = deref(pair.value, yaml.anchors);
-        if (key === undefined || value === undefined) continue;
-        walk(yaml, value, schema.values, new Path(path, key), out, pair.key as Node);
+        if (field === undefined || value === undefined) continue;
+        walk(yaml, value, schema.values, path, field, out, pair.key as Node);
       }
       return;
     }
     case 'array': {
       const seq = node as import('yaml').YAMLSeq<unknown>;
+      const path = pathOf(parent, key);
       if (schema.maxItems !== undefined && seq.items.length > schema.maxItems) {
         const extra = seq.items[schema.maxItems] as Node;
         let end = nodeEnd(seq.items[seq.items.length - 1]);
         while (end > nodeStart(extra) && /\s/.test(yaml.text[end - 1])) end--;
         out.errors.push({ start: nodeStart(extra), end, message: `${text(path)} has ${seq.items.length} items; at most ${schema.maxItems} are allowed: the API server rejects it.` });
       }
-      seq.items.forEach((item, i) => {
+      for (let i = 0; i < seq.items.length; i++) {
+        const item = seq.items[i];
         const value = deref(item, yaml.anchors);
-        if (value && !(isScalar(value) && value.value === null)) walk(yaml, value, schema.items, new Path(path, i), out, undefined);
+        if (value && !(isScalar(value) && value.value === null)) walk(yaml, value, schema.items, path, i, out, undefined);
         else {
           let start = isScalar(item) && item.range ? item.range[0] : nodeStart(seq);
           // An item with nothing after its dash has an empty range: point at the dash.
           if (!seq.flow && nodeEnd(item) <= start) start = Math.max(yaml.text.lastIndexOf('-', start), 0);
           out.errors.push({ start, end: Math.max(nodeEnd(item), start + 1), message: `${text(path)}[${i}] is empty (null): the API server rejects it.` });
         }
-      });
+      }
       return;
     }
     case 'string': {
@@ -177,19 +193,19 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, path: 
       if (schema.enum && !schema.enum.includes(value)) {
         const suggestion = closest(value, schema.enum);
         const fixes = suggestion.map((s, i) => ({ title: `Change to ${s}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: sameQuoting(node as { type?: string }, s) }], preferred: i === 0, autofix: suggestion.length === 1 }));
-        out.errors.push({ ...at(node), message: `${text(path)} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed: the API server rejects it.`, fixes });
+        out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed: the API server rejects it.`, fixes });
       }
-      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${text(path)} must not be empty: the API server rejects it.` });
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${text(path)} is longer than ${schema.maxLength} characters: the API server rejects it.` });
+      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must not be empty: the API server rejects it.` });
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} is longer than ${schema.maxLength} characters: the API server rejects it.` });
       // An empty value already failed minLength; the pattern would only say it again.
-      if (schema.pattern && value !== '' && !pattern(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${text(path)} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
+      if (schema.pattern && value !== '' && !pattern(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
       return;
     }
     case 'integer':
     case 'number': {
       const value = (node as import('yaml').Scalar<number>).value;
-      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${text(path)} must be at least ${schema.minimum}; the API server rejects ${value}.` });
-      if (schema.maximum !== undefined && value > schema.maximum) out.errors.push({ ...at(node), message: `${text(path)} must be at most ${schema.maximum}; the API server rejects ${value}.` });
+      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must be at least ${schema.minimum}; the API server rejects ${value}.` });
+      if (schema.maximum !== undefined && value > schema.maximum) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must be at most ${schema.maximum}; the API server rejects ${value}.` });
       return;
     }
     default:
