@@ -110,12 +110,13 @@ class FastScalar {
 }
 class FastMap {
   items: Pair[] = [];
-  range: [number, number, number] = [0, 0, 0];
+  /** Set by whoever builds the map, once its end is known. */
+  range!: [number, number, number];
   flow?: boolean;
 }
 class FastSeq {
   items: Node[] = [];
-  range: [number, number, number] = [0, 0, 0];
+  range!: [number, number, number];
   flow?: boolean;
 }
 class FastPair {
@@ -267,6 +268,8 @@ class FastParser {
       if (this.ind > ind) giveUp('a line indented deeper than its mapping (a multi-line scalar or bad indentation)');
     }
     map.range = [start, end, end];
+    // An array that grew by push keeps room for 17 items; most mappings have two or three, and outlive the parse.
+    map.items = map.items.slice();
     this.depth--;
     return map;
   }
@@ -344,6 +347,7 @@ class FastParser {
       if (!this.isEntry(this.cs)) break; // the parent mapping's next key, at the same column
     }
     seq.range = [start, end, end];
+    seq.items = seq.items.slice();
     this.depth--;
     return seq;
   }
