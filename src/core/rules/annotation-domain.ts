@@ -31,6 +31,20 @@ const firstLabel = (domain: string) => domain.split('.')[0];
 export function intendedDomain(key: string): string | undefined {
   const slash = key.indexOf('/');
   if (slash <= 0) return undefined;
+  // A workspace repeats the same few dozen keys thousands of times: each is looked at once.
+  if (seen.has(key)) return seen.get(key);
+  if (seen.size >= SEEN_LIMIT) seen.clear();
+  const domain = nearestDomain(key, slash);
+  // A copy of the key: the parser's is a slice of the document's text, which the memo must not keep alive.
+  seen.set((' ' + key).slice(1), domain);
+  return domain;
+}
+
+/** intendedDomain's answers by key (a bounded memo: the answer depends on the key alone). */
+const seen = new Map<string, string | undefined>();
+const SEEN_LIMIT = 4096;
+
+function nearestDomain(key: string, slash: number): string | undefined {
   const domain = key.slice(0, slash).toLowerCase();
   const name = key.slice(slash + 1);
   if (Object.hasOwn(DOMAINS, domain)) return undefined;
