@@ -41,19 +41,54 @@ const ids = new WeakMap<object, number>();
 let nextId = 1;
 const idOf = (o: object) => ids.get(o) ?? (ids.set(o, nextId++), ids.get(o)!);
 
-/** Per workspace: the facts last seen and their generation, so that a key is a short string. */
-const generations = new WeakMap<Workspace, { facts: string; generation: number }>();
+/**
+ * Per workspace, the state its key was last computed for: its files, and their facts once computed. The
+ * facts are computed only to compare two states that share resources; a state whose resources are all new
+ * (a file just opened) gets a new generation without them, as no cached result could be reused anyway.
+ */
+interface FactsState {
+  id: number;
+  generation: number;
+  /** The files of the state while its facts are not computed (dropped once they are). */
+  files?: readonly (ParsedFile | RetiredFile)[];
+  facts?: string;
+}
+const states = new WeakMap<Workspace, FactsState>();
+/** The id of the last state each resource was part of. */
+const stateOf = new WeakMap<object, number>();
+
+const factsOfFiles = (files: readonly (ParsedFile | RetiredFile)[]) => files.flatMap((f) => (isRetired(f) ? f.retired.map((r) => r.facts) : f.resources.map(factsOf))).join('\n');
+
+function factsOfState(state: FactsState): string {
+  if (state.facts === undefined) {
+    state.facts = factsOfFiles(state.files ?? []);
+    state.files = undefined;
+  }
+  return state.facts;
+}
 
 /** A short key that changes whenever a fact of any resource, or an option those rules read, changes. */
 export function workspaceFactsKey(ws: Workspace, options: LintOptions): string {
   const generation = ws.derive('factsGeneration', () => {
-    const facts = ws.entries().flatMap((f) => (isRetired(f) ? f.retired.map((r) => r.facts) : f.resources.map(factsOf))).join('\n');
-    const last = generations.get(ws);
+    const files = ws.entries();
+    const last = states.get(ws);
+    const current: FactsState = { id: nextId++, generation: 0, files };
+    // Whether a resource of this state was in the last one (a file held as facts only counts as one).
+    let shared = false;
+    for (const f of files) {
+      if (isRetired(f)) {
+        shared = true;
+        continue;
+      }
+      for (const r of f.resources) {
+        if (last && stateOf.get(r) === last.id) shared = true;
+        stateOf.set(r, current.id);
+      }
+    }
     // One comparison per workspace change, not one per resource and rule.
-    if (last && last.facts === facts) return last.generation;
-    const next = { facts, generation: nextId++ };
-    generations.set(ws, next);
-    return next.generation;
+    current.generation = last && shared && factsOfState(last) === factsOfState(current) ? last.generation : nextId++;
+    states.set(ws, current);
+    return current.generation;
   });
   return `${options.lvms ?? 'auto'}|${options.previous ? idOf(options.previous) : 0}|${options.hub ? idOf(options.hub) : 0}|${generation}`;
 }
