@@ -100,13 +100,34 @@ function library<T>(fast: { prototype: object }, base: { prototype: T }, type: s
   Object.defineProperty(fast.prototype, NODE_TYPE, { value: Symbol.for(type) });
 }
 
+/**
+ * A scalar keeps its range as three numbers and makes the `[start, end, nodeEnd]` array the first time
+ * `range` is read: scalars are most of a tree's nodes, the trees outlive the parse, and most ranges are never
+ * read (only where something is reported or edited). Once made, the array is the range.
+ */
 class FastScalar {
+  private r: [number, number, number] | undefined = undefined;
   constructor(
     public value: unknown,
-    public range: [number, number, number],
+    /** The range until `range` is read: start, end, and the end including what follows on the line. */
+    public s: number,
+    public e: number,
+    public ne: number,
     public source: string,
     public type: Scalar.Type,
   ) {}
+  get range(): [number, number, number] {
+    return (this.r ??= [this.s, this.e, this.ne]);
+  }
+  set range(range: [number, number, number]) {
+    this.r = range;
+  }
+}
+
+/** Offset `i` of a node's range (0 start, 1 end, 2 node end), without making a scalar's range array. */
+function rangeAt(node: Node, i: 0 | 1 | 2): number {
+  if (node instanceof FastScalar) return i === 0 ? node.s : i === 1 ? node.e : node.ne;
+  return node.range![i];
 }
 class FastMap {
   items: Pair[] = [];
@@ -131,7 +152,7 @@ library(FastSeq, YAMLSeq, 'yaml.seq');
 library(FastPair, Pair, 'yaml.pair');
 
 function scalar(value: unknown, source: string, type: Scalar.Type, start: number, end: number, nodeEnd: number): Scalar {
-  return new FastScalar(value, [start, end, nodeEnd], source, type) as unknown as Scalar;
+  return new FastScalar(value, start, end, nodeEnd, source, type) as unknown as Scalar;
 }
 const newMap = () => new FastMap() as unknown as YAMLMap<Node, Node>;
 const newSeq = () => new FastSeq() as unknown as YAMLSeq<Node>;
@@ -191,7 +212,7 @@ class FastParser {
       if (!this.eof && !this.marker) giveUp('content after the document');
       if (endsEmpty(contents)) giveUp('a document that ends with an empty value');
       const end = this.eof ? this.n : this.ls;
-      docs.push({ contents, range: [start, contents.range![1], end], errors: [], warnings: [] });
+      docs.push({ contents, range: [start, rangeAt(contents, 1), end], errors: [], warnings: [] });
       if (this.eof) return docs;
     }
   }
@@ -263,7 +284,7 @@ class FastParser {
       if (hasKey(map.items, key.value)) giveUp('a duplicate key');
       const value = this.mapValue(ind);
       map.items.push(newPair(key, value));
-      end = value.range![2];
+      end = rangeAt(value, 2);
       if (this.eof || this.marker || this.ind < ind) break;
       if (this.ind > ind) giveUp('a line indented deeper than its mapping (a multi-line scalar or bad indentation)');
     }
@@ -341,7 +362,7 @@ class FastParser {
         item = this.inline(q, ind);
       }
       seq.items.push(item);
-      end = item.range![2];
+      end = rangeAt(item, 2);
       if (this.eof || this.marker || this.ind < ind) break;
       if (this.ind > ind) giveUp('a line indented deeper than its sequence');
       if (!this.isEntry(this.cs)) break; // the parent mapping's next key, at the same column
@@ -407,7 +428,9 @@ class FastParser {
       }
     }
     // Scalars and flow collections end, for the library, after their line (and its comment).
-    node.range![2] = Math.min(this.le + 1, this.n);
+    const nodeEnd = Math.min(this.le + 1, this.n);
+    if (node instanceof FastScalar) node.ne = nodeEnd;
+    else node.range![2] = nodeEnd;
     this.seek(this.le + 1);
     return node;
   }
@@ -516,13 +539,13 @@ class FastParser {
     }
     for (;;) {
       const item = this.flowScalar(i, isMap);
-      i = this.skipSpaces(item.range![1]);
+      i = this.skipSpaces(rangeAt(item, 1));
       if (isMap) {
         if (t[i] !== ':' || typeof item.value !== 'string' || hasKey((node as YAMLMap).items as Pair[], item.value)) giveUp('a flow mapping entry that is not a unique `key: value` of scalars');
         const value = this.flowScalar(this.skipSpaces(i + 1), false);
-        if (value.range![0] === i + 1) giveUp('`a:b`');
+        if (rangeAt(value, 0) === i + 1) giveUp('`a:b`');
         (node as YAMLMap<Node, Node>).items.push(newPair(item, value));
-        i = this.skipSpaces(value.range![1]);
+        i = this.skipSpaces(rangeAt(value, 1));
       } else {
         (node as YAMLSeq<Node>).items.push(item);
       }
