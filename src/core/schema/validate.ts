@@ -26,11 +26,19 @@ export interface SchemaResult {
 
 const TYPE_NAMES: Record<string, string> = { object: 'object', map: 'object', array: 'array', string: 'string', integer: 'integer', number: 'number', boolean: 'boolean', 'int-or-string': 'integer or string' };
 
-/** Whether a node of type `actual` fits `expected`: an integer is a number, and int-or-string takes both. */
-function fits(actual: string, schema: Schema): boolean {
-  if (schema.type === 'number') return actual === 'integer' || actual === 'number';
-  if (schema.type === 'int-or-string') return actual === 'integer' || actual === 'string';
-  return actual === TYPE_NAMES[schema.type];
+/** Whether a node of type `actual` fits a schema of type `type`: an integer is a number, and int-or-string takes both. */
+function fits(actual: string, type: Schema['type']): boolean {
+  switch (type) {
+    case 'number':
+      return actual === 'integer' || actual === 'number';
+    case 'int-or-string':
+      return actual === 'integer' || actual === 'string';
+    case 'object':
+    case 'map':
+      return actual === 'object';
+    default:
+      return actual === TYPE_NAMES[type];
+  }
 }
 
 /**
@@ -40,7 +48,8 @@ function fits(actual: string, schema: Schema): boolean {
 const YAML11_BOOLEANS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
 export function isYaml11Boolean(node: unknown): boolean {
-  return isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'string' && YAML11_BOOLEANS.test(node.value);
+  // Every such word has at most three letters: most strings are ruled out without the pattern.
+  return isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'string' && node.value.length <= 3 && YAML11_BOOLEANS.test(node.value);
 }
 
 function typeOfNode(node: Node | undefined): string {
@@ -97,8 +106,8 @@ function pattern(source: string): RegExp {
 function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, parent: Path | undefined, key: string | number | undefined, out: SchemaResult, keyNode: Node | undefined): void {
   if (schema.type === 'any') return;
   const actual = typeOfNode(node);
-  const expected = TYPE_NAMES[schema.type]!;
-  if (!fits(actual, schema)) {
+  if (!fits(actual, schema.type)) {
+    const expected = TYPE_NAMES[schema.type]!;
     const fixes = [];
     if (isScalar(node) && schema.type === 'string' && node.source !== undefined && (actual === 'integer' || actual === 'number' || actual === 'boolean')) {
       fixes.push({ title: `Quote ${node.source} as a string`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: JSON.stringify(node.source) }], preferred: true, autofix: true });
