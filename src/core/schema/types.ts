@@ -95,9 +95,14 @@ export const strings = (description?: string): ArraySchema => ({ type: 'array', 
 export const arr = (items: Schema, description?: string, extra: Omit<ArraySchema, 'type' | 'items' | 'description'> = {}): ArraySchema => ({ type: 'array', items, description, ...extra });
 export const stringMap = (description?: string): MapSchema => ({ type: 'map', values: { type: 'string' }, description });
 export const mapOf = (values: Schema, description?: string): MapSchema => ({ type: 'map', values, description });
+/**
+ * Properties by field name, in an object without a prototype: a field called `constructor`, `toString` or
+ * `__proto__` in a document is looked up like any other name (and is unknown), never found on Object.prototype.
+ */
+export const fields = (properties: Record<string, Schema>): Record<string, Schema> => Object.assign(Object.create(null) as Record<string, Schema>, properties);
 export const obj = (properties: Record<string, Schema>, description?: string, required?: string[]): ObjectSchema => ({
   type: 'object',
-  properties,
+  properties: fields(properties),
   required,
   closed: true,
   description,
@@ -105,7 +110,7 @@ export const obj = (properties: Record<string, Schema>, description?: string, re
 /** An object that keeps fields beyond its properties (`x-kubernetes-preserve-unknown-fields`). */
 export const openObj = (properties: Record<string, Schema>, description?: string, extra: Partial<ObjectSchema> = {}): ObjectSchema => ({
   type: 'object',
-  properties,
+  properties: fields(properties),
   preserveUnknown: true,
   description,
   ...extra,

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import { validateSchema, type SchemaResult } from '../../schema/validate';
-import { any, type ObjectSchema } from '../../schema/types';
+import { any, fields, type ObjectSchema } from '../../schema/types';
 import { ibguSchema } from '../../schema/talm';
 import { ibuSchema } from '../../schema/lca';
 import { backupSchema, restoreSchema } from '../../schema/velero';
@@ -31,7 +31,7 @@ export const SERVED_VERSIONS: Partial<Record<ResourceType, string>> = {
  * subresource; their status is already free-form in the schema (schema/velero.ts).
  */
 const VALIDATED: Partial<Record<ResourceType, ObjectSchema>> = Object.fromEntries(
-  Object.entries(SCHEMAS).map(([type, schema]) => [type, type === 'IBGU' || type === 'IBU' ? { ...schema, properties: { ...schema.properties, status: any('Dropped by the API server on create and update (status subresource).') } } : schema]),
+  Object.entries(SCHEMAS).map(([type, schema]) => [type, type === 'IBGU' || type === 'IBU' ? { ...schema, properties: fields({ ...schema.properties, status: any('Dropped by the API server on create and update (status subresource).') }) } : schema]),
 );
 
 const results = new WeakMap<Resource, SchemaResult>();
