@@ -1,6 +1,7 @@
 import { isMap, isScalar, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { getSeq, items } from '../../yaml/ast';
 import type { Resource } from '../../yaml/parse';
+import { perResource } from '../../yaml/memo';
 import type { Plan } from '../../talm/plan';
 import { specOf } from '../helpers';
 
@@ -15,8 +16,13 @@ export interface PlanView {
   steps: PlanStep[];
 }
 
-/** The plan of an IBGU as nodes, or undefined when `spec.plan` is not a list. */
-export function planOf(resource: Resource): PlanView | undefined {
+/**
+ * The plan of an IBGU as nodes, or undefined when `spec.plan` is not a list. Six rules read it for every IBGU,
+ * so it is read once per resource; callers must not change what it returns.
+ */
+export const planOf = perResource(readPlan);
+
+function readPlan(resource: Resource): PlanView | undefined {
   const anchors = resource.yaml.anchors;
   const node = getSeq(specOf(resource), 'plan', anchors);
   if (!node) return undefined;
