@@ -58,7 +58,10 @@ function nearestDomain(key: string, slash: number): string | undefined {
 
 /** The string keys of a mapping. */
 function keysOf(map: ReturnType<typeof getMap>): Scalar[] {
-  return (map?.items ?? []).map((p) => p.key).filter((k): k is Scalar => isScalar(k) && typeof k.value === 'string');
+  const keys: Scalar[] = [];
+  if (!map) return keys;
+  for (const { key } of map.items) if (isScalar(key) && typeof key.value === 'string') keys.push(key);
+  return keys;
 }
 
 export const annotationDomainRule = defineRule({

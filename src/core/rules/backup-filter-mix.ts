@@ -28,8 +28,10 @@ export const filterMixRule = defineRule({
     const spec = specOf(resource);
     const present = (keys: string[]) => keys.map((k) => pairOf(spec, k)).filter((p): p is Pair<unknown, unknown> => !!p && inEffect(resource, p));
     const old = present(OLD_FILTERS);
+    // Most Backups use one kind of filter: the scoped ones are read only beside an old one.
+    if (!old.length) return [];
     const scoped = present(SCOPED_FILTERS);
-    if (!old.length || !scoped.length) return [];
+    if (!scoped.length) return [];
     const names = (pairs: Pair<unknown, unknown>[]) => pairs.map((p) => String((p.key as { value: unknown }).value)).join(', ');
     return old.map((pair) => at(pair.key, `Velero refuses this Backup (FailedValidation), and the upgrade fails at the backup step: "${MIX_ERROR}". This Backup sets old (${names(old)}) and scoped (${names(scoped)}) filters: keep only the scoped ones.`));
   },

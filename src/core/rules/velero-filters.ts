@@ -31,9 +31,13 @@ export const veleroFiltersRule = defineRule({
     const kind = resource.type === 'Backup' ? 'Backup' : 'Restore';
     const refuse = (node: unknown, error: string, advice: string) => reports.push(at(node, `Velero refuses this ${kind} (FailedValidation): "${error}". ${advice}`));
     for (const [include, exclude, listKind, prefix] of INCLUDE_EXCLUDE) {
+      const incSeq = getSeq(spec, include, anchors);
+      const excSeq = getSeq(spec, exclude, anchors);
+      // Most objects set few of these lists: a pair with neither has nothing to refuse.
+      if (!incSeq && !excSeq) continue;
       // Velero compares the strings as written, after removing duplicates.
-      const inc = stringItems(getSeq(spec, include, anchors), anchors);
-      const exc = stringItems(getSeq(spec, exclude, anchors), anchors);
+      const inc = stringItems(incSeq, anchors);
+      const exc = stringItems(excSeq, anchors);
       const incSet = new Set(inc.map((i) => i.value));
       const excSet = new Set(exc.map((e) => e.value));
       if (incSet.size > 1 && incSet.has('*')) {
@@ -47,6 +51,7 @@ export const veleroFiltersRule = defineRule({
       } else if (star && incSet.size > 0) {
         refuse(star.node, `${prefix}: when exclude is '*', include cannot have value`, `Empty ${include}, or list the exclusions in ${exclude} instead of "*".`);
       }
+      if (exc.length === 0) continue;
       const reported = new Set<string>();
       for (const e of exc) {
         if (e.value === '*' || !incSet.has(e.value) || reported.has(e.value)) continue;
