@@ -50,15 +50,24 @@ export function configMapRole(ws: Workspace, configMap: Resource): ConfigMapRole
       for (const ref of configMapRefs(owner, 'oadpContent')) map.set(refKey(ref.namespace, ref.name), 'oadp');
       for (const ref of configMapRefs(owner, 'extraManifests')) if (!map.has(refKey(ref.namespace, ref.name))) map.set(refKey(ref.namespace, ref.name), 'extraManifests');
     }
-    return map;
+    return { byRef: map, byConfigMap: new Map<Resource, ConfigMapRole>() };
   });
-  const referenced = roles.get(refKey(configMap.namespace, configMap.name));
-  if (referenced) return referenced;
+  // Asked for every object embedded in a ConfigMap, by several rules: answered once per ConfigMap.
+  let role = roles.byConfigMap.get(configMap);
+  if (!role) roles.byConfigMap.set(configMap, (role = roles.byRef.get(refKey(configMap.namespace, configMap.name)) ?? roleByContent(configMap)));
+  return role;
+}
+
+/**
+ * The role of a ConfigMap no IBGU or IBU references, from its own content. It is asked for every object
+ * embedded in the ConfigMap (and scanned its documents each time), so it is read once per ConfigMap.
+ */
+const roleByContent = perResource((configMap): ConfigMapRole => {
   const inner = configMap.embedded;
   if (inner.some((d) => /^velero\.io\//.test(apiVersionOf(d)))) return 'oadp';
   if (configMap.namespace === LCA_NAMESPACE && inner.length) return 'extraManifests';
   return 'other';
-}
+});
 
 function apiVersionOf(doc: Resource['embedded'][number]): string {
   const root = doc.doc.contents;
@@ -171,10 +180,19 @@ export interface LvmsEvidence {
 
 const TOPOLVM = /topolvm|lvmcluster/i;
 
+/** A resource as evidence names it: its kind and name. Made only for a resource that is evidence (most are not). */
+const describe = (r: Resource) => `${r.kind} ${r.name ?? ''}`.trim();
+
 /** What one resource says about LVM Storage: strong evidence, weak evidence (a Velero filter), or nothing. */
-export const evidenceOf = perResource((r): { strong: boolean; why: string } | undefined => {
-  const where = `${r.kind} ${r.name ?? ''}`.trim();
-  if (/(^|\.)topolvm\.io$/.test(r.group)) return { strong: true, why: `${where} (${r.apiVersion})` };
+export function evidenceOf(r: Resource): { strong: boolean; why: string } | undefined {
+  // Every resource of the workspace is asked, and most are of kinds that cannot be evidence: those are
+  // answered from the kind alone, without reading the object or keeping a memo entry for it.
+  const candidate = r.group.endsWith('topolvm.io') || r.type === 'Backup' || r.type === 'Restore' || r.kind === 'StorageClass' || r.kind === 'PersistentVolumeClaim' || r.kind === 'Subscription';
+  return candidate ? candidateEvidence(r) : undefined;
+}
+
+const candidateEvidence = perResource((r): { strong: boolean; why: string } | undefined => {
+  if (/(^|\.)topolvm\.io$/.test(r.group)) return { strong: true, why: `${describe(r)} (${r.apiVersion})` };
   const spec = getMap(r.root, 'spec', r.yaml.anchors);
   if (r.kind === 'StorageClass') {
     const provisioner = getString(r.root, 'provisioner', r.yaml.anchors) ?? '';
@@ -185,6 +203,7 @@ export const evidenceOf = perResource((r): { strong: boolean; why: string } | un
   }
   if (r.kind === 'Subscription' && /^lvms-operator/.test(getString(spec, 'name', r.yaml.anchors) ?? '')) return { strong: true, why: `Subscription to lvms-operator` };
   if (r.type === 'Backup' || r.type === 'Restore') {
+    const where = describe(r);
     let weak: string | undefined;
     for (const field of ['includedClusterScopedResources', 'includedNamespaceScopedResources', 'includedResources']) {
       const hit = stringItems(getSeq(spec, field, r.yaml.anchors), r.yaml.anchors).find((s) => TOPOLVM.test(s.value));
