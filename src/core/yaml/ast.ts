@@ -73,7 +73,10 @@ export function items(seq: YAMLSeq<unknown> | undefined, anchors?: AnchorTable):
 /** String items of a sequence with their nodes. */
 export function stringItems(seq: YAMLSeq<unknown> | undefined, anchors?: AnchorTable): { value: string; node: Scalar }[] {
   const out: { value: string; node: Scalar }[] = [];
-  for (const item of items(seq, anchors)) {
+  if (!seq) return out;
+  // Straight from the sequence: rules ask this of every Backup's and Restore's filter lists.
+  for (const raw of seq.items) {
+    const item = deref(raw, anchors);
     if (isScalar(item) && item.value !== null && item.value !== undefined) out.push({ value: String(item.value), node: item });
   }
   return out;
