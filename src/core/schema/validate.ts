@@ -68,28 +68,26 @@ function typeOfNode(node: Node | undefined): string {
 /** Validates a node against a schema, as the Kubernetes API server validates a structural CRD schema. */
 export function validateSchema(yaml: YamlDocument, root: Node, schema: ObjectSchema): SchemaResult {
   const result: SchemaResult = { errors: [], unknown: [] };
-  walk(yaml, root, schema, undefined, undefined, result, undefined);
+  walk(yaml, root, schema, [], result, undefined);
   return result;
 }
 
-/** A field path, turned into text only for a message (most fields have none). */
-class Path {
-  constructor(
-    readonly parent: Path | undefined,
-    readonly key: string | number,
-  ) {}
-  toString(): string {
-    const up = this.parent ? this.parent.toString() : '';
-    if (typeof this.key === 'number') return `${up}[${this.key}]`;
-    return up ? `${up}.${this.key}` : this.key;
-  }
+/**
+ * The field path of the node being walked, as one stack of keys shared by the whole walk (a key is pushed
+ * before a child is walked and popped after): walking allocates nothing for paths, and the text of a path is
+ * made only for a message. `last` is a key below the top, for a field that is not walked (unknown, missing).
+ */
+type Keys = (string | number)[];
+
+function pathText(keys: Keys, last?: string): string {
+  let out = '';
+  for (const key of keys) out = typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key;
+  if (last !== undefined) out = out ? `${out}.${last}` : last;
+  return out;
 }
 
-const text = (path: Path | undefined) => (path ? path.toString() : '');
-
-/** The path of a node from its parent's and its key: built only when a message or a child needs it. */
-const pathOf = (parent: Path | undefined, key: string | number | undefined) => (key === undefined ? parent : new Path(parent, key));
 const at = (n: Node | undefined) => ({ start: nodeStart(n), end: nodeEnd(n) });
+const NONE: readonly string[] = [];
 
 /** Compiled schema patterns. */
 const patterns = new Map<string, RegExp>();
@@ -99,11 +97,8 @@ function pattern(source: string): RegExp {
   return re;
 }
 
-/**
- * Walks a node against its schema. The node's path is given as its parent's path and its key, and made into
- * a Path only when something needs it: most nodes are scalars that pass, and allocate nothing.
- */
-function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, parent: Path | undefined, key: string | number | undefined, out: SchemaResult, keyNode: Node | undefined): void {
+/** Walks a node against its schema; `keys` is its path (see `pathText`). */
+function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, keys: Keys, out: SchemaResult, keyNode: Node | undefined): void {
   if (schema.type === 'any') return;
   const actual = typeOfNode(node);
   if (!fits(actual, schema.type)) {
@@ -121,26 +116,27 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, parent
     }
     const shown = isScalar(node) && node.source !== undefined ? ` (${JSON.stringify(node.value)})` : '';
     const yaml11 = isYaml11Boolean(node) ? ` Kubernetes tools read YAML 1.1, where a plain ${String((node as import('yaml').Scalar).value)} is a boolean: quote it.` : '';
-    out.errors.push({ ...at(node ?? keyNode), message: `${text(pathOf(parent, key)) || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.${yaml11}`, fixes });
+    out.errors.push({ ...at(node ?? keyNode), message: `${pathText(keys) || 'document'} must be ${article(expected)} ${expected}, not ${article(actual)} ${actual}${shown}: the API server rejects it.${yaml11}`, fixes });
     return;
   }
   switch (schema.type) {
     case 'object': {
       const map = node as YAMLMap<unknown, unknown>;
-      const path = pathOf(parent, key);
       for (const pair of map.items) {
         const field = keyOf(pair);
         if (field === undefined) continue;
         const child = schema.properties[field];
         if (!child) {
-          if (schema.closed) out.unknown.push({ path: text(new Path(path, field)), key: field, pair, parent: map, parentPath: text(path), suggestions: closest(field, Object.keys(schema.properties)) });
+          if (schema.closed) out.unknown.push({ path: pathText(keys, field), key: field, pair, parent: map, parentPath: pathText(keys), suggestions: closest(field, Object.keys(schema.properties)) });
           continue;
         }
         const value = deref(pair.value, yaml.anchors);
         if (value === undefined || (isScalar(value) && value.value === null)) continue;
-        walk(yaml, value, child, path, field, out, pair.key as Node);
+        keys.push(field);
+        walk(yaml, value, child, keys, out, pair.key as Node);
+        keys.pop();
       }
-      for (const required of schema.required ?? []) {
+      for (const required of schema.required ?? NONE) {
         let present: Pair<unknown, unknown> | undefined;
         for (const p of map.items) {
           if (keyOf(p) === required) {
@@ -150,7 +146,7 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, parent
         }
         const value = present && deref(present.value, yaml.anchors);
         if (present && value && !(isScalar(value) && value.value === null)) continue;
-        const full = text(new Path(path, required));
+        const full = pathText(keys, required);
         const first = map.items[0]?.key as Node | undefined;
         // A list item has no key of its own: its first key stands for it.
         const where = present ? at(present.key as Node) : keyNode ? at(keyNode) : first && !map.flow ? at(first) : { start: nodeStart(map), end: nodeStart(map) + 1 };
@@ -166,33 +162,37 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, parent
       return;
     }
     case 'map': {
-      const path = pathOf(parent, key);
       for (const pair of (node as YAMLMap<unknown, unknown>).items) {
         const field = keyOf(pair);
         const value = deref(pair.value, yaml.anchors);
         if (field === undefined || value === undefined) continue;
-        walk(yaml, value, schema.values, path, field, out, pair.key as Node);
+        keys.push(field);
+        walk(yaml, value, schema.values, keys, out, pair.key as Node);
+        keys.pop();
       }
       return;
     }
     case 'array': {
       const seq = node as import('yaml').YAMLSeq<unknown>;
-      const path = pathOf(parent, key);
       if (schema.maxItems !== undefined && seq.items.length > schema.maxItems) {
         const extra = seq.items[schema.maxItems] as Node;
         let end = nodeEnd(seq.items[seq.items.length - 1]);
         while (end > nodeStart(extra) && /\s/.test(yaml.text[end - 1])) end--;
-        out.errors.push({ start: nodeStart(extra), end, message: `${text(path)} has ${seq.items.length} items; at most ${schema.maxItems} are allowed: the API server rejects it.` });
+        out.errors.push({ start: nodeStart(extra), end, message: `${pathText(keys)} has ${seq.items.length} items; at most ${schema.maxItems} are allowed: the API server rejects it.` });
       }
       for (let i = 0; i < seq.items.length; i++) {
         const item = seq.items[i];
         const value = deref(item, yaml.anchors);
-        if (value && !(isScalar(value) && value.value === null)) walk(yaml, value, schema.items, path, i, out, undefined);
+        if (value && !(isScalar(value) && value.value === null)) {
+          keys.push(i);
+          walk(yaml, value, schema.items, keys, out, undefined);
+          keys.pop();
+        }
         else {
           let start = isScalar(item) && item.range ? item.range[0] : nodeStart(seq);
           // An item with nothing after its dash has an empty range: point at the dash.
           if (!seq.flow && nodeEnd(item) <= start) start = Math.max(yaml.text.lastIndexOf('-', start), 0);
-          out.errors.push({ start, end: Math.max(nodeEnd(item), start + 1), message: `${text(path)}[${i}] is empty (null): the API server rejects it.` });
+          out.errors.push({ start, end: Math.max(nodeEnd(item), start + 1), message: `${pathText(keys)}[${i}] is empty (null): the API server rejects it.` });
         }
       }
       return;
@@ -202,19 +202,19 @@ function walk(yaml: YamlDocument, node: Node | undefined, schema: Schema, parent
       if (schema.enum && !schema.enum.includes(value)) {
         const suggestion = closest(value, schema.enum);
         const fixes = suggestion.map((s, i) => ({ title: `Change to ${s}`, edits: [{ start: nodeStart(node), end: nodeEnd(node), newText: sameQuoting(node as { type?: string }, s) }], preferred: i === 0, autofix: suggestion.length === 1 }));
-        out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed: the API server rejects it.`, fixes });
+        out.errors.push({ ...at(node), message: `${pathText(keys)} must be one of ${schema.enum.join(', ')}; "${value}" is not allowed: the API server rejects it.`, fixes });
       }
-      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must not be empty: the API server rejects it.` });
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} is longer than ${schema.maxLength} characters: the API server rejects it.` });
+      if (schema.minLength !== undefined && value.length < schema.minLength) out.errors.push({ ...at(node), message: `${pathText(keys)} must not be empty: the API server rejects it.` });
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) out.errors.push({ ...at(node), message: `${pathText(keys)} is longer than ${schema.maxLength} characters: the API server rejects it.` });
       // An empty value already failed minLength; the pattern would only say it again.
-      if (schema.pattern && value !== '' && !pattern(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
+      if (schema.pattern && value !== '' && !pattern(schema.pattern).test(value)) out.errors.push({ ...at(node), message: `${pathText(keys)} "${value}" does not match the pattern ${schema.pattern}: the API server rejects it.` });
       return;
     }
     case 'integer':
     case 'number': {
       const value = (node as import('yaml').Scalar<number>).value;
-      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must be at least ${schema.minimum}; the API server rejects ${value}.` });
-      if (schema.maximum !== undefined && value > schema.maximum) out.errors.push({ ...at(node), message: `${text(pathOf(parent, key))} must be at most ${schema.maximum}; the API server rejects ${value}.` });
+      if (schema.minimum !== undefined && value < schema.minimum) out.errors.push({ ...at(node), message: `${pathText(keys)} must be at least ${schema.minimum}; the API server rejects ${value}.` });
+      if (schema.maximum !== undefined && value > schema.maximum) out.errors.push({ ...at(node), message: `${pathText(keys)} must be at most ${schema.maximum}; the API server rejects ${value}.` });
       return;
     }
     default:
