@@ -130,13 +130,13 @@ function rangeAt(node: Node, i: 0 | 1 | 2): number {
   return node.range![i];
 }
 class FastMap {
-  items: Pair[] = [];
+  constructor(public items: Pair[]) {}
   /** Set by whoever builds the map, once its end is known. */
   range!: [number, number, number];
   flow?: boolean;
 }
 class FastSeq {
-  items: Node[] = [];
+  constructor(public items: Node[]) {}
   range!: [number, number, number];
   flow?: boolean;
 }
@@ -154,13 +154,13 @@ library(FastPair, Pair, 'yaml.pair');
 function scalar(value: unknown, source: string, type: Scalar.Type, start: number, end: number, nodeEnd: number): Scalar {
   return new FastScalar(value, start, end, nodeEnd, source, type) as unknown as Scalar;
 }
-const newMap = () => new FastMap() as unknown as YAMLMap<Node, Node>;
-const newSeq = () => new FastSeq() as unknown as YAMLSeq<Node>;
+const newMap = (items: Pair[] = []) => new FastMap(items) as unknown as YAMLMap<Node, Node>;
+const newSeq = (items: Node[] = []) => new FastSeq(items) as unknown as YAMLSeq<Node>;
 const newPair = (key: Node, value: Node) => new FastPair(key, value) as unknown as Pair<Node, Node>;
 
-/** Whether `items` has a pair with key `key` (maps are small: a scan beats a Set). */
-function hasKey(items: readonly Pair[], key: unknown): boolean {
-  for (let i = 0; i < items.length; i++) if ((items[i].key as Scalar).value === key) return true;
+/** Whether `items`, from index `from`, has a pair with key `key` (maps are small: a scan beats a Set). */
+function hasKey(items: readonly unknown[], key: unknown, from = 0): boolean {
+  for (let i = from; i < items.length; i++) if (((items[i] as Pair).key as Scalar).value === key) return true;
   return false;
 }
 
@@ -180,6 +180,12 @@ class FastParser {
   private skippedComment = false;
   /** Collections open around the current position; past MAX_DEPTH the library's parse reports the document. */
   private depth = 0;
+  /**
+   * The items of the open block collections, innermost last. A collection's items are gathered here and
+   * copied into an array of their exact size when it ends: growing an array of its own by push left a
+   * larger array behind as garbage for each of the tens of thousands of collections in a large file.
+   */
+  private readonly pending: unknown[] = [];
 
   constructor(text: string) {
     this.t = text;
@@ -275,22 +281,24 @@ class FastParser {
 
   private map(ind: number): YAMLMap {
     this.enter();
-    const map = newMap();
+    const pending = this.pending;
+    const base = pending.length;
     const start = this.cs;
     let end = start;
     for (;;) {
       if (this.isEntry(this.cs)) giveUp('a sequence entry where a mapping key belongs');
       const key = this.key();
-      if (hasKey(map.items, key.value)) giveUp('a duplicate key');
+      if (hasKey(pending, key.value, base)) giveUp('a duplicate key');
       const value = this.mapValue(ind);
-      map.items.push(newPair(key, value));
+      pending.push(newPair(key, value));
       end = rangeAt(value, 2);
       if (this.eof || this.marker || this.ind < ind) break;
       if (this.ind > ind) giveUp('a line indented deeper than its mapping (a multi-line scalar or bad indentation)');
     }
+    // Most mappings have two or three items, and outlive the parse: their array is of that size.
+    const map = newMap(pending.slice(base) as Pair[]);
+    pending.length = base;
     map.range = [start, end, end];
-    // An array that grew by push keeps room for 17 items; most mappings have two or three, and outlive the parse.
-    map.items = map.items.slice();
     this.depth--;
     return map;
   }
@@ -342,7 +350,8 @@ class FastParser {
 
   private seq(ind: number): YAMLSeq {
     this.enter();
-    const seq = newSeq();
+    const pending = this.pending;
+    const base = pending.length;
     const start = this.cs;
     let end = start;
     for (;;) {
@@ -361,14 +370,15 @@ class FastParser {
       } else {
         item = this.inline(q, ind);
       }
-      seq.items.push(item);
+      pending.push(item);
       end = rangeAt(item, 2);
       if (this.eof || this.marker || this.ind < ind) break;
       if (this.ind > ind) giveUp('a line indented deeper than its sequence');
       if (!this.isEntry(this.cs)) break; // the parent mapping's next key, at the same column
     }
+    const seq = newSeq(pending.slice(base) as Node[]);
+    pending.length = base;
     seq.range = [start, end, end];
-    seq.items = seq.items.slice();
     this.depth--;
     return seq;
   }
