@@ -234,10 +234,16 @@ export function lvmsEvidence(ws: Workspace): LvmsEvidence | undefined {
 }
 
 /** Whether LVM Storage rules apply, and why. */
-export function lvmsInUse(ws: Workspace, mode: LvmsMode | undefined): { inUse: boolean; why: string } {
-  if (mode === 'on') return { inUse: true, why: 'LVM Storage is declared in use (ibgu.lvms / --lvms on)' };
-  if (mode === 'off') return { inUse: false, why: '' };
-  const evidence = lvmsEvidence(ws);
-  return evidence ? { inUse: true, why: `LVM Storage is in use (${evidence.why}, in ${evidence.path})` } : { inUse: false, why: '' };
+export function lvmsInUse(ws: Workspace, mode: LvmsMode | undefined): Readonly<{ inUse: boolean; why: string }> {
+  if (mode === 'on') return DECLARED_IN_USE;
+  if (mode === 'off') return NOT_IN_USE;
+  // Asked for every Backup and Restore: the answer (and its message) is made once per workspace state.
+  return ws.derive('lvmsInUse', () => {
+    const evidence = lvmsEvidence(ws);
+    return evidence ? { inUse: true, why: `LVM Storage is in use (${evidence.why}, in ${evidence.path})` } : NOT_IN_USE;
+  });
 }
+
+const DECLARED_IN_USE = { inUse: true, why: 'LVM Storage is declared in use (ibgu.lvms / --lvms on)' } as const;
+const NOT_IN_USE = { inUse: false, why: '' } as const;
 
