@@ -38,7 +38,8 @@ export const DEFAULT_TIME_SCALE = 1;
  * collecting is cheap. The sandbox never changes a stored object, so every write leaves the version before it
  * as garbage, most of it old enough to have left the young generation: in a 3,500-cluster IBGU run about
  * 180 MB stay live while V8's default let the heap reach 820 MB (RSS 975 MB) before collecting; with this,
- * 380 MB (RSS 548 MB), for about a fifth more CPU in the run (`npm run bench:sandbox`). Not for a process that
+ * 330–380 MB (RSS 512–583 MB), for about a third more CPU in the run (17.0 s without, 22.5–24.0 s with, in
+ * runs at different loads of `npm run bench:sandbox`; the README has the figures). Not for a process that
  * embeds the sandbox among other work (tests, an editor).
  */
 export function limitHeapGrowth(): void {
