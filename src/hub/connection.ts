@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from './backoff';
 import { classify, HttpFailure, HubError } from './errors';
-import { HubHttp, resourcePath, type ResourceLocation } from './http';
+import { HubHttp, METADATA_ACCEPT, resourcePath, type ResourceLocation } from './http';
 import { KindInformer } from './informer';
 import { ObjectWatches, type ObjectWatchesOptions } from './object-watches';
 import { changeSince, type Seen } from './seen';
@@ -160,11 +160,15 @@ export class HubConnection {
     );
   }
 
-  /** Reads one object from the server (not the cache); undefined on 404. Any apiVersion/kind. */
-  async read(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+  /**
+   * Reads one object from the server (not the cache); undefined on 404. Any apiVersion/kind. `metadataOnly`
+   * asks for its metadata alone (server-side PartialObjectMetadata): what telling a Secret exists needs, so
+   * that its data never reaches this process.
+   */
+  async read(apiVersion: string, kind: string, namespace: string | undefined, name: string, options: { metadataOnly?: boolean } = {}): Promise<KubeObject | undefined> {
     const where = await this.locate(apiVersion, kind);
     try {
-      return (await this.http.request('GET', resourcePath(where, namespace, name))) as KubeObject;
+      return (await this.http.request('GET', resourcePath(where, namespace, name), options.metadataOnly ? { accept: METADATA_ACCEPT } : {})) as KubeObject;
     } catch (error) {
       if (error instanceof HttpFailure && error.status === 404) return undefined;
       throw classify(error, this.describe('get', where));

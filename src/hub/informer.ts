@@ -6,7 +6,7 @@
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { classify, type HubError } from './errors';
-import { METADATA_ACCEPT, METADATA_LIST_ACCEPT, resourcePath, type HubHttp } from './http';
+import { METADATA_ACCEPT, METADATA_LIST_ACCEPT, resourcePath, USER_AGENT, type HubHttp } from './http';
 import type { KubeObject, ModelChange, ResourceType, WatchScope } from './types';
 
 /** What an informer tells its connection. */
@@ -25,11 +25,12 @@ type WatchDone = (err: any) => void;
 /**
  * client-node's Watch, reporting to its informer and passing on only what belongs to the informer's current
  * stream. Watch takes its headers from the KubeConfig's applyToFetchOptions (client-node 1.4.0 dist/watch.js),
- * so a metadata-only watch is given a KubeConfig whose options also carry the Accept.
+ * so a watch is given a KubeConfig whose options also carry the layer's User-Agent (as its other requests: a
+ * hub's audit log names the tool, not node-fetch) and, for a metadata-only watch, the Accept.
  */
 class InformerWatch extends Watch {
   constructor(kc: KubeConfig, private readonly owner: KindInformer, accept?: string) {
-    super(accept ? withAccept(kc, accept) : kc);
+    super(withHeaders(kc, accept));
   }
 
   override watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: WatchCallback, done: WatchDone): Promise<AbortController> {
@@ -37,11 +38,13 @@ class InformerWatch extends Watch {
   }
 }
 
-function withAccept(kc: KubeConfig, accept: string): KubeConfig {
+function withHeaders(kc: KubeConfig, accept: string | undefined): KubeConfig {
   const wrapped = Object.create(kc) as KubeConfig;
   wrapped.applyToFetchOptions = async (opts) => {
     const init = await kc.applyToFetchOptions(opts);
-    (init.headers as unknown as Headers).set('Accept', accept);
+    const headers = init.headers as unknown as Headers;
+    headers.set('User-Agent', USER_AGENT);
+    if (accept) headers.set('Accept', accept);
     return init;
   };
   return wrapped;

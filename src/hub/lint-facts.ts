@@ -62,8 +62,8 @@ async function readAll<I, T>(items: readonly I[], read: (item: I) => Promise<T>)
 
 /**
  * Reads what the lint of `workspace` needs from the hub behind `connection`, a few requests at a time (see
- * readAll). `request` wraps each call (the CLI turns failures into one line). A Secret's data is dropped at
- * once: only whether it exists is kept.
+ * readAll). `request` wraps each call (the CLI turns failures into one line). A Secret is read as its metadata
+ * only (PartialObjectMetadata): its data never reaches this process, and only whether it exists is kept.
  */
 export async function readHubFacts(connection: HubConnection, workspace: Workspace, context: { name: string; namespace?: string }, request: <T>(what: () => Promise<T>) => Promise<T> = (what) => what()): Promise<HubRead> {
   const name = context.name;
@@ -74,7 +74,7 @@ export async function readHubFacts(connection: HubConnection, workspace: Workspa
   const reads = await readAll<{ kind: 'ibgu' | 'cm' | 'secret'; ref: { namespace: string; name: string } }, Read>(
     [...lookups.ibgus.map((ref) => ({ kind: 'ibgu' as const, ref })), ...lookups.configMaps.map((ref) => ({ kind: 'cm' as const, ref })), ...lookups.secrets.map((ref) => ({ kind: 'secret' as const, ref }))],
     async ({ kind, ref }) => {
-      if (kind === 'secret') return { kind, ref, found: await request(async () => !!(await connection.read(SECRET_TYPE.apiVersion, SECRET_TYPE.kind, ref.namespace, ref.name))) };
+      if (kind === 'secret') return { kind, ref, found: await request(async () => !!(await connection.read(SECRET_TYPE.apiVersion, SECRET_TYPE.kind, ref.namespace, ref.name, { metadataOnly: true }))) };
       const [api, k] = kind === 'ibgu' ? [ibguApi, IBGU_TYPE.kind] : [cmApi, CONFIG_MAP_TYPE.kind];
       return { kind, ref, live: await request(() => connection.read(api, k, ref.namespace, ref.name)) };
     },

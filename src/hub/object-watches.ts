@@ -2,7 +2,7 @@
  * Watches of single objects on a hub, by namespace and name: whether each exists, known from a list with a
  * `metadata.name` field selector and kept current by the watch that follows it (no polling). For the editor's
  * hub checks: the OADP ConfigMaps and seed pull secrets the open IBGUs reference, a handful of objects rather
- * than every ConfigMap and Secret of the hub. A watch that fails (a 403 on Secrets, the hub gone) says
+ * than every ConfigMap and Secret of the hub, each as its metadata only. A watch that fails (a 403 on Secrets, the hub gone) says
  * "unknown" and is retried with backoff; an unknown answer reports nothing, so it never raises a false alarm.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -38,7 +38,11 @@ interface Entry {
 
 const keyOf = (o: { type: { kind: string; group: string }; namespace: string; name: string }) => `${o.type.group}/${o.type.kind}/${o.namespace}/${o.name}`;
 
-/** Only what telling existence needs: a Secret's data (or any object's contents) is never kept. */
+/**
+ * Only what telling existence needs. The list and watch ask for metadata alone (PartialObjectMetadata), so a
+ * Secret's data never reaches this process; of that metadata only the identity is kept (annotations such as
+ * kubectl's last-applied-configuration can repeat an object's contents).
+ */
 const metadataOnly = (object: KubeObject): KubeObject => ({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace, uid: object.metadata?.uid, resourceVersion: object.metadata?.resourceVersion } });
 
 export interface ObjectWatchesOptions {
@@ -143,7 +147,7 @@ export class ObjectWatches {
         this.log(`${object.type.kind} ${object.namespace}/${object.name}: ${error.message} Retrying in ${(delay / 1000).toFixed(1)} s.`);
         this.notify();
       },
-    }, { namespace: object.namespace, name: object.name, keep: metadataOnly });
+    }, { namespace: object.namespace, name: object.name, keep: metadataOnly }, { metadataOnly: true });
     this.entries.set(key, entry);
     entry.informer.start();
   }

@@ -170,6 +170,7 @@ describe('ibgu lint --hub', { skip }, () => {
 
   test('a seed pull secret missing from the IBGU\'s namespace is an error', async () => {
     const file = write('secret.yaml', ibgu({ plan: ['Prep'], name: 'wave-2', secret: 'no-such-pull-secret' }));
+    const mark = hub.requestCount();
     const r = await lintJson(file);
     assert.equal(r.code, 1, r.stderr);
     const d = r.json!.files[0].diagnostics.filter((x) => x.rule === 'ibgu/hub-secret-missing');
@@ -179,6 +180,13 @@ describe('ibgu lint --hub', { skip }, () => {
     assert.equal(await kc(['get', 'secret', '-n', 'ztp-upgrades', 'seed-pull-secret', '-o', 'jsonpath={.metadata.name}']), 'seed-pull-secret');
     const ok = await lintJson(write('secret-ok.yaml', ibgu({ plan: ['Prep'], name: 'wave-2' })));
     assert.ok(!rulesOf(ok.json).includes('ibgu/hub-secret-missing'), JSON.stringify(ok.json));
+    // Both Secrets were asked for as their metadata alone: a pull secret's data never reaches the CLI.
+    const reads = hub.requests(mark).filter((x) => x.userAgent?.startsWith('ibgu-tools/') && /\/secrets\//.test(x.path));
+    assert.deepEqual(reads.map((x) => [x.path, x.status]), [
+      ['/api/v1/namespaces/ztp-upgrades/secrets/no-such-pull-secret', 404],
+      ['/api/v1/namespaces/ztp-upgrades/secrets/seed-pull-secret', 200],
+    ]);
+    for (const x of reads) assert.equal(x.accept, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1', JSON.stringify(x));
   });
 
   test('JSON keeps its shape: hub findings are findings', async () => {

@@ -124,6 +124,8 @@ describe('editor hub facts against the sandbox hub', { timeout: 60_000, ...('ski
     const all = hub.requests().filter((x) => x.userAgent?.startsWith('ibgu-tools/') && /\/(configmaps|secrets)$/.test(x.path));
     assert.ok(all.length >= 2, `a list of each: ${JSON.stringify(all)}`);
     for (const r of all) assert.ok(r.query.includes('fieldSelector') && /^\/api\/v1\/namespaces\/[^/]+\/(configmaps|secrets)$/.test(r.path), JSON.stringify(r));
+    // ... and for its metadata alone: a Secret's data never reaches the extension.
+    for (const r of all) assert.equal(r.accept, 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1', JSON.stringify(r));
 
     // The live IBGU: its spec is the stored version; a status update sends nothing, a spec change does.
     await kApply('ibgu', ibguYaml(['Prep']));
@@ -146,6 +148,10 @@ describe('editor hub facts against the sandbox hub', { timeout: 60_000, ...('ski
     await until(() => last(sent)?.configMaps.length === 0, () => 'the ConfigMap dropped from the answer');
     assert.equal(f.watchCount, 1);
     await until(() => hub.openWatches() === watchesBefore - 1, () => `one watch fewer on the hub, ${hub.openWatches()} of ${watchesBefore}`);
+    // The ended watch is in the request log now: it asked for metadata only too.
+    const watches = hub.requests().filter((x) => x.userAgent?.startsWith('ibgu-tools/') && x.path.endsWith('/configmaps') && x.query.includes('watch'));
+    assert.ok(watches.length >= 1, `the ended ConfigMap watch is logged, as the layer's: ${JSON.stringify(hub.requests().filter((x) => x.path.includes('configmaps')))}`);
+    for (const r of watches) assert.equal(r.accept, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1', JSON.stringify(r));
   });
 
   test('a token that may not list Secrets: those answers are unknown, never "missing"; the ConfigMaps are still answered', async () => {
