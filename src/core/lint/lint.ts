@@ -141,20 +141,22 @@ function* lintChecked(given: ParsedFile, workspace: Workspace, options: LintOpti
   const documentCtx: DocumentContext = { options };
   const workspaceCtx: WorkspaceContext = { workspace, options };
   const factsKey = cache ? workspaceFactsKey(workspace, options) : '';
+  // Each rule's severity, once per lint rather than per resource (the rule records have many shapes, so
+  // reading them is slow); none when it is off, or when it reads the stored versions or the hub and the lint
+  // is not given them (it would report nothing).
+  const severities = rules.map((rule) => (rule.needs && !options[rule.needs] ? undefined : severityOf(rule)));
   let checked = 0;
   for (const resource of file.resources) {
     if (++checked % LINT_STEP === 0) yield;
     // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
-    if (resource.yaml.problems.some((p) => p.severity === 'error')) continue;
+    if (resource.yaml.problems.some(isError)) continue;
     const entry = cache ? cacheEntry(cache, resource, rules, factsKey) : undefined;
     let overflowed = false;
     for (const index of rulesFor(rules, resource)) {
       if (overflowed) break;
-      const rule = rules[index];
-      // A rule that reads the stored versions or the hub reports nothing without them.
-      if (rule.needs && !options[rule.needs]) continue;
-      const severity = severityOf(rule);
+      const severity = severities[index];
       if (!severity) continue;
+      const rule = rules[index];
       let reports: Report[] | undefined;
       const cached = entry ? (rule.scope === 'document' ? entry.document : entry.workspace) : undefined;
       try {
@@ -187,6 +189,8 @@ function* lintChecked(given: ParsedFile, workspace: Workspace, options: LintOpti
   }
   return findings.sort(compareFindings);
 }
+
+const isError = (problem: { severity: string }) => problem.severity === 'error';
 
 /** YAML library messages do not always end a sentence. */
 function sentence(message: string): string {
