@@ -48,11 +48,15 @@ export function fileFailure(error: unknown, options: LintOptions = {}): Finding 
  */
 export type LintCache = WeakMap<Resource, CacheEntry>;
 
-/** Reports by the rule's position in the rule list (arrays: a cold open fills thousands of these). */
+/**
+ * Reports by the rule's position among the rules that apply to the resource's type (rulesFor): arrays as
+ * long as that list, not as the whole rule list (a cold open of a large file fills thousands of these, and
+ * they outlive it).
+ */
 interface CacheEntry {
   rules: readonly Rule[];
-  document: (Report[] | undefined)[];
-  workspace: (Report[] | undefined)[];
+  document: (readonly Report[] | undefined)[];
+  workspace: (readonly Report[] | undefined)[];
   factsKey: string;
 }
 
@@ -150,20 +154,23 @@ function* lintChecked(given: ParsedFile, workspace: Workspace, options: LintOpti
     if (++checked % LINT_STEP === 0) yield;
     // A document that is not valid YAML gets its syntax errors only: anything more would be guesswork.
     if (resource.yaml.problems.some(isError)) continue;
-    const entry = cache ? cacheEntry(cache, resource, rules, factsKey) : undefined;
+    const applicable = rulesFor(rules, resource);
+    const entry = cache ? cacheEntry(cache, resource, rules, factsKey, applicable.length) : undefined;
     let overflowed = false;
-    for (const index of rulesFor(rules, resource)) {
+    for (let position = 0; position < applicable.length; position++) {
       if (overflowed) break;
+      const index = applicable[position];
       const severity = severities[index];
       if (!severity) continue;
       const rule = rules[index];
-      let reports: Report[] | undefined;
+      let reports: readonly Report[] | undefined;
       const cached = entry ? (rule.scope === 'document' ? entry.document : entry.workspace) : undefined;
       try {
-        reports = cached?.[index];
+        reports = cached?.[position];
         if (!reports) {
           reports = rule.scope === 'document' ? rule.check(resource, documentCtx) : rule.check(resource, workspaceCtx);
-          if (cached) cached[index] = reports;
+          // Most checks report nothing: the cache keeps one shared empty list, not each check's own.
+          if (cached) cached[position] = reports.length ? reports : NO_REPORTS;
         }
       } catch (error) {
         reports = [];
@@ -197,12 +204,15 @@ function sentence(message: string): string {
   return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
 }
 
-function cacheEntry(cache: LintCache, resource: Resource, rules: readonly Rule[], factsKey: string): CacheEntry {
+const NO_REPORTS: readonly Report[] = Object.freeze([]);
+
+/** The resource's cache entry; `applicable` is how many rules apply to its type (the length of its arrays). */
+function cacheEntry(cache: LintCache, resource: Resource, rules: readonly Rule[], factsKey: string, applicable: number): CacheEntry {
   let entry = cache.get(resource);
-  if (!entry || entry.rules !== rules) cache.set(resource, (entry = { rules, document: [], workspace: [], factsKey }));
+  if (!entry || entry.rules !== rules) cache.set(resource, (entry = { rules, document: new Array(applicable), workspace: new Array(applicable), factsKey }));
   if (entry.factsKey !== factsKey) {
     entry.factsKey = factsKey;
-    entry.workspace = [];
+    entry.workspace = new Array(applicable);
   }
   return entry;
 }
