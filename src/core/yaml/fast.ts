@@ -127,18 +127,48 @@ class FastScalar {
 /** Offset `i` of a node's range (0 start, 1 end, 2 node end), without making a scalar's range array. */
 function rangeAt(node: Node, i: 0 | 1 | 2): number {
   if (node instanceof FastScalar) return i === 0 ? node.s : i === 1 ? node.e : node.ne;
+  if ((node instanceof FastMap || node instanceof FastSeq) && !node.r) return i === 0 ? node.s : node.e;
   return node.range![i];
 }
+
+/**
+ * Block mappings and sequences keep their range the same way as scalars (see FastScalar): a large file has
+ * thousands of them, and most of their ranges are never read. `setBlockRange` sets it once the end is known; a flow
+ * collection sets `range` itself.
+ */
 class FastMap {
-  constructor(public items: Pair[]) {}
-  /** Set by whoever builds the map, once its end is known. */
-  range!: [number, number, number];
+  r: [number, number, number] | undefined = undefined;
+  s = 0;
+  e = 0;
   flow?: boolean;
+  constructor(public items: Pair[]) {}
+  get range(): [number, number, number] {
+    return (this.r ??= [this.s, this.e, this.e]);
+  }
+  set range(range: [number, number, number]) {
+    this.r = range;
+  }
 }
 class FastSeq {
-  constructor(public items: Node[]) {}
-  range!: [number, number, number];
+  r: [number, number, number] | undefined = undefined;
+  s = 0;
+  e = 0;
   flow?: boolean;
+  constructor(public items: Node[]) {}
+  get range(): [number, number, number] {
+    return (this.r ??= [this.s, this.e, this.e]);
+  }
+  set range(range: [number, number, number]) {
+    this.r = range;
+  }
+}
+
+/** The range of a block collection: `[start, end, end]`, made only if it is read. */
+function setBlockRange<T extends YAMLMap | YAMLSeq>(collection: T, start: number, end: number): T {
+  const fast = collection as unknown as FastMap | FastSeq;
+  fast.s = start;
+  fast.e = end;
+  return collection;
 }
 class FastPair {
   constructor(
@@ -298,7 +328,7 @@ class FastParser {
     // Most mappings have two or three items, and outlive the parse: their array is of that size.
     const map = newMap(pending.slice(base) as Pair[]);
     pending.length = base;
-    map.range = [start, end, end];
+    setBlockRange(map, start, end);
     this.depth--;
     return map;
   }
@@ -378,7 +408,7 @@ class FastParser {
     }
     const seq = newSeq(pending.slice(base) as Node[]);
     pending.length = base;
-    seq.range = [start, end, end];
+    setBlockRange(seq, start, end);
     this.depth--;
     return seq;
   }
