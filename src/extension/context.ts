@@ -80,7 +80,7 @@ export class IbguExtension implements vscode.Disposable {
     const trouble = new TroubleCommands(hubs, spokes, content, confirmation, this.log);
     const watch = new RolloutWatch(hubs);
     const lenses = new IbguLenses(hubs);
-    const diagnostics = new HubDiagnostics(hubs, this.log);
+    const diagnostics = new HubDiagnostics(hubs, this.log, this.context.workspaceState);
     // Disposed in reverse: the views before the hubs, the hubs before the sandbox process they read.
     this.disposables.push(sandbox, hubs, tree, content, confirmation, commands, spokes, trouble, watch, lenses, diagnostics);
     this.hub = { hubs, tree, watch, sandbox, commands, confirmation, trouble, diagnostics };

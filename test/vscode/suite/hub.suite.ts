@@ -389,6 +389,37 @@ suite('hub: connect, apply, watch, append', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  test('two hubs connected: the language status names the one the open files are checked against, and choosing another, or none, moves the findings', async () => {
+    // The read-only hub of the test before is the same server: the same IBGUs, under another context name.
+    await until(() => session('read-only').state.phase === 'connected', 'the read-only hub to be connected', 30_000, () => JSON.stringify(session('read-only').state));
+    const live = await request(access, 'GET', `${IBGU_PATH}/wave-a`);
+    assert.equal(live.body.spec.plan.length, 3, 'wave-a on the hub has the step appended by the plan-editor test');
+    const uri = workspaceUri('hub/wave-a.yaml');
+    const appendOnly = () => vscode.languages.getDiagnostics(uri).filter((d) => String((d.code as { value?: unknown })?.value ?? d.code) === 'ibgu/plan-append-only');
+    const describe = () => `${api.hub!.diagnostics.statusText}; ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]))}`;
+    const diagnostics = api.hub!.diagnostics;
+    await vscode.window.showTextDocument(uri);
+    try {
+      // Automatic: the first connected hub keeps answering; the file (two steps) drops the hub's third.
+      await until(() => diagnostics.hub === SANDBOX && appendOnly().some((d) => /live one on hub ibgu-sandbox/.test(d.message)), 'the sandbox hub to answer for wave-a', 20_000, describe);
+      assert.equal(diagnostics.statusText, `Hub checks: ${SANDBOX}`);
+      await vscode.commands.executeCommand('ibgu.chooseCheckHub', { hub: 'read-only' });
+      await until(() => diagnostics.hub === 'read-only' && appendOnly().some((d) => /live one on hub read-only/.test(d.message)) && !appendOnly().some((d) => /ibgu-sandbox/.test(d.message)), 'the read-only hub to answer instead', 20_000, describe);
+      assert.equal(diagnostics.statusText, 'Hub checks: read-only');
+      await vscode.commands.executeCommand('ibgu.chooseCheckHub', 'off');
+      await until(() => diagnostics.hub === undefined && appendOnly().length === 0, 'no hub to answer, and its findings gone', 20_000, describe);
+      assert.equal(diagnostics.statusText, 'Hub checks: off');
+      // A chosen hub that is not in the view is not replaced by another.
+      await vscode.commands.executeCommand('ibgu.chooseCheckHub', { hub: 'no-such-hub' });
+      assert.equal(diagnostics.hub, undefined);
+      assert.equal(diagnostics.statusText, 'Hub checks: no-such-hub not connected');
+    } finally {
+      await vscode.commands.executeCommand('ibgu.chooseCheckHub', 'auto');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+    await until(() => diagnostics.hub !== undefined, 'automatic choice to pick a connected hub again', 20_000, describe);
+  });
+
   test('an expired token: the view says to log in again, and a new token in the kubeconfig reconnects it', async () => {
     const { token } = await control(access, 'tokens', { name: 'expiring' });
     const file = path.join(scratch, 'expiring.kubeconfig');
