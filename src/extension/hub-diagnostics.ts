@@ -42,6 +42,8 @@ export class HubDiagnostics implements vscode.Disposable {
     this.disposables.push(
       this.item,
       hubs.onDidChange(() => this.choose()),
+      // Trusting the workspace turns the checks on without waiting for the hubs to change.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.choose()),
       vscode.commands.registerCommand('ibgu.chooseCheckHub', (choice?: CheckHubChoice) => this.pick(choice)),
     );
     this.show();
