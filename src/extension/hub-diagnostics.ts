@@ -105,7 +105,11 @@ export class HubDiagnostics implements vscode.Disposable {
    * every finding, and checking against a hub the user did not pick would report on a guess.
    */
   private choose(): void {
+    this.follow();
     this.show();
+  }
+
+  private follow(): void {
     if (!this.client || !vscode.workspace.isTrusted || !this.hubs.loaded) return;
     const sessions = this.hubs.list();
     const live = (s: HubSession | undefined) => (s && sessions.includes(s) && s.state.phase !== 'idle' ? s : undefined);
@@ -120,14 +124,12 @@ export class HubDiagnostics implements vscode.Disposable {
     this.release();
     if (!next) {
       this.send(null);
-      this.show();
       return;
     }
     this.session = next;
     const facts = new (this.hubs.load().EditorHubFacts)(next.connection, (params) => this.send(params));
     facts.setLookups(this.lookups);
     this.facts = facts;
-    this.show();
     this.log.info(`Open IBGU files are checked against hub ${next.context.name} (live IBGUs, OADP ConfigMaps, seed pull secrets).`);
   }
 
