@@ -144,7 +144,7 @@ export class HubDiagnostics implements vscode.Disposable {
       item.command = undefined;
     } else if (this.session) {
       item.text = vscode.l10n.t('Hub checks: {0}', this.session.context.name);
-      item.detail = vscode.l10n.t('live IBGUs, OADP ConfigMaps and seed pull secrets');
+      item.detail = vscode.l10n.t('live IBGUs, ConfigMaps, Secrets');
     } else if (this.choice === 'off') {
       item.text = vscode.l10n.t('Hub checks: off');
       item.detail = undefined;
